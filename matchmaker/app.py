@@ -1,0 +1,138 @@
+"""The application factory, made of small ``register_*`` steps."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+
+from matchmaker.config import DefaultConfig, ensure_secret_key, environment_overrides, sqlite_url
+from matchmaker.extensions import csrf, db, login_manager, migrate
+
+
+def build_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the app: config -> instance folder -> extensions -> blueprints -> CLI."""
+    app = Flask("matchmaker", instance_relative_config=True)
+    register_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Defaults, then instance/config.py (the generated secret), then the environment, then tests."""
+    instance = Path(app.instance_path)
+    app.config.from_object(DefaultConfig)
+    app.config["SQLALCHEMY_DATABASE_URI"] = sqlite_url(instance)
+    if test_config is None:
+        ensure_secret_key(instance)
+        app.config.from_pyfile("config.py", silent=False)
+        app.config.update(environment_overrides(os.environ))
+    else:
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set; instance/config.py or MATCHMAKER_SECRET_KEY must set it")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite: WAL so readers and a writer work at once, and enforced foreign keys."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        compare_type=True,
+        render_as_batch=True,
+        render_item=_render_migration_item,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    from matchmaker.services.accounts import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def _render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Write our UTC timestamp type into migrations as the plain column type it stores."""
+    from matchmaker.models.base import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def register_blueprints(app: Flask) -> None:
+    from matchmaker.auth.views import bp as auth_bp
+    from matchmaker.web.admin import bp as admin_bp
+    from matchmaker.web.dashboard import bp as dashboard_bp
+    from matchmaker.web.organisations import bp as organisations_bp
+    from matchmaker.web.staff import bp as staff_bp
+
+    for blueprint in (auth_bp, dashboard_bp, organisations_bp, staff_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render client errors as readable pages with their real status code."""
+
+    def render_error(error: HTTPException) -> tuple[str, int]:
+        if error.code == 400 and "CSRF" in (error.description or ""):
+            message = "Your form expired or was sent from elsewhere. Reload the page and try again."
+        else:
+            message = error.description or error.name
+        return render_template("error.html", code=error.code, name=error.name, message=message), (
+            error.code or 500
+        )
+
+    for code in (400, 403, 404, 405, 409, 413, 422, 429):
+        app.register_error_handler(code, render_error)
+
+
+def register_cli(app: Flask) -> None:
+    from matchmaker.cli import register_commands
+
+    register_commands(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from matchmaker.web.helpers import template_globals
+
+    app.context_processor(template_globals)
+    app.jinja_env.filters["usd"] = _format_usd
+
+
+def _format_usd(amount: int | None) -> str:
+    """$1.5M, $300K, $950 — the way people read round amounts."""
+    if amount is None:
+        return "—"
+    if amount >= 1_000_000:
+        return f"${amount / 1_000_000:.1f}M".replace(".0M", "M")
+    if amount >= 1_000:
+        return f"${amount / 1_000:.0f}K"
+    return f"${amount}"

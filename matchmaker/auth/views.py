@@ -1,0 +1,105 @@
+"""Account pages. Views only read the form, call the accounts service and render."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from matchmaker.services import accounts
+from matchmaker.services.errors import ServiceError
+from matchmaker.web.helpers import is_safe_next, render_failure
+
+bp = Blueprint("auth", __name__)
+
+
+def _start_session(user: accounts.User, remember: bool) -> None:
+    # A fresh session at login: nothing from before sign-in (a planted session id) survives.
+    session.clear()
+    login_user(user, remember=remember)
+    accounts.record_login(user)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> Response | str | tuple[str, int]:
+    """Founders create their own account, then their startup."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    if request.method == "GET":
+        return render_template("auth/signup.html", form={}, errors={})
+    form = request.form
+    try:
+        user = accounts.register_founder(
+            form.get("display_name", ""), form.get("email", ""), form.get("password", ""), form.get("confirm", "")
+        )
+    except ServiceError as error:
+        return render_failure("auth/signup.html", error, form=form)
+    _start_session(user, remember=False)
+    flash("Welcome! Tell us about your startup so we can find partners and investors for it.", "success")
+    return redirect(url_for("organisations.create"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    if request.method == "GET":
+        return render_template("auth/login.html", form={}, next=request.args.get("next", ""))
+    form = request.form
+    user = accounts.authenticate(form.get("email", ""), form.get("password", ""))
+    if user is None:
+        return (
+            render_template(
+                "auth/login.html",
+                form={"email": form.get("email", "")},
+                next=form.get("next", ""),
+                error="Wrong e-mail address or password.",
+            ),
+            401,
+        )
+    _start_session(user, remember=form.get("remember") in {"on", "1", "true"})
+    target = form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("dashboard.index"))
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> Response | str | tuple[str, int]:
+    if request.method == "GET":
+        return render_template("auth/change_password.html", errors={})
+    form = request.form
+    try:
+        accounts.change_password(
+            current_user, form.get("current_password", ""), form.get("new_password", ""), form.get("confirm", "")
+        )
+    except ServiceError as error:
+        return render_failure("auth/change_password.html", error)
+    flash("Your password is changed.", "success")
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> Response | str | tuple[str, int]:
+    """An invited partner, investor or staff member sets their password."""
+    try:
+        invited = accounts.user_for_invitation(token)
+    except ServiceError as error:
+        return render_template("error.html", code=404, name="Invitation", message=error.message), 404
+    if request.method == "GET":
+        return render_template("auth/invitation.html", invited=invited, errors={})
+    try:
+        user = accounts.accept_invitation(token, request.form.get("password", ""), request.form.get("confirm", ""))
+    except ServiceError as error:
+        return render_failure("auth/invitation.html", error, invited=invited)
+    _start_session(user, remember=False)
+    flash("Your password is set. Welcome to matchmaker.", "success")
+    return redirect(url_for("dashboard.index"))

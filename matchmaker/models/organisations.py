@@ -1,0 +1,180 @@
+"""Organisations: startups, partner companies and investors, with the profile they are matched on."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matchmaker.models.base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from matchmaker.models.users import User
+
+
+class OrganisationKind(enum.StrEnum):
+    STARTUP = "startup"
+    PARTNER = "partner"
+    INVESTOR = "investor"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Sector(enum.StrEnum):
+    """The four sectors of the complex's demonstration building."""
+
+    AUTOMOTIVE = "automotive"
+    ENERGY = "energy"
+    HEALTHCARE = "healthcare"
+    CONTENT = "content"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Stage(enum.StrEnum):
+    """Funding stages, in order."""
+
+    IDEA = "idea"
+    PRE_SEED = "pre_seed"
+    SEED = "seed"
+    SERIES_A = "series_a"
+    SERIES_B_PLUS = "series_b_plus"
+    GROWTH = "growth"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+
+STAGE_LABELS = {
+    Stage.IDEA: "Idea",
+    Stage.PRE_SEED: "Pre-seed",
+    Stage.SEED: "Seed",
+    Stage.SERIES_A: "Series A",
+    Stage.SERIES_B_PLUS: "Series B+",
+    Stage.GROWTH: "Growth",
+}
+
+
+class Visibility(enum.StrEnum):
+    LISTED = "listed"
+    HIDDEN = "hidden"
+
+
+# Limits on free text, enforced by the forms and mirrored by the column sizes.
+NAME_MAX = 120
+DESCRIPTION_MAX = 4000
+OFFERS_MAX = 2000
+SEEKS_MAX = 2000
+TAG_MAX = 40
+TAGS_MAX_COUNT = 12
+LOCATION_MAX = 120
+WEBSITE_MAX = 300
+
+
+def _in_list(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Organisation(Base):
+    """A startup, partner or investor profile. Matching reads its description, offers and seeks."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint(_in_list("kind", OrganisationKind), name="kind_allowed"),
+        CheckConstraint(f"stage IS NULL OR {_in_list('stage', Stage)}", name="stage_allowed"),
+        CheckConstraint(_in_list("visibility", Visibility), name="visibility_allowed"),
+        CheckConstraint(
+            "ticket_min_usd IS NULL OR ticket_max_usd IS NULL OR ticket_min_usd <= ticket_max_usd",
+            name="ticket_range_ordered",
+        ),
+        CheckConstraint("raising_usd IS NULL OR raising_usd >= 0", name="raising_not_negative"),
+        CheckConstraint("team_size IS NULL OR team_size >= 1", name="team_size_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    offers: Mapped[str] = mapped_column(Text, default="")
+    seeks: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    stage: Mapped[str | None] = mapped_column(String(16))
+    raising_usd: Mapped[int | None] = mapped_column(BigInteger)
+    investor_stages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    ticket_min_usd: Mapped[int | None] = mapped_column(BigInteger)
+    ticket_max_usd: Mapped[int | None] = mapped_column(BigInteger)
+    location: Mapped[str] = mapped_column(String(LOCATION_MAX), default="")
+    is_complex_tenant: Mapped[bool] = mapped_column(Boolean, default=False)
+    website: Mapped[str] = mapped_column(String(WEBSITE_MAX), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    team_size: Mapped[int | None] = mapped_column(Integer)
+    visibility: Mapped[str] = mapped_column(String(16), default=Visibility.LISTED.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    sector_links: Mapped[list[OrganisationSector]] = relationship(
+        back_populates="organisation",
+        cascade="all, delete-orphan",
+        order_by="OrganisationSector.sector",
+        lazy="selectin",
+    )
+    members: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    @property
+    def sectors(self) -> list[str]:
+        """The organisation's sectors, in a stable order."""
+        return sorted(link.sector for link in self.sector_links)
+
+    @sectors.setter
+    def sectors(self, values: list[str]) -> None:
+        wanted = set(values)
+        self.sector_links = [link for link in self.sector_links if link.sector in wanted] + [
+            OrganisationSector(sector=s) for s in sorted(wanted - {lk.sector for lk in self.sector_links})
+        ]
+
+    @property
+    def kind_enum(self) -> OrganisationKind:
+        return OrganisationKind(self.kind)
+
+    @property
+    def is_listed(self) -> bool:
+        return self.visibility == Visibility.LISTED
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label if self.stage else ""
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.kind} {self.slug}>"
+
+
+class OrganisationSector(Base):
+    """One sector of an organisation; a table of its own so the directory can filter in SQL."""
+
+    __tablename__ = "organisation_sectors"
+    __table_args__ = (CheckConstraint(_in_list("sector", Sector), name="sector_allowed"),)
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    sector: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="sector_links")

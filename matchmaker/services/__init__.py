@@ -1,0 +1,1 @@
+"""Domain services: the only layer that touches both the database and the engine; owns transactions."""

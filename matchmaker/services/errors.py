@@ -1,0 +1,37 @@
+"""Errors a user can cause, carried up to the views with the HTTP status that fits."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A refusal with a message meant for the person who asked."""
+
+    status_code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(ServiceError):
+    """Input that breaks a rule; ``errors`` maps each field to what is wrong with it."""
+
+    status_code = 422
+
+    def __init__(self, errors: dict[str, str], message: str = "Please correct the marked fields.") -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+class ConflictError(ServiceError):
+    """The request clashes with the current state (a duplicate, a transition already made)."""
+
+    status_code = 409
+
+
+class PermissionDenied(ServiceError):
+    status_code = 403
+
+
+class NotFound(ServiceError):
+    status_code = 404

@@ -1,0 +1,270 @@
+"""Organisation profiles: validation, creation, editing, permissions and the directory."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.exc import IntegrityError
+
+from matchmaker.extensions import db
+from matchmaker.models import (
+    Organisation,
+    OrganisationKind,
+    OrganisationSector,
+    Role,
+    Sector,
+    Stage,
+    User,
+    Visibility,
+)
+from matchmaker.models import organisations as limits
+from matchmaker.services.errors import ConflictError, PermissionDenied, ValidationError
+
+ProfileData = dict[str, Any]
+# Called after a profile is saved (matching registers itself here to refresh that organisation).
+after_save_hooks: list[Callable[[Organisation], None]] = []
+
+_AMOUNT_RE = re.compile(r"^\$?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmM])?\s*$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+AMOUNT_MAX = 10_000_000_000
+
+
+def _values(form: Mapping[str, Any], key: str) -> list[str]:
+    """All values of a multi-valued field, from a werkzeug MultiDict or a plain dict (JSON)."""
+    if hasattr(form, "getlist"):
+        return [str(v) for v in form.getlist(key)]
+    value = form.get(key)
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def _text(form: Mapping[str, Any], key: str) -> str:
+    value = form.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def parse_amount(raw: str) -> int | None:
+    """Read '1500000', '1,500,000', '$1.5M' or '500k' as whole US dollars; '' is None."""
+    if not raw:
+        return None
+    match = _AMOUNT_RE.match(raw)
+    if not match:
+        raise ValueError(raw)
+    number = float(match.group(1).replace(",", ""))
+    factor = {"k": 1_000, "m": 1_000_000}.get((match.group(2) or "").lower(), 1)
+    amount = round(number * factor)
+    if amount > AMOUNT_MAX:
+        raise ValueError(raw)
+    return amount
+
+
+def _check_length(errors: dict[str, str], data: ProfileData, field: str, maximum: int) -> None:
+    if len(data[field]) > maximum:
+        errors[field] = f"Use at most {maximum} characters (now {len(data[field])})."
+
+
+def validate_profile(form: Mapping[str, Any], kind: str) -> ProfileData:
+    """Check a submitted profile for an organisation of ``kind``; raise ValidationError listing every field."""
+    errors: dict[str, str] = {}
+    data: ProfileData = {
+        "name": _text(form, "name"),
+        "description": _text(form, "description"),
+        "offers": _text(form, "offers"),
+        "seeks": _text(form, "seeks"),
+        "location": _text(form, "location"),
+        "website": _text(form, "website"),
+        "contact_email": _text(form, "contact_email").lower(),
+    }
+    if not data["name"]:
+        errors["name"] = "Enter the organisation's name."
+    if not data["description"]:
+        errors["description"] = "Describe the organisation in a few sentences; matching starts from it."
+    for field, maximum in (
+        ("name", limits.NAME_MAX),
+        ("description", limits.DESCRIPTION_MAX),
+        ("offers", limits.OFFERS_MAX),
+        ("seeks", limits.SEEKS_MAX),
+        ("location", limits.LOCATION_MAX),
+        ("website", limits.WEBSITE_MAX),
+    ):
+        _check_length(errors, data, field, maximum)
+
+    if data["website"]:
+        parsed = urlparse(data["website"])
+        if parsed.scheme not in {"http", "https"} or not parsed.netloc or "." not in parsed.netloc:
+            errors["website"] = "Enter a full web address starting with https://, like https://example.kr."
+    if data["contact_email"] and not _EMAIL_RE.match(data["contact_email"]):
+        errors["contact_email"] = "Enter a valid e-mail address."
+
+    sectors = _values(form, "sectors")
+    unknown = [s for s in sectors if s not in Sector.__members__.values()]
+    if unknown:
+        errors["sectors"] = f"Unknown sector {unknown[0]!r}; choose among {', '.join(s.value for s in Sector)}."
+    data["sectors"] = sorted(set(sectors) - set(unknown))
+
+    tags = [t.strip().lower() for raw in _values(form, "tags") for t in raw.split(",") if t.strip()]
+    tags = list(dict.fromkeys(tags))
+    if len(tags) > limits.TAGS_MAX_COUNT:
+        errors["tags"] = f"Use at most {limits.TAGS_MAX_COUNT} tags."
+    elif any(len(t) > limits.TAG_MAX for t in tags):
+        errors["tags"] = f"Keep each tag under {limits.TAG_MAX} characters."
+    data["tags"] = tags
+
+    team_size = _text(form, "team_size")
+    data["team_size"] = None
+    if team_size:
+        if not team_size.isdigit() or not 1 <= int(team_size) <= 1_000_000:
+            errors["team_size"] = "Enter the number of people as a whole number, at least 1."
+        else:
+            data["team_size"] = int(team_size)
+
+    data["is_complex_tenant"] = _text(form, "is_complex_tenant").lower() in {"1", "true", "on", "yes", "y"}
+    visibility = _text(form, "visibility") or Visibility.LISTED.value
+    if visibility not in Visibility.__members__.values():
+        errors["visibility"] = "Choose listed or hidden."
+    data["visibility"] = visibility
+
+    _validate_funding(form, kind, data, errors)
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _validate_funding(form: Mapping[str, Any], kind: str, data: ProfileData, errors: dict[str, str]) -> None:
+    stages = {s.value for s in Stage}
+    data.update(stage=None, raising_usd=None, investor_stages=[], ticket_min_usd=None, ticket_max_usd=None)
+    if kind == OrganisationKind.STARTUP:
+        stage = _text(form, "stage")
+        if stage and stage not in stages:
+            errors["stage"] = f"Unknown stage {stage!r}; choose one of the listed stages."
+        data["stage"] = stage or None
+        try:
+            data["raising_usd"] = parse_amount(_text(form, "raising_usd"))
+        except ValueError:
+            errors["raising_usd"] = "Enter an amount in US dollars, like 1500000, 1.5M or 500k."
+    elif kind == OrganisationKind.INVESTOR:
+        chosen = _values(form, "investor_stages")
+        bad = [s for s in chosen if s not in stages]
+        if bad:
+            errors["investor_stages"] = f"Unknown stage {bad[0]!r}; choose among the listed stages."
+        data["investor_stages"] = [s.value for s in Stage if s.value in chosen]
+        for field in ("ticket_min_usd", "ticket_max_usd"):
+            try:
+                data[field] = parse_amount(_text(form, field))
+            except ValueError:
+                errors[field] = "Enter an amount in US dollars, like 250000, 250k or 3M."
+        low, high = data["ticket_min_usd"], data["ticket_max_usd"]
+        if low is not None and high is not None and low > high:
+            errors["ticket_max_usd"] = "The largest ticket must be at least the smallest."
+
+
+def slugify(name: str) -> str:
+    """An ASCII slug from a name; names in Hangul fall back to 'org'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60]
+    return slug or "org"
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)
+    taken = set(db.session.scalars(select(Organisation.slug).where(Organisation.slug.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    for n in range(2, 1000):
+        if f"{base}-{n}" not in taken:
+            return f"{base}-{n}"
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+def can_edit(user: User, organisation: Organisation) -> bool:
+    """Staff edit every organisation; everybody else only their own."""
+    return user.is_staff or (user.organisation_id is not None and user.organisation_id == organisation.id)
+
+
+def can_view(user: User, organisation: Organisation) -> bool:
+    """Listed profiles are visible to every signed-in user; hidden ones to their members and staff."""
+    return organisation.is_listed or can_edit(user, organisation)
+
+
+def _run_after_save(organisation: Organisation) -> None:
+    for hook in after_save_hooks:
+        hook(organisation)
+
+
+def create_organisation(actor: User, kind: str, form: Mapping[str, Any]) -> Organisation:
+    """Create a profile. Founders create their one startup and join it; staff create any kind."""
+    if kind not in OrganisationKind.__members__.values():
+        raise ValidationError({"kind": "Choose startup, partner or investor."})
+    if not actor.is_staff:
+        if actor.role != Role.FOUNDER or kind != OrganisationKind.STARTUP:
+            raise PermissionDenied("Partner and investor profiles are created by the complex's staff.")
+        if actor.organisation_id is not None:
+            raise ConflictError("You already belong to an organisation; edit its profile instead.")
+    data = validate_profile(form, kind)
+    sectors = data.pop("sectors")
+    organisation = Organisation(kind=kind, slug=_unique_slug(data["name"]), **data)
+    organisation.sectors = sectors
+    db.session.add(organisation)
+    if not actor.is_staff:
+        actor.organisation = organisation
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise ConflictError("This profile clashes with one saved at the same moment; try again.") from exc
+    _run_after_save(organisation)
+    return organisation
+
+
+def update_organisation(actor: User, organisation: Organisation, form: Mapping[str, Any]) -> Organisation:
+    """Save an edited profile, all fields or none."""
+    if not can_edit(actor, organisation):
+        raise PermissionDenied("You can only edit your own organisation's profile.")
+    data = validate_profile(form, organisation.kind)
+    if not actor.is_staff and data["visibility"] != organisation.visibility and organisation.kind != "startup":
+        data["visibility"] = organisation.visibility  # only staff list or hide partners and investors
+    organisation.sectors = data.pop("sectors")
+    for field, value in data.items():
+        setattr(organisation, field, value)
+    db.session.commit()
+    _run_after_save(organisation)
+    return organisation
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    """What a person asked the directory for."""
+
+    text: str = ""
+    kind: str = ""
+    sector: str = ""
+    include_hidden: bool = False
+
+
+def directory_statement(viewer: User, query: DirectoryQuery) -> Select[tuple[Organisation]]:
+    """Listed organisations matching the search, by name; staff may include hidden ones."""
+    statement = select(Organisation)
+    if not (query.include_hidden and viewer.is_staff):
+        statement = statement.where(Organisation.visibility == Visibility.LISTED.value)
+    if query.text:
+        statement = statement.where(func.lower(Organisation.name).contains(query.text.lower(), autoescape=True))
+    if query.kind in OrganisationKind.__members__.values():
+        statement = statement.where(Organisation.kind == query.kind)
+    if query.sector in Sector.__members__.values():
+        statement = statement.where(
+            exists().where(
+                OrganisationSector.organisation_id == Organisation.id,
+                OrganisationSector.sector == query.sector,
+            )
+        )
+    return statement.order_by(func.lower(Organisation.name), Organisation.id)

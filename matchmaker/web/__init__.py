@@ -1,0 +1,1 @@
+"""Blueprints for the pages people use: dashboards, organisations, staff and admin tools."""

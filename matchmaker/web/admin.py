@@ -1,0 +1,43 @@
+"""Admin tools: switch accounts on and off and re-issue invitations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from matchmaker.extensions import db
+from matchmaker.models import User
+from matchmaker.services import accounts
+from matchmaker.services.errors import ServiceError
+from matchmaker.web.helpers import admin_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404, "There is no such account.")
+    return user
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_required
+def toggle_active(user_id: int) -> Response:
+    user = _user_or_404(user_id)
+    try:
+        accounts.set_active(current_user, user, not user.is_active_account)
+    except ServiceError as error:
+        abort(error.status_code, error.message)
+    flash(f"{user.email} is now {'active' if user.is_active_account else 'deactivated'}.", "success")
+    return redirect(url_for("staff.accounts_list"))
+
+
+@bp.post("/users/<int:user_id>/invitation")
+@admin_required
+def reissue_invitation(user_id: int) -> str:
+    """A new set-password link, e.g. for someone who lost theirs; it voids after the password is set."""
+    user = _user_or_404(user_id)
+    link = url_for("auth.accept_invitation", token=accounts.invitation_token(user), _external=True)
+    return render_template("staff/invited.html", invited=user, link=link)

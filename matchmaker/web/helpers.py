@@ -1,0 +1,69 @@
+"""Small helpers shared by the page views: role checks, safe redirects, template globals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlparse
+
+from flask import abort, render_template
+from flask_login import current_user, login_required
+
+from matchmaker.models import OrganisationKind, Role, Sector, Stage
+from matchmaker.services.errors import ServiceError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Signed-in users with one of ``roles`` pass; others get 403, anonymous users go to login."""
+    allowed = {r.value for r in roles}
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in allowed:
+                abort(403, "Your role does not give access to this page.")
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+staff_required = roles_required(Role.STAFF, Role.ADMIN)
+admin_required = roles_required(Role.ADMIN)
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only same-site relative paths are followed after login (no open redirects)."""
+    if not target:
+        return False
+    parsed = urlparse(target)
+    return not parsed.scheme and not parsed.netloc and target.startswith("/") and not target.startswith("//")
+
+
+def render_failure(template: str, error: ServiceError, **context: Any) -> tuple[str, int]:
+    """Re-render a form with the service's message, field errors and the status that fits."""
+    field_errors = getattr(error, "errors", {})
+    return render_template(template, error=error.message, errors=field_errors, **context), error.status_code
+
+
+def values_of(form: Any, name: str) -> list[str]:
+    """Every value of a multi-valued form field, whether the form is a MultiDict or a plain dict."""
+    if hasattr(form, "getlist"):
+        return list(form.getlist(name))
+    value = form.get(name) if form else None
+    return list(value) if isinstance(value, list | tuple) else ([value] if value else [])
+
+
+def template_globals() -> dict[str, Any]:
+    return {
+        "values_of": values_of,
+        "SECTORS": list(Sector),
+        "STAGES": list(Stage),
+        "KINDS": list(OrganisationKind),
+        "ROLES": list(Role),
+    }

@@ -1,0 +1,133 @@
+"""Organisation pages: the directory, a profile, and creating or editing one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from matchmaker.extensions import db
+from matchmaker.models import Organisation, OrganisationKind, Role
+from matchmaker.services import organisations as service
+from matchmaker.services.errors import ServiceError
+from matchmaker.web.helpers import render_failure
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+def _get_or_404(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404, "There is no such organisation.")
+    return organisation
+
+
+@bp.get("/")
+@login_required
+def directory() -> str:
+    """Listed organisations for signed-in users, searchable by name and filtered by kind and sector."""
+    query = service.DirectoryQuery(
+        text=request.args.get("q", "").strip()[:100],
+        kind=request.args.get("kind", ""),
+        sector=request.args.get("sector", ""),
+        include_hidden=request.args.get("hidden") == "1",
+    )
+    page = db.paginate(
+        service.directory_statement(current_user, query),
+        per_page=current_app.config["DIRECTORY_PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template("web/directory.html", page=page, query=query)
+
+
+@bp.get("/<int:organisation_id>")
+@login_required
+def show(organisation_id: int) -> str:
+    organisation = _get_or_404(organisation_id)
+    if not service.can_view(current_user, organisation):
+        abort(404, "There is no such organisation.")  # hidden profiles do not reveal they exist
+    return render_template(
+        "web/organisation.html",
+        organisation=organisation,
+        can_edit=service.can_edit(current_user, organisation),
+    )
+
+
+def _kind_for_new() -> str:
+    if current_user.is_staff:
+        kind = request.values.get("kind", OrganisationKind.STARTUP.value)
+        return kind if kind in OrganisationKind.__members__.values() else OrganisationKind.STARTUP.value
+    return OrganisationKind.STARTUP.value
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create() -> Response | str | tuple[str, int]:
+    """Founders create their startup; staff create any kind of organisation."""
+    if not current_user.is_staff and current_user.role != Role.FOUNDER:
+        abort(403, "Partner and investor profiles are created by the complex's staff.")
+    if not current_user.is_staff and current_user.organisation_id is not None:
+        return redirect(url_for("organisations.edit", organisation_id=current_user.organisation_id))
+    kind = _kind_for_new()
+    if request.method == "GET":
+        return render_template("web/organisation_form.html", kind=kind, form={}, errors={}, organisation=None)
+    try:
+        organisation = service.create_organisation(current_user, kind, request.form)
+    except ServiceError as error:
+        return render_failure(
+            "web/organisation_form.html", error, kind=kind, form=request.form, organisation=None
+        )
+    flash(f"{organisation.name} is saved.", "success")
+    return redirect(url_for("organisations.show", organisation_id=organisation.id))
+
+
+@bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(organisation_id: int) -> Response | str | tuple[str, int]:
+    organisation = _get_or_404(organisation_id)
+    if not service.can_edit(current_user, organisation):
+        abort(403, "You can only edit your own organisation's profile.")
+    if request.method == "GET":
+        return render_template(
+            "web/organisation_form.html",
+            kind=organisation.kind,
+            form=_form_values(organisation),
+            errors={},
+            organisation=organisation,
+        )
+    try:
+        service.update_organisation(current_user, organisation, request.form)
+    except ServiceError as error:
+        db.session.rollback()
+        return render_failure(
+            "web/organisation_form.html",
+            error,
+            kind=organisation.kind,
+            form=request.form,
+            organisation=organisation,
+        )
+    flash("The profile is saved.", "success")
+    return redirect(url_for("organisations.show", organisation_id=organisation.id))
+
+
+def _form_values(organisation: Organisation) -> dict[str, object]:
+    """The stored profile as the form shows it."""
+    return {
+        "name": organisation.name,
+        "description": organisation.description,
+        "offers": organisation.offers,
+        "seeks": organisation.seeks,
+        "sectors": organisation.sectors,
+        "tags": ", ".join(organisation.tags or []),
+        "stage": organisation.stage or "",
+        "raising_usd": organisation.raising_usd if organisation.raising_usd is not None else "",
+        "investor_stages": organisation.investor_stages or [],
+        "ticket_min_usd": organisation.ticket_min_usd if organisation.ticket_min_usd is not None else "",
+        "ticket_max_usd": organisation.ticket_max_usd if organisation.ticket_max_usd is not None else "",
+        "location": organisation.location,
+        "is_complex_tenant": "on" if organisation.is_complex_tenant else "",
+        "website": organisation.website,
+        "contact_email": organisation.contact_email,
+        "team_size": organisation.team_size or "",
+        "visibility": organisation.visibility,
+    }

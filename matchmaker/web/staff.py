@@ -1,0 +1,54 @@
+"""Staff tools: every organisation (hidden ones too) and accounts for partners and investors."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from matchmaker.extensions import db
+from matchmaker.models import Organisation, Role, User
+from matchmaker.services import accounts
+from matchmaker.services.errors import ServiceError
+from matchmaker.web.helpers import render_failure, staff_required
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def _organisations() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name)))
+
+
+def _invitable_roles() -> list[Role]:
+    return sorted(accounts.INVITABLE_BY[current_user.role_enum], key=lambda r: list(Role).index(r))
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@staff_required
+def invite() -> str | tuple[str, int]:
+    """Create an account for a partner, investor or founder and show the one-time invitation link."""
+    context = {"organisations": _organisations(), "roles": _invitable_roles()}
+    if request.method == "GET":
+        return render_template("staff/invite.html", form={}, errors={}, **context)
+    form = request.form
+    organisation_id = form.get("organisation_id", "")
+    try:
+        user = accounts.invite_user(
+            current_user,
+            form.get("display_name", ""),
+            form.get("email", ""),
+            form.get("role", ""),
+            int(organisation_id) if organisation_id.isdigit() else None,
+        )
+    except ServiceError as error:
+        return render_failure("staff/invite.html", error, form=form, **context)
+    link = url_for("auth.accept_invitation", token=accounts.invitation_token(user), _external=True)
+    flash(f"Account created for {user.email}.", "success")
+    return render_template("staff/invited.html", invited=user, link=link)
+
+
+@bp.get("/accounts")
+@staff_required
+def accounts_list() -> str:
+    users = list(db.session.scalars(select(User).order_by(User.role, User.email)))
+    return render_template("staff/accounts.html", users=users)

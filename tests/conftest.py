@@ -1,0 +1,150 @@
+"""Fixtures shared by every test: the app on SQLite and on PostgreSQL, a client, a CLI runner, factories."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from matchmaker import create_app
+from matchmaker.extensions import db
+from matchmaker.models import Organisation, Role, User
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "MATCHMAKER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "startups_dev.jsonl"
+TEST_PASSWORD = "correct horse battery"
+
+
+def _postgres_unavailable_reason() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # any failure to connect means: no PostgreSQL here
+        return f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {exc.__class__.__name__}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    reason = _postgres_unavailable_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must exercise PostgreSQL")
+        pytest.skip(reason)
+    name = f"mm_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def make_test_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SERVER_NAME": "localhost",
+    }
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each database-backed test runs on the embedded SQLite and on the real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    application = create_app(make_test_config(database_url, tmp_path))
+    with application.app_context():
+        db.create_all()
+        yield application
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_organisation(app: Flask) -> Callable[..., Organisation]:
+    """Insert an organisation with sensible defaults; keyword arguments override fields."""
+    counter = iter(range(1, 10_000))
+
+    def factory(kind: str = "startup", sectors: list[str] | None = None, **fields: Any) -> Organisation:
+        n = next(counter)
+        values: dict[str, Any] = {
+            "slug": f"{kind}-{n}",
+            "name": f"{kind.capitalize()} {n}",
+            "description": f"A {kind} in Gwangju working on applied AI.",
+            "visibility": "listed",
+        }
+        values.update(fields)
+        organisation = Organisation(kind=kind, **values)
+        organisation.sectors = sectors or []
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation
+
+    return factory
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Insert an account with ``TEST_PASSWORD``."""
+    counter = iter(range(1, 10_000))
+
+    def factory(role: str | Role = Role.FOUNDER, organisation: Organisation | None = None, **fields: Any) -> User:
+        n = next(counter)
+        role_value = Role(role).value
+        user = User(
+            email=fields.pop("email", f"{role_value}{n}@example.kr"),
+            display_name=fields.pop("display_name", f"{role_value.capitalize()} {n}"),
+            role=role_value,
+            organisation=organisation,
+            **fields,
+        )
+        user.set_password(TEST_PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[User], None]:
+    """Sign a user in through the real login form."""
+
+    def do_login(user: User, password: str = TEST_PASSWORD) -> None:
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+    return do_login
