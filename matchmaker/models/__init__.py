@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from matchmaker.models.base import Base, utcnow
+from matchmaker.models.matches import Embedding, Match
 from matchmaker.models.organisations import (
     Organisation,
     OrganisationKind,
@@ -13,6 +14,8 @@ from matchmaker.models.users import STAFF_ROLES, Role, User, normalise_email
 
 __all__ = [
     "Base",
+    "Embedding",
+    "Match",
     "Organisation",
     "OrganisationKind",
     "OrganisationSector",
