@@ -1,0 +1,299 @@
+"""Offline evaluation of the engine against TF-IDF and plain MiniLM baselines.
+
+    python -m matchmaker.engine.evaluate --train TRAIN.jsonl --test TEST.jsonl
+
+Reads files shaped like startups_dev.jsonl; only `name`, `one_liner` and `long_description` are
+inputs, `sectors` and `subindustry` are labels. Progress goes to stderr; the last stdout line is
+one JSON object with the metrics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+
+from matchmaker.engine.encoder import CachingEncoder, Encoder, l2_normalise, make_encoder
+from matchmaker.engine.lexical import LexicalIndex
+from matchmaker.engine.profiles import SECTORS, Profile, ProfileVectors, embed_profiles, embed_texts
+from matchmaker.engine.ranking import rank_startups_for
+from matchmaker.engine.sectors import SectorSuggester
+from matchmaker.engine.similarity import SimilaritySpace
+from matchmaker.engine.text import join_texts
+
+UNSPECIFIED = "Unspecified"
+K = 10
+
+
+_STARTED = time.perf_counter()
+
+
+def log(message: str) -> None:
+    """Print a progress line, with seconds since start, to stderr."""
+    print(f"[{time.perf_counter() - _STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    """Read one JSON object per non-empty line."""
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def description_of(row: dict[str, Any]) -> str:
+    """The startup's own words: one-liner then long description."""
+    return join_texts(row.get("one_liner"), row.get("long_description"))
+
+
+def sector_text_of(row: dict[str, Any]) -> str:
+    """Name and description, the text sectors are suggested from."""
+    return join_texts(row.get("name"), description_of(row))
+
+
+def subindustry_of(row: dict[str, Any]) -> str | None:
+    """The similarity label, None when unknown."""
+    value = row.get("subindustry")
+    return value if value and value != UNSPECIFIED else None
+
+
+def sector_macro_f1(truth: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> float:
+    """Macro-F1 over the four sectors of multi-label predictions."""
+    y = np.array([[s in set(t) for s in SECTORS] for t in truth], dtype=int)
+    p = np.array([[s in set(t) for s in SECTORS] for t in predicted], dtype=int)
+    return float(f1_score(y, p, average="macro", zero_division=0))
+
+
+def precision_at_k(
+    similarity: np.ndarray, labels: Sequence[str | None], ids: Sequence[int], k: int = K
+) -> float:
+    """Mean share of each labelled row's k most similar other rows with the same label.
+
+    `similarity` is the (n, n) matrix; ties are broken by id ascending.
+    """
+    similarity = np.array(similarity, dtype=np.float64)
+    np.fill_diagonal(similarity, -np.inf)
+    ids_arr = np.asarray(ids)
+    label_arr = np.array([label or "" for label in labels], dtype=object)
+    shares = []
+    for i, label in enumerate(labels):
+        if label is None:
+            continue
+        neighbours = np.lexsort((ids_arr, -similarity[i]))[:k]
+        shares.append(float(np.mean(label_arr[neighbours] == label)))
+    return float(np.mean(shares)) if shares else 0.0
+
+
+def ndcg_at_k(ranked_relevance: Sequence[bool], n_relevant: int, k: int = K) -> float:
+    """nDCG@k with binary relevance."""
+    gains = np.array(ranked_relevance[:k], dtype=float)
+    dcg = float((gains / np.log2(np.arange(2, len(gains) + 2))).sum())
+    ideal = float((1.0 / np.log2(np.arange(2, min(k, n_relevant) + 2))).sum())
+    return dcg / ideal if ideal > 0 else 0.0
+
+
+def partner_queries(train: list[dict], test: list[dict]) -> list[tuple[str, str]]:
+    """(subindustry, seeks text) per subindustry with >= 8 TEST and >= 1 TRAIN startups."""
+    queries = []
+    test_counts: dict[str, int] = {}
+    for row in test:
+        if subindustry_of(row):
+            test_counts[row["subindustry"]] = test_counts.get(row["subindustry"], 0) + 1
+    for label in sorted(test_counts):
+        examples = sorted((r for r in train if r.get("subindustry") == label), key=lambda r: r["id"])[:5]
+        if test_counts[label] >= 8 and examples:
+            queries.append((label, "\n".join(r.get("one_liner") or "" for r in examples)))
+    return queries
+
+
+def ranking_ndcg(queries: list[tuple[str, str]], test: list[dict], rank: Callable[[str], list[int]]) -> float:
+    """Mean nDCG@10 of `rank(seeks_text) -> test row indices, best first` over the partner queries."""
+    if not queries:
+        return 0.0
+    labels = [r.get("subindustry") for r in test]
+    scores = []
+    for label, seeks in queries:
+        order = rank(seeks)
+        scores.append(ndcg_at_k([labels[i] == label for i in order[:K]], labels.count(label)))
+    return float(np.mean(scores))
+
+
+def _order_by_score(scores: np.ndarray, ids: np.ndarray) -> list[int]:
+    return list(np.lexsort((ids, -scores))[:K])
+
+
+def evaluate_engine(train: list[dict], test: list[dict], encoder: Encoder, queries: list) -> dict[str, float]:
+    """The engine's own metrics: SectorSuggester, SimilaritySpace and rank_startups_for."""
+    test_texts = [description_of(r) for r in test]
+    train_texts = [description_of(r) for r in train]
+    log("engine: embedding descriptions (whole text + sentences)")
+    train_vecs = _stack(embed_texts(train_texts, encoder), encoder.dimension)
+    test_vecs = _stack(embed_texts(test_texts, encoder), encoder.dimension)
+
+    log("engine: sectors")
+    suggester = SectorSuggester(encoder=encoder)
+    if train:
+        suggester.fit([sector_text_of(r) for r in train], [r.get("sectors") or [] for r in train], train_vecs)
+    suggested = suggester.suggest([sector_text_of(r) for r in test], test_vecs)
+    f1 = sector_macro_f1([r.get("sectors") or [] for r in test], [[s for s, _ in row] for row in suggested])
+
+    log("engine: similarity space")
+    one_liners = [r.get("one_liner") or "" for r in train]
+    lexical = LexicalIndex(min_df=2).fit(train_texts + test_texts + [q for _, q in queries])
+    space = SimilaritySpace()
+    if train:
+        # Learn from both the full description and the one-line summary of each TRAIN startup.
+        one_vecs = _stack(embed_texts(one_liners, encoder), encoder.dimension)
+        labels = [subindustry_of(r) for r in train]
+        space.fit(train_texts + one_liners, np.vstack([train_vecs, one_vecs]), labels + labels, lexical)
+    mapped = space.transform(test_texts, test_vecs)
+    p10 = precision_at_k(mapped @ mapped.T, [subindustry_of(r) for r in test], [r["id"] for r in test])
+
+    log("engine: partner ranking")
+    startups = [
+        Profile(id=int(r["id"]), kind="startup", name=r.get("name") or "", description=t)
+        for r, t in zip(test, test_texts, strict=True)
+    ]
+    candidates = list(
+        zip(startups, [ProfileVectors(description=v if v.any() else None) for v in test_vecs], strict=True)
+    )
+    position = {p.id: i for i, p in enumerate(startups)}
+
+    def rank(seeks: str) -> list[int]:
+        partner = Profile(id=-1, kind="partner", name="Partner", seeks=seeks)
+        matches = rank_startups_for(
+            partner, embed_profiles([partner], encoder)[0], candidates, lexical, K, space=space
+        )
+        return [position[m.startup_id] for m in matches]
+
+    return {
+        "sector_macro_f1": f1,
+        "similar_p_at_10": p10,
+        "partner_ndcg_at_10": ranking_ndcg(queries, test, rank),
+    }
+
+
+def _stack(vectors: Sequence[np.ndarray | None], dim: int) -> np.ndarray:
+    return np.vstack([v if v is not None else np.zeros(dim, dtype=np.float32) for v in vectors])
+
+
+def _baseline_tfidf(min_df: int = 2) -> TfidfVectorizer:
+    """The TF-IDF of the baselines: word 1-2 grams, sublinear tf, min_df 2."""
+    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=min_df)
+
+
+def _sector_lr(x_train: Any, train: list[dict], x_test: Any) -> list[list[str]]:
+    """The baselines' sector classifier: one-vs-rest LogisticRegression(class_weight="balanced").
+
+    Default C, decision at probability 0.5: no tuning of any kind for the baselines.
+    """
+    predicted: list[list[str]] = [[] for _ in range(x_test.shape[0])]
+    for sector in SECTORS:
+        y = np.array([sector in (r.get("sectors") or []) for r in train])
+        if y.all() or not y.any():
+            continue
+        model = LogisticRegression(class_weight="balanced", max_iter=5000).fit(x_train, y)
+        for i in np.flatnonzero(model.predict_proba(x_test)[:, 1] >= 0.5):
+            predicted[i].append(sector)
+    return predicted
+
+
+def evaluate_baselines(
+    train: list[dict], test: list[dict], encoder: Encoder, queries: list
+) -> dict[str, dict]:
+    """TF-IDF (word 1-2 grams) and plain MiniLM cosine baselines on the same tasks."""
+    truth = [r.get("sectors") or [] for r in test]
+    labels = [subindustry_of(r) for r in test]
+    ids = np.array([r["id"] for r in test])
+    test_texts = [description_of(r) for r in test]
+    results = {}
+    log("baseline: tf-idf")
+    train_sector_texts = [sector_text_of(r) for r in train]
+    test_sector_texts = [sector_text_of(r) for r in test]
+    f1 = 0.0
+    if train:
+        # Sectors: vocabulary and IDF learned from the training texts only.
+        sector_tfidf = _baseline_tfidf(2 if len(train) >= 4 else 1).fit(train_sector_texts)
+        predicted = _sector_lr(
+            sector_tfidf.transform(train_sector_texts), train, sector_tfidf.transform(test_sector_texts)
+        )
+        f1 = sector_macro_f1(truth, predicted)
+    # Similarity and ranking are unsupervised: IDF over the texts being compared (and the queries).
+    tfidf = _baseline_tfidf(2 if len(test) >= 4 else 1).fit(test_texts + [q for _, q in queries])
+    t_test = tfidf.transform(test_texts)
+    results["tfidf"] = {
+        "sector_macro_f1": f1,
+        "similar_p_at_10": precision_at_k((t_test @ t_test.T).toarray(), labels, ids),
+        "partner_ndcg_at_10": ranking_ndcg(
+            queries, test, lambda q: _order_by_score((t_test @ tfidf.transform([q]).T).toarray().ravel(), ids)
+        ),
+    }
+    log("baseline: plain MiniLM cosine")
+    e_test = encoder.encode(test_texts)
+    f1 = (
+        sector_macro_f1(truth, _sector_lr(encoder.encode(train_sector_texts), train, encoder.encode(test_sector_texts)))
+        if train
+        else 0.0
+    )
+    results["minilm"] = {
+        "sector_macro_f1": f1,
+        "similar_p_at_10": precision_at_k(e_test @ e_test.T, labels, ids),
+        "partner_ndcg_at_10": ranking_ndcg(
+            queries, test, lambda q: _order_by_score(e_test @ l2_normalise(encoder.encode([q])[0]), ids)
+        ),
+    }
+    return results
+
+
+def run(
+    train_path: str | None, test_path: str, model: str | None = None, cache_path: str | None = None
+) -> dict[str, Any]:
+    """Evaluate on the given files and return the metrics dictionary.
+
+    `cache_path` (.npz) keeps embeddings between runs of the same model.
+    """
+    started = time.perf_counter()
+    train = read_jsonl(train_path) if train_path else []
+    test = read_jsonl(test_path)
+    log(f"read {len(train)} train and {len(test)} test startups")
+    encoder = CachingEncoder(make_encoder(model))
+    if cache_path and Path(cache_path).exists():
+        log(f"loaded {encoder.load(cache_path)} cached embeddings")
+    queries = partner_queries(train, test)
+    log(f"{len(queries)} partner queries")
+    metrics: dict[str, Any] = evaluate_engine(train, test, encoder, queries)
+    metrics["baselines"] = evaluate_baselines(train, test, encoder, queries)
+    if cache_path:
+        encoder.save(cache_path)
+    metrics.update(
+        n_train=len(train),
+        n_test=len(test),
+        n_partner_queries=len(queries),
+        model_id=encoder.model_id,
+        seconds=round(time.perf_counter() - started, 1),
+    )
+    return metrics
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", help="JSONL of earlier startups to learn from (omit for zero-shot)")
+    parser.add_argument("--test", required=True, help="JSONL of startups to evaluate on")
+    parser.add_argument("--model", default=None, help="model name or path ('hashing' for the test encoder)")
+    parser.add_argument("--embedding-cache", default=None, help=".npz file to reuse embeddings between runs")
+    args = parser.parse_args(argv)
+    metrics = run(args.train, args.test, args.model, args.embedding_cache)
+    print(json.dumps(metrics, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""Matched phrases: which sentence of one side's text best answers a sentence of the other's."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matchmaker.engine.encoder import Encoder
+from matchmaker.engine.explain import MatchedPhrase
+from matchmaker.engine.lexical import LexicalIndex
+from matchmaker.engine.profiles import Profile
+from matchmaker.engine.text import join_texts, split_sentences
+
+
+def best_sentence_pair(
+    text_a: str,
+    text_b: str,
+    lexical: LexicalIndex | None,
+    encoder: Encoder | None = None,
+) -> tuple[str, str, float] | None:
+    """The most similar (sentence of a, sentence of b, cosine); by the encoder if given, else lexically."""
+    a, b = split_sentences(text_a), split_sentences(text_b)
+    if not a or not b:
+        return None
+    if encoder is not None:
+        vectors = encoder.encode(a + b)
+        sims = vectors[: len(a)] @ vectors[len(a) :].T
+    elif lexical is not None:
+        sims = (lexical.transform(a) @ lexical.transform(b).T).toarray()
+    else:
+        return None
+    i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+    return a[i], b[j], float(sims[i, j])
+
+
+def matched_phrases(
+    startup: Profile,
+    other: Profile,
+    lexical: LexicalIndex | None,
+    encoder: Encoder | None = None,
+    n_terms: int = 5,
+) -> list[MatchedPhrase]:
+    """The phrases that matched between a startup and a partner/investor, for the explanation."""
+    phrases: list[MatchedPhrase] = []
+    pairs = [
+        ("seeks_offers", startup.seeks, other.offers),
+        ("offers_seeks", startup.what_it_is, other.seeks),
+    ]
+    for kind, startup_text, other_text in pairs:
+        best = best_sentence_pair(startup_text, other_text, lexical, encoder)
+        if best is not None and best[2] > 0:
+            phrases.append(MatchedPhrase(kind, best[0], best[1], best[2]))
+    if lexical is not None:
+        startup_all = join_texts(startup.description, startup.offers, startup.seeks)
+        other_all = join_texts(other.description, other.offers, other.seeks)
+        terms = lexical.shared_terms(startup_all, other_all, n_terms)
+        if terms:
+            sim = float(lexical.pairwise([startup_all], [other_all])[0])
+            phrases.append(MatchedPhrase("shared_terms", ", ".join(terms), ", ".join(terms), sim))
+    return phrases

@@ -1,0 +1,117 @@
+"""A learned similarity space: linear discriminant projection of embeddings + lexical SVD features.
+
+Fitted on labelled profiles (e.g. sub-industries or tags), it pulls texts about the same kind
+of business together. The projection is generic (it works on any text, not only on the
+training profiles) and is mixed with the plain embedding so unseen kinds still match.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.decomposition import TruncatedSVD
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+
+from matchmaker.engine.encoder import l2_normalise
+from matchmaker.engine.lexical import LexicalIndex
+
+
+class SimilaritySpace:
+    """Maps (text, embedding) pairs to unit vectors whose dot product is a learned similarity.
+
+    Unfitted, or fitted with fewer than two usable classes, it is the identity on embeddings
+    (plain cosine). Fitted, a row is [sqrt(1-w) * discriminant part, sqrt(w) * embedding], so the
+    dot product of two rows is (1-w) * learned cosine + w * plain cosine.
+    """
+
+    def __init__(
+        self,
+        n_lexical_components: int = 300,
+        lexical_weight: float = 1.0,
+        shrinkage: float = 0.6,
+        min_class_size: int = 3,
+        embedding_weight: float = 0.15,
+        random_state: int = 0,
+    ) -> None:
+        self.n_lexical_components = n_lexical_components
+        self.lexical_weight = lexical_weight
+        self.shrinkage = shrinkage
+        self.min_class_size = min_class_size
+        self.embedding_weight = embedding_weight
+        self.random_state = random_state
+
+    @property
+    def is_fitted(self) -> bool:
+        """Whether a discriminant projection was learned."""
+        return getattr(self, "discriminant_", None) is not None
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        labels: Sequence[str | None],
+        lexical: LexicalIndex | None = None,
+    ) -> SimilaritySpace:
+        """Learn the projection from texts, their embeddings and one label per text (None = unknown).
+
+        `lexical` is a fitted LexicalIndex to reuse; by default one is fitted on `texts`.
+        """
+        embeddings = l2_normalise(np.asarray(embeddings, dtype=np.float32))
+        if len(texts) != len(embeddings) or len(texts) != len(labels):
+            raise ValueError("texts, embeddings and labels must have the same length")
+        counts = Counter(label for label in labels if label)
+        usable = {label for label, n in counts.items() if n >= self.min_class_size}
+        keep = np.array([bool(label) and label in usable for label in labels], dtype=bool)
+        self.classes_ = sorted(usable)
+        self.discriminant_: LinearDiscriminantAnalysis | None = None
+        self.lexical_ = lexical
+        self.svd_: TruncatedSVD | None = None
+        if len(usable) < 2:
+            return self
+        if self.lexical_ is None and self.lexical_weight > 0:
+            self.lexical_ = LexicalIndex().fit(texts)
+        kept_texts = [t for t, k in zip(texts, keep, strict=True) if k]
+        if self.lexical_ is not None and self.lexical_weight > 0:
+            sparse = self.lexical_.transform(kept_texts)
+            n_components = min(self.n_lexical_components, sparse.shape[1] - 1, len(kept_texts) - 1)
+            if n_components >= 2:
+                self.svd_ = TruncatedSVD(n_components, random_state=self.random_state).fit(sparse)
+        features = self._features(kept_texts, embeddings[keep])
+        self.discriminant_ = LinearDiscriminantAnalysis(solver="eigen", shrinkage=self.shrinkage)
+        kept_labels = np.array([label for label, k in zip(labels, keep, strict=True) if k])
+        self.discriminant_.fit(features, kept_labels)
+        self.calibration_ = self._calibrate(self.transform(kept_texts, embeddings[keep]), kept_labels)
+        return self
+
+    def _calibrate(self, rows: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+        """Learn (floor, ceiling): a typical unrelated pair maps to 0, a typical same-label pair near 1."""
+        rng = np.random.default_rng(self.random_state)
+        a = rng.integers(0, len(rows), 20_000)
+        b = rng.integers(0, len(rows), 20_000)
+        valid = a != b
+        a, b = a[valid], b[valid]
+        cosines = np.einsum("ij,ij->i", rows[a], rows[b])
+        same = labels[a] == labels[b]
+        floor = float(np.percentile(cosines[~same], 75)) if (~same).any() else 0.0
+        ceiling = float(np.percentile(cosines[same], 90)) if same.any() else 1.0
+        return floor, max(ceiling, floor + 0.1)
+
+    def _features(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        if self.svd_ is None or self.lexical_ is None:
+            return embeddings
+        lexical = l2_normalise(self.svd_.transform(self.lexical_.transform(texts)))
+        return np.hstack([embeddings, self.lexical_weight * lexical]).astype(np.float32)
+
+    def transform(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """Map texts and their embeddings to unit float32 rows; zero embeddings stay zero rows."""
+        embeddings = l2_normalise(np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1))
+        if not self.is_fitted or len(texts) == 0:
+            return embeddings
+        projected = l2_normalise(self.discriminant_.transform(self._features(texts, embeddings)))
+        w = self.embedding_weight
+        rows = np.hstack([np.sqrt(1.0 - w) * projected, np.sqrt(w) * embeddings]).astype(np.float32)
+        empty = ~embeddings.any(axis=1)
+        rows[empty] = 0.0
+        return rows

@@ -1,0 +1,61 @@
+"""The evaluation command runs end to end on a small slice of the real data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from matchmaker.engine.evaluate import ndcg_at_k, sector_macro_f1
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+KEYS = {"sector_macro_f1", "similar_p_at_10", "partner_ndcg_at_10"}
+
+
+def test_metric_helpers() -> None:
+    assert ndcg_at_k([True, False], n_relevant=1) == 1.0
+    assert 0 < ndcg_at_k([False, True], n_relevant=1) < 1
+    assert sector_macro_f1([["energy"], []], [["energy"], []]) == 0.25  # 3 sectors never occur
+
+
+def _write_slice(source: Path, tmp_path: Path) -> tuple[Path, Path]:
+    rows = [json.loads(line) for line in source.read_text(encoding="utf-8").split("\n") if line.strip()]
+    rows = [r for r in rows if r.get("year")]
+    train = [r for r in rows if r["year"] <= 2019][:300]
+    test = [r for r in rows if r["year"] >= 2021][:200]
+    paths = tmp_path / "train.jsonl", tmp_path / "test.jsonl"
+    for path, part in zip(paths, (train, test), strict=True):
+        path.write_text("".join(json.dumps(r) + "\n" for r in part), encoding="utf-8")
+    return paths
+
+
+def test_evaluate_prints_json_metrics(shared_data: Path, tmp_path: Path) -> None:
+    train, test = _write_slice(shared_data, tmp_path)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-W",
+            "error",
+            "-m",
+            "matchmaker.engine.evaluate",
+            "--train",
+            str(train),
+            "--test",
+            str(test),
+            "--model",
+            "hashing",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    metrics = json.loads(result.stdout.strip().splitlines()[-1])
+    assert KEYS <= metrics.keys() and {"baselines", "n_train", "n_test", "seconds"} <= metrics.keys()
+    assert metrics["n_train"] == 300 and metrics["n_test"] == 200
+    assert set(metrics["baselines"]) == {"tfidf", "minilm"}
+    for values in [metrics, *metrics["baselines"].values()]:
+        assert all(0.0 <= values[key] <= 1.0 for key in KEYS)
+    assert "engine:" in result.stderr

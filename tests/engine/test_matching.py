@@ -1,0 +1,162 @@
+"""Scoring and ranking on hand-made profiles where a person would agree with the outcome."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from matchmaker.engine import (
+    COMPONENTS,
+    CONFIDENT_MATCH_SCORE,
+    LexicalIndex,
+    Profile,
+    embed_profiles,
+    passes_hard_filters,
+    rank_counterparts_for,
+    rank_startups_for,
+    score_pair,
+)
+from matchmaker.engine.scoring import lexical_text
+
+
+def _candidates(profiles, encoder):
+    return list(zip(profiles, embed_profiles(profiles, encoder), strict=True))
+
+
+def test_ev_battery_startup_ranks_above_music_app_for_energy_partner(
+    encoder, lexical, ev_battery, music_app, energy_partner
+) -> None:
+    (partner_vecs,) = embed_profiles([energy_partner], encoder)
+    matches = rank_startups_for(
+        energy_partner, partner_vecs, _candidates([music_app, ev_battery], encoder), lexical, k=2
+    )
+    assert [m.startup_id for m in matches] == [ev_battery.id, music_app.id]
+    assert matches[0].score > matches[1].score + 0.2
+    assert matches[0].confident and not matches[1].confident
+
+
+def test_pre_seed_startup_filtered_for_series_b_investor(
+    encoder, lexical, music_app, growth_investor
+) -> None:
+    big_raise = replace(music_app, raising_usd=20_000_000)  # in the ticket range, wrong stage
+    assert not passes_hard_filters(big_raise, growth_investor)
+    (vecs,) = embed_profiles([growth_investor], encoder)
+    assert rank_startups_for(growth_investor, vecs, _candidates([big_raise], encoder), lexical) == []
+
+
+def test_raise_outside_ticket_range_filtered(ev_battery, growth_investor) -> None:
+    right_stage = replace(ev_battery, stage="series_b_plus")
+    assert not passes_hard_filters(replace(right_stage, raising_usd=2_000_000), growth_investor)
+    assert not passes_hard_filters(replace(right_stage, raising_usd=80_000_000), growth_investor)
+    assert passes_hard_filters(replace(right_stage, raising_usd=20_000_000), growth_investor)
+
+
+def test_hidden_and_excluded_profiles_filtered(ev_battery, energy_partner) -> None:
+    assert passes_hard_filters(ev_battery, energy_partner)
+    assert not passes_hard_filters(replace(ev_battery, listed=False), energy_partner)
+    assert not passes_hard_filters(ev_battery, replace(energy_partner, listed=False))
+    assert not passes_hard_filters(replace(ev_battery, excluded_ids=frozenset({101})), energy_partner)
+    assert not passes_hard_filters(ev_battery, replace(energy_partner, excluded_ids=frozenset({1})))
+
+
+def test_empty_profile_gets_no_confident_match_and_hints(
+    encoder, lexical, energy_partner, growth_investor
+) -> None:
+    empty = Profile(id=7, kind="startup", name="Blank")
+    (empty_vecs,) = embed_profiles([empty], encoder)
+    matches = rank_counterparts_for(
+        empty, empty_vecs, _candidates([energy_partner, growth_investor], encoder), lexical
+    )
+    assert len(matches) == 2
+    for match in matches:
+        assert match.score < CONFIDENT_MATCH_SCORE and not match.confident
+        assert any("seeks" in hint for hint in match.missing)
+        wants_stage = any("stage" in hint for hint in match.missing)
+        assert wants_stage == (match.counterpart_kind == "investor")
+        assert all(c.similarity is None or c.name == "sectors" for c in match.components)
+
+
+def test_missing_data_never_counts_as_agreement(encoder, lexical, ev_battery, energy_partner) -> None:
+    no_sectors = replace(ev_battery, sectors=frozenset())
+    vecs = embed_profiles([no_sectors, energy_partner], encoder)
+    match = score_pair(no_sectors, vecs[0], energy_partner, vecs[1], lexical)
+    sectors = next(c for c in match.components if c.name == "sectors")
+    assert sectors.similarity is None and sectors.contribution == 0.0
+    assert "Not compared" in sectors.sentence
+
+
+def test_components_add_up_to_score_and_serialise(encoder, lexical, ev_battery, growth_investor) -> None:
+    startup = replace(ev_battery, stage="series_b_plus", raising_usd=20_000_000)
+    vecs = embed_profiles([startup, growth_investor], encoder)
+    match = score_pair(startup, vecs[0], growth_investor, vecs[1], lexical)
+    assert [c.name for c in match.components] == list(COMPONENTS)
+    assert sum(c.weight for c in match.components) == pytest.approx(1.0)
+    assert sum(c.contribution for c in match.components) == pytest.approx(match.score)
+    for c in match.components:
+        assert c.contribution == pytest.approx(c.weight * max(0.0, c.similarity or 0.0))
+        assert c.sentence
+    assert 0.0 <= match.score <= 1.0
+    stage = next(c for c in match.components if c.name == "stage_ticket")
+    assert stage.similarity == 1.0
+    data = json.loads(json.dumps(match.to_dict()))
+    assert data["score"] == pytest.approx(match.score, abs=1e-6)
+    assert {p["kind"] for p in data["matched_phrases"]} >= {"offers_seeks", "shared_terms"}
+
+
+def test_partner_has_no_stage_component(encoder, lexical, ev_battery, energy_partner) -> None:
+    vecs = embed_profiles([ev_battery, energy_partner], encoder)
+    match = score_pair(ev_battery, vecs[0], energy_partner, vecs[1], lexical)
+    assert "stage_ticket" not in {c.name for c in match.components}
+    best = next(p for p in match.matched_phrases if p.kind == "seeks_offers")
+    assert "storage" in best.startup_text and "storage" in best.counterpart_text
+
+
+def test_identical_candidates_tie_break_by_id(encoder, ev_battery, energy_partner) -> None:
+    twins = [replace(ev_battery, id=i) for i in (30, 10, 20)]
+    lexical = LexicalIndex().fit([lexical_text(p) for p in [*twins, energy_partner]])
+    (vecs,) = embed_profiles([energy_partner], encoder)
+    matches = rank_startups_for(energy_partner, vecs, _candidates(twins, encoder), lexical, k=3)
+    assert [m.startup_id for m in matches] == [10, 20, 30]
+    assert len({round(m.score, 9) for m in matches}) == 1
+
+
+def test_diversity_avoids_near_duplicates(encoder, ev_battery, music_app, energy_partner) -> None:
+    clones = [replace(ev_battery, id=i, name=f"Clone {i}") for i in range(1, 5)]
+    other = replace(
+        music_app,
+        id=9,
+        description="Software for solar power plants and energy storage dispatch on the grid.",
+    )
+    profiles = [*clones, other]
+    lexical = LexicalIndex().fit([lexical_text(p) for p in [*profiles, energy_partner]])
+    (vecs,) = embed_profiles([energy_partner], encoder)
+    plain = rank_startups_for(energy_partner, vecs, _candidates(profiles, encoder), lexical, k=2)
+    diverse = rank_startups_for(
+        energy_partner, vecs, _candidates(profiles, encoder), lexical, k=2, diversity=0.7
+    )
+    assert all(m.startup_id in {1, 2, 3, 4} for m in plain)
+    assert 9 in {m.startup_id for m in diverse}
+    scores = [m.score for m in diverse]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.slow
+def test_real_model_energy_partner_prefers_battery_startup(
+    real_encoder, lexical, ev_battery, music_app, energy_partner
+) -> None:
+    (partner_vecs,) = embed_profiles([energy_partner], real_encoder)
+    matches = rank_startups_for(
+        energy_partner,
+        partner_vecs,
+        _candidates([music_app, ev_battery], real_encoder),
+        lexical,
+        k=2,
+        encoder=real_encoder,
+    )
+    assert [m.startup_id for m in matches] == [ev_battery.id, music_app.id]
+    assert matches[1].score < CONFIDENT_MATCH_SCORE <= matches[0].score
+    assert matches[0].model_id == "all-MiniLM-L6-v2"
+    assert np.isfinite([m.score for m in matches]).all()
