@@ -6,13 +6,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from matchmaker.config import DefaultConfig, ensure_secret_key, environment_overrides, sqlite_url
-from matchmaker.extensions import csrf, db, login_manager, migrate
+from matchmaker.extensions import csrf, db, login_manager, mail, migrate
 
 
 def build_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -67,6 +67,7 @@ def register_extensions(app: Flask) -> None:
         render_item=_render_migration_item,
     )
     csrf.init_app(app)
+    mail.init_app(app)  # used only when MAIL_SERVER is set; otherwise mail stays in the outbox
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
@@ -97,11 +98,28 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, dashboard_bp, organisations_bp, staff_bp, admin_bp):
         app.register_blueprint(blueprint)
 
+    from matchmaker.web.intro_staff import bp as intro_staff_bp
+    from matchmaker.web.introductions import bp as introductions_bp
+    from matchmaker.web.review import bp as review_bp
+
+    for blueprint in (review_bp, introductions_bp, intro_staff_bp):
+        app.register_blueprint(blueprint)
+
+    from matchmaker.api import register_api
+    from matchmaker.web.api_tokens import bp as api_tokens_bp
+
+    app.register_blueprint(api_tokens_bp)
+    register_api(app)
+
 
 def register_error_handlers(app: Flask) -> None:
     """Render client errors as readable pages with their real status code."""
 
-    def render_error(error: HTTPException) -> tuple[str, int]:
+    from matchmaker.api.core import http_error_response, is_api_request
+
+    def render_error(error: HTTPException) -> tuple[str, int] | Response:
+        if is_api_request():  # the JSON API answers in JSON, even for routes it does not have
+            return http_error_response(error)
         if error.code == 400 and "CSRF" in (error.description or ""):
             message = "Your form expired or was sent from elsewhere. Reload the page and try again."
         else:

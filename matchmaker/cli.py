@@ -9,10 +9,19 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     """Attach every command of the project to ``app``."""
     app.cli.add_command(seed_demo_command)
+    from matchmaker.cli_introductions import expire_introductions_command, send_digest_command
+
+    app.cli.add_command(expire_introductions_command)
+    app.cli.add_command(send_digest_command)
+    app.cli.add_command(create_api_token_command)
+    app.cli.add_command(embed_command)
+    app.cli.add_command(rematch_command)
 
 
 @click.command("seed-demo")
-@click.option("--if-empty", is_flag=True, help="Only seed when the database holds no organisation or account.")
+@click.option(
+    "--if-empty", is_flag=True, help="Only seed when the database holds no organisation or account."
+)
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo partners, startups and one account per role (running it twice changes nothing)."""
     from matchmaker.services import demo
@@ -25,6 +34,66 @@ def seed_demo_command(if_empty: bool) -> None:
         f"Demo data: {report.organisations_created} organisations and "
         f"{report.accounts_created} accounts created (existing ones left as they were)."
     )
+    if report.organisations_created:
+        from matchmaker.services import matching
+
+        with click.progressbar(length=demo.startup_count(), label="Matching demo startups") as bar:
+            matches = matching.rematch_all(progress=bar.update)
+        click.echo(f"{matches} matches computed.")
     click.echo("Demo accounts (sign in at http://127.0.0.1:5000/login):")
     for account in demo.DEMO_ACCOUNTS:
         click.echo(f"  {account.role.value:<9} {account.email:<30} password: {account.password}")
+
+
+@click.command("embed")
+def embed_command() -> None:
+    """Embed every organisation's texts that are not stored yet (a restart re-embeds nothing)."""
+    from sqlalchemy import func, select
+
+    from matchmaker.extensions import db
+    from matchmaker.models import Organisation
+    from matchmaker.services import matching
+
+    total = db.session.scalar(select(func.count()).select_from(Organisation)) or 0
+    with click.progressbar(length=total, label="Embedding profiles") as bar:
+        embedded = matching.embed_all(progress=bar.update)
+    click.echo(f"{embedded} new texts embedded for {total} organisations.")
+
+
+@click.command("rematch")
+def rematch_command() -> None:
+    """Recompute every startup's matches with every listed partner and investor."""
+    from sqlalchemy import func, select
+
+    from matchmaker.extensions import db
+    from matchmaker.models import Organisation
+    from matchmaker.services import matching
+
+    startups = db.session.scalar(
+        select(func.count())
+        .select_from(Organisation)
+        .where(Organisation.kind == "startup", Organisation.visibility == "listed")
+    )
+    with click.progressbar(length=startups or 0, label="Matching startups") as bar:
+        total = matching.rematch_all(progress=bar.update)
+    click.echo(f"{total} matches stored for {startups} startups.")
+
+
+@click.command("create-api-token")
+@click.argument("email")
+@click.option("--name", required=True, help="What will use the token, e.g. 'CRM sync'.")
+def create_api_token_command(email: str, name: str) -> None:
+    """Issue an API token for the account with EMAIL and print it (the only time it is shown)."""
+    from matchmaker.services import accounts, api_tokens
+    from matchmaker.services.errors import ServiceError
+
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"There is no account with the e-mail address {email}.")
+    try:
+        token, secret = api_tokens.create_token(user, name)
+    except ServiceError as error:
+        detail = "; ".join(getattr(error, "errors", {}).values()) or error.message
+        raise click.ClickException(detail) from error
+    click.echo(f"API token {token.name!r} for {user.email}. Store it now; it is shown only once:")
+    click.echo(secret)

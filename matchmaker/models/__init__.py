@@ -1,6 +1,18 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
+from matchmaker.models.api_tokens import ApiToken
 from matchmaker.models.base import Base, utcnow
+from matchmaker.models.introductions import (
+    DigestEntry,
+    Dismissal,
+    DismissalKind,
+    Introduction,
+    IntroductionEvent,
+    IntroState,
+    OutboxMessage,
+    Outcome,
+    Side,
+)
 from matchmaker.models.matches import Embedding, Match
 from matchmaker.models.organisations import (
     Organisation,
@@ -13,7 +25,17 @@ from matchmaker.models.organisations import (
 from matchmaker.models.users import STAFF_ROLES, Role, User, normalise_email
 
 __all__ = [
+    "ApiToken",
     "Base",
+    "DigestEntry",
+    "Dismissal",
+    "DismissalKind",
+    "IntroState",
+    "Introduction",
+    "IntroductionEvent",
+    "Outcome",
+    "OutboxMessage",
+    "Side",
     "Embedding",
     "Match",
     "Organisation",

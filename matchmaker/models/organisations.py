@@ -106,6 +106,9 @@ class Organisation(Base):
         ),
         CheckConstraint("raising_usd IS NULL OR raising_usd >= 0", name="raising_not_negative"),
         CheckConstraint("team_size IS NULL OR team_size >= 1", name="team_size_positive"),
+        CheckConstraint(
+            "monthly_intro_capacity IS NULL OR monthly_intro_capacity >= 0", name="capacity_not_negative"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -127,6 +130,8 @@ class Organisation(Base):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     team_size: Mapped[int | None] = mapped_column(Integer)
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.LISTED.value)
+    # Partners and investors: new introductions taken per calendar month; NULL means no limit.
+    monthly_intro_capacity: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -44,9 +44,7 @@ class User(UserMixin, Base):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('founder', 'partner', 'investor', 'staff', 'admin')", name="role_allowed"
-        ),
+        CheckConstraint("role IN ('founder', 'partner', 'investor', 'staff', 'admin')", name="role_allowed"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

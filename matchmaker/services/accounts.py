@@ -113,9 +113,7 @@ INVITABLE_BY = {
 ROLE_FOR_KIND = {"startup": Role.FOUNDER, "partner": Role.PARTNER, "investor": Role.INVESTOR}
 
 
-def invite_user(
-    inviter: User, display_name: str, email: str, role: str, organisation_id: int | None
-) -> User:
+def invite_user(inviter: User, display_name: str, email: str, role: str, organisation_id: int | None) -> User:
     """Staff create partner and investor accounts, admins staff accounts; the invitee sets a password."""
     errors = _check_identity(display_name, email)
     try:
@@ -134,7 +132,9 @@ def invite_user(
             if organisation is None:
                 errors["organisation_id"] = "That organisation does not exist."
             elif ROLE_FOR_KIND[organisation.kind] != wanted:
-                errors["organisation_id"] = f"A {wanted.value} account must belong to a {wanted.value} organisation."
+                errors["organisation_id"] = (
+                    f"A {wanted.value} account must belong to a {wanted.value} organisation."
+                )
     if errors:
         raise ValidationError(errors)
     user = User(

@@ -10,6 +10,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Organisation, Role, User
 
 DEMO_PASSWORD_SUFFIX = "-demo-2026"
+DEMO_MONTHLY_CAPACITY = 8  # new introductions a month each demo partner and investor takes
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("founder@matchmaker.example", "Kim Ji-woo (VoltCell)", Role.FOUNDER, "voltcell-battery"),
     DemoAccount("partner@matchmaker.example", "Partner manager (NVIDIA)", Role.PARTNER, "nvidia"),
-    DemoAccount("investor@matchmaker.example", "Partner (Rising Tide Fund)", Role.INVESTOR, "rising-tide-fund"),
+    DemoAccount(
+        "investor@matchmaker.example", "Partner (Rising Tide Fund)", Role.INVESTOR, "rising-tide-fund"
+    ),
     DemoAccount("staff@matchmaker.example", "Park Seo-yeon (complex staff)", Role.STAFF, None),
     DemoAccount("admin@matchmaker.example", "Lee Min-jun (admin)", Role.ADMIN, None),
 )
@@ -46,6 +49,12 @@ def database_is_empty() -> bool:
     )
 
 
+def startup_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Organisation).where(Organisation.kind == "startup")
+    )
+
+
 def seed_demo() -> SeedReport:
     """Insert whatever demo organisations and accounts are missing; existing rows are left untouched."""
     from matchmaker.demo_data import PARTNERS, STARTUPS
@@ -57,6 +66,8 @@ def seed_demo() -> SeedReport:
             continue
         values = dict(profile)
         sectors = values.pop("sectors")
+        if values["kind"] != "startup":
+            values.setdefault("monthly_intro_capacity", DEMO_MONTHLY_CAPACITY)
         organisation = Organisation(visibility="listed", **values)
         organisation.sectors = sectors
         db.session.add(organisation)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -28,8 +28,6 @@ from matchmaker.models import organisations as limits
 from matchmaker.services.errors import ConflictError, PermissionDenied, ValidationError
 
 ProfileData = dict[str, Any]
-# Called after a profile is saved (matching registers itself here to refresh that organisation).
-after_save_hooks: list[Callable[[Organisation], None]] = []
 
 _AMOUNT_RE = re.compile(r"^\$?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmM])?\s*$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -74,7 +72,7 @@ def _check_length(errors: dict[str, str], data: ProfileData, field: str, maximum
 
 
 def validate_profile(form: Mapping[str, Any], kind: str) -> ProfileData:
-    """Check a submitted profile for an organisation of ``kind``; raise ValidationError listing every field."""
+    """Check a submitted profile for an organisation of ``kind``; raise ValidationError naming every field."""
     errors: dict[str, str] = {}
     data: ProfileData = {
         "name": _text(form, "name"),
@@ -109,7 +107,9 @@ def validate_profile(form: Mapping[str, Any], kind: str) -> ProfileData:
     sectors = _values(form, "sectors")
     unknown = [s for s in sectors if s not in Sector.__members__.values()]
     if unknown:
-        errors["sectors"] = f"Unknown sector {unknown[0]!r}; choose among {', '.join(s.value for s in Sector)}."
+        errors["sectors"] = (
+            f"Unknown sector {unknown[0]!r}; choose among {', '.join(s.value for s in Sector)}."
+        )
     data["sectors"] = sorted(set(sectors) - set(unknown))
 
     tags = [t.strip().lower() for raw in _values(form, "tags") for t in raw.split(",") if t.strip()]
@@ -135,6 +135,7 @@ def validate_profile(form: Mapping[str, Any], kind: str) -> ProfileData:
     data["visibility"] = visibility
 
     _validate_funding(form, kind, data, errors)
+    _validate_capacity(form, kind, data, errors)
     if errors:
         raise ValidationError(errors)
     return data
@@ -168,6 +169,22 @@ def _validate_funding(form: Mapping[str, Any], kind: str, data: ProfileData, err
             errors["ticket_max_usd"] = "The largest ticket must be at least the smallest."
 
 
+CAPACITY_MAX = 1000
+
+
+def _validate_capacity(form: Mapping[str, Any], kind: str, data: ProfileData, errors: dict[str, str]) -> None:
+    """Partners and investors may cap their new introductions per month; empty means no limit."""
+    data["monthly_intro_capacity"] = None
+    raw = _text(form, "monthly_intro_capacity")
+    if kind == OrganisationKind.STARTUP or not raw:
+        return
+    if not raw.isdigit() or int(raw) > CAPACITY_MAX:
+        message = f"Enter a whole number from 0 to {CAPACITY_MAX}, or leave it empty."
+        errors["monthly_intro_capacity"] = message
+    else:
+        data["monthly_intro_capacity"] = int(raw)
+
+
 def slugify(name: str) -> str:
     """An ASCII slug from a name; names in Hangul fall back to 'org'."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -197,8 +214,10 @@ def can_view(user: User, organisation: Organisation) -> bool:
 
 
 def _run_after_save(organisation: Organisation) -> None:
-    for hook in after_save_hooks:
-        hook(organisation)
+    # Saving a profile refreshes that organisation's matches, and only those.
+    from matchmaker.services.matching import refresh_after_save
+
+    refresh_after_save(organisation)
 
 
 def create_organisation(actor: User, kind: str, form: Mapping[str, Any]) -> Organisation:
@@ -231,13 +250,22 @@ def update_organisation(actor: User, organisation: Organisation, form: Mapping[s
     if not can_edit(actor, organisation):
         raise PermissionDenied("You can only edit your own organisation's profile.")
     data = validate_profile(form, organisation.kind)
-    if not actor.is_staff and data["visibility"] != organisation.visibility and organisation.kind != "startup":
+    if not actor.is_staff and organisation.kind != OrganisationKind.STARTUP:
         data["visibility"] = organisation.visibility  # only staff list or hide partners and investors
     organisation.sectors = data.pop("sectors")
+    capacity_before = organisation.monthly_intro_capacity
     for field, value in data.items():
         setattr(organisation, field, value)
     db.session.commit()
     _run_after_save(organisation)
+    if (
+        organisation.kind != OrganisationKind.STARTUP
+        and organisation.monthly_intro_capacity != capacity_before
+    ):
+        # More room this month lets approved requests that wait in line go ahead, oldest first.
+        from matchmaker.services.introductions import release_waitlisted
+
+        release_waitlisted(organisation.id)
     return organisation
 
 
@@ -257,7 +285,9 @@ def directory_statement(viewer: User, query: DirectoryQuery) -> Select[tuple[Org
     if not (query.include_hidden and viewer.is_staff):
         statement = statement.where(Organisation.visibility == Visibility.LISTED.value)
     if query.text:
-        statement = statement.where(func.lower(Organisation.name).contains(query.text.lower(), autoescape=True))
+        statement = statement.where(
+            func.lower(Organisation.name).contains(query.text.lower(), autoescape=True)
+        )
     if query.kind in OrganisationKind.__members__.values():
         statement = statement.where(Organisation.kind == query.kind)
     if query.sector in Sector.__members__.values():

@@ -10,6 +10,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Organisation, OrganisationKind, Role
 from matchmaker.services import organisations as service
 from matchmaker.services.errors import ServiceError
+from matchmaker.services.sectors import suggest_sectors
 from matchmaker.web.helpers import render_failure
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -46,10 +47,12 @@ def show(organisation_id: int) -> str:
     organisation = _get_or_404(organisation_id)
     if not service.can_view(current_user, organisation):
         abort(404, "There is no such organisation.")  # hidden profiles do not reveal they exist
+    can_edit = service.can_edit(current_user, organisation)
     return render_template(
         "web/organisation.html",
         organisation=organisation,
-        can_edit=service.can_edit(current_user, organisation),
+        can_edit=can_edit,
+        suggested_sectors=suggest_sectors(organisation) if can_edit else [],
     )
 
 
@@ -129,5 +132,8 @@ def _form_values(organisation: Organisation) -> dict[str, object]:
         "website": organisation.website,
         "contact_email": organisation.contact_email,
         "team_size": organisation.team_size or "",
+        "monthly_intro_capacity": (
+            organisation.monthly_intro_capacity if organisation.monthly_intro_capacity is not None else ""
+        ),
         "visibility": organisation.visibility,
     }

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from matchmaker import create_app
@@ -28,8 +29,8 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with demo data, CSRF on, served by werkzeug in a thread; yields its base URL."""
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The app with demo data and CSRF on; tests may add rows in its app context before browsing."""
     folder: Path = tmp_path_factory.mktemp("e2e")
     app = create_app(
         {
@@ -40,6 +41,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.app_context():
         db.create_all()
         seed_demo()
+    return app
+
+
+@pytest.fixture(scope="module")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """``live_app`` served by werkzeug in a thread; yields its base URL."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

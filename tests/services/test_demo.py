@@ -33,7 +33,9 @@ def test_seed_demo_content(runner):
     result = runner.invoke(args=["seed-demo"])
     for account in DEMO_ACCOUNTS:
         assert account.email in result.output and account.password in result.output
-    kinds = dict(db.session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind)).all())
+    kinds = dict(
+        db.session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind)).all()
+    )
     assert kinds["partner"] == 3 and kinds["investor"] == 1 and kinds["startup"] >= 24
     names = set(db.session.scalars(select(Organisation.name)))
     assert {"Amazon", "Google", "NVIDIA", "Rising Tide Fund"} <= names

@@ -121,7 +121,11 @@ def test_change_password(client, make_user, login):
     login(user)
     wrong = client.post(
         "/account/password",
-        data={"current_password": "nope", "new_password": "brand new password", "confirm": "brand new password"},
+        data={
+            "current_password": "nope",
+            "new_password": "brand new password",
+            "confirm": "brand new password",
+        },
     )
     assert wrong.status_code == 422
     ok = client.post(
@@ -146,7 +150,9 @@ def test_invitation_sets_password_once(app, client, make_user, make_organisation
     assert client.get(f"/invite/{token}").status_code == 200
     short = client.post(f"/invite/{token}", data={"password": "short", "confirm": "short"})
     assert short.status_code == 422
-    response = client.post(f"/invite/{token}", data={"password": "partner password", "confirm": "partner password"})
+    response = client.post(
+        f"/invite/{token}", data={"password": "partner password", "confirm": "partner password"}
+    )
     assert response.status_code == 302
     client.post("/logout")
     assert client.get(f"/invite/{token}").status_code == 404  # used up

@@ -82,7 +82,9 @@ def test_founder_cannot_create_a_partner(client, make_user, login):
         ({"contact_email": "nobody"}, "Enter a valid e-mail address"),
     ],
 )
-def test_invalid_profile_is_refused_and_nothing_is_written(client, make_user, login, overrides, field_message):
+def test_invalid_profile_is_refused_and_nothing_is_written(
+    client, make_user, login, overrides, field_message
+):
     founder = make_user("founder")
     login(founder)
     response = client.post("/organisations/new", data=_startup_form(**overrides))

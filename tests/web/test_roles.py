@@ -51,8 +51,12 @@ def test_staff_invite_partners_but_not_staff(client, make_user, make_organisatio
     login(make_user("staff"))
     ok = client.post(
         "/staff/accounts/new",
-        data={"display_name": "Alexa team", "email": "alexa@amazon.example", "role": "partner",
-              "organisation_id": str(amazon.id)},
+        data={
+            "display_name": "Alexa team",
+            "email": "alexa@amazon.example",
+            "role": "partner",
+            "organisation_id": str(amazon.id),
+        },
     )
     assert ok.status_code == 200 and "/invite/" in ok.get_data(as_text=True)
     denied = client.post(
@@ -61,7 +65,12 @@ def test_staff_invite_partners_but_not_staff(client, make_user, make_organisatio
     assert denied.status_code == 403
     wrong_kind = client.post(
         "/staff/accounts/new",
-        data={"display_name": "Y", "email": "y@example.kr", "role": "investor", "organisation_id": str(amazon.id)},
+        data={
+            "display_name": "Y",
+            "email": "y@example.kr",
+            "role": "investor",
+            "organisation_id": str(amazon.id),
+        },
     )
     assert wrong_kind.status_code == 422
     assert db.session.query(User).filter_by(email="x@example.kr").count() == 0
@@ -70,7 +79,8 @@ def test_staff_invite_partners_but_not_staff(client, make_user, make_organisatio
 def test_admin_invites_staff(client, make_user, login):
     login(make_user("admin"))
     response = client.post(
-        "/staff/accounts/new", data={"display_name": "New staff", "email": "s@complex.example", "role": "staff"}
+        "/staff/accounts/new",
+        data={"display_name": "New staff", "email": "s@complex.example", "role": "staff"},
     )
     assert response.status_code == 200
     user = db.session.query(User).filter_by(email="s@complex.example").one()

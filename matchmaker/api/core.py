@@ -1,0 +1,142 @@
+"""The API blueprint: bearer-token authentication, JSON bodies and JSON errors for every failure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from matchmaker.extensions import db
+from matchmaker.models import User
+from matchmaker.services import api_tokens
+from matchmaker.services.errors import ServiceError
+
+API_PREFIX = "/api/v1"
+# Endpoints anyone may read without a token (the description of the API itself).
+PUBLIC_ENDPOINTS = {"api.openapi_document"}
+AUTHENTICATE_HEADER = 'Bearer realm="matchmaker"'
+
+bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
+
+
+class ApiError(Exception):
+    """A refusal raised by an API view, answered as a JSON error."""
+
+    def __init__(self, status: int, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.fields = fields or {}
+
+
+def is_api_request() -> bool:
+    """True for every path under the API prefix, matched by a route or not."""
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def error_response(
+    status: int, message: str, fields: dict[str, str] | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    """The one error shape of the API: ``{"error": {"status", "message", "fields"}}``."""
+    response = jsonify({"error": {"status": status, "message": message, "fields": fields or {}}})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def http_error_response(error: HTTPException) -> Response:
+    """An HTTP exception (routing, size limits, abort) as a JSON error, keeping headers such as Allow."""
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    return error_response(error.code or 500, error.description or error.name, headers=headers)
+
+
+def api_user() -> User:
+    """The account the request's token belongs to (set by ``authenticate``)."""
+    return g.api_user
+
+
+@bp.before_request
+def authenticate() -> Response | None:
+    """Every endpoint but the OpenAPI document needs ``Authorization: Bearer <token>``.
+
+    Session cookies count for nothing here, which is why the API needs no CSRF protection.
+    """
+    if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return error_response(
+            401,
+            "Send an API token as 'Authorization: Bearer <token>'; create one at /account/tokens.",
+            headers={"WWW-Authenticate": AUTHENTICATE_HEADER},
+        )
+    user = api_tokens.user_for_token(token.strip())
+    if user is None:
+        return error_response(
+            401,
+            "This API token is unknown, revoked, or its account is deactivated.",
+            headers={"WWW-Authenticate": AUTHENTICATE_HEADER + ', error="invalid_token"'},
+        )
+    g.api_user = user
+    return None
+
+
+def json_body(required: bool = True) -> dict[str, Any]:
+    """The request body as a JSON object; an empty body is ``{}`` when ``required`` is False."""
+    if not request.get_data(cache=True) and not required:
+        return {}
+    try:
+        body = request.get_json(force=True)
+    except BadRequest as exc:
+        raise ApiError(400, "The request body is not valid JSON.") from exc
+    if not isinstance(body, dict):
+        raise ApiError(400, "The request body must be a JSON object.")
+    return body
+
+
+def check_known_fields(body: dict[str, Any], allowed: set[str] | frozenset[str]) -> None:
+    """Refuse fields the endpoint does not know, so that a typo is not silently ignored."""
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise ApiError(
+            422,
+            "The request has fields this endpoint does not accept.",
+            {k: "Unknown field." for k in unknown},
+        )
+
+
+def int_arg(name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
+    """A whole-number query parameter within bounds, or a 422 naming it."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
+        bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ApiError(422, "Check the query parameters.", {name: f"Use a whole number {bounds}."})
+    return int(raw)
+
+
+@bp.errorhandler(ApiError)
+def handle_api_error(error: ApiError) -> Response:
+    return error_response(error.status, error.message, error.fields)
+
+
+@bp.errorhandler(ServiceError)
+def handle_service_error(error: ServiceError) -> Response:
+    """The services' refusals keep their status; whatever they left unsaved is dropped."""
+    db.session.rollback()
+    return error_response(error.status_code, error.message, getattr(error, "errors", None))
+
+
+@bp.errorhandler(HTTPException)
+def handle_http_error(error: HTTPException) -> Response:
+    return http_error_response(error)
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    """Answers depend on who asks; shared caches must not keep them."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response

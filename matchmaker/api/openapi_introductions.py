@@ -1,0 +1,210 @@
+"""The introductions part of the OpenAPI document: schemas and one path per transition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matchmaker.models import IntroState, Outcome
+
+Json = dict[str, Any]
+
+# Kept in step with ``matchmaker.api.introductions.TRANSITION_ENDPOINTS`` by tests/api/test_openapi.py.
+TRANSITION_DOCS: dict[str, tuple[str, str, str]] = {
+    # segment: (summary, who may, from which states)
+    "approve": ("Approve a request (waitlisted if the counterpart's month is full)", "staff", "requested"),
+    "reject": ("Reject a request", "staff", "requested, waitlisted"),
+    "accept": ("Accept; both sides are introduced at once", "the side that was asked", "approved"),
+    "decline": ("Decline", "the side that was asked", "approved"),
+    "withdraw": ("Withdraw your own request", "the side that asked", "requested, waitlisted, approved"),
+    "mark-met": ("Say the two sides met", "either side or staff", "introduced"),
+    "outcome": ("Record what came of the meeting", "either side or staff", "met"),
+}
+
+
+def _ref(name: str) -> Json:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(description: str, schema: str) -> Json:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def _error(description: str) -> Json:
+    return _json(description, "Error")
+
+
+_UNAUTHORISED: Json = {"401": {"$ref": "#/components/responses/Unauthorized"}}
+_ID: Json = {"name": "introduction_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_SIDE_CONTACTS: Json = {
+    "type": "object",
+    "properties": {
+        "organisation": {"type": "string"},
+        "contact_email": {"type": "string"},
+        "people": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
+            },
+        },
+    },
+}
+_TIME: Json = {"type": ["string", "null"], "format": "date-time"}
+
+INTRODUCTION_SCHEMAS: Json = {
+    "Introduction": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "state": {"enum": [s.value for s in IntroState]},
+            "startup": _ref("OrganisationSummary"),
+            "counterpart": _ref("OrganisationSummary"),
+            "requested_by_side": {"enum": ["startup", "counterpart"]},
+            "message": {"type": "string"},
+            "staff_note": {"type": "string"},
+            "answer_note": {"type": "string"},
+            "outcome": {"enum": [o.value for o in Outcome] + [None]},
+            "outcome_note": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "state_changed_at": {"type": "string", "format": "date-time"},
+            "approved_at": _TIME,
+            "introduced_at": _TIME,
+            "met_at": _TIME,
+            "outcome_at": _TIME,
+            "allowed_actions": {
+                "type": "array",
+                "items": {"enum": list(TRANSITION_DOCS)},
+                "description": "The transitions you may POST now.",
+            },
+            "contacts": {
+                "type": ["object", "null"],
+                "description": "Both sides' contacts; null until 'introduced' (staff always see them).",
+                "properties": {"startup": _SIDE_CONTACTS, "counterpart": _SIDE_CONTACTS},
+            },
+        },
+    },
+    "IntroductionPage": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": _ref("Introduction")},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "total": {"type": "integer"},
+            "pages": {"type": "integer"},
+        },
+    },
+    "IntroductionRequest": {
+        "type": "object",
+        "required": ["organisation_id"],
+        "additionalProperties": False,
+        "properties": {
+            "organisation_id": {
+                "type": "integer",
+                "description": "A partner or investor for founders; a startup for partners and investors.",
+            },
+            "message": {"type": "string", "maxLength": 2000},
+        },
+    },
+    "TransitionNote": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"note": {"type": "string", "maxLength": 2000}},
+    },
+    "OutcomeRecord": {
+        "type": "object",
+        "required": ["outcome"],
+        "additionalProperties": False,
+        "properties": {
+            "outcome": {"enum": [o.value for o in Outcome]},
+            "note": {"type": "string", "maxLength": 2000},
+        },
+    },
+}
+
+
+def _transition_path(segment: str) -> Json:
+    summary, who, sources = TRANSITION_DOCS[segment]
+    schema = "OutcomeRecord" if segment == "outcome" else "TransitionNote"
+    return {
+        "parameters": [_ID],
+        "post": {
+            "operationId": "introduction" + "".join(p.capitalize() for p in segment.split("-")),
+            "summary": summary,
+            "description": f"Allowed for {who}, from: {sources}.",
+            "requestBody": {
+                "required": segment == "outcome",
+                "content": {"application/json": {"schema": _ref(schema)}},
+            },
+            "responses": {
+                "200": _json("The introduction in its new state", "Introduction"),
+                "400": _error("Not a JSON object"),
+                "403": _error("Your role may not make this transition"),
+                "404": _error("No such introduction (or not yours to see)"),
+                "409": _error("The introduction's state does not allow this transition; nothing changed"),
+                "422": _error("Invalid fields"),
+                **_UNAUTHORISED,
+            },
+        },
+    }
+
+
+INTRODUCTION_PATHS: Json = {
+    "/introductions": {
+        "get": {
+            "operationId": "listIntroductions",
+            "summary": "Introductions you may see (staff: all; members: their organisation's), newest first",
+            "parameters": [
+                {
+                    "name": "state",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "Comma-separated states to keep, e.g. 'requested,approved'.",
+                },
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                },
+            ],
+            "responses": {
+                "200": _json("One page", "IntroductionPage"),
+                "422": _error("Bad query"),
+                **_UNAUTHORISED,
+            },
+        },
+        "post": {
+            "operationId": "requestIntroduction",
+            "summary": "Ask to be introduced to an organisation",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("IntroductionRequest")}},
+            },
+            "responses": {
+                "201": _json("Requested", "Introduction"),
+                "400": _error("Not a JSON object"),
+                "403": _error("Staff and accounts without an organisation do not request introductions"),
+                "404": _error("No such organisation"),
+                "409": _error("Already open, dismissed, wrong kind of pair, or too many pending requests"),
+                "422": _error("Invalid fields"),
+                **_UNAUTHORISED,
+            },
+        },
+    },
+    "/introductions/{introduction_id}": {
+        "parameters": [_ID],
+        "get": {
+            "operationId": "getIntroduction",
+            "summary": "One introduction (staff, or a member of either side)",
+            "responses": {
+                "200": _json("The introduction", "Introduction"),
+                "404": _error("No such introduction (or not yours to see)"),
+                **_UNAUTHORISED,
+            },
+        },
+    },
+    **{
+        f"/introductions/{{introduction_id}}/{segment}": _transition_path(segment)
+        for segment in TRANSITION_DOCS
+    },
+}

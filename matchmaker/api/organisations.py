@@ -1,0 +1,138 @@
+"""Organisations and their matches on the JSON API; the rules are the organisation service's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Response, current_app, jsonify, request
+
+from matchmaker.api.core import ApiError, api_user, bp, check_known_fields, int_arg, json_body
+from matchmaker.api.serialise import (
+    PROFILE_FIELDS,
+    match_json,
+    organisation_json,
+    profile_form,
+    profile_values,
+)
+from matchmaker.extensions import db
+from matchmaker.models import Organisation, OrganisationKind, Sector, User
+from matchmaker.models.introductions import CONTACT_STATES
+from matchmaker.services import introductions, matching
+from matchmaker.services import organisations as service
+from matchmaker.services.errors import NotFound, PermissionDenied
+
+PER_PAGE_MAX = 100
+QUERY_TEXT_MAX = 100
+
+
+def visible_organisation(organisation_id: int) -> Organisation:
+    """The organisation if the caller may see it; hidden ones do not reveal they exist."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not service.can_view(api_user(), organisation):
+        raise NotFound("There is no such organisation.")
+    return organisation
+
+
+def contact_rule(viewer: User) -> Callable[[Organisation], bool]:
+    """Whether ``viewer`` sees an organisation's contact address: members and staff always, others
+    once the introductions service shows them that organisation's contacts in an introduction."""
+    introduced: set[int] = set()
+    # Staff see every contact through can_edit already; do not load every introduction for them.
+    visible_states = [] if viewer.is_staff else [s.value for s in CONTACT_STATES]
+    for introduction in introductions.list_for_viewer(viewer, visible_states):
+        if introductions.contacts_visible(viewer, introduction):
+            introduced.update((introduction.startup_id, introduction.counterpart_id))
+    return lambda organisation: service.can_edit(viewer, organisation) or organisation.id in introduced
+
+
+def _directory_query() -> service.DirectoryQuery:
+    errors: dict[str, str] = {}
+    kind = request.args.get("kind", "")
+    if kind and kind not in OrganisationKind.__members__.values():
+        errors["kind"] = "Use startup, partner or investor."
+    sector = request.args.get("sector", "")
+    if sector and sector not in Sector.__members__.values():
+        errors["sector"] = f"Use one of {', '.join(s.value for s in Sector)}."
+    include_hidden = request.args.get("include_hidden", "false").lower()
+    if include_hidden not in {"true", "false", "1", "0"}:
+        errors["include_hidden"] = "Use true or false."
+    if errors:
+        raise ApiError(422, "Check the query parameters.", errors)
+    return service.DirectoryQuery(
+        text=request.args.get("q", "").strip()[:QUERY_TEXT_MAX],
+        kind=kind,
+        sector=sector,
+        include_hidden=include_hidden in {"true", "1"},  # the service grants it to staff only
+    )
+
+
+@bp.get("/organisations")
+def list_organisations() -> Response:
+    """Listed organisations by name, filtered like the directory, one page at a time."""
+    query = _directory_query()
+    page_number = int_arg("page", 1)
+    per_page = int_arg("per_page", current_app.config["DIRECTORY_PAGE_SIZE"], maximum=PER_PAGE_MAX)
+    page = db.paginate(
+        service.directory_statement(api_user(), query), page=page_number, per_page=per_page, error_out=False
+    )
+    may_see_contact = contact_rule(api_user())
+    return jsonify(
+        {
+            "items": [organisation_json(o, may_see_contact(o)) for o in page.items],
+            "page": page_number,
+            "per_page": per_page,
+            "total": page.total,
+            "pages": page.pages,
+        }
+    )
+
+
+@bp.get("/organisations/<int:organisation_id>")
+def get_organisation(organisation_id: int) -> Response:
+    organisation = visible_organisation(organisation_id)
+    return jsonify(organisation_json(organisation, contact_rule(api_user())(organisation)))
+
+
+@bp.post("/organisations")
+def create_organisation() -> tuple[Response, int, dict[str, str]]:
+    """Founders create their one startup; staff create any kind. Answers 201 with the profile."""
+    body = json_body()
+    check_known_fields(body, PROFILE_FIELDS | {"kind"})
+    kind = body.pop("kind", OrganisationKind.STARTUP.value)
+    if not isinstance(kind, str):
+        raise ApiError(422, "Some fields have the wrong type.", {"kind": "Use startup, partner or investor."})
+    organisation = service.create_organisation(api_user(), kind, profile_form(body))
+    location = f"{bp.url_prefix}/organisations/{organisation.id}"
+    return jsonify(organisation_json(organisation, show_contact=True)), 201, {"Location": location}
+
+
+@bp.patch("/organisations/<int:organisation_id>")
+def update_organisation(organisation_id: int) -> Response:
+    """Change some fields: they are merged onto the stored profile, which is then validated whole."""
+    organisation = visible_organisation(organisation_id)
+    if not service.can_edit(api_user(), organisation):
+        # Checked before reading the body, so an outsider learns nothing from validation messages.
+        raise PermissionDenied("You can only edit your own organisation's profile.")
+    body = json_body()
+    check_known_fields(body, PROFILE_FIELDS)
+    form = profile_form(profile_values(organisation) | body)
+    service.update_organisation(api_user(), organisation, form)
+    return jsonify(organisation_json(organisation, show_contact=True))
+
+
+@bp.get("/organisations/<int:organisation_id>/matches")
+def list_matches(organisation_id: int) -> Response:
+    """The organisation's ranked matches with their explanations; for its members and staff only."""
+    organisation = visible_organisation(organisation_id)
+    viewer = api_user()
+    if not service.can_edit(viewer, organisation):
+        raise PermissionDenied("Only the organisation's members and the complex's staff see its matches.")
+    limit = int_arg("limit", PER_PAGE_MAX, maximum=PER_PAGE_MAX)
+    items = []
+    for match in matching.matches_for(organisation):
+        other = match.counterpart if match.startup_id == organisation.id else match.startup
+        if service.can_view(viewer, other):  # a profile hidden since matching stays hidden here too
+            items.append(match_json(match, organisation))
+        if len(items) == limit:
+            break
+    return jsonify({"organisation": {"id": organisation.id, "name": organisation.name}, "items": items})

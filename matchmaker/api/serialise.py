@@ -1,0 +1,121 @@
+"""JSON shapes of the API: organisations, matches and the request bodies that edit profiles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from matchmaker.api.core import ApiError
+from matchmaker.models import Match, Organisation
+
+# The profile fields a client may send, with the JSON types each accepts.
+TEXT_FIELDS = ("name", "description", "offers", "seeks", "location", "website", "contact_email", "visibility")
+LIST_FIELDS = ("sectors", "tags", "investor_stages")
+AMOUNT_FIELDS = ("raising_usd", "ticket_min_usd", "ticket_max_usd")  # whole dollars, or text like "1.5M"
+COUNT_FIELDS = ("team_size", "monthly_intro_capacity")  # whole numbers or null
+PROFILE_FIELDS = frozenset(
+    (*TEXT_FIELDS, *LIST_FIELDS, *AMOUNT_FIELDS, *COUNT_FIELDS, "stage", "is_complex_tenant")
+)
+
+
+def timestamp(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC, or None."""
+    return value.isoformat() if value is not None else None
+
+
+def organisation_summary(organisation: Organisation) -> dict[str, Any]:
+    """Enough to name and link an organisation inside another object."""
+    return {"id": organisation.id, "name": organisation.name, "kind": organisation.kind}
+
+
+def profile_values(organisation: Organisation) -> dict[str, Any]:
+    """The editable profile as JSON values (what PATCH merges a partial update onto)."""
+    return {
+        "name": organisation.name,
+        "description": organisation.description,
+        "offers": organisation.offers,
+        "seeks": organisation.seeks,
+        "sectors": organisation.sectors,
+        "tags": list(organisation.tags or []),
+        "stage": organisation.stage,
+        "raising_usd": organisation.raising_usd,
+        "investor_stages": list(organisation.investor_stages or []),
+        "ticket_min_usd": organisation.ticket_min_usd,
+        "ticket_max_usd": organisation.ticket_max_usd,
+        "location": organisation.location,
+        "is_complex_tenant": organisation.is_complex_tenant,
+        "website": organisation.website,
+        "contact_email": organisation.contact_email,
+        "team_size": organisation.team_size,
+        "visibility": organisation.visibility,
+        "monthly_intro_capacity": organisation.monthly_intro_capacity,
+    }
+
+
+def organisation_json(organisation: Organisation, show_contact: bool) -> dict[str, Any]:
+    """A full profile; ``contact_email`` is null for those who may not see it."""
+    data: dict[str, Any] = {"id": organisation.id, "slug": organisation.slug, "kind": organisation.kind}
+    data.update(profile_values(organisation))
+    data["contact_email"] = organisation.contact_email if show_contact else None
+    data["created_at"] = timestamp(organisation.created_at)
+    data["updated_at"] = timestamp(organisation.updated_at)
+    return data
+
+
+def match_json(match: Match, organisation: Organisation) -> dict[str, Any]:
+    """One ranked match seen from ``organisation``: the other side, the score and why."""
+    other = match.counterpart if match.startup_id == organisation.id else match.startup
+    return {
+        "id": match.id,
+        "organisation": organisation_summary(other),
+        "score": match.score,
+        "percent": match.percent,
+        "explanation": match.explanation,
+        "model_version": match.model_version,
+        "computed_at": timestamp(match.computed_at),
+    }
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _type_error(field: str, value: Any) -> str | None:
+    """What is wrong with the JSON type of one profile field, or None."""
+    if field in TEXT_FIELDS:
+        ok = value is None or isinstance(value, str)
+        return None if ok else "Send text (a JSON string)."
+    if field in LIST_FIELDS:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return None if ok else "Send a list of strings."
+    if field in AMOUNT_FIELDS:
+        ok = value is None or _is_number(value) or isinstance(value, str)
+        return None if ok else 'Send whole US dollars as a number, or text like "1.5M".'
+    if field == "stage":
+        return None if value is None or isinstance(value, str) else "Send a stage name, or null."
+    if field in COUNT_FIELDS:
+        ok = value is None or (isinstance(value, int) and not isinstance(value, bool))
+        return None if ok else "Send a whole number, or null."
+    if field == "is_complex_tenant":
+        return None if isinstance(value, bool) else "Send true or false."
+    return None
+
+
+def profile_form(values: dict[str, Any]) -> dict[str, Any]:
+    """Check JSON types, then turn JSON values into the form values the profile service validates."""
+    errors = {field: message for field in values if (message := _type_error(field, values[field]))}
+    if errors:
+        raise ApiError(422, "Some fields have the wrong type.", errors)
+    form: dict[str, Any] = {}
+    for field, value in values.items():
+        if value is None:
+            form[field] = ""
+        elif isinstance(value, bool):
+            form[field] = "true" if value else ""
+        elif isinstance(value, float) and value.is_integer():
+            form[field] = str(int(value))
+        elif isinstance(value, list):
+            form[field] = list(value)
+        else:
+            form[field] = str(value)
+    return form

@@ -1,0 +1,248 @@
+"""Matching: turn organisations into engine profiles, embed them (cached) and keep Match rows fresh."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select
+
+from matchmaker.engine import ranking
+from matchmaker.engine.explain import ENGINE_VERSION
+from matchmaker.engine.lexical import LexicalIndex
+from matchmaker.engine.profiles import Profile, embed_profiles
+from matchmaker.engine.scoring import lexical_text
+from matchmaker.extensions import db
+from matchmaker.models import Match, Organisation, Visibility, utcnow
+from matchmaker.services.embeddings import StoredEmbeddings, stored_encoder
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+
+_LEXICAL_KEY = "matchmaker.lexical"
+# A fitted TF-IDF vocabulary stays good while the corpus changes little; refit when it grows or ages.
+LEXICAL_REFIT_GROWTH = 0.10
+LEXICAL_MAX_AGE_SECONDS = 3600
+
+
+@dataclass
+class RefreshReport:
+    """What one refresh did: how many matches it wrote and how many texts it really embedded."""
+
+    organisation_id: int
+    matches: int
+    embedded_texts: int
+
+
+def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Profile:
+    """The engine's view of an organisation."""
+    return Profile(
+        id=organisation.id,
+        kind=organisation.kind,
+        name=organisation.name,
+        description=organisation.description or "",
+        offers=organisation.offers or "",
+        seeks=organisation.seeks or "",
+        sectors=frozenset(organisation.sectors),
+        tags=tuple(organisation.tags or ()),
+        stage=organisation.stage,
+        raising_usd=organisation.raising_usd,
+        investor_stages=frozenset(organisation.investor_stages or ()),
+        ticket_min_usd=organisation.ticket_min_usd,
+        ticket_max_usd=organisation.ticket_max_usd,
+        listed=organisation.visibility == Visibility.LISTED,
+        excluded_ids=frozenset(excluded),
+    )
+
+
+def excluded_pairs() -> dict[int, set[int]]:
+    """Organisation id -> ids it must never be matched with ("not interested", "already met")."""
+    from matchmaker.services.reviews import excluded_pairs as dismissed_pairs
+
+    return dismissed_pairs()
+
+
+def _listed(kinds: Sequence[str]) -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.kind.in_(kinds), Organisation.visibility == Visibility.LISTED.value)
+            .order_by(Organisation.id)
+        )
+    )
+
+
+def lexical_index() -> LexicalIndex:
+    """The process's TF-IDF index over every listed profile.
+
+    Fitting is the slow part and a vocabulary stays good while the corpus changes little, so the
+    fitted index is kept and refitted only when the corpus grew or shrank by 10% or is an hour old.
+    """
+    cache: dict[str, Any] | None = current_app.extensions.get(_LEXICAL_KEY)
+    size = db.session.scalar(
+        select(func.count())
+        .select_from(Organisation)
+        .where(Organisation.visibility == Visibility.LISTED.value)
+    )
+    if cache is not None:
+        fresh = time.monotonic() - cache["fitted_at"] < LEXICAL_MAX_AGE_SECONDS
+        similar_size = abs(size - cache["size"]) <= max(2, LEXICAL_REFIT_GROWTH * cache["size"])
+        if fresh and similar_size:
+            return cache["index"]
+    corpus = [lexical_text(to_profile(o)) for o in _listed(["startup", "partner", "investor"])]
+    index = LexicalIndex().fit(corpus or [""])
+    current_app.extensions[_LEXICAL_KEY] = {"index": index, "size": size, "fitted_at": time.monotonic()}
+    return index
+
+
+def forget_lexical_index() -> None:
+    """Drop the cached TF-IDF index (after bulk imports, or in tests)."""
+    current_app.extensions.pop(_LEXICAL_KEY, None)
+
+
+def _store(organisation_ids: Sequence[int], matches: Sequence[Any], model_version: str) -> None:
+    """Replace the matches of ``organisation_ids`` with ``matches`` in the current transaction."""
+    db.session.execute(
+        delete(Match).where(
+            or_(Match.startup_id.in_(organisation_ids), Match.counterpart_id.in_(organisation_ids))
+        )
+    )
+    now = utcnow()
+    rows = [
+        {
+            "startup_id": m.startup_id,
+            "counterpart_id": m.counterpart_id,
+            "score": float(m.score),
+            "explanation": m.to_dict(),
+            "model_version": model_version,
+            "computed_at": now,
+        }
+        for m in matches
+    ]
+    if rows:
+        db.session.execute(Match.__table__.insert(), rows)
+
+
+def kept_per_organisation() -> int:
+    """How many matches a refresh explains and stores for one organisation.
+
+    Every candidate is scored, but explaining a match (phrases, hints) is the costly part, so only
+    the best ones are explained and kept; nobody reviews a partner's 5,000th startup.
+    """
+    return int(current_app.config["MATCHMAKER_MATCHES_KEPT"])
+
+
+def model_version(encoder: StoredEmbeddings) -> str:
+    return f"{encoder.model_id}+{ENGINE_VERSION}"
+
+
+def refresh_matches_for(organisation: Organisation) -> RefreshReport:
+    """Recompute one organisation's matches and replace them in one transaction.
+
+    Only this organisation's texts are embedded if they changed; everyone else's vectors come from
+    the store, and no other organisation's matches with third parties are touched.
+    """
+    encoder = stored_encoder()
+    exclusions = excluded_pairs()
+    if organisation.kind == "startup":
+        others = _listed(["partner", "investor"])
+    else:
+        others = _listed(["startup"])
+    others = [o for o in others if o.id != organisation.id]
+    anchor = to_profile(organisation, exclusions.get(organisation.id, ()))
+    profiles = [anchor] + [to_profile(o, exclusions.get(o.id, ())) for o in others]
+    matches: list[Any] = []
+    if anchor.listed and others:
+        vectors = embed_profiles(profiles, encoder)
+        lexical = lexical_index()
+        candidates = list(zip(profiles[1:], vectors[1:], strict=True))
+        rank = ranking.rank_counterparts_for if anchor.kind == "startup" else ranking.rank_startups_for
+        matches = rank(anchor, vectors[0], candidates, lexical, k=kept_per_organisation(), encoder=encoder)
+    _store([organisation.id], matches, model_version(encoder))
+    db.session.commit()
+    return RefreshReport(organisation.id, len(matches), encoder.embedded_texts)
+
+
+def embed_all(progress: Progress | None = None, batch: int = 64) -> int:
+    """Embed every organisation's texts that are not stored yet; returns how many texts were embedded."""
+    encoder = stored_encoder()
+    organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.id)))
+    for start in range(0, len(organisations), batch):
+        chunk = organisations[start : start + batch]
+        embed_profiles([to_profile(o) for o in chunk], encoder)
+        db.session.commit()
+        if progress:
+            progress(len(chunk))
+    return encoder.embedded_texts
+
+
+def rematch_all(progress: Progress | None = None) -> int:
+    """Recompute every match: each startup against every listed partner and investor."""
+    encoder = stored_encoder()
+    exclusions = excluded_pairs()
+    forget_lexical_index()
+    startups = _listed(["startup"])
+    counterparts = _listed(["partner", "investor"])
+    startup_profiles = [to_profile(o, exclusions.get(o.id, ())) for o in startups]
+    counterpart_profiles = [to_profile(o, exclusions.get(o.id, ())) for o in counterparts]
+    vectors = embed_profiles(startup_profiles + counterpart_profiles, encoder)
+    db.session.commit()
+    lexical = lexical_index()
+    startup_vectors = vectors[: len(startups)]
+    candidates = list(zip(counterpart_profiles, vectors[len(startups) :], strict=True))
+    version = model_version(encoder)
+    total = 0
+    hidden = list(db.session.scalars(select(Organisation.id).where(Organisation.visibility != "listed")))
+    _store(hidden, [], version)  # hidden organisations keep no matches
+    for profile, vecs in zip(startup_profiles, startup_vectors, strict=True):
+        matches = ranking.rank_counterparts_for(
+            profile, vecs, candidates, lexical, k=kept_per_organisation(), encoder=encoder
+        )
+        _store([profile.id], matches, version)
+        db.session.commit()  # one transaction per organisation
+        total += len(matches)
+        if progress:
+            progress(1)
+    return total
+
+
+def matches_for(organisation: Organisation, limit: int | None = None) -> list[Match]:
+    """An organisation's stored matches, best first (ties by the other side's id)."""
+    if organisation.kind == "startup":
+        statement = (
+            select(Match)
+            .where(Match.startup_id == organisation.id)
+            .order_by(Match.score.desc(), Match.counterpart_id)
+        )
+    else:
+        statement = (
+            select(Match)
+            .where(Match.counterpart_id == organisation.id)
+            .order_by(Match.score.desc(), Match.startup_id)
+        )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(db.session.scalars(statement))
+
+
+def refresh_after_save(organisation: Organisation) -> None:
+    """Called after a profile is saved; a failure is logged and leaves the saved profile intact."""
+    if not current_app.config.get("MATCHMAKER_MATCH_ON_SAVE", True):
+        return
+    try:
+        report = refresh_matches_for(organisation)
+    except Exception:  # the profile is saved; `flask rematch` repairs the matches later
+        db.session.rollback()
+        logger.exception("refreshing matches of organisation %s failed", organisation.id)
+        return
+    logger.info(
+        "refreshed %d matches of organisation %s (%d texts embedded)",
+        report.matches,
+        organisation.id,
+        report.embedded_texts,
+    )

@@ -1,0 +1,56 @@
+"""Sector suggestions for a profile, learned from the organisations whose sectors are known."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from matchmaker.engine.sectors import SectorSuggester
+from matchmaker.extensions import db
+from matchmaker.models import Organisation, OrganisationSector
+from matchmaker.services.embeddings import stored_encoder
+from matchmaker.services.matching import to_profile
+
+_KEY = "matchmaker.sector_suggester"
+
+
+def _signature() -> tuple[int, Any]:
+    """Changes whenever a labelled profile is added or edited, so the suggester is refitted."""
+    labelled = select(OrganisationSector.organisation_id).distinct().scalar_subquery()
+    count, latest = db.session.execute(
+        select(func.count(), func.max(Organisation.updated_at)).where(Organisation.id.in_(labelled))
+    ).one()
+    return int(count), latest
+
+
+def sector_suggester() -> SectorSuggester:
+    """A suggester fitted on the database's labelled profiles (prototypes where examples are few)."""
+    signature = _signature()
+    cached = current_app.extensions.get(_KEY)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    labelled = list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.sector_links.any()).order_by(Organisation.id)
+        )
+    )
+    suggester = SectorSuggester(encoder=stored_encoder())
+    if labelled:
+        suggester.fit([to_profile(o).all_text for o in labelled], [o.sectors for o in labelled])
+    db.session.commit()  # keep the embeddings the fit stored
+    current_app.extensions[_KEY] = (signature, suggester)
+    return suggester
+
+
+def suggest_sectors(organisation: Organisation) -> list[tuple[str, float]]:
+    """Sectors the organisation's own words point to, best first, with a score in [0, 1]."""
+    text = to_profile(organisation).all_text
+    if not text.strip():
+        return []
+    suggester = sector_suggester()
+    suggester.encoder = stored_encoder()  # bind to this request's session
+    suggestions = suggester.suggest([text])[0]
+    db.session.commit()
+    return suggestions

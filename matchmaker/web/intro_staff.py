@@ -1,0 +1,86 @@
+"""Staff pages for introductions: the queue of pending requests, the outbox and the funnel."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from matchmaker.extensions import db
+from matchmaker.models import Match, Organisation, OrganisationKind, Sector
+from matchmaker.services import funnel, notifications
+from matchmaker.services import introductions as service
+from matchmaker.services.errors import ServiceError
+from matchmaker.web.helpers import staff_required
+
+bp = Blueprint("intro_staff", __name__, url_prefix="/staff")
+
+
+@bp.get("/queue")
+@staff_required
+def queue() -> str:
+    """Pending requests, oldest first, each with both profiles and the match explanation."""
+    counterpart = request.args.get("counterpart", "")
+    sector = request.args.get("sector", "")
+    counterpart_id = int(counterpart) if counterpart.isdigit() else None
+    sector = sector if sector in Sector.__members__.values() else ""
+    pending = service.staff_queue(current_user, counterpart_id, sector or None)
+    waiting = service.staff_queue(current_user, counterpart_id, sector or None, state="waitlisted")
+    pairs = [(i.startup_id, i.counterpart_id) for i in pending]
+    matches = {}
+    if pairs:
+        for match in db.session.scalars(
+            select(Match).where(
+                Match.startup_id.in_({p[0] for p in pairs}), Match.counterpart_id.in_({p[1] for p in pairs})
+            )
+        ):
+            matches[(match.startup_id, match.counterpart_id)] = match
+    counterparts = db.session.scalars(
+        select(Organisation).where(Organisation.kind != OrganisationKind.STARTUP).order_by(Organisation.name)
+    ).all()
+    return render_template(
+        "introductions/queue.html",
+        pending=pending,
+        waiting=waiting,
+        matches=matches,
+        counterparts=counterparts,
+        counterpart_id=counterpart_id,
+        sector=sector,
+    )
+
+
+@bp.post("/queue/decide")
+@staff_required
+def decide() -> Response:
+    """Approve or reject the ticked requests with one note; each is decided on its own."""
+    ids = [int(v) for v in request.form.getlist("introduction_id") if v.isdigit()]
+    if not ids:
+        abort(400, "Tick at least one request.")
+    try:
+        result = service.decide_many(
+            current_user, ids, request.form.get("decision", ""), request.form.get("note", "")
+        )
+    except ServiceError as error:
+        abort(error.status_code, error.message)
+    if result.done:
+        verb = "approved" if request.form.get("decision") == "approve" else "rejected"
+        flash(f"{len(result.done)} request{'' if len(result.done) == 1 else 's'} {verb}.", "success")
+    for introduction_id, message in result.refused:
+        flash(f"Request #{introduction_id} was not changed: {message}", "error")
+    return redirect(url_for("intro_staff.queue"))
+
+
+@bp.get("/outbox")
+@staff_required
+def outbox() -> str:
+    """Every e-mail the app wrote; in development this is where mail goes instead of a server."""
+    page = request.args.get("page", "1")
+    number = min(int(page), 100_000) if page.isdigit() else 1
+    return render_template("introductions/outbox.html", page=notifications.outbox_page(max(1, number)))
+
+
+@bp.get("/funnel")
+@staff_required
+def funnel_page() -> str:
+    return render_template("introductions/funnel.html", funnel=funnel.build_funnel(), STAGES=funnel.STAGES)

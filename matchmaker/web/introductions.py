@@ -1,0 +1,95 @@
+"""Introduction pages for both sides and staff: the list, one introduction, and its transitions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from matchmaker.extensions import db
+from matchmaker.models import Match, Outcome, Role
+from matchmaker.services import introductions as service
+from matchmaker.services.errors import ServiceError
+from matchmaker.web.helpers import roles_required
+
+bp = Blueprint("introductions", __name__, url_prefix="/introductions")
+ACTION_DONE = {
+    "approve": "Approved.",
+    "reject": "Rejected.",
+    "accept": "Accepted: you are introduced, and both sides now see each other's contact details.",
+    "decline": "Declined.",
+    "withdraw": "Withdrawn.",
+    "mark_met": "Marked as met.",
+    "record_outcome": "Outcome recorded. Thank you!",
+}
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    """Staff see every introduction; members those of their organisation."""
+    state = request.args.get("state", "")
+    states = [state] if state else None
+    return render_template(
+        "introductions/index.html", introductions=service.list_for_viewer(current_user, states), state=state
+    )
+
+
+@bp.post("/request")
+@roles_required(Role.FOUNDER, Role.PARTNER, Role.INVESTOR)
+def request_new() -> Response:
+    other_id = request.form.get("other_id", "")
+    if not other_id.isdigit():
+        abort(400, "Choose whom you would like to be introduced to.")
+    try:
+        introduction = service.request_introduction(
+            current_user, int(other_id), request.form.get("message", "")
+        )
+    except ServiceError as error:
+        abort(error.status_code, error.message)
+    flash("Your request went to the complex's staff; you will hear back by e-mail.", "success")
+    return redirect(url_for("introductions.show", introduction_id=introduction.id))
+
+
+@bp.get("/<int:introduction_id>")
+@login_required
+def show(introduction_id: int) -> str:
+    """Both profiles and the match explanation side by side, the state, the next steps and contacts."""
+    try:
+        introduction = service.get_for_viewer(current_user, introduction_id)
+    except ServiceError as error:
+        abort(error.status_code, error.message)
+    match = db.session.scalar(
+        select(Match).where(
+            Match.startup_id == introduction.startup_id, Match.counterpart_id == introduction.counterpart_id
+        )
+    )
+    return render_template(
+        "introductions/show.html",
+        introduction=introduction,
+        match=match,
+        actions=service.allowed_actions(current_user, introduction),
+        contacts=service.contact_details(current_user, introduction),
+        events=service.audit_log(current_user, introduction) if current_user.is_staff else [],
+        OUTCOMES=list(Outcome),
+    )
+
+
+@bp.post("/<int:introduction_id>/<action>")
+@login_required
+def transition(introduction_id: int, action: str) -> Response:
+    """Every person-made transition; the service decides whether it is allowed (403/404/409)."""
+    if action not in service.USER_ACTIONS:
+        abort(404, "There is no such action.")
+    note = request.form.get("note", "")
+    try:
+        if action == "record_outcome":
+            service.record_outcome(current_user, introduction_id, request.form.get("outcome", ""), note)
+        else:
+            getattr(service, action)(current_user, introduction_id, note)
+    except ServiceError as error:
+        db.session.rollback()
+        abort(error.status_code, error.message)
+    flash(ACTION_DONE[action], "success")
+    return redirect(url_for("introductions.show", introduction_id=introduction_id))

@@ -1,0 +1,76 @@
+"""Review pages: ranked startups for partners and investors, ranked partners and investors for founders."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from matchmaker.models import DismissalKind, Role
+from matchmaker.services import reviews
+from matchmaker.services.errors import ServiceError
+from matchmaker.web.helpers import is_safe_next, roles_required
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+member_required = roles_required(Role.FOUNDER, Role.PARTNER, Role.INVESTOR)
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, "")
+    return min(high, max(low, int(raw))) if raw.isdigit() else default
+
+
+def _back() -> Response:
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("review.index"))
+
+
+@bp.get("/")
+@member_required
+def index() -> str:
+    """The organisation's ranked matches with filters, search and pages; dismissed pairs are gone."""
+    if current_user.organisation is None:
+        abort(409, "Describe your organisation first; matches are computed from its profile.")
+    query = reviews.ReviewQuery(
+        text=request.args.get("q", "").strip()[:100],
+        sector=request.args.get("sector", ""),
+        stage=request.args.get("stage", ""),
+        tenant_only=request.args.get("tenant") == "1",
+        min_score=_int_arg("min_score", 0, 0, 100),
+        kind=request.args.get("kind", ""),
+        page=_int_arg("page", 1, 1, 10_000),
+    )
+    page = reviews.review_for(current_user, query, per_page=current_app.config["REVIEW_PAGE_SIZE"])
+    return render_template(
+        "review/index.html",
+        page=page,
+        query=query,
+        founder_view=current_user.organisation.kind == "startup",
+        dismissals=reviews.dismissals_for(current_user),
+        DISMISSAL_KINDS=list(DismissalKind),
+    )
+
+
+@bp.post("/<int:other_id>/dismiss")
+@member_required
+def dismiss(other_id: int) -> Response:
+    """'Not interested' (with an optional reason) or 'already met': hide the pair from now on."""
+    try:
+        dismissal = reviews.dismiss(
+            current_user, other_id, request.form.get("kind", ""), request.form.get("reason", "")
+        )
+    except ServiceError as error:
+        abort(error.status_code, error.message)
+    flash(f"{dismissal.other.name} is hidden ({dismissal.kind_label.lower()}).", "success")
+    return _back()
+
+
+@bp.post("/<int:other_id>/restore")
+@member_required
+def restore(other_id: int) -> Response:
+    try:
+        reviews.restore(current_user, other_id)
+    except ServiceError as error:
+        abort(error.status_code, error.message)
+    flash("It can be suggested again.", "success")
+    return _back()
