@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,15 +76,24 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("postgres_url")
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+@contextmanager
+def app_with_schema(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on ``database_url`` with the models' tables, dropped again afterwards."""
     application = create_app(make_test_config(database_url, tmp_path))
     with application.app_context():
         db.create_all()
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    with app_with_schema(database_url, tmp_path) as application:
         yield application
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
 
 
 @pytest.fixture

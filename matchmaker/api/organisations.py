@@ -12,7 +12,6 @@ from matchmaker.api.serialise import (
     match_json,
     organisation_json,
     profile_form,
-    profile_values,
 )
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, OrganisationKind, Sector, User
@@ -115,7 +114,7 @@ def update_organisation(organisation_id: int) -> Response:
         raise PermissionDenied("You can only edit your own organisation's profile.")
     body = json_body()
     check_known_fields(body, PROFILE_FIELDS)
-    form = profile_form(profile_values(organisation) | body)
+    form = profile_form(service.profile_values(organisation) | body)
     service.update_organisation(api_user(), organisation, form)
     return jsonify(organisation_json(organisation, show_contact=True))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from matchmaker.api.core import ApiError
 from matchmaker.models import Match, Organisation
+from matchmaker.services.organisations import profile_values
 
 # The profile fields a client may send, with the JSON types each accepts.
 TEXT_FIELDS = ("name", "description", "offers", "seeks", "location", "website", "contact_email", "visibility")
@@ -26,30 +27,6 @@ def timestamp(value: datetime | None) -> str | None:
 def organisation_summary(organisation: Organisation) -> dict[str, Any]:
     """Enough to name and link an organisation inside another object."""
     return {"id": organisation.id, "name": organisation.name, "kind": organisation.kind}
-
-
-def profile_values(organisation: Organisation) -> dict[str, Any]:
-    """The editable profile as JSON values (what PATCH merges a partial update onto)."""
-    return {
-        "name": organisation.name,
-        "description": organisation.description,
-        "offers": organisation.offers,
-        "seeks": organisation.seeks,
-        "sectors": organisation.sectors,
-        "tags": list(organisation.tags or []),
-        "stage": organisation.stage,
-        "raising_usd": organisation.raising_usd,
-        "investor_stages": list(organisation.investor_stages or []),
-        "ticket_min_usd": organisation.ticket_min_usd,
-        "ticket_max_usd": organisation.ticket_max_usd,
-        "location": organisation.location,
-        "is_complex_tenant": organisation.is_complex_tenant,
-        "website": organisation.website,
-        "contact_email": organisation.contact_email,
-        "team_size": organisation.team_size,
-        "visibility": organisation.visibility,
-        "monthly_intro_capacity": organisation.monthly_intro_capacity,
-    }
 
 
 def organisation_json(organisation: Organisation, show_contact: bool) -> dict[str, Any]:

@@ -298,3 +298,27 @@ def directory_statement(viewer: User, query: DirectoryQuery) -> Select[tuple[Org
             )
         )
     return statement.order_by(func.lower(Organisation.name), Organisation.id)
+
+
+def profile_values(organisation: Organisation) -> dict[str, Any]:
+    """The editable profile as JSON values (what PATCH merges a partial update onto)."""
+    return {
+        "name": organisation.name,
+        "description": organisation.description,
+        "offers": organisation.offers,
+        "seeks": organisation.seeks,
+        "sectors": organisation.sectors,
+        "tags": list(organisation.tags or []),
+        "stage": organisation.stage,
+        "raising_usd": organisation.raising_usd,
+        "investor_stages": list(organisation.investor_stages or []),
+        "ticket_min_usd": organisation.ticket_min_usd,
+        "ticket_max_usd": organisation.ticket_max_usd,
+        "location": organisation.location,
+        "is_complex_tenant": organisation.is_complex_tenant,
+        "website": organisation.website,
+        "contact_email": organisation.contact_email,
+        "team_size": organisation.team_size,
+        "visibility": organisation.visibility,
+        "monthly_intro_capacity": organisation.monthly_intro_capacity,
+    }

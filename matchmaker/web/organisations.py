@@ -114,26 +114,9 @@ def edit(organisation_id: int) -> Response | str | tuple[str, int]:
 
 
 def _form_values(organisation: Organisation) -> dict[str, object]:
-    """The stored profile as the form shows it."""
-    return {
-        "name": organisation.name,
-        "description": organisation.description,
-        "offers": organisation.offers,
-        "seeks": organisation.seeks,
-        "sectors": organisation.sectors,
-        "tags": ", ".join(organisation.tags or []),
-        "stage": organisation.stage or "",
-        "raising_usd": organisation.raising_usd if organisation.raising_usd is not None else "",
-        "investor_stages": organisation.investor_stages or [],
-        "ticket_min_usd": organisation.ticket_min_usd if organisation.ticket_min_usd is not None else "",
-        "ticket_max_usd": organisation.ticket_max_usd if organisation.ticket_max_usd is not None else "",
-        "location": organisation.location,
-        "is_complex_tenant": "on" if organisation.is_complex_tenant else "",
-        "website": organisation.website,
-        "contact_email": organisation.contact_email,
-        "team_size": organisation.team_size or "",
-        "monthly_intro_capacity": (
-            organisation.monthly_intro_capacity if organisation.monthly_intro_capacity is not None else ""
-        ),
-        "visibility": organisation.visibility,
-    }
+    """The stored profile as the form shows it: empty strings for missing values, tags joined."""
+    values = service.profile_values(organisation)
+    form: dict[str, object] = {key: "" if value is None else value for key, value in values.items()}
+    form["tags"] = ", ".join(values["tags"])
+    form["is_complex_tenant"] = "on" if values["is_complex_tenant"] else ""
+    return form

@@ -15,26 +15,20 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import Introduction, IntroductionEvent, Organisation, User
 from matchmaker.services import capacity
 from matchmaker.services import introductions as intros
 from matchmaker.services.errors import ConflictError
-from tests.conftest import make_test_config
+from tests.conftest import app_with_schema
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def pg_app(postgres_url: str, tmp_path: Path) -> Iterator[Flask]:
-    application = create_app(make_test_config(postgres_url, tmp_path))
-    with application.app_context():
-        db.create_all()
+    with app_with_schema(postgres_url, tmp_path) as application:
         yield application
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
 
 
 def _seed(*, staff_count: int = 2) -> dict[str, int]:
