@@ -160,6 +160,26 @@ def invitation_token(user: User) -> str:
     return _serializer().dumps({"uid": user.id, "pw": _password_fingerprint(user)})
 
 
+def send_invitation(user: User) -> str:
+    """Mail the invitee a one-time set-password link (through the outbox) and return the link."""
+    from flask import url_for
+
+    from matchmaker.services import notifications
+
+    link = url_for("auth.accept_invitation", token=invitation_token(user), _external=True)
+    organisation = f" for {user.organisation.name}" if user.organisation else ""
+    message = notifications.queue(
+        user.email,
+        "Your matchmaker account at the Gwangju AI complex",
+        f"Hello {user.display_name},\n\n"
+        f"The staff of the Gwangju AI complex created a matchmaker account{organisation}.\n"
+        f"Set your password here (the link works once, for 7 days):\n\n{link}\n",
+    )
+    db.session.commit()
+    notifications.dispatch([message])
+    return link
+
+
 def user_for_invitation(token: str) -> User:
     max_age = current_app.config["INVITATION_MAX_AGE_SECONDS"]
     try:

@@ -39,5 +39,5 @@ def toggle_active(user_id: int) -> Response:
 def reissue_invitation(user_id: int) -> str:
     """A new set-password link, e.g. for someone who lost theirs; it voids after the password is set."""
     user = _user_or_404(user_id)
-    link = url_for("auth.accept_invitation", token=accounts.invitation_token(user), _external=True)
+    link = accounts.send_invitation(user)
     return render_template("staff/invited.html", invited=user, link=link)

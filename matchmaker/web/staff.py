@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template, request, url_for
+from flask import Blueprint, flash, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -42,8 +42,8 @@ def invite() -> str | tuple[str, int]:
         )
     except ServiceError as error:
         return render_failure("staff/invite.html", error, form=form, **context)
-    link = url_for("auth.accept_invitation", token=accounts.invitation_token(user), _external=True)
-    flash(f"Account created for {user.email}.", "success")
+    link = accounts.send_invitation(user)
+    flash(f"Account created for {user.email}; the invitation is in the outbox.", "success")
     return render_template("staff/invited.html", invited=user, link=link)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matchmaker.extensions import db
-from matchmaker.models import User
+from matchmaker.models import OutboxMessage, User
 from tests.conftest import TEST_PASSWORD
 
 
@@ -59,6 +59,8 @@ def test_staff_invite_partners_but_not_staff(client, make_user, make_organisatio
         },
     )
     assert ok.status_code == 200 and "/invite/" in ok.get_data(as_text=True)
+    mail = db.session.query(OutboxMessage).filter_by(recipient="alexa@amazon.example").one()
+    assert "/invite/" in mail.body and "Amazon" in mail.body
     denied = client.post(
         "/staff/accounts/new", data={"display_name": "X", "email": "x@example.kr", "role": "staff"}
     )
