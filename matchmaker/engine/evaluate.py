@@ -138,10 +138,11 @@ def evaluate_engine(train: list[dict], test: list[dict], encoder: Encoder, queri
     test_vecs = _stack(embed_texts(test_texts, encoder), encoder.dimension)
 
     log("engine: sectors")
+    # Exactly as the app does: texts in, the suggester embeds them (whole text and sentences) itself.
     suggester = SectorSuggester(encoder=encoder)
     if train:
-        suggester.fit([sector_text_of(r) for r in train], [r.get("sectors") or [] for r in train], train_vecs)
-    suggested = suggester.suggest([sector_text_of(r) for r in test], test_vecs)
+        suggester.fit([sector_text_of(r) for r in train], [r.get("sectors") or [] for r in train])
+    suggested = suggester.suggest([sector_text_of(r) for r in test])
     f1 = sector_macro_f1([r.get("sectors") or [] for r in test], [[s for s, _ in row] for row in suggested])
 
     log("engine: similarity space")

@@ -59,3 +59,16 @@ def test_evaluate_prints_json_metrics(shared_data: Path, tmp_path: Path) -> None
     for values in [metrics, *metrics["baselines"].values()]:
         assert all(0.0 <= values[key] <= 1.0 for key in KEYS)
     assert "engine:" in result.stderr
+
+
+def test_baseline_sector_classifier_is_untuned() -> None:
+    """Baselines: TF-IDF word 1-2 grams (sublinear, min_df 2), balanced LR, decision at 0.5."""
+    from matchmaker.engine.evaluate import _baseline_tfidf, _sector_lr
+
+    vectorizer = _baseline_tfidf()
+    assert vectorizer.ngram_range == (1, 2) and vectorizer.sublinear_tf and vectorizer.min_df == 2
+    train = [{"sectors": ["energy"]}] * 5 + [{"sectors": []}] * 15
+    texts = ["solar power battery"] * 5 + ["accounting payroll software"] * 15
+    x = vectorizer.fit(texts)
+    predicted = _sector_lr(x.transform(texts), train, x.transform(["solar battery", "payroll software"]))
+    assert predicted == [["energy"], []]

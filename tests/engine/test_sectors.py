@@ -41,3 +41,71 @@ def test_fitted_suggester_learns_from_labelled_profiles(encoder) -> None:
     assert [s for s, _ in got[0]] == ["healthcare"]
     assert [s for s, _ in got[1]] == ["energy"]
     assert "healthcare" not in {s for s, _ in got[2]} and "energy" not in {s for s, _ in got[2]}
+
+
+def _labelled_texts() -> tuple[list[str], list[list[str]]]:
+    rng = np.random.default_rng(0)
+    vocab = {
+        "healthcare": ["patients", "clinic", "doctors", "diagnosis", "hospital", "therapy"],
+        "energy": ["solar", "grid", "battery", "power", "wind", "utility"],
+        None: ["accounting", "sales", "crm", "invoices", "payroll", "marketing"],
+    }
+    texts, labels = [], []
+    for label, words in vocab.items():
+        for _ in range(25):
+            texts.append(" ".join(rng.choice(words, 5)) + " software")
+            labels.append([label] if label else [])
+    return texts, labels
+
+
+def test_fitted_sector_is_an_ensemble_of_views(encoder) -> None:
+    texts, labels = _labelled_texts()
+    suggester = SectorSuggester(encoder=encoder, min_examples=10, cv_repeats=2).fit(texts, labels)
+    views = {name for name, _ in suggester.models_["energy"].components}
+    assert views == {"embedding", "lexical", "prototypes"}
+    scores = suggester.predict_proba(["solar grid battery", "hospital patients"])
+    assert scores.shape == (2, len(SECTORS)) and ((0 <= scores) & (scores <= 1)).all()
+    energy = SECTORS.index("energy")
+    assert scores[0, energy] > scores[1, energy]
+    # Deterministic: the same data and random_state give the same thresholds.
+    again = SectorSuggester(encoder=encoder, min_examples=10, cv_repeats=2).fit(texts, labels)
+    assert again.thresholds_ == suggester.thresholds_
+
+
+def test_views_can_be_switched_off(encoder) -> None:
+    texts, labels = _labelled_texts()
+    suggester = SectorSuggester(
+        encoder=encoder, min_examples=10, use_lexical=False, use_prototype_model=False, cv_repeats=1
+    ).fit(texts, labels)
+    assert [name for name, _ in suggester.models_["energy"].components] == ["embedding"]
+    assert [s for s, _ in suggester.suggest(["solar grid battery power"])[0]] == ["energy"]
+
+
+def test_precomputed_embeddings_without_encoder(encoder) -> None:
+    texts, labels = _labelled_texts()
+    vectors = encoder.encode(texts)
+    prototypes = {"healthcare": ("Healthcare.",), "energy": ("Energy.",)}  # every sector gets a model
+    suggester = SectorSuggester(prototypes=prototypes, min_examples=10, cv_repeats=1)
+    suggester.fit(texts, labels, vectors)
+    assert set(suggester.models_) == {"healthcare", "energy"}
+    assert [name for name, _ in suggester.models_["energy"].components] == ["embedding", "lexical"]
+    got = suggester.suggest(texts[:1], vectors[:1])
+    assert [s for s, _ in got[0]] == ["healthcare"]
+
+
+def test_cold_start_looks_at_each_sentence(encoder) -> None:
+    """One sentence about the sector is enough, even in a long text about other things."""
+    suggester = SectorSuggester(encoder=encoder, prototype_threshold=0.3)
+    filler = " ".join(f"Our office number {i} is open on weekdays." for i in range(8))
+    text = f"{filler}\nSolar power and solar panels."
+    assert "energy" in {s for s, _ in suggester.suggest([text])[0]}
+    assert "energy" not in {s for s, _ in suggester.suggest([filler])[0]}
+
+
+def test_prototypes_cover_every_sector_in_english_and_korean() -> None:
+    from matchmaker.engine.sectors import SECTOR_PROTOTYPES
+
+    assert set(SECTOR_PROTOTYPES) == set(SECTORS)
+    for phrases in SECTOR_PROTOTYPES.values():
+        assert len(phrases) >= 5
+        assert any(any("\uac00" <= ch <= "\ud7a3" for ch in p) for p in phrases)
