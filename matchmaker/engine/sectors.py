@@ -97,16 +97,25 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def _best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
-    """The probability threshold maximising F1 on out-of-fold predictions."""
+    """The probability threshold maximising F1 on out-of-fold predictions.
+
+    Every threshold in (score just below, score let in] makes the same predictions; of the best
+    such interval the midpoint is returned, not its upper end (the weakest positive itself), so a
+    new text needs to look like the positives rather than barely beat the negatives.
+    """
+    y = np.asarray(y, dtype=bool)
     candidates = np.unique(np.round(p, 4))
-    best, best_f1 = 0.5, -1.0
-    for t in candidates:
-        pred = p >= t
-        tp = float((pred & y).sum())
-        f1 = 2 * tp / (pred.sum() + y.sum()) if (pred.sum() + y.sum()) else 0.0
-        if f1 > best_f1:
-            best, best_f1 = float(t), f1
-    return best
+    if len(candidates) == 0:
+        return 0.5
+    f1s = np.array(
+        [2 * float(((p >= t) & y).sum()) / max(float((p >= t).sum() + y.sum()), 1.0) for t in candidates]
+    )
+    first = int(np.argmax(f1s))
+    last = first
+    while last + 1 < len(candidates) and f1s[last + 1] >= f1s[first] - 1e-12:
+        last += 1  # a run of thresholds that tie: the same F1 over a wider interval
+    below = float(candidates[first - 1]) if first > 0 else 0.0
+    return (below + float(candidates[last])) / 2
 
 
 @dataclass

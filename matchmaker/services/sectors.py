@@ -14,6 +14,9 @@ from matchmaker.services.embeddings import stored_encoder
 from matchmaker.services.matching import to_profile
 
 _KEY = "matchmaker.sector_suggester"
+# The suggester's thresholds maximise F1 over many profiles; a person is only shown a sector that
+# their own words make more likely than not (the models are class-balanced, so 0.5 means that).
+MIN_SHOWN_SCORE = 0.5
 
 
 def _signature() -> tuple[int, Any]:
@@ -51,6 +54,8 @@ def suggest_sectors(organisation: Organisation) -> list[tuple[str, float]]:
         return []
     suggester = sector_suggester()
     suggester.encoder = stored_encoder()  # bind to this request's session
-    suggestions = suggester.suggest([text])[0]
+    suggestions = [
+        (sector, score) for sector, score in suggester.suggest([text])[0] if score >= MIN_SHOWN_SCORE
+    ]
     db.session.commit()
     return suggestions
