@@ -716,7 +716,7 @@ def section_refresh(embedded: dict[str, Any], n_startups: int, encoder: Any, res
         f"rank_startups_for k=all ({n_startups:,})",
         lambda: rank_startups_for(partner, partner_vecs, candidates, lexical, k=n_startups),
         1,
-        "k=len(candidates) as refresh_matches_for asks; lexical phrases",
+        "explain every candidate (what a refresh did before keeping the best 200)",
         warm_up=False,
     )
     try:
@@ -913,12 +913,12 @@ def section_service(rows_data: list[dict[str, Any]], n_orgs: int, results: dict[
             run(
                 "refresh_matches_for(partner)",
                 lambda: matching.refresh_matches_for(partner),
-                f"vs {n_startups:,} startups, k=all",
+                f"scores {n_startups:,} startups, keeps the best MATCHMAKER_MATCHES_KEPT",
             )
             run(
                 "refresh_matches_for(startup)",
                 lambda: matching.refresh_matches_for(startup),
-                f"vs {n_partners + n_investors:,} partners+investors, k=all",
+                f"scores {n_partners + n_investors:,} partners+investors, keeps the best",
             )
             info["match_rows"] = db.session.scalar(select(func.count()).select_from(Match))
             db.session.remove()
