@@ -920,6 +920,14 @@ def section_service(rows_data: list[dict[str, Any]], n_orgs: int, results: dict[
                 lambda: matching.refresh_matches_for(startup),
                 f"scores {n_partners + n_investors:,} partners+investors, keeps the best",
             )
+            kept = app.config["MATCHMAKER_MATCHES_KEPT"]
+            app.config["MATCHMAKER_MATCHES_KEPT"] = n_orgs  # baseline: explain and store every candidate
+            run(
+                "baseline: refresh partner keeping all",
+                lambda: matching.refresh_matches_for(partner),
+                f"scores and explains all {n_startups:,} startups, stores every match",
+            )
+            app.config["MATCHMAKER_MATCHES_KEPT"] = kept
             info["match_rows"] = db.session.scalar(select(func.count()).select_from(Match))
             db.session.remove()
             db.engine.dispose()
