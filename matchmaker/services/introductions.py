@@ -377,9 +377,7 @@ def request_introduction(actor: User, other_id: int, message: str | None = "") -
         db.session.flush()
     except (IntegrityError, OperationalError) as exc:
         db.session.rollback()
-        raise ConflictError(
-            f"An introduction between {startup.name} and {counterpart.name} is already open."
-        ) from exc
+        raise _already_open(startup, counterpart) from exc
     db.session.add(
         IntroductionEvent(
             introduction_id=introduction.id,
@@ -394,11 +392,13 @@ def request_introduction(actor: User, other_id: int, message: str | None = "") -
         db.session.commit()
     except (IntegrityError, OperationalError) as exc:
         db.session.rollback()
-        raise ConflictError(
-            f"An introduction between {startup.name} and {counterpart.name} is already open."
-        ) from exc
+        raise _already_open(startup, counterpart) from exc
     notifications.dispatch(messages)
     return introduction
+
+
+def _already_open(startup: Organisation, counterpart: Organisation) -> ConflictError:
+    return ConflictError(f"An introduction between {startup.name} and {counterpart.name} is already open.")
 
 
 def _refuse_dismissed(startup_id: int, counterpart_id: int) -> None:

@@ -197,7 +197,9 @@ def rematch_all(progress: Progress | None = None) -> int:
     candidates = list(zip(counterpart_profiles, vectors[len(startups) :], strict=True))
     version = model_version(encoder)
     total = 0
-    hidden = list(db.session.scalars(select(Organisation.id).where(Organisation.visibility != "listed")))
+    hidden = list(
+        db.session.scalars(select(Organisation.id).where(Organisation.visibility != Visibility.LISTED.value))
+    )
     _store(hidden, [], version)  # hidden organisations keep no matches
     for profile, vecs in zip(startup_profiles, startup_vectors, strict=True):
         matches = ranking.rank_counterparts_for(

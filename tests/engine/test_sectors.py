@@ -21,17 +21,7 @@ def test_cold_start_uses_prototypes(encoder) -> None:
 
 
 def test_fitted_suggester_learns_from_labelled_profiles(encoder) -> None:
-    rng = np.random.default_rng(0)
-    vocab = {
-        "healthcare": ["patients", "clinic", "doctors", "diagnosis", "hospital", "therapy"],
-        "energy": ["solar", "grid", "battery", "power", "wind", "utility"],
-        None: ["accounting", "sales", "crm", "invoices", "payroll", "marketing"],
-    }
-    texts, labels = [], []
-    for label, words in vocab.items():
-        for _ in range(25):
-            texts.append(" ".join(rng.choice(words, 5)) + " software")
-            labels.append([label] if label else [])
+    texts, labels = _labelled_texts()
     suggester = SectorSuggester(encoder=encoder, min_examples=10).fit(texts, labels)
     assert set(suggester.models_) == {"healthcare", "energy"}
     assert 0.0 < suggester.threshold("energy") < 1.0
