@@ -15,9 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from matchmaker.engine.profiles import embed_texts
+from matchmaker.engine.ranking import mmr
 from matchmaker.extensions import db
 from matchmaker.models import (
     Dismissal,
@@ -35,11 +38,15 @@ from matchmaker.models import (
 )
 from matchmaker.models.introductions import REASON_MAX
 from matchmaker.services.capacity import month_start
+from matchmaker.services.embeddings import stored_encoder
 from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.services.introductions import possible_id
 
 BAND_POINTS = 5
 POPULAR_REQUESTS = 3
+VARIED = "varied"
+# How much the "varied" order trades score for difference from the startups listed above (MMR).
+VARIETY = 0.3
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class ReviewQuery:
     tenant_only: bool = False
     min_score: int = 0  # percent, 0..100
     kind: str = ""  # founders: "partner" or "investor"
+    order: str = ""  # partners and investors: "" = by score with the weekly rotation, "varied"
     page: int = 1
 
 
@@ -144,6 +152,28 @@ def rotate(matches: list[Match], viewer_id: int, now: datetime) -> list[Match]:
     return sorted(matches, key=key)
 
 
+def vary(matches: list[Match]) -> list[Match]:
+    """Order a partner's or investor's startups so that look-alikes do not fill the top of the list.
+
+    Maximal marginal relevance over the startups' stored description vectors: each next startup is
+    the one with the best trade of match score against similarity to those already listed.
+    """
+    if len(matches) < 2:
+        return matches
+    ids = [m.startup_id for m in matches]
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.description).where(Organisation.id.in_(ids))
+    )
+    descriptions = {organisation_id: text for organisation_id, text in rows}
+    encoder = stored_encoder()
+    vectors = embed_texts([descriptions.get(i) or "" for i in ids], encoder)
+    empty = np.zeros(encoder.dimension, dtype=np.float32)  # no description: like nobody, unlike nobody
+    matrix = np.vstack([empty if v is None else v for v in vectors])
+    scores = np.array([m.score for m in matches])
+    picked = mmr(None, matrix, np.arange(len(matches)), len(matches), VARIETY, relevance=scores)
+    return [matches[i] for i, _ in picked]
+
+
 def review_for(user: User, query: ReviewQuery, per_page: int = 10, now: datetime | None = None) -> ReviewPage:
     """The user's organisation's ranked, filtered, rotated matches, one page of them."""
     own = _member_organisation(user)
@@ -191,7 +221,7 @@ def review_for(user: User, query: ReviewQuery, per_page: int = 10, now: datetime
         )
     matches = list(db.session.scalars(statement.order_by(Match.score.desc(), Match.id)))
     if not founder_view:
-        matches = rotate(matches, own.id, now)
+        matches = vary(matches) if query.order == VARIED else rotate(matches, own.id, now)
     page = max(1, query.page)
     chosen = matches[(page - 1) * per_page : page * per_page]
     return ReviewPage(_with_introductions(chosen, founder_view), page, per_page, len(matches))

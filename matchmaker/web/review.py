@@ -38,6 +38,7 @@ def index() -> str:
         tenant_only=request.args.get("tenant") == "1",
         min_score=_int_arg("min_score", 0, 0, 100),
         kind=request.args.get("kind", ""),
+        order=request.args.get("order", ""),
         page=_int_arg("page", 1, 1, 10_000),
     )
     page = reviews.review_for(current_user, query, per_page=current_app.config["REVIEW_PAGE_SIZE"])

@@ -144,3 +144,39 @@ def test_review_items_carry_the_open_introduction(world):
     intro = intros.request_introduction(world.founder, world.partner.id)
     (item,) = reviews.review_for(world.partner_user, Q()).items
     assert item.introduction.id == intro.id and item.match.percent == 80
+
+
+def _look_alikes(world, make_organisation):
+    battery = "Lithium-ion battery recycling for electric vehicles in Gwangju."
+    for n, score in enumerate((0.90, 0.89, 0.88)):
+        add_match(
+            make_organisation("startup", name=f"Battery {n}", description=battery), world.partner, score
+        )
+    music = make_organisation(
+        "startup", name="K-pop Stream", description="Music streaming app for K-pop fans."
+    )
+    add_match(music, world.partner, 0.80)
+
+
+def test_varied_order_stops_look_alikes_filling_the_top(world, make_organisation):
+    _look_alikes(world, make_organisation)
+    ranked = _names(reviews.review_for(world.partner_user, Q(), per_page=20))
+    assert ranked[-1] == "K-pop Stream"  # by score the three look-alikes come first
+    varied = _names(reviews.review_for(world.partner_user, Q(order=reviews.VARIED), per_page=20))
+    assert varied[:2] == ["Battery 0", "K-pop Stream"]  # the best one, then the best different one
+    assert sorted(varied) == sorted(ranked)  # nothing is lost, only reordered
+    # Filters still apply before the order is chosen.
+    assert _names(reviews.review_for(world.partner_user, Q(order=reviews.VARIED, min_score=85))) == [
+        "Battery 0",
+        "Battery 1",
+        "Battery 2",
+    ]
+
+
+def test_varied_order_reuses_stored_vectors(world, make_organisation, recording_encoder):
+    _look_alikes(world, make_organisation)
+    reviews.review_for(world.partner_user, Q(order=reviews.VARIED))
+    assert recording_encoder.texts  # the first look embeds (and stores) the descriptions
+    recording_encoder.calls.clear()
+    again = _names(reviews.review_for(world.partner_user, Q(order=reviews.VARIED)))
+    assert again[:2] == ["Battery 0", "K-pop Stream"] and recording_encoder.texts == []

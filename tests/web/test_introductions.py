@@ -283,3 +283,21 @@ def test_absurd_ids_in_urls_are_404_or_ignored_never_500(world, as_user):
     assert founder.post("/introductions/request", data={"other_id": huge}).status_code == 404
     assert founder.post(f"/review/{huge}/dismiss", data={"kind": "already_met"}).status_code == 404
     assert founder.post(f"/review/{huge}/restore").status_code == 404
+
+
+def test_partner_can_ask_for_a_varied_order(world, as_user, make_organisation):
+    battery = "Lithium-ion battery recycling for electric vehicles."
+    for n, score in enumerate((0.9, 0.89)):
+        add_match(
+            make_organisation("startup", name=f"Battery {n}", description=battery), world.partner, score
+        )
+    music = make_organisation("startup", name="K-pop Stream", description="Music streaming for K-pop fans.")
+    add_match(music, world.partner, 0.8)
+    partner = as_user(world.partner_user)
+    ranked = partner.get("/review/").get_data(as_text=True)
+    assert ranked.index("Battery 1") < ranked.index("K-pop Stream")
+    varied = partner.get("/review/?order=varied").get_data(as_text=True)
+    assert varied.index("K-pop Stream") < varied.index("Battery 1")
+    assert '<option value="varied" selected' in varied
+    # An unknown order is ignored like other URL filters: the ranked list.
+    assert partner.get("/review/?order=sideways").status_code == 200
