@@ -55,3 +55,19 @@ def test_errors_are_json_even_without_a_token(client):
 def test_api_answers_are_not_cached(client, make_user, auth):
     response = client.get("/api/v1/organisations", headers=auth(make_user()))
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_an_unexpected_failure_is_a_json_500_without_details(app, client, make_user, auth, monkeypatch):
+    """In production (exceptions not propagated) a bug under /api/v1 answers in the API's own shape,
+    and the traceback stays in the log, not in the answer."""
+    from matchmaker.api import organisations
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(organisations.service, "directory_statement", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = client.get("/api/v1/organisations", headers=auth(make_user("staff")))
+    error = _assert_json_error(response, 500)
+    assert "secret internal detail" not in response.get_data(as_text=True)
+    assert error["message"]
