@@ -173,6 +173,13 @@ def test_varied_order_stops_look_alikes_filling_the_top(world, make_organisation
     ]
 
 
+def test_varied_order_reorders_only_the_best_pool(world, make_organisation, monkeypatch):
+    _look_alikes(world, make_organisation)
+    monkeypatch.setattr(reviews, "VARIED_POOL", 2)
+    varied = _names(reviews.review_for(world.partner_user, Q(order=reviews.VARIED), per_page=20))
+    assert varied == ["Battery 0", "Battery 1", "Battery 2", "K-pop Stream"]  # beyond the pool: by score
+
+
 def test_varied_order_reuses_stored_vectors(world, make_organisation, recording_encoder):
     _look_alikes(world, make_organisation)
     reviews.review_for(world.partner_user, Q(order=reviews.VARIED))
