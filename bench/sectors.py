@@ -5,7 +5,7 @@
 
 For every test year Y, the suggester learns from all startups of earlier years and tags the startups
 of year Y: the same shape as the issue's split (learn from every cohort so far, tag the next ones).
-Per-year macro-F1 is noisy (a year has 5-13 automotive or energy startups), so the predictions of
+Per-year macro-F1 is noisy (a year has 2-13 automotive or energy startups), so the predictions of
 all test years are also pooled into one macro-F1, the number to compare settings by. The baselines
 of `matchmaker.engine.evaluate` (TF-IDF and MiniLM with logistic regression) run on the same splits
 in the same run. It prints a table; it is not a test.

@@ -301,3 +301,11 @@ def test_partner_can_ask_for_a_varied_order(world, as_user, make_organisation):
     assert '<option value="varied" selected' in varied
     # An unknown order is ignored like other URL filters: the ranked list.
     assert partner.get("/review/?order=sideways").status_code == 200
+
+
+def test_the_pager_keeps_the_varied_order(world, as_user, make_organisation, app):
+    for n in range(app.config["REVIEW_PAGE_SIZE"] + 1):
+        add_match(make_organisation("startup", name=f"Startup {n}"), world.partner, 0.5 + n / 100)
+    page = as_user(world.partner_user).get("/review/?order=varied").get_data(as_text=True)
+    next_link = re.search(r'href="([^"]*page=2[^"]*)"', page).group(1)
+    assert "order=varied" in next_link
