@@ -99,6 +99,32 @@ def get_introduction(introduction_id: int) -> Response:
     return jsonify(introduction_json(service.get_for_viewer(viewer, introduction_id), viewer))
 
 
+@bp.get("/introductions/<int:introduction_id>/events")
+def introduction_events(introduction_id: int) -> Response:
+    """The audit log: every transition with who, when, from, to and note; staff only, oldest first."""
+    viewer = api_user()
+    events = service.audit_log(viewer, service.get_for_viewer(viewer, introduction_id))
+    return jsonify(
+        {
+            "items": [
+                {
+                    "id": event.id,
+                    "from_state": event.from_state,
+                    "to_state": event.to_state,
+                    "actor": (
+                        None
+                        if event.actor is None
+                        else {"id": event.actor.id, "email": event.actor.email, "role": event.actor.role}
+                    ),
+                    "note": event.note,
+                    "created_at": timestamp(event.created_at),
+                }
+                for event in events
+            ]
+        }
+    )
+
+
 @bp.post("/introductions")
 def request_introduction() -> tuple[Response, int, dict[str, str]]:
     """Ask to be introduced to ``organisation_id`` (a partner or investor, or a startup). Answers 201."""

@@ -93,6 +93,30 @@ INTRODUCTION_SCHEMAS: Json = {
             "pages": {"type": "integer"},
         },
     },
+    "IntroductionEvent": {
+        "type": "object",
+        "description": "One transition: who moved it, when, from which state to which, and why.",
+        "properties": {
+            "id": {"type": "integer"},
+            "from_state": {"type": ["string", "null"], "description": "null for the request itself"},
+            "to_state": {"type": "string"},
+            "actor": {
+                "type": ["object", "null"],
+                "description": "null when the system moved it (expiry, release of the waiting line)",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "email": {"type": "string"},
+                    "role": {"type": "string"},
+                },
+            },
+            "note": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "IntroductionEventList": {
+        "type": "object",
+        "properties": {"items": {"type": "array", "items": _ref("IntroductionEvent")}},
+    },
     "IntroductionRequest": {
         "type": "object",
         "required": ["organisation_id"],
@@ -198,6 +222,19 @@ INTRODUCTION_PATHS: Json = {
             "summary": "One introduction (staff, or a member of either side)",
             "responses": {
                 "200": _json("The introduction", "Introduction"),
+                "404": _error("No such introduction (or not yours to see)"),
+                **_UNAUTHORISED,
+            },
+        },
+    },
+    "/introductions/{introduction_id}/events": {
+        "parameters": [_ID],
+        "get": {
+            "operationId": "getIntroductionAuditLog",
+            "summary": "The introduction's audit log, oldest first (staff only)",
+            "responses": {
+                "200": _json("Every transition", "IntroductionEventList"),
+                "403": _error("Not staff"),
                 "404": _error("No such introduction (or not yours to see)"),
                 **_UNAUTHORISED,
             },

@@ -338,3 +338,24 @@ def test_the_state_filter(client, world):
     assert [i["id"] for i in found] == [iid]
     assert _get(client, world, "staff", "/introductions?state=approved").get_json()["items"] == []
     assert _get(client, world, "staff", "/introductions?state=pending").status_code == 422
+
+
+def test_staff_read_the_audit_log_others_may_not(client, world):
+    iid = _in_state(world, "introduced")
+    response = _get(client, world, "staff", f"/introductions/{iid}/events")
+    assert response.status_code == 200
+    events = response.get_json()["items"]
+    assert [(e["from_state"], e["to_state"]) for e in events] == [
+        (None, "requested"),
+        ("requested", "approved"),
+        ("approved", "accepted"),
+        ("accepted", "introduced"),
+    ]
+    actors = [e["actor"] and e["actor"]["email"] for e in events]
+    assert actors[:3] == [world.people.founder.email, world.people.staff.email, world.people.partner.email]
+    assert all(e["created_at"] for e in events) and events[0]["actor"]["role"] == "founder"
+    # Members of either side see the introduction but not its audit log; outsiders not even that.
+    assert _get(client, world, "founder", f"/introductions/{iid}/events").status_code == 403
+    assert _get(client, world, "partner", f"/introductions/{iid}/events").status_code == 403
+    assert _get(client, world, "outsider", f"/introductions/{iid}/events").status_code == 404
+    assert _get(client, world, "staff", "/introductions/999999/events").status_code == 404
