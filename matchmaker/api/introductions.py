@@ -17,6 +17,7 @@ from matchmaker.models import Introduction, IntroState, User
 from matchmaker.services import introductions as service
 
 PER_PAGE_MAX = 100
+DECISIONS_MAX = 100  # introductions decided in one call
 # URL segment -> (the service's action name, its function, the body fields it takes besides "note").
 TRANSITION_ENDPOINTS: dict[str, tuple[str, Callable[..., Introduction], tuple[str, ...]]] = {
     "approve": ("approve", service.approve, ()),
@@ -121,6 +122,40 @@ def introduction_events(introduction_id: int) -> Response:
                 }
                 for event in events
             ]
+        }
+    )
+
+
+@bp.post("/introductions/decisions")
+def decide_introductions() -> Response:
+    """Staff approve or reject several requests with one note; each is decided on its own.
+
+    Answers 200 with what was decided and what was refused (already decided, unknown), like the queue
+    page; a refusal of one does not undo the others.
+    """
+    body = json_body()
+    check_known_fields(body, {"introduction_ids", "decision", "note"})
+    ids = body.get("introduction_ids")
+    valid = (
+        isinstance(ids, list)
+        and 0 < len(ids) <= DECISIONS_MAX
+        and all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+    )
+    if not valid:
+        raise ApiError(
+            422,
+            "Please correct the marked fields.",
+            {"introduction_ids": f"Send a list of 1 to {DECISIONS_MAX} introduction ids (numbers)."},
+        )
+    decision = body.get("decision")
+    if not isinstance(decision, str):
+        raise ApiError(422, "Please correct the marked fields.", {"decision": "Choose approve or reject."})
+    viewer = api_user()
+    result = service.decide_many(viewer, ids, decision, _note(body))
+    return jsonify(
+        {
+            "decided": [introduction_json(i, viewer) for i in result.done],
+            "refused": [{"id": i, "message": message} for i, message in result.refused],
         }
     )
 

@@ -117,6 +117,34 @@ INTRODUCTION_SCHEMAS: Json = {
         "type": "object",
         "properties": {"items": {"type": "array", "items": _ref("IntroductionEvent")}},
     },
+    "Decisions": {
+        "type": "object",
+        "required": ["introduction_ids", "decision"],
+        "additionalProperties": False,
+        "properties": {
+            "introduction_ids": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "minItems": 1,
+                "maxItems": 100,
+            },
+            "decision": {"enum": ["approve", "reject"]},
+            "note": {"type": "string", "maxLength": 2000},
+        },
+    },
+    "DecisionResult": {
+        "type": "object",
+        "properties": {
+            "decided": {"type": "array", "items": _ref("Introduction")},
+            "refused": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"id": {"type": "integer"}, "message": {"type": "string"}},
+                },
+            },
+        },
+    },
     "IntroductionRequest": {
         "type": "object",
         "required": ["organisation_id"],
@@ -223,6 +251,23 @@ INTRODUCTION_PATHS: Json = {
             "responses": {
                 "200": _json("The introduction", "Introduction"),
                 "404": _error("No such introduction (or not yours to see)"),
+                **_UNAUTHORISED,
+            },
+        },
+    },
+    "/introductions/decisions": {
+        "post": {
+            "operationId": "decideIntroductions",
+            "summary": "Staff approve or reject several requests with one note, each on its own",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("Decisions")}},
+            },
+            "responses": {
+                "200": _json("What was decided and what was refused (and why)", "DecisionResult"),
+                "400": _error("The body is not a JSON object"),
+                "403": _error("Not staff"),
+                "422": _error("Missing or malformed ids, or a decision other than approve or reject"),
                 **_UNAUTHORISED,
             },
         },

@@ -359,3 +359,57 @@ def test_staff_read_the_audit_log_others_may_not(client, world):
     assert _get(client, world, "partner", f"/introductions/{iid}/events").status_code == 403
     assert _get(client, world, "outsider", f"/introductions/{iid}/events").status_code == 404
     assert _get(client, world, "staff", "/introductions/999999/events").status_code == 404
+
+
+def test_staff_decide_several_requests_at_once(client, world):
+    first = _in_state(world, "requested")
+    second = service.request_introduction(world.people.founder, world.google.id, "Cloud credits?").id
+    decided_already = service.request_introduction(world.people.outsider, world.nvidia.id, "Pilot?").id
+    service.approve(world.people.staff, decided_already)
+    response = _post(
+        client,
+        world,
+        "staff",
+        "/introductions/decisions",
+        {"introduction_ids": [first, second, decided_already, 999999], "decision": "approve", "note": "Go"},
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert sorted(i["id"] for i in body["decided"]) == sorted([first, second])
+    assert all(i["state"] == "approved" and i["staff_note"] == "Go" for i in body["decided"])
+    assert [r["id"] for r in body["refused"]] == [decided_already, 999999]
+    assert all(r["message"] for r in body["refused"])
+    assert _stored(first)[0] == _stored(second)[0] == "approved"
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"decision": "approve"}, "introduction_ids"),
+        ({"introduction_ids": [], "decision": "approve"}, "introduction_ids"),
+        ({"introduction_ids": [1, "2"], "decision": "approve"}, "introduction_ids"),
+        ({"introduction_ids": [True], "decision": "approve"}, "introduction_ids"),
+        ({"introduction_ids": list(range(1, 102)), "decision": "approve"}, "introduction_ids"),
+        ({"introduction_ids": "THE_REQUEST"}, "decision"),
+        ({"introduction_ids": "THE_REQUEST", "decision": "maybe"}, "decision"),
+        ({"introduction_ids": "THE_REQUEST", "decision": "approve", "extra": 1}, "extra"),
+    ],
+)
+def test_bad_bulk_decisions_name_the_field_and_change_nothing(client, world, payload, field):
+    iid = _in_state(world, "requested")
+    payload = {k: ([iid] if v == "THE_REQUEST" else v) for k, v in payload.items()}
+    before = _stored(iid)
+    response = _post(client, world, "staff", "/introductions/decisions", payload)
+    assert response.status_code == 422 and field in response.get_json()["error"]["fields"]
+    assert _stored(iid) == before
+
+
+def test_only_staff_decide_in_bulk(client, world):
+    iid = _in_state(world, "requested")
+    before = _stored(iid)
+    for who in ("founder", "partner", "outsider"):
+        response = _post(
+            client, world, who, "/introductions/decisions", {"introduction_ids": [iid], "decision": "approve"}
+        )
+        assert response.status_code == 403, who
+    assert _stored(iid) == before
