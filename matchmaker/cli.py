@@ -40,7 +40,7 @@ def seed_demo_command(if_empty: bool) -> None:
         with click.progressbar(length=demo.startup_count(), label="Matching demo startups") as bar:
             matches = matching.rematch_all(progress=bar.update)
         click.echo(f"{matches} matches computed.")
-    click.echo("Demo accounts (sign in at http://127.0.0.1:5000/login):")
+    click.echo("Demo accounts (sign in on the app's /login page):")
     for account in demo.DEMO_ACCOUNTS:
         click.echo(f"  {account.role.value:<9} {account.email:<30} password: {account.password}")
 
