@@ -63,3 +63,16 @@ def add_match(startup: Organisation, counterpart: Organisation, score: float, **
     db.session.add(match)
     db.session.commit()
     return match
+
+
+def add_look_alikes(world: World, make_organisation: Callable[..., Organisation]) -> None:
+    """Three near-identical battery startups (0.90, 0.89, 0.88) and one unlike them (0.80) for the partner."""
+    battery = "Lithium-ion battery recycling for electric vehicles in Gwangju."
+    for n, score in enumerate((0.90, 0.89, 0.88)):
+        add_match(
+            make_organisation("startup", name=f"Battery {n}", description=battery), world.partner, score
+        )
+    music = make_organisation(
+        "startup", name="K-pop Stream", description="Music streaming app for K-pop fans."
+    )
+    add_match(music, world.partner, 0.80)

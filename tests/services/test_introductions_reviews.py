@@ -12,7 +12,7 @@ from matchmaker.models import Dismissal
 from matchmaker.services import introductions as intros
 from matchmaker.services import reviews
 from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from tests.introduction_world import add_match, make_world
+from tests.introduction_world import add_look_alikes, add_match, make_world
 
 Q = reviews.ReviewQuery
 
@@ -146,20 +146,8 @@ def test_review_items_carry_the_open_introduction(world):
     assert item.introduction.id == intro.id and item.match.percent == 80
 
 
-def _look_alikes(world, make_organisation):
-    battery = "Lithium-ion battery recycling for electric vehicles in Gwangju."
-    for n, score in enumerate((0.90, 0.89, 0.88)):
-        add_match(
-            make_organisation("startup", name=f"Battery {n}", description=battery), world.partner, score
-        )
-    music = make_organisation(
-        "startup", name="K-pop Stream", description="Music streaming app for K-pop fans."
-    )
-    add_match(music, world.partner, 0.80)
-
-
 def test_varied_order_stops_look_alikes_filling_the_top(world, make_organisation):
-    _look_alikes(world, make_organisation)
+    add_look_alikes(world, make_organisation)
     ranked = _names(reviews.review_for(world.partner_user, Q(), per_page=20))
     assert ranked[-1] == "K-pop Stream"  # by score the three look-alikes come first
     varied = _names(reviews.review_for(world.partner_user, Q(order=reviews.VARIED), per_page=20))
@@ -174,14 +162,14 @@ def test_varied_order_stops_look_alikes_filling_the_top(world, make_organisation
 
 
 def test_varied_order_reorders_only_the_best_pool(world, make_organisation, monkeypatch):
-    _look_alikes(world, make_organisation)
+    add_look_alikes(world, make_organisation)
     monkeypatch.setattr(reviews, "VARIED_POOL", 2)
     varied = _names(reviews.review_for(world.partner_user, Q(order=reviews.VARIED), per_page=20))
     assert varied == ["Battery 0", "Battery 1", "Battery 2", "K-pop Stream"]  # beyond the pool: by score
 
 
 def test_varied_order_reuses_stored_vectors(world, make_organisation, recording_encoder):
-    _look_alikes(world, make_organisation)
+    add_look_alikes(world, make_organisation)
     reviews.review_for(world.partner_user, Q(order=reviews.VARIED))
     assert recording_encoder.texts  # the first look embeds (and stores) the descriptions
     recording_encoder.calls.clear()

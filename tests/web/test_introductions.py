@@ -12,7 +12,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Introduction, IntroductionEvent, OutboxMessage
 from matchmaker.services import introductions as intros
 from tests.conftest import TEST_PASSWORD
-from tests.introduction_world import add_match, make_world
+from tests.introduction_world import add_look_alikes, add_match, make_world
 
 
 @pytest.fixture
@@ -286,13 +286,7 @@ def test_absurd_ids_in_urls_are_404_or_ignored_never_500(world, as_user):
 
 
 def test_partner_can_ask_for_a_varied_order(world, as_user, make_organisation):
-    battery = "Lithium-ion battery recycling for electric vehicles."
-    for n, score in enumerate((0.9, 0.89)):
-        add_match(
-            make_organisation("startup", name=f"Battery {n}", description=battery), world.partner, score
-        )
-    music = make_organisation("startup", name="K-pop Stream", description="Music streaming for K-pop fans.")
-    add_match(music, world.partner, 0.8)
+    add_look_alikes(world, make_organisation)
     partner = as_user(world.partner_user)
     ranked = partner.get("/review/").get_data(as_text=True)
     assert ranked.index("Battery 1") < ranked.index("K-pop Stream")
