@@ -41,7 +41,8 @@ def test_an_unmarked_amount_takes_the_chosen_currency():
 
 
 @pytest.mark.parametrize(
-    "typed", ["lots", "-5", "9" * 400, "1e9", "억", "$", "1..5M", "5 apples", "inf", "nan", "²", "１e9", "99999조"]
+    "typed",
+    ["lots", "-5", "9" * 400, "1e9", "억", "$", "1..5M", "5 apples", "inf", "nan", "²", "１e9", "99999조"],
 )
 def test_what_is_not_an_amount_is_refused(typed):
     with pytest.raises(AmountError):

@@ -184,7 +184,8 @@ def test_a_founder_raises_in_won_and_the_page_shows_it_in_the_viewers_currency(c
 def test_an_unmarked_amount_takes_the_currency_chosen_beside_it(client, make_user, login):
     founder = make_user("founder")
     login(founder)
-    client.post("/organisations/new", data=_startup_form(raising_amount="500,000,000", raising_currency="KRW"))
+    form = _startup_form(raising_amount="500,000,000", raising_currency="KRW")
+    client.post("/organisations/new", data=form)
     startup = db.session.scalar(select(Organisation))
     assert (startup.raising_amount, startup.raising_currency) == (500_000_000, "KRW")
 
