@@ -108,9 +108,11 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (review_bp, introductions_bp, intro_staff_bp):
         app.register_blueprint(blueprint)
 
+    from matchmaker.web.insights import bp as insights_bp
     from matchmaker.web.language import bp as language_bp
 
     app.register_blueprint(language_bp)
+    app.register_blueprint(insights_bp)
 
     from matchmaker.api import register_api
     from matchmaker.web.api_tokens import bp as api_tokens_bp

@@ -99,7 +99,15 @@ def format_age(value: timedelta | datetime | None) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     """Jinja filters and globals for locale-aware output and the language switch."""
+    from matchmaker import labels
+
     app.jinja_env.filters.update(
+        label=labels.label,
+        sector_label=labels.sector_label,
+        stage_label=labels.stage_label,
+        state_label=labels.state_label,
+        outcome_label=labels.outcome_label,
+        dismissal_label=labels.dismissal_label,
         number=format_number,
         share=format_share,
         day=format_day,
