@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from matchmaker.models import OrganisationKind, Role, Sector, Stage
+from matchmaker.services import money
 from matchmaker.services.errors import ServiceError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -83,4 +84,17 @@ def template_globals() -> dict[str, Any]:
         "STAGES": list(Stage),
         "KINDS": list(OrganisationKind),
         "ROLES": list(Role),
+        "DEFAULT_CURRENCY": money.default_currency(),
     }
+
+
+def viewer_language() -> str:
+    """The language the page is shown in ('ko' or 'en')."""
+    from matchmaker.i18n import current_language
+
+    return current_language()
+
+
+def format_money_for_viewer(amount: int | None, currency: str | None) -> str:
+    """An amount in the viewer's currency (won for Korean pages), the original in brackets."""
+    return money.format_for_viewer(amount, currency, viewer_language(), money.krw_per_usd())

@@ -1,7 +1,7 @@
 """users choose their interface language
 
 Revision ID: 0611ffdfbb86
-Revises: 0ed72c4b0e19
+Revises: 71f7d4872757
 Create Date: 2026-11-24 13:13:06.620343
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0611ffdfbb86'
-down_revision = '0ed72c4b0e19'
+down_revision = '71f7d4872757'
 branch_labels = None
 depends_on = None
 

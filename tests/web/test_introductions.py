@@ -205,7 +205,9 @@ def test_founder_sees_ranked_partners_and_requests(world, as_user):
     assert response.status_code == 302
     assert "Introduction: Requested" in founder.get("/review/").get_data(as_text=True)
     # The same request again from a stale page: back to the list with why, not a bare 409 page.
-    duplicate = founder.post("/introductions/request", data={"other_id": world.investor.id, "next": "/review/"})
+    duplicate = founder.post(
+        "/introductions/request", data={"other_id": world.investor.id, "next": "/review/"}
+    )
     assert duplicate.status_code == 303 and duplicate.headers["Location"].endswith("/review/")
     assert "already open" in founder.get("/review/").get_data(as_text=True)
     assert founder.post("/introductions/request", data={"other_id": "abc"}).status_code == 400
