@@ -128,7 +128,7 @@ def excluded_pairs() -> dict[int, set[int]]:
 
 def rotation_key(viewer_id: int, startup_id: int, now: datetime) -> str:
     """A shuffle key fixed for one viewer during one ISO week."""
-    year, week, _ = now.isocalendar()
+    year, week, _weekday = now.isocalendar()
     return hashlib.sha256(f"{viewer_id}:{year}-{week}:{startup_id}".encode()).hexdigest()
 
 
