@@ -46,7 +46,7 @@ def _counts() -> tuple[int, int]:
     )
 
 
-def test_every_demo_profile_passes_the_profile_form():
+def test_every_demo_profile_passes_the_profile_form(app):
     profiles = demo_profiles()
     assert len({p["slug"] for p in profiles}) == len(profiles)
     assert len({p["name"] for p in profiles}) == len(profiles)
@@ -56,6 +56,7 @@ def test_every_demo_profile_passes_the_profile_form():
         # Written as a person types them: amounts are text, never pre-computed numbers.
         for field in ("raising_amount", "ticket_min", "ticket_max"):
             assert isinstance(profile.get(field, ""), str), (profile["slug"], field)
+            assert (data[field] is None) == (not profile.get(field)), (profile["slug"], field)
 
 
 def test_demo_startups_look_like_gwangju():
@@ -73,11 +74,14 @@ def test_demo_startups_look_like_gwangju():
     assert len({s.get("stage") for s in startups}) >= 5
 
 
-def test_demo_includes_the_startups_issue_8_is_about():
+def test_demo_includes_the_startups_issue_8_is_about(app):
     by_slug = {s["slug"]: s for s in _startups()}
+    fund = validated_demo_profile(next(p for p in demo_profiles() if p["slug"] == "rising-tide-fund"))
     battery = by_slug["bitgoeul-celltech"]
     assert _korean(battery["description"]) and battery["stage"] == "series_a"
-    assert battery["raising_currency"] == "KRW" and "억" in battery["raising_amount"]
+    assert battery["stage"] in fund["investor_stages"] and "energy" in battery["sectors"]
+    raising = validated_demo_profile(battery)
+    assert raising["raising_currency"] == "KRW" and raising["raising_amount"] == 3_000_000_000  # 30억원
     assert all(w in battery["description"] for w in ("배터리팩", "BMS", "ESS", "전기차"))
     elder = by_slug["ongi-care"]
     assert _korean(elder["description"]) and elder["sectors"] == ["healthcare"]
@@ -88,7 +92,7 @@ def test_demo_includes_the_startups_issue_8_is_about():
     assert volt["stage"] == "seed" and by_slug["beatbridge"]["stage"] == "pre_seed"
 
 
-def test_ko_en_pairs_are_one_startup_in_two_languages():
+def test_ko_en_pairs_are_one_startup_in_two_languages(app):
     pairs = json.loads(KO_EN_PAIRS.read_text(encoding="utf-8"))
     assert Counter(p["sector"] for p in pairs) == dict.fromkeys(SECTORS, 2)
     demo_names = {p["name"] for p in demo_profiles()}
