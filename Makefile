@@ -45,7 +45,7 @@ browser: ## Debian's Chromium for the browser tests (Playwright cannot download 
 PYBABEL := $(BIN)/pybabel
 CATALOGS := matchmaker/translations
 translations: setup ## extract every _() string, merge it into the catalogs and compile them
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(PYBABEL) extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k lazy_ngettext:1,2 \
 		--no-location --sort-output -o $(CATALOGS)/messages.pot .
 	$(PYBABEL) update --quiet -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching
 	$(PYBABEL) compile --statistics -d $(CATALOGS)
