@@ -33,8 +33,9 @@ $(VENV)/.installed: requirements.txt
 db: setup ## create or upgrade the database schema (SQLite in instance/ unless DATABASE_URL is set)
 	$(FLASK) db upgrade
 
-seed: db ## load the demo data when the database is empty
+seed: db ## load the demo data when the database is empty; recompute matches of an older model
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) rematch --if-stale
 
 browser: ## Debian's Chromium for the browser tests (Playwright cannot download browsers here)
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
