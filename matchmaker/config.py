@@ -32,6 +32,7 @@ class DefaultConfig:
     INTRODUCTION_EXPIRY_DAYS = 14  # a request nobody answers for this long expires
     DIGEST_MAX_MATCHES = 5
     REVIEW_PAGE_SIZE = 10
+    DASHBOARD_STUCK_DAYS = 7  # staff see open introductions unchanged for longer than this
     # Mail: every message is stored in the outbox and logged; it is sent over SMTP only when
     # MAIL_SERVER is configured (MATCHMAKER_MAIL_SERVER), so development needs no mail server.
     MAIL_SERVER: str | None = None

@@ -130,7 +130,14 @@ def format_age(value: timedelta | datetime | None) -> str:
         from matchmaker.models.base import utcnow
 
         value = utcnow() - value
-    return format_timedelta(value, threshold=1.1)
+    return format_timedelta(value, threshold=2.5)  # "9 days" rather than "1 week"
+
+
+def format_month(value: date | datetime) -> str:
+    """A calendar month: "2026년 11월", "Nov 2026"."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMM", value, locale=get_locale())
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -144,11 +151,13 @@ def register_template_helpers(app: Flask) -> None:
         state_label=labels.state_label,
         outcome_label=labels.outcome_label,
         dismissal_label=labels.dismissal_label,
+        kind_label=labels.kind_label,
         number=format_number,
         share=format_share,
         day=format_day,
         moment=format_moment,
         age=format_age,
+        month_label=format_month,
     )
 
     @app.before_request
@@ -159,4 +168,9 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def language_globals() -> dict[str, Any]:
-        return {"LANGUAGES": LANGUAGES, "current_language": current_language}
+        return {
+            "LANGUAGES": LANGUAGES,
+            "current_language": current_language,
+            "KIND_PLURALS": labels.KIND_PLURALS,
+            "COMPONENT_LABELS": labels.COMPONENT_LABELS,
+        }

@@ -302,6 +302,12 @@ def restore(user: User, other_id: int) -> None:
     db.session.commit()
 
 
+def matches_computed_at(organisation: Organisation) -> datetime | None:
+    """When the organisation's matches were last computed (None: never)."""
+    side = Match.startup_id if organisation.kind == OrganisationKind.STARTUP else Match.counterpart_id
+    return db.session.scalar(select(func.max(Match.computed_at)).where(side == organisation.id))
+
+
 def dismissals_for(user: User) -> list[Dismissal]:
     """The user's organisation's own dismissals, newest first."""
     own = _member_organisation(user)
