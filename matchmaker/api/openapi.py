@@ -8,7 +8,7 @@ from flask import Response, jsonify
 
 from matchmaker.api.core import API_PREFIX, bp
 from matchmaker.api.openapi_introductions import INTRODUCTION_PATHS, INTRODUCTION_SCHEMAS
-from matchmaker.models import OrganisationKind, Sector, Stage, Visibility
+from matchmaker.models import Currency, OrganisationKind, Sector, Stage, Visibility
 
 Json = dict[str, Any]
 
@@ -38,8 +38,13 @@ COMMON_ERRORS: Json = {"401": {"$ref": "#/components/responses/Unauthorized"}}
 NULLABLE_TEXT: Json = {"type": ["string", "null"]}
 AMOUNT: Json = {
     "type": ["integer", "string", "null"],
-    "description": "Whole US dollars; text such as '1.5M' or '500k' is accepted on input.",
+    "description": (
+        "Whole units of the currency field beside it (won or dollars); on input, text as people type it "
+        "is accepted too: '20억원', '1.5억', '5,000만', '₩2,000,000,000', '$1.5M', '500k'. "
+        "A currency mark in the text wins over the currency field."
+    ),
 }
+CURRENCY: Json = {"enum": [c.value for c in Currency], "description": "Currency of the amounts beside it."}
 
 ORGANISATION_PROFILE: Json = {
     "name": {"type": "string", "maxLength": 120},
@@ -49,10 +54,12 @@ ORGANISATION_PROFILE: Json = {
     "sectors": {"type": "array", "items": {"enum": [s.value for s in Sector]}},
     "tags": {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 12},
     "stage": {"enum": [s.value for s in Stage] + [None], "description": "Startups only."},
-    "raising_usd": AMOUNT | {"description": "Startups only; whole US dollars (or '1.5M' on input)."},
+    "raising_amount": AMOUNT,
+    "raising_currency": CURRENCY,
     "investor_stages": {"type": "array", "items": {"enum": [s.value for s in Stage]}},
-    "ticket_min_usd": AMOUNT,
-    "ticket_max_usd": AMOUNT,
+    "ticket_min": AMOUNT,
+    "ticket_max": AMOUNT,
+    "ticket_currency": CURRENCY,
     "location": {"type": "string", "maxLength": 120},
     "is_complex_tenant": {"type": "boolean"},
     "website": {"type": "string", "format": "uri", "maxLength": 300},

@@ -10,9 +10,21 @@ from matchmaker.models import Match, Organisation
 from matchmaker.services.organisations import profile_values
 
 # The profile fields a client may send, with the JSON types each accepts.
-TEXT_FIELDS = ("name", "description", "offers", "seeks", "location", "website", "contact_email", "visibility")
+TEXT_FIELDS = (
+    "name",
+    "description",
+    "offers",
+    "seeks",
+    "location",
+    "website",
+    "contact_email",
+    "visibility",
+    "raising_currency",
+    "ticket_currency",
+)
 LIST_FIELDS = ("sectors", "tags", "investor_stages")
-AMOUNT_FIELDS = ("raising_usd", "ticket_min_usd", "ticket_max_usd")  # whole dollars, or text like "1.5M"
+# Whole units of the field's currency, or text as people type it ("20억원", "$1.5M").
+AMOUNT_FIELDS = ("raising_amount", "ticket_min", "ticket_max")
 COUNT_FIELDS = ("team_size", "monthly_intro_capacity")  # whole numbers or null
 PROFILE_FIELDS = frozenset(
     (*TEXT_FIELDS, *LIST_FIELDS, *AMOUNT_FIELDS, *COUNT_FIELDS, "stage", "is_complex_tenant")
@@ -67,7 +79,7 @@ def _type_error(field: str, value: Any) -> str | None:
         return None if ok else "Send a list of strings."
     if field in AMOUNT_FIELDS:
         ok = value is None or _is_number(value) or isinstance(value, str)
-        return None if ok else 'Send whole US dollars as a number, or text like "1.5M".'
+        return None if ok else 'Send a whole amount as a number, or text like "20억원" or "$1.5M".'
     if field == "stage":
         return None if value is None or isinstance(value, str) else "Send a stage name, or null."
     if field in COUNT_FIELDS:

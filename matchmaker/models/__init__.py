@@ -15,6 +15,7 @@ from matchmaker.models.introductions import (
 )
 from matchmaker.models.matches import Embedding, Match
 from matchmaker.models.organisations import (
+    Currency,
     Organisation,
     OrganisationKind,
     OrganisationSector,
@@ -44,6 +45,7 @@ __all__ = [
     "Role",
     "STAFF_ROLES",
     "Sector",
+    "Currency",
     "Stage",
     "User",
     "Visibility",

@@ -72,6 +72,13 @@ STAGE_LABELS = {
 }
 
 
+class Currency(enum.StrEnum):
+    """Currencies amounts are given in: founders here raise in won, global investors think in dollars."""
+
+    KRW = "KRW"
+    USD = "USD"
+
+
 class Visibility(enum.StrEnum):
     LISTED = "listed"
     HIDDEN = "hidden"
@@ -101,10 +108,12 @@ class Organisation(Base):
         CheckConstraint(f"stage IS NULL OR {_in_list('stage', Stage)}", name="stage_allowed"),
         CheckConstraint(_in_list("visibility", Visibility), name="visibility_allowed"),
         CheckConstraint(
-            "ticket_min_usd IS NULL OR ticket_max_usd IS NULL OR ticket_min_usd <= ticket_max_usd",
+            "ticket_min IS NULL OR ticket_max IS NULL OR ticket_min <= ticket_max",
             name="ticket_range_ordered",
         ),
-        CheckConstraint("raising_usd IS NULL OR raising_usd >= 0", name="raising_not_negative"),
+        CheckConstraint("raising_amount IS NULL OR raising_amount >= 0", name="raising_not_negative"),
+        CheckConstraint(f"{_in_list('raising_currency', Currency)}", name="raising_currency_allowed"),
+        CheckConstraint(f"{_in_list('ticket_currency', Currency)}", name="ticket_currency_allowed"),
         CheckConstraint("team_size IS NULL OR team_size >= 1", name="team_size_positive"),
         CheckConstraint(
             "monthly_intro_capacity IS NULL OR monthly_intro_capacity >= 0", name="capacity_not_negative"
@@ -120,10 +129,14 @@ class Organisation(Base):
     seeks: Mapped[str] = mapped_column(Text, default="")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     stage: Mapped[str | None] = mapped_column(String(16))
-    raising_usd: Mapped[int | None] = mapped_column(BigInteger)
+    # Amounts are kept in the currency they were given in (whole won or whole dollars);
+    # matching converts them to one unit at the configured rate.
+    raising_amount: Mapped[int | None] = mapped_column(BigInteger)
+    raising_currency: Mapped[str] = mapped_column(String(3), default=Currency.KRW.value)
     investor_stages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    ticket_min_usd: Mapped[int | None] = mapped_column(BigInteger)
-    ticket_max_usd: Mapped[int | None] = mapped_column(BigInteger)
+    ticket_min: Mapped[int | None] = mapped_column(BigInteger)
+    ticket_max: Mapped[int | None] = mapped_column(BigInteger)
+    ticket_currency: Mapped[str] = mapped_column(String(3), default=Currency.KRW.value)
     location: Mapped[str] = mapped_column(String(LOCATION_MAX), default="")
     is_complex_tenant: Mapped[bool] = mapped_column(Boolean, default=False)
     website: Mapped[str] = mapped_column(String(WEBSITE_MAX), default="")

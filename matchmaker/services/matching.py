@@ -18,6 +18,7 @@ from matchmaker.engine.profiles import Profile, embed_profiles
 from matchmaker.engine.scoring import lexical_text
 from matchmaker.extensions import db
 from matchmaker.models import Match, Organisation, Visibility, utcnow
+from matchmaker.services import money
 from matchmaker.services.embeddings import StoredEmbeddings, stored_encoder
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,8 @@ class RefreshReport:
 
 
 def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Profile:
-    """The engine's view of an organisation."""
+    """The engine's view of an organisation; amounts in dollars at the configured rate."""
+    rate = money.krw_per_usd()
     return Profile(
         id=organisation.id,
         kind=organisation.kind,
@@ -51,10 +53,10 @@ def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Prof
         sectors=frozenset(organisation.sectors),
         tags=tuple(organisation.tags or ()),
         stage=organisation.stage,
-        raising_usd=organisation.raising_usd,
+        raising_usd=money.to_usd(organisation.raising_amount, organisation.raising_currency, rate),
         investor_stages=frozenset(organisation.investor_stages or ()),
-        ticket_min_usd=organisation.ticket_min_usd,
-        ticket_max_usd=organisation.ticket_max_usd,
+        ticket_min_usd=money.to_usd(organisation.ticket_min, organisation.ticket_currency, rate),
+        ticket_max_usd=money.to_usd(organisation.ticket_max, organisation.ticket_currency, rate),
         listed=organisation.visibility == Visibility.LISTED,
         excluded_ids=frozenset(excluded),
     )

@@ -25,13 +25,12 @@ from matchmaker.models import (
     Visibility,
 )
 from matchmaker.models import organisations as limits
+from matchmaker.services import money
 from matchmaker.services.errors import ConflictError, PermissionDenied, ValidationError
 
 ProfileData = dict[str, Any]
 
-_AMOUNT_RE = re.compile(r"^\$?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmM])?\s*$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-AMOUNT_MAX = 10_000_000_000
 
 
 def _values(form: Mapping[str, Any], key: str) -> list[str]:
@@ -49,21 +48,6 @@ def _values(form: Mapping[str, Any], key: str) -> list[str]:
 def _text(form: Mapping[str, Any], key: str) -> str:
     value = form.get(key)
     return "" if value is None else str(value).strip()
-
-
-def parse_amount(raw: str) -> int | None:
-    """Read '1500000', '1,500,000', '$1.5M' or '500k' as whole US dollars; '' is None."""
-    if not raw:
-        return None
-    match = _AMOUNT_RE.match(raw)
-    if not match:
-        raise ValueError(raw)
-    number = float(match.group(1).replace(",", ""))
-    factor = {"k": 1_000, "m": 1_000_000}.get((match.group(2) or "").lower(), 1)
-    amount = round(number * factor)
-    if amount > AMOUNT_MAX:
-        raise ValueError(raw)
-    return amount
 
 
 def _check_length(errors: dict[str, str], data: ProfileData, field: str, maximum: int) -> None:
@@ -141,32 +125,81 @@ def validate_profile(form: Mapping[str, Any], kind: str) -> ProfileData:
     return data
 
 
+AMOUNT_EXAMPLES = "20억원, 1.5억, 5,000만, ₩2,000,000,000 or $1.5M"
+
+
+def _read_amount(
+    form: Mapping[str, Any], field: str, currency: str, errors: dict[str, str]
+) -> tuple[int, str] | None:
+    try:
+        return money.parse_money(_text(form, field), currency)
+    except money.AmountError:
+        errors[field] = f"Enter an amount like {AMOUNT_EXAMPLES}."
+        return None
+
+
+def _chosen_currency(form: Mapping[str, Any], field: str, errors: dict[str, str]) -> str:
+    """The currency picked next to an amount; it applies to amounts typed without a currency mark."""
+    chosen = _text(form, field).upper() or money.default_currency()
+    if chosen not in money.CURRENCIES:
+        errors[field] = f"Choose one of {', '.join(money.CURRENCIES)}."
+        return money.default_currency()
+    return chosen
+
+
+def _agreed_currency(
+    form: Mapping[str, Any], fields: tuple[str, ...], options: tuple[str, ...]
+) -> str | None:
+    """The first currency in which every field reads as that currency, or None when they disagree."""
+    for option in options:
+        if all((money.parse_money(_text(form, f), option) or (0, option))[1] == option for f in fields):
+            return option
+    return None
+
+
 def _validate_funding(form: Mapping[str, Any], kind: str, data: ProfileData, errors: dict[str, str]) -> None:
     stages = {s.value for s in Stage}
-    data.update(stage=None, raising_usd=None, investor_stages=[], ticket_min_usd=None, ticket_max_usd=None)
+    data.update(
+        stage=None,
+        raising_amount=None,
+        raising_currency=money.default_currency(),
+        investor_stages=[],
+        ticket_min=None,
+        ticket_max=None,
+        ticket_currency=money.default_currency(),
+    )
     if kind == OrganisationKind.STARTUP:
         stage = _text(form, "stage")
         if stage and stage not in stages:
             errors["stage"] = f"Unknown stage {stage!r}; choose one of the listed stages."
         data["stage"] = stage or None
-        try:
-            data["raising_usd"] = parse_amount(_text(form, "raising_usd"))
-        except ValueError:
-            errors["raising_usd"] = "Enter an amount in US dollars, like 1500000, 1.5M or 500k."
+        currency = _chosen_currency(form, "raising_currency", errors)
+        raising = _read_amount(form, "raising_amount", currency, errors)
+        data["raising_currency"] = raising[1] if raising else currency
+        data["raising_amount"] = raising[0] if raising else None
     elif kind == OrganisationKind.INVESTOR:
         chosen = _values(form, "investor_stages")
         bad = [s for s in chosen if s not in stages]
         if bad:
             errors["investor_stages"] = f"Unknown stage {bad[0]!r}; choose among the listed stages."
         data["investor_stages"] = [s.value for s in Stage if s.value in chosen]
-        for field in ("ticket_min_usd", "ticket_max_usd"):
-            try:
-                data[field] = parse_amount(_text(form, field))
-            except ValueError:
-                errors[field] = "Enter an amount in US dollars, like 250000, 250k or 3M."
-        low, high = data["ticket_min_usd"], data["ticket_max_usd"]
-        if low is not None and high is not None and low > high:
-            errors["ticket_max_usd"] = "The largest ticket must be at least the smallest."
+        currency = _chosen_currency(form, "ticket_currency", errors)
+        low = _read_amount(form, "ticket_min", currency, errors)
+        high = _read_amount(form, "ticket_max", currency, errors)
+        if low is not None and high is not None and low[1] != high[1]:
+            # One end typed as "$3M" sets the currency of an end typed without a mark ("250k").
+            agreed = _agreed_currency(form, ("ticket_min", "ticket_max"), (high[1], low[1]))
+            if agreed is None:
+                errors["ticket_max"] = "Give both ends of the ticket range in the same currency."
+                return
+            low = money.parse_money(_text(form, "ticket_min"), agreed)
+            high = money.parse_money(_text(form, "ticket_max"), agreed)
+        found = low or high
+        data["ticket_currency"] = found[1] if found else currency
+        data["ticket_min"] = low[0] if low else None
+        data["ticket_max"] = high[0] if high else None
+        if low is not None and high is not None and low[0] > high[0]:
+            errors["ticket_max"] = "The largest ticket must be at least the smallest."
 
 
 CAPACITY_MAX = 1000
@@ -310,10 +343,12 @@ def profile_values(organisation: Organisation) -> dict[str, Any]:
         "sectors": organisation.sectors,
         "tags": list(organisation.tags or []),
         "stage": organisation.stage,
-        "raising_usd": organisation.raising_usd,
+        "raising_amount": organisation.raising_amount,
+        "raising_currency": organisation.raising_currency,
         "investor_stages": list(organisation.investor_stages or []),
-        "ticket_min_usd": organisation.ticket_min_usd,
-        "ticket_max_usd": organisation.ticket_max_usd,
+        "ticket_min": organisation.ticket_min,
+        "ticket_max": organisation.ticket_max,
+        "ticket_currency": organisation.ticket_currency,
         "location": organisation.location,
         "is_complex_tenant": organisation.is_complex_tenant,
         "website": organisation.website,

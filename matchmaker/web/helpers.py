@@ -11,6 +11,7 @@ from flask import abort, render_template
 from flask_login import current_user, login_required
 
 from matchmaker.models import OrganisationKind, Role, Sector, Stage
+from matchmaker.services import money
 from matchmaker.services.errors import ServiceError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,4 +67,20 @@ def template_globals() -> dict[str, Any]:
         "STAGES": list(Stage),
         "KINDS": list(OrganisationKind),
         "ROLES": list(Role),
+        "DEFAULT_CURRENCY": money.default_currency(),
     }
+
+
+def viewer_language() -> str:
+    """The language the page is shown in ('ko' or 'en')."""
+    try:
+        from flask_babel import get_locale
+    except ImportError:  # until the interface is translated, pages are English
+        return "en"
+    locale = get_locale()
+    return locale.language if locale is not None else "ko"
+
+
+def format_money_for_viewer(amount: int | None, currency: str | None) -> str:
+    """An amount in the viewer's currency (won for Korean pages), the original in brackets."""
+    return money.format_for_viewer(amount, currency, viewer_language(), money.krw_per_usd())

@@ -18,7 +18,7 @@ def _startup(**overrides):
         "sectors": ["energy", "automotive"],
         "tags": ["ev battery", "storage"],
         "stage": "seed",
-        "raising_usd": "1.5M",
+        "raising_amount": "$1.5M",
         "is_complex_tenant": True,
         "website": "https://voltcell.example.kr",
         "contact_email": "hello@voltcell.example.kr",
@@ -134,7 +134,11 @@ def test_a_founder_creates_their_startup_and_joins_it(client, make_user, auth):
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert response.headers["Location"].endswith(f"/api/v1/organisations/{body['id']}")
-    assert body["kind"] == "startup" and body["raising_usd"] == 1_500_000
+    assert (
+        body["kind"] == "startup"
+        and body["raising_amount"] == 1_500_000
+        and body["raising_currency"] == "USD"
+    )
     assert body["sectors"] == ["automotive", "energy"] and body["is_complex_tenant"] is True
     db.session.refresh(founder)
     assert founder.organisation_id == body["id"]
@@ -147,13 +151,13 @@ def test_invalid_profiles_are_422_with_every_field_and_nothing_is_written(client
     founder = make_user("founder")
     response = client.post(
         "/api/v1/organisations",
-        json=_startup(name="", website="voltcell", raising_usd="lots", sectors=["finance"]),
+        json=_startup(name="", website="voltcell", raising_amount="lots", sectors=["finance"]),
         headers=auth(founder),
     )
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["status"] == 422
-    assert set(error["fields"]) == {"name", "website", "raising_usd", "sectors"}
+    assert set(error["fields"]) == {"name", "website", "raising_amount", "sectors"}
     assert _count() == 0
 
 
@@ -165,7 +169,7 @@ def test_invalid_profiles_are_422_with_every_field_and_nothing_is_written(client
         ("tags", [1]),
         ("team_size", "12"),
         ("is_complex_tenant", "yes"),
-        ("raising_usd", [1]),
+        ("raising_amount", [1]),
     ],
 )
 def test_wrong_json_types_are_422(client, make_user, auth, field, value):
@@ -207,13 +211,13 @@ def test_staff_create_any_kind_without_joining(client, make_user, auth):
             "name": "Rising Tide Fund",
             "description": "Seed fund.",
             "investor_stages": ["seed"],
-            "ticket_min_usd": "250k",
-            "ticket_max_usd": 3_000_000,
+            "ticket_min": "$250k",
+            "ticket_max": 3_000_000,
         },
         headers=auth(staff),
     )
     assert response.status_code == 201, response.get_json()
-    assert response.get_json()["ticket_min_usd"] == 250_000
+    assert response.get_json()["ticket_min"] == 250_000
     db.session.refresh(staff)
     assert staff.organisation_id is None
 
@@ -226,7 +230,8 @@ def test_patch_changes_only_the_given_fields(client, make_user, make_organisatio
         "startup",
         sectors=["energy"],
         stage="seed",
-        raising_usd=900_000,
+        raising_amount=900_000,
+        raising_currency="USD",
         contact_email="a@voltcell.example",
         tags=["ev"],
         team_size=4,
@@ -250,8 +255,9 @@ def test_an_empty_patch_changes_nothing(client, make_user, make_organisation, au
         "investor",
         sectors=["content"],
         investor_stages=["seed", "series_a"],
-        ticket_min_usd=100_000,
-        ticket_max_usd=2_000_000,
+        ticket_min=100_000,
+        ticket_max=2_000_000,
+        ticket_currency="USD",
         monthly_intro_capacity=3,
         is_complex_tenant=True,
         location="Gwangju",

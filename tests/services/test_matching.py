@@ -150,12 +150,19 @@ def test_investor_filters_are_hard(app, make_organisation, recording_encoder):
         description="Growth investor.",
         seeks="Energy companies scaling up.",
         investor_stages=["series_b_plus", "growth"],
-        ticket_min_usd=5_000_000,
-        ticket_max_usd=30_000_000,
+        ticket_min=5_000_000,
+        ticket_max=30_000_000,
+        ticket_currency="USD",
     )
-    early = make_organisation("startup", name="Early", stage="pre_seed", raising_usd=300_000)
-    small_raise = make_organisation("startup", name="Small", stage="series_b_plus", raising_usd=1_000_000)
-    fits = make_organisation("startup", name="Fits", stage="series_b_plus", raising_usd=10_000_000)
+    early = make_organisation(
+        "startup", name="Early", stage="pre_seed", raising_amount=300_000, raising_currency="USD"
+    )
+    small_raise = make_organisation(
+        "startup", name="Small", stage="series_b_plus", raising_amount=1_000_000, raising_currency="USD"
+    )
+    fits = make_organisation(
+        "startup", name="Fits", stage="series_b_plus", raising_amount=10_000_000, raising_currency="USD"
+    )
     matching.rematch_all()
     assert [m.startup_id for m in matching.matches_for(fund)] == [fits.id]
     assert matching.matches_for(early) == [] and matching.matches_for(small_raise) == []

@@ -18,7 +18,7 @@ def _startup_form(**overrides):
         "sectors": ["energy", "automotive"],
         "tags": "ev battery, energy storage",
         "stage": "seed",
-        "raising_usd": "1.5M",
+        "raising_amount": "$1.5M",
         "location": "Gwangju, Buk-gu",
         "is_complex_tenant": "on",
         "website": "https://voltcell.example.kr",
@@ -42,7 +42,7 @@ def test_founder_creates_their_startup(client, make_user, login):
     startup = db.session.scalar(select(Organisation))
     assert startup.kind == "startup"
     assert startup.sectors == ["automotive", "energy"]
-    assert startup.raising_usd == 1_500_000
+    assert (startup.raising_amount, startup.raising_currency) == (1_500_000, "USD")
     assert startup.tags == ["ev battery", "energy storage"]
     assert startup.is_complex_tenant is True
     db.session.refresh(founder)
@@ -77,7 +77,7 @@ def test_founder_cannot_create_a_partner(client, make_user, login):
         ({"website": "ftp://voltcell.example.kr"}, "Enter a full web address"),
         ({"sectors": ["energy", "agriculture"]}, "Unknown sector &#39;agriculture&#39;"),
         ({"stage": "series_z"}, "Unknown stage &#39;series_z&#39;"),
-        ({"raising_usd": "lots"}, "Enter an amount in US dollars"),
+        ({"raising_amount": "lots"}, "Enter an amount like 20억원"),
         ({"team_size": "-3"}, "Enter the number of people"),
         ({"contact_email": "nobody"}, "Enter a valid e-mail address"),
     ],
@@ -115,18 +115,16 @@ def test_investor_ticket_range_must_be_ordered(client, make_user, make_organisat
     fund = make_organisation("investor", name="Fund")
     login(make_user("staff"))
     form = _startup_form(
-        name="Fund", investor_stages=["seed", "series_a"], ticket_min_usd="3M", ticket_max_usd="250k"
+        name="Fund", investor_stages=["seed", "series_a"], ticket_min="$3M", ticket_max="$250k"
     )
     response = client.post(f"/organisations/{fund.id}/edit", data=form)
     assert response.status_code == 422
     assert "The largest ticket must be at least the smallest." in response.get_data(as_text=True)
-    ok = client.post(
-        f"/organisations/{fund.id}/edit", data=dict(form, ticket_min_usd="250k", ticket_max_usd="3M")
-    )
+    ok = client.post(f"/organisations/{fund.id}/edit", data=dict(form, ticket_min="$250k", ticket_max="$3M"))
     assert ok.status_code == 302
     db.session.expire_all()
     fund = db.session.get(Organisation, fund.id)
-    assert (fund.ticket_min_usd, fund.ticket_max_usd) == (250_000, 3_000_000)
+    assert (fund.ticket_min, fund.ticket_max, fund.ticket_currency) == (250_000, 3_000_000, "USD")
     assert fund.investor_stages == ["seed", "series_a"]
 
 
@@ -170,3 +168,34 @@ def test_hidden_profile_is_not_revealed_to_others(client, make_user, make_organi
 def test_unknown_organisation_is_404(client, make_user, login):
     login(make_user("founder"))
     assert client.get("/organisations/999999").status_code == 404
+
+
+def test_a_founder_raises_in_won_and_the_page_shows_it_in_the_viewers_currency(client, make_user, login):
+    founder = make_user("founder")
+    login(founder)
+    form = _startup_form(name="빛고을배터리", raising_amount="20억원", raising_currency="USD")
+    assert client.post("/organisations/new", data=form).status_code == 302
+    startup = db.session.scalar(select(Organisation))
+    assert (startup.raising_amount, startup.raising_currency) == (2_000_000_000, "KRW")
+    page = client.get(f"/organisations/{startup.id}").get_data(as_text=True)
+    assert "≈ $1.4M (₩2B)" in page  # English pages: dollars first, the won amount as given beside it
+
+
+def test_an_unmarked_amount_takes_the_currency_chosen_beside_it(client, make_user, login):
+    founder = make_user("founder")
+    login(founder)
+    form = _startup_form(raising_amount="500,000,000", raising_currency="KRW")
+    client.post("/organisations/new", data=form)
+    startup = db.session.scalar(select(Organisation))
+    assert (startup.raising_amount, startup.raising_currency) == (500_000_000, "KRW")
+
+
+def test_a_ticket_range_in_two_currencies_is_refused(client, make_user, make_organisation, login):
+    fund = make_organisation("investor", name="Fund")
+    login(make_user("staff"))
+    form = dict(name="Fund", description="Seed fund.", ticket_min="3억", ticket_max="$3M")
+    response = client.post(f"/organisations/{fund.id}/edit", data=form)
+    assert response.status_code == 422
+    assert "same currency" in response.get_data(as_text=True)
+    db.session.refresh(fund)
+    assert fund.ticket_min is None
