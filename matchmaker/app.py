@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from matchmaker.config import DefaultConfig, ensure_secret_key, environment_overrides, sqlite_url
-from matchmaker.extensions import csrf, db, login_manager, mail, migrate
+from matchmaker.extensions import csrf, db, limiter, login_manager, mail, migrate
 
 
 def build_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -69,6 +69,8 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     mail.init_app(app)  # used only when MAIL_SERVER is set; otherwise mail stays in the outbox
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("MATCHMAKER_REDIS_URL") or "memory://")
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."

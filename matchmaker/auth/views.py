@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from matchmaker.services import accounts
 from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import is_safe_next, render_failure
+from matchmaker.web.throttling import client_address, submitted_account, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -21,6 +22,7 @@ def _start_session(user: accounts.User, remember: bool) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@throttle("RATELIMIT_SIGNUP", client_address)
 def signup() -> Response | str | tuple[str, int]:
     """Founders create their own account, then their startup."""
     if current_user.is_authenticated:
@@ -43,6 +45,8 @@ def signup() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle("RATELIMIT_LOGIN_ACCOUNT", submitted_account, failures_only=True)
+@throttle("RATELIMIT_LOGIN_ADDRESS", client_address, failures_only=True)
 def login() -> Response | str | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -117,6 +121,8 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
+@throttle("RATELIMIT_PASSWORD_RESET", client_address)
+@throttle("RATELIMIT_PASSWORD_RESET_ACCOUNT", submitted_account)
 def request_password_reset() -> Response | str:
     """Ask for a reset link by e-mail; the answer never says whether the address has an account."""
     if request.method == "GET":
