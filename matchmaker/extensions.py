@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -23,3 +24,4 @@ limiter = Limiter(
     headers_enabled=True,
     strategy="moving-window",
 )
+babel = Babel()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -40,7 +41,7 @@ def signup() -> Response | str | tuple[str, int]:
     except ServiceError as error:
         return render_failure("auth/signup.html", error, form=form)
     _start_session(user, remember=False)
-    flash("Welcome! Tell us about your startup so we can find partners and investors for it.", "success")
+    flash(_("Welcome! Tell us about your startup so we can find partners and investors for it."), "success")
     return redirect(url_for("organisations.create"))
 
 
@@ -60,7 +61,7 @@ def login() -> Response | str | tuple[str, int]:
                 "auth/login.html",
                 form={"email": form.get("email", "")},
                 next=form.get("next", ""),
-                error="Wrong e-mail address or password.",
+                error=_("Wrong e-mail address or password."),
             ),
             401,
         )
@@ -75,7 +76,7 @@ def logout() -> Response:
     accounts.sign_out_everywhere(current_user)
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -96,7 +97,7 @@ def change_password() -> Response | str | tuple[str, int]:
         return render_failure("auth/change_password.html", error)
     # The change ended every session of the account, this one too; keep only this one signed in.
     _start_session(current_user._get_current_object(), remember=False)
-    flash("Your password is changed. Other devices are signed out.", "success")
+    flash(_("Your password is changed. Other devices are signed out."), "success")
     return redirect(url_for("dashboard.index"))
 
 
@@ -116,7 +117,7 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     except ServiceError as error:
         return render_failure("auth/invitation.html", error, invited=invited)
     _start_session(user, remember=False)
-    flash("Your password is set. Welcome to matchmaker.", "success")
+    flash(_("Your password is set. Welcome to matchmaker."), "success")
     return redirect(url_for("dashboard.index"))
 
 
@@ -137,7 +138,7 @@ def reset_password(token: str) -> Response | tuple[str, int]:
     try:
         user = accounts.user_for_password_reset(token)
     except ServiceError as error:
-        page = render_template("error.html", code=404, name="Password reset", message=error.message)
+        page = render_template("error.html", code=404, name=_("Password reset"), message=error.message)
         return _no_store(page, 404)
     if request.method == "GET":
         return _no_store(render_template("auth/reset_password.html", user=user, errors={}), 200)
@@ -148,7 +149,7 @@ def reset_password(token: str) -> Response | tuple[str, int]:
     if current_user.is_authenticated:
         logout_user()
     session.clear()
-    flash("Your password is changed and every device is signed out. Sign in with it now.", "success")
+    flash(_("Your password is changed and every device is signed out. Sign in with it now."), "success")
     return redirect(url_for("auth.login"))
 
 

@@ -6,6 +6,7 @@ import hashlib
 import re
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +28,7 @@ def load_user(session_id: str) -> User | None:
 
     ``session_id`` is ``User.get_id()``: "<id>.<session version>", from the session or remember cookie.
     """
-    user_id, _, version = session_id.partition(".")
+    user_id, _dot, version = session_id.partition(".")
     if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
         return None
     if len(user_id) > 10 or len(version) > 10:
@@ -178,18 +179,34 @@ def _credential_fingerprint(user: User) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
+def _link_messages(kind: str) -> tuple[str, str, str]:
+    """What to say when a link has expired, is forged, or was used (whole sentences, for translators)."""
+    if kind == "invitation":
+        return (
+            _("This invitation has expired. Ask the complex's staff for a new one."),
+            _("This invitation link is not valid."),
+            _("This invitation link was already used or is no longer valid."),
+        )
+    return (
+        _("This password reset link has expired. Ask for a new one on the sign-in page."),
+        _("This password reset link is not valid."),
+        _("This password reset link was already used or is no longer valid."),
+    )
+
+
 def _user_for_link(token: str, salt: str, max_age: int, kind: str) -> User:
     """The account a signed link names, if the link is genuine, fresh and not used yet."""
+    expired, forged, used = _link_messages(kind)
     try:
         payload = _serializer(salt).loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise NotFound(f"This {kind} link has expired. Ask for a new one.") from exc
+        raise NotFound(expired) from exc
     except BadSignature as exc:
-        raise NotFound(f"This {kind} link is not valid.") from exc
+        raise NotFound(forged) from exc
     user_id = payload.get("uid") if isinstance(payload, dict) else None
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or not user.is_active or payload.get("pw") != _credential_fingerprint(user):
-        raise NotFound(f"This {kind} link was already used or is no longer valid.")
+        raise NotFound(used)
     return user
 
 
@@ -209,8 +226,10 @@ def send_invitation(user: User) -> str:
 
     if user.has_password:
         raise ConflictError(
-            "This account already has a password. Its owner can reset it with "
-            "'Forgot your password?' on the sign-in page."
+            _(
+                "This account already has a password. Its owner can reset it with "
+                "'Forgot your password?' on the sign-in page."
+            )
         )
     link = url_for("auth.accept_invitation", token=invitation_token(user), _external=True)
     organisation = f" for {user.organisation.name}" if user.organisation else ""
@@ -232,7 +251,7 @@ def user_for_invitation(token: str) -> User:
     max_age = current_app.config["INVITATION_MAX_AGE_SECONDS"]
     user = _user_for_link(token, INVITATION_SALT, max_age, "invitation")
     if user.has_password:  # an invitation never replaces a password; that is what a reset is for
-        raise NotFound("This invitation link was already used or is no longer valid.")
+        raise NotFound(_link_messages("invitation")[2])
     return user
 
 

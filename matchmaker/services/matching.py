@@ -215,6 +215,20 @@ def rematch_all(progress: Progress | None = None) -> int:
     return total
 
 
+def filter_summary(organisation: Organisation) -> dict[str, int]:
+    """How many possible counterparts each hard filter keeps away from ``organisation``.
+
+    Shown when a list is empty, so nobody is left guessing which filter emptied it.
+    """
+    exclusions = excluded_pairs()
+    kinds = ["partner", "investor"] if organisation.kind == "startup" else ["startup"]
+    others = db.session.scalars(
+        select(Organisation).where(Organisation.kind.in_(kinds), Organisation.id != organisation.id)
+    )
+    anchor = to_profile(organisation, exclusions.get(organisation.id, ()))
+    return ranking.filter_counts(anchor, [to_profile(o, exclusions.get(o.id, ())) for o in others])
+
+
 def matches_for(organisation: Organisation, limit: int | None = None) -> list[Match]:
     """An organisation's stored matches, best first (ties by the other side's id)."""
     if organisation.kind == "startup":

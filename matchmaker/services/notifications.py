@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 SUBJECT_MAX = 200
 
 
-SECRET_HIDDEN = "[link hidden: only the recipient sees it]"
+SECRET_HIDDEN = "[링크 숨김: 받는 사람만 볼 수 있습니다 / link hidden: only the recipient sees it]"
 
 
 def queue(

@@ -11,13 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from matchmaker.extensions import limiter
 from matchmaker.models import normalise_email
 
-MESSAGE = "Too many attempts in a short time. Please wait a little and try again."
+MESSAGE = _l("Too many attempts in a short time. Please wait a little and try again.")
 
 
 def _digest(value: str) -> str:
@@ -70,7 +71,7 @@ def throttle(
         key_func=key,
         scope=setting.lower(),
         methods=list(methods) if methods else None,
-        error_message=MESSAGE,
+        error_message=lambda: str(MESSAGE),
         deduct_when=_failed if failures_only else None,
         override_defaults=False,
     )

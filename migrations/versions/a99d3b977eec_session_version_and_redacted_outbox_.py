@@ -5,7 +5,7 @@ everywhere; outbox messages keep a copy without their secret link for staff who 
 Messages written before this revision get that copy too: their invitation links are hidden.
 
 Revision ID: a99d3b977eec
-Revises: 71f7d4872757
+Revises: 0611ffdfbb86
 Create Date: 2026-11-24 13:13:59.701817
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a99d3b977eec'
-down_revision = '71f7d4872757'
+down_revision = '0611ffdfbb86'
 branch_labels = None
 depends_on = None
 
@@ -37,7 +37,7 @@ def upgrade():
     link = re.compile(r"\S*/invite/\S+")
     rows = connection.execute(sa.select(outbox.c.id, outbox.c.body).where(outbox.c.body.like("%/invite/%")))
     for message_id, body in rows.all():
-        hidden = link.sub("[link hidden: only the recipient sees it]", body)
+        hidden = link.sub("[링크 숨김: 받는 사람만 볼 수 있습니다 / link hidden: only the recipient sees it]", body)
         connection.execute(outbox.update().where(outbox.c.id == message_id).values(redacted_body=hidden))
 
 

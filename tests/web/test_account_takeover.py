@@ -114,3 +114,15 @@ def test_the_recipient_sees_their_own_reset_link_in_the_outbox_others_do_not(app
     other.post("/login", data={"email": colleague.email, "password": TEST_PASSWORD})
     assert token_link in own.get("/staff/outbox").get_data(as_text=True)
     assert token_link not in other.get("/staff/outbox").get_data(as_text=True)
+
+
+def test_the_reset_pages_speak_korean(app, client, make_user):
+    korean = {"Accept-Language": "ko"}
+    assert "비밀번호를 잊으셨습니까?" in client.get("/login", headers=korean).get_data(as_text=True)
+    sent = client.post("/password/reset", data={"email": "누구@example.kr"}, headers=korean)
+    assert "받은편지함을 확인해" in sent.get_data(as_text=True)
+    token = accounts.password_reset_token(make_user(email="창업자@example.kr"))
+    form = client.get(f"/password/reset/{token}", headers=korean).get_data(as_text=True)
+    assert "새 비밀번호 정하기" in form and "창업자@example.kr" in form
+    used = client.get("/password/reset/garbage", headers=korean).get_data(as_text=True)
+    assert "유효하지 않은 비밀번호 재설정 링크입니다." in used

@@ -158,3 +158,12 @@ def test_limits_are_kept_in_redis_when_it_is_configured(tmp_path):
         keys = redis.Redis.from_url(REDIS_URL).keys(f"*{prefix}*")
         if keys:
             redis.Redis.from_url(REDIS_URL).delete(*keys)
+
+
+def test_the_429_page_speaks_korean(app, client):
+    app.config["RATELIMIT_SIGNUP"] = "1 per hour"
+    korean = {"Accept-Language": "ko"}
+    client.post("/signup", data={"email": "x@example.kr"}, headers=korean)
+    refused = client.post("/signup", data={"email": "x@example.kr"}, headers=korean)
+    assert refused.status_code == 429
+    assert "잠시 후 다시 시도해 주십시오" in refused.get_data(as_text=True)
