@@ -40,6 +40,8 @@ def signup() -> Response | str | tuple[str, int]:
         )
     except ServiceError as error:
         return render_failure("auth/signup.html", error, form=form)
+    if user is None:  # the address has an account; its owner was mailed, the visitor learns nothing
+        return render_template("auth/signup_mailed.html", email=accounts.normalise_email(form["email"]))
     _start_session(user, remember=False)
     flash(_("Welcome! Tell us about your startup so we can find partners and investors for it."), "success")
     return redirect(url_for("organisations.create"))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, Role, User, normalise_email, utcnow
@@ -88,20 +91,61 @@ def _insert_user(user: User) -> User:
     return user
 
 
-def register_founder(display_name: str, email: str, password: str, confirm: str) -> User:
-    """A founder signs up on their own; their startup is created next."""
+def register_founder(display_name: str, email: str, password: str, confirm: str) -> User | None:
+    """A founder signs up on their own; their startup is created next.
+
+    None when the address already has an account: its owner is mailed instead, so that the answer
+    does not tell a stranger which addresses have accounts.
+    """
     errors = _check_identity(display_name, email) | _check_new_password(password, confirm)
     if errors:
         raise ValidationError(errors)
     user = User(email=normalise_email(email), display_name=display_name.strip(), role=Role.FOUNDER.value)
     user.set_password(password)
-    return _insert_user(user)
+    try:
+        return _insert_user(user)
+    except ConflictError:
+        _mail_existing_owner(user.email)
+        return None
+
+
+def _mail_existing_owner(email: str) -> None:
+    from flask import url_for
+
+    from matchmaker.services import notifications
+
+    owner = find_by_email(email)
+    if owner is None:  # the racing sign-up that took the address was rolled back since
+        return
+    message = notifications.queue(
+        owner.email,
+        "Someone tried to register with your address",
+        f"Hello {owner.display_name},\n\n"
+        "Someone (perhaps you) tried to create a new matchmaker account with this e-mail address, "
+        "which already has one. No account was created and nothing changed.\n\n"
+        f"Sign in: {url_for('auth.login', _external=True)}\n"
+        f"Forgot your password? {url_for('auth.request_password_reset', _external=True)}\n",
+    )
+    db.session.commit()
+    notifications.dispatch([message])
+
+
+@functools.cache
+def _dummy_password_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active account with this e-mail and password, or None; never says which part was wrong."""
-    user = find_by_email(email)
-    if user is None or not user.check_password(password) or not user.is_active:
+    """The active account with this e-mail and password, or None; never says which part was wrong.
+
+    An unknown address (or an account without a password) costs a password hash all the same, so
+    the answer takes as long as for a known one.
+    """
+    user = find_by_email(email) if len(email) <= 320 else None
+    if user is None or user.password_hash is None:
+        check_password_hash(_dummy_password_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
         return None
     return user
 
