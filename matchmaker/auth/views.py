@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from matchmaker.services import accounts
 from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import is_safe_next, render_failure
+from matchmaker.web.security import no_store
 from matchmaker.web.throttling import client_address, submitted_account, throttle
 
 bp = Blueprint("auth", __name__)
@@ -135,28 +136,21 @@ def request_password_reset() -> Response | str:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str) -> Response | tuple[str, int]:
+@no_store
+def reset_password(token: str) -> Response | str | tuple[str, int]:
     """Choose a new password from a mailed reset link; every session of the account ends."""
     try:
         user = accounts.user_for_password_reset(token)
     except ServiceError as error:
-        page = render_template("error.html", code=404, name=_("Password reset"), message=error.message)
-        return _no_store(page, 404)
+        return render_template("error.html", code=404, name=_("Password reset"), message=error.message), 404
     if request.method == "GET":
-        return _no_store(render_template("auth/reset_password.html", user=user, errors={}), 200)
+        return render_template("auth/reset_password.html", user=user, errors={})
     try:
         accounts.reset_password(token, request.form.get("password", ""), request.form.get("confirm", ""))
     except ServiceError as error:
-        return _no_store(*render_failure("auth/reset_password.html", error, user=user))
+        return render_failure("auth/reset_password.html", error, user=user)
     if current_user.is_authenticated:
         logout_user()
     session.clear()
     flash(_("Your password is changed and every device is signed out. Sign in with it now."), "success")
     return redirect(url_for("auth.login"))
-
-
-def _no_store(page: str, status: int) -> Response:
-    # A page holding a secret (a reset link in its address) must not be kept by browsers or proxies.
-    response = make_response(page, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
