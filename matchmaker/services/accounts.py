@@ -17,9 +17,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, Role, User, normalise_email, utcnow
 from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from matchmaker.services.passwords import password_problem
 
-PASSWORD_MIN = 10
-PASSWORD_MAX = 200
 DISPLAY_NAME_MAX = 120
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 INVITATION_SALT = "matchmaker.invitation"
@@ -65,11 +64,10 @@ def _check_identity(display_name: str, email: str) -> dict[str, str]:
     return errors
 
 
-def _check_new_password(password: str, confirm: str, field: str = "password") -> dict[str, str]:
-    if len(password) < PASSWORD_MIN:
-        return {field: f"Use at least {PASSWORD_MIN} characters."}
-    if len(password) > PASSWORD_MAX:
-        return {field: f"Use at most {PASSWORD_MAX} characters."}
+def _check_new_password(password: str, confirm: str, email: str, field: str = "password") -> dict[str, str]:
+    problem = password_problem(password, email)
+    if problem:
+        return {field: problem}
     if password != confirm:
         return {"confirm": "The two passwords differ."}
     return {}
@@ -97,7 +95,7 @@ def register_founder(display_name: str, email: str, password: str, confirm: str)
     None when the address already has an account: its owner is mailed instead, so that the answer
     does not tell a stranger which addresses have accounts.
     """
-    errors = _check_identity(display_name, email) | _check_new_password(password, confirm)
+    errors = _check_identity(display_name, email) | _check_new_password(password, confirm, email)
     if errors:
         raise ValidationError(errors)
     user = User(email=normalise_email(email), display_name=display_name.strip(), role=Role.FOUNDER.value)
@@ -164,7 +162,7 @@ def record_login(user: User) -> None:
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
     if not user.check_password(current):
         raise ValidationError({"current_password": "This is not your current password."})
-    errors = _check_new_password(new, confirm, field="new_password")
+    errors = _check_new_password(new, confirm, user.email, field="new_password")
     if errors:
         raise ValidationError(errors)
     user.set_password(new)
@@ -301,7 +299,7 @@ def user_for_invitation(token: str) -> User:
 
 def accept_invitation(token: str, password: str, confirm: str) -> User:
     user = user_for_invitation(token)
-    errors = _check_new_password(password, confirm)
+    errors = _check_new_password(password, confirm, user.email)
     if errors:
         raise ValidationError(errors)
     user.set_password(password)
@@ -348,7 +346,7 @@ def user_for_password_reset(token: str) -> User:
 def reset_password(token: str, password: str, confirm: str) -> User:
     """Set a new password from a reset link and sign the account out everywhere."""
     user = user_for_password_reset(token)
-    errors = _check_new_password(password, confirm)
+    errors = _check_new_password(password, confirm, user.email)
     if errors:
         raise ValidationError(errors)
     user.set_password(password)
