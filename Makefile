@@ -33,8 +33,9 @@ $(VENV)/.installed: requirements.txt
 db: setup ## create or upgrade the database schema (SQLite in instance/ unless DATABASE_URL is set)
 	$(FLASK) db upgrade
 
-seed: db ## load the demo data when the database is empty
+seed: db ## load the demo data when the database is empty; recompute matches of an older model
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) rematch --if-stale
 
 browser: ## Debian's Chromium for the browser tests (Playwright cannot download browsers here)
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
@@ -48,7 +49,7 @@ redis: setup ## a local Redis for the throttling tests (limits kept in Redis), s
 PYBABEL := $(BIN)/pybabel
 CATALOGS := matchmaker/translations
 translations: setup ## extract every _() string, merge it into the catalogs and compile them
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(PYBABEL) extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k lazy_ngettext:1,2 \
 		--no-location --sort-output -o $(CATALOGS)/messages.pot .
 	$(PYBABEL) update --quiet -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching
 	$(PYBABEL) compile --statistics -d $(CATALOGS)

@@ -26,6 +26,11 @@ LANGUAGES: dict[str, str] = {"ko": "한국어", "en": "English"}
 SESSION_KEY = "language"
 
 
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """Mark ``message`` for the catalog but keep it as written (it is stored, then translated when shown)."""
+    return message
+
+
 def is_supported(language: str | None) -> bool:
     """True when ``language`` is one of the interface's languages."""
     return language in LANGUAGES

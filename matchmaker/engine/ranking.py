@@ -187,7 +187,7 @@ def score_pair(
     encoder: Encoder | None = None,
 ) -> Match:
     """Score and explain one startup with one partner or investor (hard filters not applied)."""
-    config = config or ScoringConfig()
+    config = config or ScoringConfig.for_model(encoder.model_id if encoder is not None else "")
     sims = component_similarities([startup], [startup_vecs], [other], [other_vecs], lexical, space, config)
     model_id = encoder.model_id if encoder is not None else ""
     return build_match(startup, startup_vecs, other, other_vecs, sims[0], config, lexical, encoder, model_id)
@@ -204,7 +204,7 @@ def _rank(
     config: ScoringConfig | None,
     encoder: Encoder | None,
 ) -> list[Match]:
-    config = config or ScoringConfig()
+    config = config or ScoringConfig.for_model(encoder.model_id if encoder is not None else "")
     profile, vecs = anchor
     pairs = [
         ((profile, vecs), c) if anchor_is_startup else (c, (profile, vecs))

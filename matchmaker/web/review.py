@@ -70,7 +70,7 @@ def dismiss(other_id: int) -> Response:
         _(
             "%(name)s is hidden (%(why)s).",
             name=dismissal.other.name,
-            why=label(DismissalKind(dismissal.kind)),
+            why=label(DismissalKind(dismissal.kind)).lower(),
         ),
         "success",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from matchmaker.engine.encoder import HashingEncoder
 from matchmaker.extensions import db
@@ -248,3 +248,16 @@ def test_demo_data_orderings_with_the_real_model(app, runner, make_organisation,
     hints = " ".join(h["text"] for m in empty_matches for h in m.explanation["missing"])
     assert "Describe what Blank Startup does" in hints
     assert "Add the stage of Blank Startup to be matched with investors." in hints
+
+
+def test_rematch_if_stale_recomputes_only_after_the_model_changed(
+    app, runner, small_world, recording_encoder
+):
+    assert "4 matches stored" in runner.invoke(args=["rematch"]).output
+    assert "nothing to recompute" in runner.invoke(args=["rematch", "--if-stale"]).output
+    db.session.execute(update(Match).values(model_version="an-older-model+engine-1"))
+    db.session.commit()
+    assert matching.stale_matches() == 4
+    result = runner.invoke(args=["rematch", "--if-stale"])
+    assert "4 stored matches come from another model" in result.output and "4 matches stored" in result.output
+    assert matching.stale_matches() == 0

@@ -126,3 +126,12 @@ def test_the_reset_pages_speak_korean(app, client, make_user):
     assert "새 비밀번호 정하기" in form and "창업자@example.kr" in form
     used = client.get("/password/reset/garbage", headers=korean).get_data(as_text=True)
     assert "유효하지 않은 비밀번호 재설정 링크입니다." in used
+
+
+def test_the_reset_mail_is_written_in_the_owners_language(app, client, make_user):
+    make_user(email="jiwoo@example.kr", language="ko")
+    client.post("/password/reset", data={"email": "jiwoo@example.kr"})
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.subject == "matchmaker 비밀번호 재설정"
+    assert "30분 동안 한 번만" in message.body
+    assert "/password/reset/" not in message.redacted_body
