@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test setup db seed lint format clean browser
+.PHONY: run test setup db seed lint format clean browser translations
 
 run: setup db seed ## set everything up and serve the app with demo data on http://127.0.0.1:5000
 	@echo "Serving on http://$(HOST):$(PORT)/login  (Ctrl+C to stop)"
@@ -33,11 +33,22 @@ $(VENV)/.installed: requirements.txt
 db: setup ## create or upgrade the database schema (SQLite in instance/ unless DATABASE_URL is set)
 	$(FLASK) db upgrade
 
-seed: db ## load the demo data when the database is empty
+seed: db ## load the demo data when the database is empty; recompute matches of an older model
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) rematch --if-stale
 
 browser: ## Debian's Chromium for the browser tests (Playwright cannot download browsers here)
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+# Catalogs: the compiled .mo files are committed next to their .po, so a checkout runs in Korean at once.
+# After changing user-facing text: `make translations`, translate the new entries in messages.po, run it again.
+PYBABEL := $(BIN)/pybabel
+CATALOGS := matchmaker/translations
+translations: setup ## extract every _() string, merge it into the catalogs and compile them
+	$(PYBABEL) extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k lazy_ngettext:1,2 \
+		--no-location --sort-output -o $(CATALOGS)/messages.pot .
+	$(PYBABEL) update --quiet -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching
+	$(PYBABEL) compile --statistics -d $(CATALOGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from matchmaker.config import DefaultConfig, ensure_secret_key, environment_overrides, sqlite_url
-from matchmaker.extensions import csrf, db, login_manager, mail, migrate
+from matchmaker.extensions import babel, csrf, db, login_manager, mail, migrate
 
 
 def build_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -68,6 +68,9 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     mail.init_app(app)  # used only when MAIL_SERVER is set; otherwise mail stays in the outbox
+    from matchmaker.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
@@ -105,6 +108,12 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (review_bp, introductions_bp, intro_staff_bp):
         app.register_blueprint(blueprint)
 
+    from matchmaker.web.insights import bp as insights_bp
+    from matchmaker.web.language import bp as language_bp
+
+    app.register_blueprint(language_bp)
+    app.register_blueprint(insights_bp)
+
     from matchmaker.api import register_api
     from matchmaker.web.api_tokens import bp as api_tokens_bp
 
@@ -139,7 +148,9 @@ def register_cli(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from matchmaker.i18n import register_template_helpers as register_i18n_helpers
     from matchmaker.web.helpers import format_money_for_viewer, template_globals
 
     app.context_processor(template_globals)
+    register_i18n_helpers(app)
     app.jinja_env.filters["money"] = format_money_for_viewer

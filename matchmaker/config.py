@@ -36,6 +36,9 @@ class DefaultConfig:
     # MAIL_SERVER is configured (MATCHMAKER_MAIL_SERVER), so development needs no mail server.
     MAIL_SERVER: str | None = None
     MAIL_DEFAULT_SENDER = "matchmaker@gwangju-ai-complex.example"
+    # Korean first: the language when neither the account nor the browser asks for another.
+    BABEL_DEFAULT_LOCALE = "ko"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"  # dates are stored in UTC and shown in Gwangju's time
 
 
 def ensure_secret_key(instance_path: Path) -> None:

@@ -57,6 +57,7 @@ def postgres_url() -> Iterator[str]:
 
 
 def make_test_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    """Settings for a test app on ``database_url``: fast encoder, no CSRF, English unless asked."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -65,6 +66,9 @@ def make_test_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "SERVER_NAME": "localhost",
         # A fast deterministic encoder; tests marked `slow` use the real model.
         "MATCHMAKER_EMBEDDING_MODEL": "hashing",
+        # The app defaults to Korean; most tests read English texts, so they ask for English explicitly
+        # (tests/web/test_i18n.py checks the Korean default).
+        "BABEL_DEFAULT_LOCALE": "en",
     }
 
 

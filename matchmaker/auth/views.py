@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -38,7 +39,7 @@ def signup() -> Response | str | tuple[str, int]:
     except ServiceError as error:
         return render_failure("auth/signup.html", error, form=form)
     _start_session(user, remember=False)
-    flash("Welcome! Tell us about your startup so we can find partners and investors for it.", "success")
+    flash(_("Welcome! Tell us about your startup so we can find partners and investors for it."), "success")
     return redirect(url_for("organisations.create"))
 
 
@@ -56,7 +57,7 @@ def login() -> Response | str | tuple[str, int]:
                 "auth/login.html",
                 form={"email": form.get("email", "")},
                 next=form.get("next", ""),
-                error="Wrong e-mail address or password.",
+                error=_("Wrong e-mail address or password."),
             ),
             401,
         )
@@ -70,7 +71,7 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -89,7 +90,7 @@ def change_password() -> Response | str | tuple[str, int]:
         )
     except ServiceError as error:
         return render_failure("auth/change_password.html", error)
-    flash("Your password is changed.", "success")
+    flash(_("Your password is changed."), "success")
     return redirect(url_for("dashboard.index"))
 
 
@@ -109,5 +110,5 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     except ServiceError as error:
         return render_failure("auth/invitation.html", error, invited=invited)
     _start_session(user, remember=False)
-    flash("Your password is set. Welcome to matchmaker.", "success")
+    flash(_("Your password is set. Welcome to matchmaker."), "success")
     return redirect(url_for("dashboard.index"))

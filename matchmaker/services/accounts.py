@@ -6,12 +6,14 @@ import hashlib
 import re
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from matchmaker.extensions import db
-from matchmaker.models import Organisation, Role, User, normalise_email, utcnow
+from matchmaker.labels import label
+from matchmaker.models import Organisation, OrganisationKind, Role, User, normalise_email, utcnow
 from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 
 PASSWORD_MIN = 10
@@ -33,27 +35,28 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _check_identity(display_name: str, email: str) -> dict[str, str]:
+def _check_identity(display_name: str, email: str, own: bool = True) -> dict[str, str]:
+    """Name and address checks; ``own`` is False when staff fill them in for someone else."""
     errors: dict[str, str] = {}
     if not display_name.strip():
-        errors["display_name"] = "Enter your name."
+        errors["display_name"] = _("Enter your name.") if own else _("Enter the person's name.")
     elif len(display_name.strip()) > DISPLAY_NAME_MAX:
-        errors["display_name"] = f"Use at most {DISPLAY_NAME_MAX} characters."
+        errors["display_name"] = _("Use at most %(num)s characters.", num=DISPLAY_NAME_MAX)
     email = normalise_email(email)
     if not email:
-        errors["email"] = "Enter your e-mail address."
+        errors["email"] = _("Enter your e-mail address.") if own else _("Enter the person's e-mail address.")
     elif len(email) > 254 or not _EMAIL_RE.match(email):
-        errors["email"] = "Enter a valid e-mail address, like name@example.com."
+        errors["email"] = _("Enter a valid e-mail address, like name@example.com.")
     return errors
 
 
 def _check_new_password(password: str, confirm: str, field: str = "password") -> dict[str, str]:
     if len(password) < PASSWORD_MIN:
-        return {field: f"Use at least {PASSWORD_MIN} characters."}
+        return {field: _("Use at least %(num)s characters.", num=PASSWORD_MIN)}
     if len(password) > PASSWORD_MAX:
-        return {field: f"Use at most {PASSWORD_MAX} characters."}
+        return {field: _("Use at most %(num)s characters.", num=PASSWORD_MAX)}
     if password != confirm:
-        return {"confirm": "The two passwords differ."}
+        return {"confirm": _("The two passwords differ.")}
     return {}
 
 
@@ -63,13 +66,13 @@ def _insert_user(user: User) -> User:
         taken = find_by_email(user.email) is not None
     if taken:
         db.session.rollback()  # the new user may be pending through its organisation; drop it
-        raise ConflictError("An account with this e-mail address already exists.")
+        raise ConflictError(_("An account with this e-mail address already exists."))
     db.session.add(user)
     try:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise ConflictError("An account with this e-mail address already exists.") from exc
+        raise ConflictError(_("An account with this e-mail address already exists.")) from exc
     return user
 
 
@@ -98,7 +101,7 @@ def record_login(user: User) -> None:
 
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
     if not user.check_password(current):
-        raise ValidationError({"current_password": "This is not your current password."})
+        raise ValidationError({"current_password": _("This is not your current password.")})
     errors = _check_new_password(new, confirm, field="new_password")
     if errors:
         raise ValidationError(errors)
@@ -111,29 +114,32 @@ INVITABLE_BY = {
     Role.ADMIN: {Role.PARTNER, Role.INVESTOR, Role.FOUNDER, Role.STAFF, Role.ADMIN},
 }
 ROLE_FOR_KIND = {"startup": Role.FOUNDER, "partner": Role.PARTNER, "investor": Role.INVESTOR}
+ROLE_KIND = {role: kind for kind, role in ROLE_FOR_KIND.items()}
 
 
 def invite_user(inviter: User, display_name: str, email: str, role: str, organisation_id: int | None) -> User:
     """Staff create partner and investor accounts, admins staff accounts; the invitee sets a password."""
-    errors = _check_identity(display_name, email)
+    errors = _check_identity(display_name, email, own=False)
     try:
         wanted = Role(role)
     except ValueError:
         wanted = None
-        errors["role"] = "Choose one of the listed roles."
+        errors["role"] = _("Choose one of the listed roles.")
     if wanted is not None and wanted not in INVITABLE_BY.get(inviter.role_enum, set()):
-        raise PermissionDenied(f"You may not create {wanted.value} accounts.")
+        raise PermissionDenied(_("You may not create %(role)s accounts.", role=label(wanted)))
     organisation = None
     if wanted in {Role.FOUNDER, Role.PARTNER, Role.INVESTOR}:
         if organisation_id is None:
-            errors["organisation_id"] = "Choose the organisation this person belongs to."
+            errors["organisation_id"] = _("Choose the organisation this person belongs to.")
         else:
             organisation = db.session.get(Organisation, organisation_id)
             if organisation is None:
-                errors["organisation_id"] = "That organisation does not exist."
+                errors["organisation_id"] = _("That organisation does not exist.")
             elif ROLE_FOR_KIND[organisation.kind] != wanted:
-                errors["organisation_id"] = (
-                    f"A {wanted.value} account must belong to a {wanted.value} organisation."
+                errors["organisation_id"] = _(
+                    "A %(role)s account must belong to a %(kind)s organisation.",
+                    role=label(wanted),
+                    kind=label(OrganisationKind(ROLE_KIND[wanted])),
                 )
     if errors:
         raise ValidationError(errors)
@@ -167,14 +173,8 @@ def send_invitation(user: User) -> str:
     from matchmaker.services import notifications
 
     link = url_for("auth.accept_invitation", token=invitation_token(user), _external=True)
-    organisation = f" for {user.organisation.name}" if user.organisation else ""
-    message = notifications.queue(
-        user.email,
-        "Your matchmaker account at the Gwangju AI complex",
-        f"Hello {user.display_name},\n\n"
-        f"The staff of the Gwangju AI complex created a matchmaker account{organisation}.\n"
-        f"Set your password here (the link works once, for 7 days):\n\n{link}\n",
-    )
+    recipient = notifications.Recipient(user.email, user.language)
+    message = notifications.queue_mail(recipient, "invitation", user=user, link=link)
     db.session.commit()
     notifications.dispatch([message])
     return link
@@ -185,12 +185,12 @@ def user_for_invitation(token: str) -> User:
     try:
         payload = _serializer().loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise NotFound("This invitation has expired. Ask the complex's staff for a new one.") from exc
+        raise NotFound(_("This invitation has expired. Ask the complex's staff for a new one.")) from exc
     except BadSignature as exc:
-        raise NotFound("This invitation link is not valid.") from exc
+        raise NotFound(_("This invitation link is not valid.")) from exc
     user = db.session.get(User, payload.get("uid"))
     if user is None or payload.get("pw") != _password_fingerprint(user):
-        raise NotFound("This invitation link was already used or is no longer valid.")
+        raise NotFound(_("This invitation link was already used or is no longer valid."))
     return user
 
 
@@ -207,8 +207,8 @@ def accept_invitation(token: str, password: str, confirm: str) -> User:
 def set_active(actor: User, user: User, active: bool) -> None:
     """Admins switch accounts on and off; nobody switches off themselves."""
     if not actor.is_admin:
-        raise PermissionDenied("Only admins manage accounts.")
+        raise PermissionDenied(_("Only admins manage accounts."))
     if actor.id == user.id:
-        raise ConflictError("You cannot deactivate your own account.")
+        raise ConflictError(_("You cannot deactivate your own account."))
     user.is_active_account = active
     db.session.commit()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -102,7 +103,7 @@ class ReviewPage:
 
 def _member_organisation(user: User) -> Organisation:
     if user.is_staff or user.organisation is None:
-        raise PermissionDenied("Review lists belong to a startup, a partner or an investor.")
+        raise PermissionDenied(_("Review lists belong to a startup, a partner or an investor."))
     return user.organisation
 
 
@@ -259,15 +260,15 @@ def dismiss(user: User, other_id: int, kind: str, reason: str | None = "") -> Di
     """'Not interested' or 'already met': the pair is hidden from both sides' lists from now on."""
     own = _member_organisation(user)
     if kind not in DismissalKind.__members__.values():
-        raise ValidationError({"kind": "Choose not interested or already met."})
+        raise ValidationError({"kind": _("Choose not interested or already met.")})
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": f"Use at most {REASON_MAX} characters."})
+        raise ValidationError({"reason": _("Use at most %(num)s characters.", num=REASON_MAX)})
     other = db.session.get(Organisation, other_id) if possible_id(other_id) else None
     if other is None or other.id == own.id or not (other.is_listed or user.is_staff):
-        raise NotFound("There is no such organisation.")
+        raise NotFound(_("There is no such organisation."))
     if (own.kind == OrganisationKind.STARTUP) == (other.kind == OrganisationKind.STARTUP):
-        raise ConflictError("Only a startup and a partner or investor form a pair.")
+        raise ConflictError(_("Only a startup and a partner or investor form a pair."))
     dismissal = db.session.scalar(
         select(Dismissal).where(Dismissal.organisation_id == own.id, Dismissal.other_id == other.id)
     )
@@ -279,7 +280,7 @@ def dismiss(user: User, other_id: int, kind: str, reason: str | None = "") -> Di
         db.session.commit()
     except IntegrityError as exc:  # the same person clicked twice at once; the first one stands
         db.session.rollback()
-        raise ConflictError("This organisation was just hidden; reload the page.") from exc
+        raise ConflictError(_("This organisation was just hidden; reload the page.")) from exc
     return dismissal
 
 
@@ -292,7 +293,7 @@ def restore(user: User, other_id: int) -> None:
             select(Dismissal).where(Dismissal.organisation_id == own.id, Dismissal.other_id == other_id)
         )
     if dismissal is None:
-        raise NotFound("You have not hidden this organisation.")
+        raise NotFound(_("You have not hidden this organisation."))
     db.session.delete(dismissal)
     db.session.commit()
 

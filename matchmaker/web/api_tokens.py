@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -47,5 +48,8 @@ def revoke(token_id: int) -> Response:
         token = api_tokens.revoke_token(current_user, token_id)
     except ServiceError as error:
         abort(error.status_code, error.message)
-    flash(f"The token “{token.name}” is revoked; programs using it are refused from now on.", "success")
+    flash(
+        _("The token “%(name)s” is revoked; programs using it are refused from now on.", name=token.name),
+        "success",
+    )
     return redirect(url_for("api_tokens.index"))

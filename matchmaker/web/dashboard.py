@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -16,6 +16,12 @@ bp = Blueprint("dashboard", __name__)
 @bp.get("/")
 def home() -> Response:
     return redirect(url_for("dashboard.index" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico on their own; answer with the app's icon instead of a 404."""
+    return send_from_directory(current_app.static_folder or "static", "favicon.ico", max_age=86400)
 
 
 @bp.get("/dashboard")

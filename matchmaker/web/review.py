@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matchmaker.labels import label
 from matchmaker.models import DismissalKind, Role
 from matchmaker.services import reviews
 from matchmaker.services.errors import ServiceError
-from matchmaker.web.helpers import is_safe_next, roles_required
+from matchmaker.web.helpers import back_to, is_safe_next, refuse, roles_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 member_required = roles_required(Role.FOUNDER, Role.PARTNER, Role.INVESTOR)
@@ -30,7 +32,7 @@ def _back() -> Response:
 def index() -> str:
     """The organisation's ranked matches with filters, search and pages; dismissed pairs are gone."""
     if current_user.organisation is None:
-        abort(409, "Describe your organisation first; matches are computed from its profile.")
+        abort(409, _("Describe your organisation first; matches are computed from its profile."))
     query = reviews.ReviewQuery(
         text=request.args.get("q", "").strip()[:100],
         sector=request.args.get("sector", ""),
@@ -61,8 +63,17 @@ def dismiss(other_id: int) -> Response:
             current_user, other_id, request.form.get("kind", ""), request.form.get("reason", "")
         )
     except ServiceError as error:
-        abort(error.status_code, error.message)
-    flash(f"{dismissal.other.name} is hidden ({dismissal.kind_label.lower()}).", "success")
+        if error.status_code in (403, 404):
+            abort(error.status_code, error.message)
+        return refuse(error, back_to(url_for("review.index")))
+    flash(
+        _(
+            "%(name)s is hidden (%(why)s).",
+            name=dismissal.other.name,
+            why=label(DismissalKind(dismissal.kind)).lower(),
+        ),
+        "success",
+    )
     return _back()
 
 
@@ -72,6 +83,8 @@ def restore(other_id: int) -> Response:
     try:
         reviews.restore(current_user, other_id)
     except ServiceError as error:
-        abort(error.status_code, error.message)
-    flash("It can be suggested again.", "success")
+        if error.status_code in (403, 404):
+            abort(error.status_code, error.message)
+        return refuse(error, back_to(url_for("review.index")))
+    flash(_("It can be suggested again."), "success")
     return _back()
