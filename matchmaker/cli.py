@@ -61,13 +61,29 @@ def embed_command() -> None:
 
 
 @click.command("rematch")
-def rematch_command() -> None:
-    """Recompute every startup's matches with every listed partner and investor."""
+@click.option(
+    "--if-stale",
+    is_flag=True,
+    help="Only when some stored matches were computed by another model or engine version.",
+)
+def rematch_command(if_stale: bool) -> None:
+    """Recompute every startup's matches with every listed partner and investor.
+
+    After the embedding model changes, run it (``make run`` does, with --if-stale) so that no
+    list mixes scores of two models.
+    """
     from sqlalchemy import func, select
 
     from matchmaker.extensions import db
     from matchmaker.models import Organisation
     from matchmaker.services import matching
+
+    if if_stale:
+        stale = matching.stale_matches()
+        if not stale:
+            click.echo("Every stored match comes from the current model; nothing to recompute.")
+            return
+        click.echo(f"{stale} stored matches come from another model or engine version; recomputing.")
 
     startups = db.session.scalar(
         select(func.count())

@@ -57,6 +57,7 @@ def postgres_url() -> Iterator[str]:
 
 
 def make_test_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    """Settings for a test app on ``database_url``: fast encoder, no CSRF, English unless asked."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -65,6 +66,9 @@ def make_test_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "SERVER_NAME": "localhost",
         # A fast deterministic encoder; tests marked `slow` use the real model.
         "MATCHMAKER_EMBEDDING_MODEL": "hashing",
+        # The app defaults to Korean; most tests read English texts, so they ask for English explicitly
+        # (tests/web/test_i18n.py checks the Korean default).
+        "BABEL_DEFAULT_LOCALE": "en",
     }
 
 
@@ -99,6 +103,28 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+class IsolatedClient(FlaskClient):
+    """A browser of its own: each request gets a fresh app context (its own ``g`` and database session).
+
+    The plain test client reuses the test's app context, so ``g`` (where Flask-Login keeps the signed-in
+    user) leaks between requests; tests with several browsers at once need this one.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def new_client(app: Flask) -> Callable[[], FlaskClient]:
+    """Make separate browsers (cookie jars) that do not share the signed-in user."""
+
+    def make() -> FlaskClient:
+        return IsolatedClient(app, app.response_class, use_cookies=True)
+
+    return make
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 """Offline evaluation of the engine against TF-IDF and plain MiniLM baselines.
 
-    python -m matchmaker.engine.evaluate --train TRAIN.jsonl --test TEST.jsonl
+    python -m matchmaker.engine.evaluate --train TRAIN.jsonl --test TEST.jsonl [--pairs PAIRS.jsonl]
 
 Reads files shaped like startups_dev.jsonl; only `name`, `one_liner` and `long_description` are
-inputs, `sectors` and `subindustry` are labels. Progress goes to stderr; the last stdout line is
-one JSON object with the metrics.
+inputs, `sectors` and `subindustry` are labels. `--pairs` reads lines {"ko": ..., "en": ...}: the
+same startup described in Korean and in English, to measure matching across the two languages.
+Progress goes to stderr; the last stdout line is one JSON object with the metrics.
 """
 
 from __future__ import annotations
@@ -129,8 +130,35 @@ def _order_by_score(scores: np.ndarray, ids: np.ndarray) -> list[int]:
     return list(np.lexsort((ids, -scores))[:K])
 
 
-def evaluate_engine(train: list[dict], test: list[dict], encoder: Encoder, queries: list) -> dict[str, float]:
-    """The engine's own metrics: SectorSuggester, SimilaritySpace and rank_startups_for."""
+def crosslingual_ranks(pairs: Sequence[dict], distractors: Sequence[str], encoder: Encoder) -> list[int]:
+    """For each Korean text, the rank (1 = first) of its English pair among every English pair text
+    and the distractor texts, by the description vectors the engine ranks with."""
+    korean = _stack(embed_texts([p["ko"] for p in pairs], encoder), encoder.dimension)
+    english = _stack(embed_texts([p["en"] for p in pairs] + list(distractors), encoder), encoder.dimension)
+    similarity = korean @ english.T
+    own = similarity[np.arange(len(pairs)), np.arange(len(pairs))]
+    # Rank = 1 + how many candidates are strictly closer than the right one.
+    return [int(1 + (similarity[i] > own[i]).sum()) for i in range(len(pairs))]
+
+
+def sector_agreement(pairs: Sequence[dict], suggester: SectorSuggester) -> float:
+    """Share of pairs whose Korean text gets exactly the sectors its English translation gets."""
+    if not pairs:
+        return 0.0
+    korean = suggester.suggest([p["ko"] for p in pairs])
+    english = suggester.suggest([p["en"] for p in pairs])
+    same = [{s for s, _ in k} == {s for s, _ in e} for k, e in zip(korean, english, strict=True)]
+    return float(np.mean(same))
+
+
+def evaluate_engine(
+    train: list[dict], test: list[dict], encoder: Encoder, queries: list, pairs: Sequence[dict] = ()
+) -> dict[str, float]:
+    """The engine's own metrics: SectorSuggester, SimilaritySpace and rank_startups_for.
+
+    With `pairs`, also how well a Korean description finds its English translation among the
+    pairs' English texts and the TEST startups, and whether both get the same sectors.
+    """
     test_texts = [description_of(r) for r in test]
     train_texts = [description_of(r) for r in train]
     log("engine: embedding descriptions (whole text + sentences)")
@@ -174,11 +202,21 @@ def evaluate_engine(train: list[dict], test: list[dict], encoder: Encoder, queri
         )
         return [position[m.startup_id] for m in matches]
 
-    return {
+    metrics = {
         "sector_macro_f1": f1,
         "similar_p_at_10": p10,
         "partner_ndcg_at_10": ranking_ndcg(queries, test, rank),
     }
+    if pairs:
+        log(f"engine: {len(pairs)} Korean/English pairs")
+        ranks = crosslingual_ranks(pairs, test_texts, encoder)
+        metrics.update(
+            crosslingual_top1=float(np.mean([r == 1 for r in ranks])),
+            crosslingual_mean_rank=float(np.mean(ranks)),
+            crosslingual_candidates=len(pairs) + len(test_texts),
+            crosslingual_sector_agreement=sector_agreement(pairs, suggester),
+        )
+    return metrics
 
 
 def _stack(vectors: Sequence[np.ndarray | None], dim: int) -> np.ndarray:
@@ -209,7 +247,10 @@ def _sector_lr(x_train: Any, train: list[dict], x_test: Any) -> list[list[str]]:
 def evaluate_baselines(
     train: list[dict], test: list[dict], encoder: Encoder, queries: list
 ) -> dict[str, dict]:
-    """TF-IDF (word 1-2 grams) and plain MiniLM cosine baselines on the same tasks."""
+    """TF-IDF (word 1-2 grams) and plain MiniLM cosine baselines on the same tasks.
+
+    `encoder` is MiniLM (the baseline model), whatever model the engine itself uses.
+    """
     truth = [r.get("sectors") or [] for r in test]
     labels = [subindustry_of(r) for r in test]
     ids = np.array([r["id"] for r in test])
@@ -252,26 +293,51 @@ def evaluate_baselines(
     return results
 
 
+def _cached(model: str | None, cache_path: str | None) -> CachingEncoder:
+    encoder = CachingEncoder(make_encoder(model))
+    if cache_path and Path(cache_path).exists():
+        log(f"{encoder.model_id}: loaded {encoder.load(cache_path)} cached embeddings")
+    return encoder
+
+
+def _cache_file(cache_path: str | None, encoder: Encoder) -> str | None:
+    """One cache file per model: the given path, with the model's name before the suffix."""
+    if not cache_path:
+        return None
+    path = Path(cache_path)
+    safe = "".join(c if c.isalnum() else "-" for c in encoder.model_id)
+    return str(path.with_name(f"{path.stem}.{safe}{path.suffix or '.npz'}"))
+
+
 def run(
-    train_path: str | None, test_path: str, model: str | None = None, cache_path: str | None = None
+    train_path: str | None,
+    test_path: str,
+    model: str | None = None,
+    cache_path: str | None = None,
+    pairs_path: str | None = None,
+    baseline_model: str | None = None,
 ) -> dict[str, Any]:
     """Evaluate on the given files and return the metrics dictionary.
 
-    `cache_path` (.npz) keeps embeddings between runs of the same model.
+    `cache_path` (.npz) keeps embeddings between runs (one file per model beside it).
     """
     started = time.perf_counter()
     train = read_jsonl(train_path) if train_path else []
     test = read_jsonl(test_path)
-    log(f"read {len(train)} train and {len(test)} test startups")
-    encoder = CachingEncoder(make_encoder(model))
-    if cache_path and Path(cache_path).exists():
-        log(f"loaded {encoder.load(cache_path)} cached embeddings")
+    pairs = read_jsonl(pairs_path) if pairs_path else []
+    log(f"read {len(train)} train and {len(test)} test startups, {len(pairs)} Korean/English pairs")
+    encoder = _cached(model, None)
+    encoder = _cached(model, _cache_file(cache_path, encoder))
+    baseline = encoder
+    if make_encoder(baseline_model).model_id != encoder.model_id:
+        baseline = _cached(baseline_model, _cache_file(cache_path, make_encoder(baseline_model)))
     queries = partner_queries(train, test)
     log(f"{len(queries)} partner queries")
-    metrics: dict[str, Any] = evaluate_engine(train, test, encoder, queries)
-    metrics["baselines"] = evaluate_baselines(train, test, encoder, queries)
+    metrics: dict[str, Any] = evaluate_engine(train, test, encoder, queries, pairs)
+    metrics["baselines"] = evaluate_baselines(train, test, baseline, queries)
     if cache_path:
-        encoder.save(cache_path)
+        for used in {id(encoder): encoder, id(baseline): baseline}.values():
+            used.save(_cache_file(cache_path, used) or cache_path)
     metrics.update(
         n_train=len(train),
         n_test=len(test),
@@ -289,8 +355,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--test", required=True, help="JSONL of startups to evaluate on")
     parser.add_argument("--model", default=None, help="model name or path ('hashing' for the test encoder)")
     parser.add_argument("--embedding-cache", default=None, help=".npz file to reuse embeddings between runs")
+    parser.add_argument("--pairs", default=None, help='JSONL of {"ko": ..., "en": ...} description pairs')
+    parser.add_argument(
+        "--baseline-model", default=None, help="the plain-cosine baseline's model (default: MiniLM)"
+    )
     args = parser.parse_args(argv)
-    metrics = run(args.train, args.test, args.model, args.embedding_cache)
+    metrics = run(args.train, args.test, args.model, args.embedding_cache, args.pairs, args.baseline_model)
     print(json.dumps(metrics, sort_keys=True))
     return 0
 

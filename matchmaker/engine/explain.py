@@ -7,7 +7,8 @@ from typing import Any
 
 from matchmaker.engine.profiles import Profile
 
-ENGINE_VERSION = "engine-1"
+# engine-2: cross-language pairs, scored cheque-to-round fit, structured levels and hints.
+ENGINE_VERSION = "engine-2"
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,8 @@ class Component:
     weight: float
     similarity: float | None  # calibrated to [0, 1]; None when data is missing on a side
     contribution: float
-    sentence: str
+    sentence: str  # in English, for API clients; pages render `level` in the reader's language
+    level: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
@@ -27,8 +29,22 @@ class Component:
             "weight": round(self.weight, 6),
             "similarity": None if self.similarity is None else round(self.similarity, 6),
             "contribution": round(self.contribution, 6),
+            "level": self.level,
             "sentence": self.sentence,
         }
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Something a profile should add to be matched well: a code a page can translate, and English."""
+
+    code: str  # describe | seeks | offers | sectors | stage | raising | investor_stages | ticket
+    name: str  # the organisation that should add it
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form."""
+        return {"code": self.code, "name": self.name, "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -60,7 +76,7 @@ class Match:
     score: float
     components: tuple[Component, ...]
     matched_phrases: tuple[MatchedPhrase, ...] = ()
-    missing: tuple[str, ...] = ()
+    missing: tuple[Hint, ...] = ()
     model_id: str = ""
     engine_version: str = ENGINE_VERSION
     confident: bool = field(default=False)
@@ -75,7 +91,7 @@ class Match:
             "confident": self.confident,
             "components": [c.to_dict() for c in self.components],
             "matched_phrases": [p.to_dict() for p in self.matched_phrases],
-            "missing": list(self.missing),
+            "missing": [h.to_dict() for h in self.missing],
             "model_id": self.model_id,
             "engine_version": self.engine_version,
         }
@@ -91,58 +107,83 @@ def _level(similarity: float) -> str:
     return "hardly"
 
 
-def component_sentence(name: str, similarity: float | None, startup: Profile, other: Profile) -> str:
-    """A human sentence for one component of the match between `startup` and `other`."""
-    s, o = startup.name, other.name
+def component_level(name: str, similarity: float | None, applies: bool = True) -> str:
+    """A code for how well one component agrees, which pages turn into words in either language.
+
+    'not_comparable' (lexical, texts in different languages), 'missing', and per component:
+    closely/partly/slightly/hardly for texts; all/some/none for sectors; fits/joins/outside for
+    an investor's stages and cheque.
+    """
+    if not applies:
+        return "not_comparable"
     if similarity is None:
+        return "missing"
+    if name == "sectors":
+        return "all" if similarity >= 1.0 else "some" if similarity > 0 else "none"
+    if name == "stage_ticket":
+        return "fits" if similarity >= 1.0 else "joins" if similarity > 0 else "outside"
+    return _level(similarity)
+
+
+def component_sentence(
+    name: str, similarity: float | None, startup: Profile, other: Profile, applies: bool = True
+) -> str:
+    """An English sentence for one component of the match between `startup` and `other`."""
+    s, o = startup.name, other.name
+    level = component_level(name, similarity, applies)
+    if level == "not_comparable":
+        return "Words not compared: the two profiles are written in different languages."
+    if level == "missing":
         return {
             "seeks_offers": f"Not compared: {s} has not said what it seeks or {o} what it offers.",
             "offers_seeks": f"Not compared: {o} has not said what it seeks or {s} what it does.",
             "description": f"Not compared: a description is missing for {s} or {o}.",
             "sectors": f"Not compared: sectors are missing for {s} or {o}.",
-            "stage_ticket": f"Not compared: {s}'s stage/raise or {o}'s stages/ticket are missing.",
+            "stage_ticket": (
+                f"Not compared: the stage and round of {s} or the stages and ticket of {o} are missing."
+            ),
             "lexical": "Not compared: there is too little text on one side.",
         }.get(name, f"Not compared: {name} data is missing.")
-    level = _level(similarity)
     return {
         "seeks_offers": f"What {s} seeks {level} matches what {o} offers.",
         "offers_seeks": f"What {o} seeks {level} matches what {s} does and offers.",
         "description": f"{s} and {o} {level} describe the same field.",
-        "sectors": (
-            f"{o} covers {s}'s sectors."
-            if similarity >= 1.0
-            else f"{o} covers some of {s}'s sectors."
-            if similarity > 0
-            else f"{o} works in other sectors than {s}."
-        ),
-        "stage_ticket": (
-            f"{s}'s stage and raise fit {o}'s investment focus."
-            if similarity > 0
-            else f"{s}'s stage or raise is outside {o}'s investment focus."
-        ),
+        "sectors": {
+            "all": f"{o} covers every sector of {s}.",
+            "some": f"{o} covers some of the sectors of {s}.",
+            "none": f"{o} works in other sectors than {s}.",
+        }.get(level, ""),
+        "stage_ticket": {
+            "fits": f"The stage and round of {s} fit the investment focus of {o}, which could lead it.",
+            "joins": f"{o} invests at the stage of {s}; its cheque fits a part of the round, not the lead.",
+            "outside": f"The stage or round of {s} is outside the investment focus of {o}.",
+        }.get(level, ""),
         "lexical": f"Their profiles {level} use the same words.",
     }.get(name, f"{name}: {level} similar.")
 
 
-def missing_hints(profile: Profile, for_kind: str | None = None) -> list[str]:
+def missing_hints(profile: Profile, for_kind: str | None = None) -> list[Hint]:
     """What `profile` should add to be matched well (optionally with counterparts of `for_kind`)."""
-    hints: list[str] = []
+    n = profile.name
+    hints: list[Hint] = []
     if not profile.description.strip():
-        hints.append(f"Describe what {profile.name} does, in its own words.")
+        hints.append(Hint("describe", n, f"Describe what {n} does, in its own words."))
     if not profile.seeks.strip():
-        hints.append(f"Describe what {profile.name} seeks (partners, customers, pilots, funding).")
+        hints.append(Hint("seeks", n, f"Describe what {n} seeks (partners, customers, pilots, funding)."))
     if not profile.offers.strip():
-        hints.append(f"Describe what {profile.name} offers to the other side.")
+        hints.append(Hint("offers", n, f"Describe what {n} offers to the other side."))
     if not profile.sectors:
-        hints.append(f"Choose the sectors of {profile.name} (automotive, energy, healthcare, content).")
+        hints.append(
+            Hint("sectors", n, f"Choose the sectors of {n} (automotive, energy, healthcare, content).")
+        )
     if profile.kind == "startup" and for_kind in (None, "investor"):
         if profile.stage is None:
-            hints.append(f"Add the stage of {profile.name} to be matched with investors.")
+            hints.append(Hint("stage", n, f"Add the stage of {n} to be matched with investors."))
         if profile.raising_usd is None:
-            hints.append(f"Add how much {profile.name} is raising to be matched with investors.")
+            hints.append(Hint("raising", n, f"Add how much {n} is raising to be matched with investors."))
     if profile.kind == "investor":
         if not profile.investor_stages:
-            hints.append(f"Add the stages {profile.name} invests in.")
+            hints.append(Hint("investor_stages", n, f"Add the stages {n} invests in."))
         if profile.ticket_min_usd is None and profile.ticket_max_usd is None:
-            hints.append(f"Add the ticket size range of {profile.name}.")
+            hints.append(Hint("ticket", n, f"Add the ticket size range of {n}."))
     return hints

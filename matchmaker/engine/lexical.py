@@ -1,6 +1,7 @@
 """Lexical similarity: TF-IDF over words and character n-grams, fitted once on all profile texts.
 
-Character n-grams (char_wb) let Korean text and word variants ("battery"/"batteries") match.
+Words are Korean morphemes or English words (`engine.words`), so 배터리를 and 배터리의 are one word;
+character n-grams (char_wb) let word variants ("battery"/"batteries") match.
 """
 
 from __future__ import annotations
@@ -13,10 +14,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from matchmaker.engine.text import normalise_text
+from matchmaker.engine.words import word_features
+
+# A word found in more than this share of all profiles is too common to show as "shared".
+SHARED_TERM_MAX_DOCUMENT_SHARE = 0.3
+MIN_DOCUMENTS_FOR_COMMON_TERMS = 10
 
 
 class LexicalIndex:
-    """TF-IDF vectors (word 1-2 grams + char_wb n-grams, weighted) with cheap cosine similarity.
+    """TF-IDF vectors (content words and word pairs + char_wb n-grams) with cheap cosine similarity.
 
     `fit(texts)` learns the vocabulary and IDF on the whole profile corpus and caches the vectors of
     those texts, so similarities between known profiles need no new vectorising.
@@ -24,13 +30,11 @@ class LexicalIndex:
 
     def __init__(
         self,
-        word_ngram_range: tuple[int, int] = (1, 2),
         char_ngram_range: tuple[int, int] = (2, 4),
         char_weight: float = 1.0,
         min_df: int = 1,
         max_features: int | None = 200_000,
     ) -> None:
-        self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.char_weight = char_weight
         self.min_df = min_df
@@ -43,13 +47,19 @@ class LexicalIndex:
             raise ValueError("LexicalIndex needs at least one non-empty text to fit")
         min_df = self.min_df if sum(bool(t) for t in cleaned) >= 2 * self.min_df else 1
         self.word_vectorizer_ = TfidfVectorizer(
-            ngram_range=self.word_ngram_range,
+            analyzer=word_features,
             sublinear_tf=True,
             min_df=min_df,
-            stop_words="english",
             max_features=self.max_features,
             dtype=np.float32,
         ).fit(cleaned)
+        # Words in too many profiles say nothing about a pair; IDF ln((1+n)/(1+df))+1 tells which.
+        n_docs = len(cleaned)
+        document_share = (1 + n_docs) / np.exp(self.word_vectorizer_.idf_ - 1) - 1
+        # (Only a corpus of some size says what is common: in three profiles every shared word is.)
+        self.common_terms_ = (document_share / max(n_docs, 1) > SHARED_TERM_MAX_DOCUMENT_SHARE) & (
+            n_docs >= MIN_DOCUMENTS_FOR_COMMON_TERMS
+        )
         self.char_vectorizer_ = TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=self.char_ngram_range,
@@ -81,6 +91,19 @@ class LexicalIndex:
             return sp.csr_matrix((0, self.n_word_features_ + len(self.char_vectorizer_.vocabulary_)))
         return sp.vstack(rows, format="csr")
 
+    def coverage(self, texts: Sequence[str]) -> np.ndarray:
+        """Per text, the share of its content words the fitted vocabulary knows (1.0 for no words).
+
+        A Korean text against a vocabulary learned from English profiles knows almost none: its
+        TF-IDF row then says nothing about it, and classifiers on that row should abstain.
+        """
+        vocabulary = self.word_vectorizer_.vocabulary_
+        shares = []
+        for text in texts:
+            words = [w for w in word_features(normalise_text(text).lower()) if " " not in w]
+            shares.append(sum(w in vocabulary for w in words) / len(words) if words else 1.0)
+        return np.asarray(shares, dtype=np.float32)
+
     def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:
         """Cosine similarity of one text to each of `texts`; empty texts give 0."""
         if not texts:
@@ -105,6 +128,8 @@ class LexicalIndex:
         order = np.argsort(-product.data, kind="stable")
         terms: list[str] = []
         for j in product.indices[order]:
+            if self.common_terms_[j]:
+                continue
             term = str(self.terms_[j])
             # Skip a single word already covered by a chosen word pair, and vice versa.
             if any(term in t.split() or t in term.split() for t in terms):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 
 from matchmaker.engine.encoder import Encoder
@@ -38,18 +40,25 @@ def matched_phrases(
     lexical: LexicalIndex | None,
     encoder: Encoder | None = None,
     n_terms: int = 5,
+    agreeing: Collection[str] | None = None,
 ) -> list[MatchedPhrase]:
-    """The phrases that matched between a startup and a partner/investor, for the explanation."""
+    """The phrases that matched between a startup and a partner/investor, for the explanation.
+
+    With `agreeing` (the components that scored above zero), only phrases of those components are
+    quoted, so an explanation never quotes a pair under a row that says it hardly matches.
+    """
     phrases: list[MatchedPhrase] = []
     pairs = [
         ("seeks_offers", startup.seeks, other.offers),
         ("offers_seeks", startup.what_it_is, other.seeks),
     ]
     for kind, startup_text, other_text in pairs:
+        if agreeing is not None and kind not in agreeing:
+            continue
         best = best_sentence_pair(startup_text, other_text, lexical, encoder)
         if best is not None and best[2] > 0:
             phrases.append(MatchedPhrase(kind, best[0], best[1], best[2]))
-    if lexical is not None:
+    if lexical is not None and (agreeing is None or "lexical" in agreeing):
         startup_all = join_texts(startup.description, startup.offers, startup.seeks)
         other_all = join_texts(other.description, other.offers, other.seeks)
         terms = lexical.shared_terms(startup_all, other_all, n_terms)

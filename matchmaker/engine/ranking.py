@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from matchmaker.engine.encoder import Encoder
-from matchmaker.engine.explain import Component, Match, component_sentence, missing_hints
+from matchmaker.engine.explain import Component, Match, component_level, component_sentence, missing_hints
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.phrases import matched_phrases
 from matchmaker.engine.profiles import Profile, ProfileVectors
@@ -17,6 +17,7 @@ from matchmaker.engine.scoring import (
     combine,
     component_similarities,
     field_matrix,
+    pair_weights,
 )
 from matchmaker.engine.similarity import SimilaritySpace
 
@@ -89,21 +90,41 @@ def mmr(
     return [(int(ids_arr[i]), float(relevance[i])) for i in chosen]
 
 
-def passes_hard_filters(startup: Profile, other: Profile) -> bool:
-    """False when a pair must never be shown: hidden, excluded, or outside an investor's focus."""
+# Why a pair is never shown, in the order they are checked.
+FILTER_REASONS: tuple[str, ...] = ("hidden", "dismissed", "stage")
+
+
+def filter_reason(startup: Profile, other: Profile) -> str | None:
+    """The hard filter that keeps a pair out of every list, or None when the pair may be shown.
+
+    'hidden': either profile is hidden; 'dismissed': one side marked the other "not interested" or
+    "already met"; 'stage': the startup's stage is not one the investor invests in. A round larger
+    or smaller than the investor's ticket is no filter: it is scored (`scoring.ticket_fit`).
+    """
     if not startup.listed or not other.listed:
-        return False
+        return "hidden"
     if other.id in startup.excluded_ids or startup.id in other.excluded_ids:
-        return False
-    if other.kind == "investor":
-        if startup.stage is not None and other.investor_stages and startup.stage not in other.investor_stages:
-            return False
-        if startup.raising_usd is not None:
-            if other.ticket_min_usd is not None and startup.raising_usd < other.ticket_min_usd:
-                return False
-            if other.ticket_max_usd is not None and startup.raising_usd > other.ticket_max_usd:
-                return False
-    return True
+        return "dismissed"
+    if other.kind == "investor" and startup.stage is not None and other.investor_stages:
+        if startup.stage not in other.investor_stages:
+            return "stage"
+    return None
+
+
+def passes_hard_filters(startup: Profile, other: Profile) -> bool:
+    """False when a pair must never be shown (see `filter_reason`)."""
+    return filter_reason(startup, other) is None
+
+
+def filter_counts(anchor: Profile, candidates: Sequence[Profile]) -> dict[str, int]:
+    """How many candidates each hard filter removed for `anchor` (a startup or a counterpart)."""
+    counts = dict.fromkeys(FILTER_REASONS, 0)
+    for candidate in candidates:
+        pair = (anchor, candidate) if anchor.kind == "startup" else (candidate, anchor)
+        reason = filter_reason(*pair)
+        if reason is not None:
+            counts[reason] += 1
+    return {reason: n for reason, n in counts.items() if n}
 
 
 def build_match(
@@ -118,22 +139,29 @@ def build_match(
     model_id: str = "",
 ) -> Match:
     """Assemble the explained Match of a pair from its component similarities (one row)."""
-    weights = config.weights_for(other.kind, with_lexical=lexical is not None)
+    weights = pair_weights(config, startup, other, lexical)
     contributions, total = combine(similarities[None, :], weights)
+    kind_weights = config.weights_for(other.kind, with_lexical=lexical is not None)
+    similarity = {
+        name: None if np.isnan(similarities[j]) else float(similarities[j])
+        for j, name in enumerate(COMPONENTS)
+    }
+    # Words of a Korean and an English profile are not compared; the component stays listed, at
+    # weight 0, so the reader sees why, and the parts listed still add up to the score.
     components = tuple(
         Component(
             name=name,
-            weight=weights[name],
-            similarity=None if np.isnan(similarities[j]) else float(similarities[j]),
+            weight=weights.get(name, 0.0),
+            similarity=similarity[name],
             contribution=float(contributions[0, j]),
-            sentence=component_sentence(
-                name, None if np.isnan(similarities[j]) else float(similarities[j]), startup, other
-            ),
+            sentence=component_sentence(name, similarity[name], startup, other, applies=name in weights),
+            level=component_level(name, similarity[name], applies=name in weights),
         )
         for j, name in enumerate(COMPONENTS)
-        if name in weights
+        if name in kind_weights
     )
     score = float(np.clip(total[0], 0.0, 1.0))
+    agreeing = {c.name for c in components if c.contribution > 0}
     missing = missing_hints(startup, for_kind=other.kind) + missing_hints(other)
     return Match(
         startup_id=startup.id,
@@ -141,7 +169,7 @@ def build_match(
         counterpart_kind=other.kind,
         score=score,
         components=components,
-        matched_phrases=tuple(matched_phrases(startup, other, lexical, encoder)),
+        matched_phrases=tuple(matched_phrases(startup, other, lexical, encoder, agreeing=agreeing)),
         missing=tuple(missing),
         model_id=model_id,
         confident=score >= config.confident_score,
@@ -159,7 +187,7 @@ def score_pair(
     encoder: Encoder | None = None,
 ) -> Match:
     """Score and explain one startup with one partner or investor (hard filters not applied)."""
-    config = config or ScoringConfig()
+    config = config or ScoringConfig.for_model(encoder.model_id if encoder is not None else "")
     sims = component_similarities([startup], [startup_vecs], [other], [other_vecs], lexical, space, config)
     model_id = encoder.model_id if encoder is not None else ""
     return build_match(startup, startup_vecs, other, other_vecs, sims[0], config, lexical, encoder, model_id)
@@ -176,7 +204,7 @@ def _rank(
     config: ScoringConfig | None,
     encoder: Encoder | None,
 ) -> list[Match]:
-    config = config or ScoringConfig()
+    config = config or ScoringConfig.for_model(encoder.model_id if encoder is not None else "")
     profile, vecs = anchor
     pairs = [
         ((profile, vecs), c) if anchor_is_startup else (c, (profile, vecs))
@@ -191,9 +219,10 @@ def _rank(
         startups, [s[1] for s, _ in pairs], others, [o[1] for _, o in pairs], lexical, space, config
     )
     totals = np.zeros(len(pairs))
-    for kind in {o.kind for o in others}:
-        rows = np.array([o.kind == kind for o in others])
-        totals[rows] = combine(sims[rows], config.weights_for(kind, lexical is not None))[1]
+    weights = [pair_weights(config, s, o, lexical) for s, o in zip(startups, others, strict=True)]
+    for key in {tuple(sorted(w.items())) for w in weights}:
+        rows = np.array([tuple(sorted(w.items())) == key for w in weights])
+        totals[rows] = combine(sims[rows], dict(key))[1]
     ids = np.array([(o if anchor_is_startup else s).id for s, o in zip(startups, others, strict=True)])
     if diversity > 0:
         described = [(o if anchor_is_startup else s) for s, o in pairs]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from matchmaker.engine import words
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.profiles import Profile, ProfileVectors
 from matchmaker.engine.similarity import SimilaritySpace
@@ -46,6 +47,11 @@ INVESTOR_WEIGHTS: dict[str, float] = {
 # A match scoring below this is shown as a weak suggestion, not as a confident match.
 CONFIDENT_MATCH_SCORE = 0.30
 
+# (floor, ceiling) of raw description cosines per model id, at the quantiles of the random-pair
+# distribution where MiniLM's hand-set 0.25 and 0.75 lie, so a component means the same whatever
+# the model (measured by bench/calibration.py on 1,000 real startup descriptions).
+MODEL_CALIBRATION: dict[str, tuple[float, float]] = {}
+
 
 @dataclass(frozen=True)
 class ScoringConfig:
@@ -60,6 +66,13 @@ class ScoringConfig:
     lexical_floor: float = 0.08
     lexical_ceiling: float = 0.35
     confident_score: float = CONFIDENT_MATCH_SCORE
+
+    @classmethod
+    def for_model(cls, model_id: str, **overrides: object) -> ScoringConfig:
+        """The default configuration with the cosine calibration measured for `model_id`."""
+        floor, ceiling = MODEL_CALIBRATION.get(model_id, (cls.cosine_floor, cls.cosine_ceiling))
+        values: dict[str, object] = {"cosine_floor": floor, "cosine_ceiling": ceiling, **overrides}
+        return cls(**values)  # type: ignore[arg-type]
 
     def weights_for(self, kind: str, with_lexical: bool = True) -> dict[str, float]:
         """Weights of the components that apply to a counterpart kind, normalised to sum to 1."""
@@ -124,19 +137,51 @@ def sector_overlap(startup: Profile, other: Profile) -> float | None:
     return len(startup.sectors & other.sectors) / len(startup.sectors)
 
 
-def stage_ticket_fit(startup: Profile, investor: Profile) -> float | None:
-    """1 when the known stage and raise fit the investor, 0 when one does not; None when unknown."""
-    checks: list[bool] = []
-    if startup.stage is not None and investor.investor_stages:
-        checks.append(startup.stage in investor.investor_stages)
-    has_ticket = investor.ticket_min_usd is not None or investor.ticket_max_usd is not None
-    if startup.raising_usd is not None and has_ticket:
-        low = investor.ticket_min_usd if investor.ticket_min_usd is not None else 0
-        high = investor.ticket_max_usd if investor.ticket_max_usd is not None else float("inf")
-        checks.append(low <= startup.raising_usd <= high)
-    if not checks:
+# A lead or co-lead typically writes a fifth to three fifths of a round; a follower a smaller part.
+LEAD_SHARE: tuple[float, float] = (0.2, 0.6)
+FOLLOW_SHARE_MIN = 0.05
+FOLLOW_FIT = 0.5
+
+
+def ticket_fit(raising_usd: int | None, ticket_min: int | None, ticket_max: int | None) -> float | None:
+    """How an investor's cheque size fits a round: 1 if it can lead it, 0.5 if only join it, else 0.
+
+    A ticket is the fund's cheque, not the round: a $3M maximum fits a $6M Series A as its lead.
+    None when the raise or the ticket range is unknown.
+    """
+    if raising_usd is None or (ticket_min is None and ticket_max is None) or raising_usd <= 0:
         return None
-    return 1.0 if all(checks) else 0.0
+    low = ticket_min if ticket_min is not None else 0
+    high = ticket_max if ticket_max is not None else float("inf")
+
+    def overlaps(share_low: float, share_high: float) -> bool:
+        return low <= share_high * raising_usd and high >= share_low * raising_usd
+
+    if overlaps(*LEAD_SHARE):
+        return 1.0
+    if overlaps(FOLLOW_SHARE_MIN, 1.0):
+        return FOLLOW_FIT
+    return 0.0
+
+
+def stage_ticket_fit(startup: Profile, investor: Profile) -> float | None:
+    """The weaker of stage fit (1 or 0) and cheque-to-round fit; None when neither is known."""
+    checks: list[float] = []
+    if startup.stage is not None and investor.investor_stages:
+        checks.append(1.0 if startup.stage in investor.investor_stages else 0.0)
+    fit = ticket_fit(startup.raising_usd, investor.ticket_min_usd, investor.ticket_max_usd)
+    if fit is not None:
+        checks.append(fit)
+    return min(checks) if checks else None
+
+
+def lexical_applies(startup: Profile, other: Profile) -> bool:
+    """Whether comparing words is fair: both texts share a script (Korean and English share no words).
+
+    Where it is not, the lexical weight goes to the other components instead of counting as a
+    disagreement, so a Korean startup is scored with an English partner as two English ones are.
+    """
+    return bool(words.scripts(lexical_text(startup)) & words.scripts(lexical_text(other)))
 
 
 def component_similarities(
@@ -189,7 +234,10 @@ def component_similarities(
         a = [lexical_text(s) for s in startups]
         b = [lexical_text(o) for o in others]
         raw = lexical.pairwise(a, b).astype(np.float64)
-        raw[[not (x and y) for x, y in zip(a, b, strict=True)]] = np.nan
+        applies = [
+            bool(x and y) and lexical_applies(s, o) for x, y, s, o in zip(a, b, startups, others, strict=True)
+        ]
+        raw[[not ok for ok in applies]] = np.nan
         out[:, col("lexical")] = calibrate(raw, config.lexical_floor, config.lexical_ceiling)
     return out
 
@@ -197,6 +245,15 @@ def component_similarities(
 def lexical_text(profile: Profile) -> str:
     """The text compared lexically: what the profile does, offers and seeks, and its tags."""
     return join_texts(profile.description, profile.offers, profile.seeks, " ".join(profile.tags))
+
+
+def pair_weights(
+    config: ScoringConfig, startup: Profile, other: Profile, lexical: LexicalIndex | None
+) -> dict[str, float]:
+    """The component weights of one pair: the lexical weight only where words can be compared."""
+    return config.weights_for(
+        other.kind, with_lexical=lexical is not None and lexical_applies(startup, other)
+    )
 
 
 def combine(similarities: np.ndarray, weights: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:

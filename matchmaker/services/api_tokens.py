@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from matchmaker.extensions import db
@@ -43,13 +44,15 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Issue a token for ``user``; returns the stored row and the token itself, which is never kept."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Name the token after the program that uses it."})
+        raise ValidationError({"name": _("Name the token after the program that uses it.")})
     if len(name) > TOKEN_NAME_MAX:
-        raise ValidationError({"name": f"Use at most {TOKEN_NAME_MAX} characters."})
+        raise ValidationError({"name": _("Use at most %(num)s characters.", num=TOKEN_NAME_MAX)})
     if not user.is_active:
-        raise ConflictError("A deactivated account cannot have API tokens.")
+        raise ConflictError(_("A deactivated account cannot have API tokens."))
     if len(active_tokens(user)) >= ACTIVE_TOKENS_MAX:
-        raise ConflictError(f"You already have {ACTIVE_TOKENS_MAX} tokens; revoke one you no longer use.")
+        raise ConflictError(
+            _("You already have %(num)s tokens; revoke one you no longer use.", num=ACTIVE_TOKENS_MAX)
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user=user, name=name, prefix=token[:PREFIX_SHOWN], token_hash=hash_token(token))
     db.session.add(row)
@@ -61,7 +64,7 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     """Revoke one of ``user``'s own tokens; revoking twice changes nothing."""
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
-        raise NotFound("There is no such token.")  # other people's tokens do not reveal they exist
+        raise NotFound(_("There is no such token."))  # other people's tokens do not reveal they exist
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         db.session.commit()

@@ -90,23 +90,14 @@ def send_digest(limit: int | None = None) -> DigestReport:
         if not matches:
             continue
         founder_view = user.organisation.kind == OrganisationKind.STARTUP
-        lines = []
+        listed = []
         for match in matches:
-            other = match.counterpart if founder_view else match.startup
-            lines.append(f"- {other.name} ({other.kind}): {match.percent}/100")
+            listed.append((match.counterpart if founder_view else match.startup, match.percent))
             db.session.add(
                 DigestEntry(user_id=user.id, startup_id=match.startup_id, counterpart_id=match.counterpart_id)
             )
-        body = (
-            f"Hello {user.display_name},\n\nNew matches for {user.organisation.name}:\n"
-            + "\n".join(lines)
-            + "\n\nSee why they match and request an introduction on your review page."
-        )
-        message: OutboxMessage = notifications.queue(
-            user.email,
-            f"{len(matches)} new match{'es' if len(matches) != 1 else ''} for {user.organisation.name}",
-            body,
-        )
+        recipient = notifications.Recipient(user.email, user.language)
+        message: OutboxMessage = notifications.queue_mail(recipient, "digest", user=user, matches=listed)
         db.session.commit()  # one person at a time: a failure later does not resend earlier digests
         notifications.dispatch([message])
         report.messages += 1

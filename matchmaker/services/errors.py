@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 
 class ServiceError(Exception):
     """A refusal with a message meant for the person who asked."""
@@ -18,8 +20,8 @@ class ValidationError(ServiceError):
 
     status_code = 422
 
-    def __init__(self, errors: dict[str, str], message: str = "Please correct the marked fields.") -> None:
-        super().__init__(message)
+    def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
+        super().__init__(message or gettext("Please correct the marked fields."))
         self.errors = errors
 
 

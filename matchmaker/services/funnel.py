@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
+from matchmaker.labels import label
 from matchmaker.models import (
     Introduction,
     IntroductionEvent,
@@ -25,6 +27,15 @@ from matchmaker.models import (
 )
 
 STAGES = ("suggested", "requested", "approved", "accepted", "introduced", "met", "outcome")
+STAGE_LABELS = {
+    "suggested": _l("Suggested"),
+    "requested": _l("Requested"),
+    "approved": _l("Approved"),
+    "accepted": _l("Accepted"),
+    "introduced": _l("Introduced"),
+    "met": _l("Met"),
+    "outcome": _l("Outcome"),
+}
 # Which audit-log target states mean "reached this stage".
 STAGE_STATES = {
     "requested": {IntroState.REQUESTED},
@@ -38,7 +49,7 @@ STAGE_STATES = {
 
 @dataclass
 class FunnelRow:
-    label: str
+    label: str  # a lazy string for "All" and sectors: rendered in the reader's language
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
 
     def share(self, stage: str) -> int:
@@ -78,9 +89,9 @@ def build_funnel() -> Funnel:
     ):
         sectors_of[organisation_id].append(sector)
 
-    total = FunnelRow("All")
+    total = FunnelRow(_l("All"))
     per_counterpart = {cid: FunnelRow(name) for cid, name in counterparts.items()}
-    per_sector = {s.value: FunnelRow(s.label) for s in Sector}
+    per_sector = {s.value: FunnelRow(label(s)) for s in Sector}
 
     def rows_for(startup_id: int, counterpart_id: int) -> list[FunnelRow]:
         rows = [total]

@@ -24,13 +24,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from matchmaker.extensions import db
+from matchmaker.i18n import N_
+from matchmaker.labels import label
 from matchmaker.models import (
     Dismissal,
+    DismissalKind,
     Introduction,
     IntroductionEvent,
     IntroState,
@@ -58,24 +64,74 @@ class Transition:
     sources: frozenset[IntroState]
     target: IntroState
     who: str
-    past: str  # for messages: "approved", "declined" ...
+    refused: LazyString  # why it cannot be taken in the current state: "…; it cannot be approved now."
 
 
+_APPROVE_REFUSED = _l("This introduction is %(state)s; it cannot be approved now.")
 TRANSITIONS: dict[str, Transition] = {
-    "approve": Transition(frozenset({S.REQUESTED}), S.APPROVED, STAFF, "approved"),
-    "waitlist": Transition(frozenset({S.REQUESTED}), S.WAITLISTED, STAFF, "approved"),
-    "reject": Transition(frozenset({S.REQUESTED, S.WAITLISTED}), S.REJECTED, STAFF, "rejected"),
-    "release": Transition(frozenset({S.WAITLISTED}), S.APPROVED, SYSTEM, "released"),
-    "accept": Transition(frozenset({S.APPROVED}), S.ACCEPTED, ANSWERER, "accepted"),
-    "introduce": Transition(frozenset({S.ACCEPTED}), S.INTRODUCED, SYSTEM, "introduced"),
-    "decline": Transition(frozenset({S.APPROVED}), S.DECLINED, ANSWERER, "declined"),
-    "withdraw": Transition(
-        frozenset({S.REQUESTED, S.WAITLISTED, S.APPROVED}), S.WITHDRAWN, REQUESTER, "withdrawn"
+    "approve": Transition(frozenset({S.REQUESTED}), S.APPROVED, STAFF, _APPROVE_REFUSED),
+    "waitlist": Transition(frozenset({S.REQUESTED}), S.WAITLISTED, STAFF, _APPROVE_REFUSED),
+    "reject": Transition(
+        frozenset({S.REQUESTED, S.WAITLISTED}),
+        S.REJECTED,
+        STAFF,
+        _l("This introduction is %(state)s; it cannot be rejected now."),
     ),
-    "expire": Transition(frozenset({S.REQUESTED, S.APPROVED}), S.EXPIRED, SYSTEM, "expired"),
-    "mark_met": Transition(frozenset({S.INTRODUCED}), S.MET, PARTY, "marked as met"),
-    "record_outcome": Transition(frozenset({S.MET}), S.OUTCOME_RECORDED, PARTY, "given an outcome"),
+    "release": Transition(
+        frozenset({S.WAITLISTED}),
+        S.APPROVED,
+        SYSTEM,
+        _l("This introduction is %(state)s; it cannot be released now."),
+    ),
+    "accept": Transition(
+        frozenset({S.APPROVED}),
+        S.ACCEPTED,
+        ANSWERER,
+        _l("This introduction is %(state)s; it cannot be accepted now."),
+    ),
+    "introduce": Transition(
+        frozenset({S.ACCEPTED}),
+        S.INTRODUCED,
+        SYSTEM,
+        _l("This introduction is %(state)s; it cannot be introduced now."),
+    ),
+    "decline": Transition(
+        frozenset({S.APPROVED}),
+        S.DECLINED,
+        ANSWERER,
+        _l("This introduction is %(state)s; it cannot be declined now."),
+    ),
+    "withdraw": Transition(
+        frozenset({S.REQUESTED, S.WAITLISTED, S.APPROVED}),
+        S.WITHDRAWN,
+        REQUESTER,
+        _l("This introduction is %(state)s; it cannot be withdrawn now."),
+    ),
+    "expire": Transition(
+        frozenset({S.REQUESTED, S.APPROVED}),
+        S.EXPIRED,
+        SYSTEM,
+        _l("This introduction is %(state)s; it cannot be expired now."),
+    ),
+    "mark_met": Transition(
+        frozenset({S.INTRODUCED}),
+        S.MET,
+        PARTY,
+        _l("This introduction is %(state)s; it cannot be marked as met now."),
+    ),
+    "record_outcome": Transition(
+        frozenset({S.MET}),
+        S.OUTCOME_RECORDED,
+        PARTY,
+        _l("This introduction is %(state)s; it cannot be given an outcome now."),
+    ),
 }
+# Notes the system writes into the audit log. They are stored in English (the log is a record) and
+# shown in the reader's language; N_ only marks them for the catalog.
+NOTE_INTRODUCED = N_("Both sides agreed; contact details shared.")
+NOTE_RELEASED = N_("Capacity freed; released from the line.")
+NOTE_EXPIRED = N_("No answer in time.")
+SIMULTANEOUS_CHANGE = N_("Someone changed this introduction at the same moment; reload and try again.")
 # Actions a person can take from a page or the API (the others are taken by the system).
 USER_ACTIONS = ("approve", "reject", "accept", "decline", "withdraw", "mark_met", "record_outcome")
 MILESTONES = {
@@ -117,18 +173,18 @@ def _role_refusal(action: str, user: User | None, introduction: Introduction) ->
     """Why ``user`` may not take ``action`` on ``introduction``, or None if they may."""
     who = TRANSITIONS[action].who
     if who == SYSTEM:
-        return None if user is None else "Only the system does that."
+        return None if user is None else _("Only the system does that.")
     if user is None:
-        return "Sign in first."
+        return _("Sign in first.")
     if who == STAFF:
-        return None if user.is_staff else "Only the complex's staff approve or reject introductions."
+        return None if user.is_staff else _("Only the complex's staff approve or reject introductions.")
     org = None if user.is_staff else user.organisation_id
     if who == REQUESTER and org != introduction.requesting_organisation_id:
-        return "Only the side that asked for this introduction can withdraw it."
+        return _("Only the side that asked for this introduction can withdraw it.")
     if who == ANSWERER and org != introduction.answering_organisation_id:
-        return "Only the side that was asked answers this introduction."
+        return _("Only the side that was asked answers this introduction.")
     if who == PARTY and not (user.is_staff or is_party(user, introduction)):
-        return "Only the two sides and the complex's staff record how an introduction went."
+        return _("Only the two sides and the complex's staff record how an introduction went.")
     return None
 
 
@@ -170,7 +226,7 @@ def get_for_viewer(user: User, introduction_id: int) -> Introduction:
     """The introduction if ``user`` is staff or one of its sides; NotFound otherwise (no hint it exists)."""
     introduction = db.session.get(Introduction, introduction_id) if possible_id(introduction_id) else None
     if introduction is None or not (user.is_staff or is_party(user, introduction)):
-        raise NotFound("There is no such introduction.")
+        raise NotFound(_("There is no such introduction."))
     return introduction
 
 
@@ -190,7 +246,7 @@ def list_for_viewer(user: User, states: Iterable[str] | None = None) -> list[Int
 def audit_log(user: User, introduction: Introduction) -> list[IntroductionEvent]:
     """Every transition with who, when, from, to and note; staff only."""
     if not user.is_staff:
-        raise PermissionDenied("The audit log is for the complex's staff.")
+        raise PermissionDenied(_("The audit log is for the complex's staff."))
     return list(introduction.events)
 
 
@@ -199,7 +255,7 @@ def staff_queue(
 ) -> list[Introduction]:
     """Requests waiting for staff, oldest first, optionally for one partner/investor or startup sector."""
     if not user.is_staff:
-        raise PermissionDenied("The queue is for the complex's staff.")
+        raise PermissionDenied(_("The queue is for the complex's staff."))
     statement = (
         select(Introduction)
         .where(Introduction.state == state)
@@ -227,7 +283,7 @@ def staff_queue(
 def _clean_note(note: str | None, field_name: str = "note") -> str:
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise ValidationError({field_name: f"Use at most {NOTE_MAX} characters."})
+        raise ValidationError({field_name: _("Use at most %(num)s characters.", num=NOTE_MAX)})
     return note
 
 
@@ -236,21 +292,18 @@ def _load(introduction_id: int) -> Introduction:
     if possible_id(introduction_id):
         introduction = db.session.get(Introduction, introduction_id, populate_existing=True)
     if introduction is None:
-        raise NotFound("There is no such introduction.")
+        raise NotFound(_("There is no such introduction."))
     return introduction
 
 
 def _refuse_state(introduction: Introduction, action: str) -> ConflictError:
-    transition = TRANSITIONS[action]
-    return ConflictError(
-        f"This introduction is {introduction.state_enum.label.lower()}; it cannot be {transition.past} now."
-    )
+    return ConflictError(str(TRANSITIONS[action].refused % {"state": label(introduction.state_enum).lower()}))
 
 
 def _check(action: str, user: User | None, introduction: Introduction) -> None:
     """Visibility (404), then role (403), then state (409): the order a person can make sense of."""
     if user is not None and not (user.is_staff or is_party(user, introduction)):
-        raise NotFound("There is no such introduction.")
+        raise NotFound(_("There is no such introduction."))
     refusal = _role_refusal(action, user, introduction)
     if refusal:
         raise PermissionDenied(refusal)
@@ -289,15 +342,16 @@ def _apply(
     except OperationalError as exc:  # SQLite: another writer got there first
         db.session.rollback()
         raise ConflictError(
-            "Someone changed this introduction at the same moment; reload and try again."
+            _("Someone changed this introduction at the same moment; reload and try again.")
         ) from exc
     if result.rowcount != 1:
         db.session.rollback()
         current = db.session.get(Introduction, introduction.id, populate_existing=True)
-        label = current.state_enum.label.lower() if current else "gone"
+        now_state = label(current.state_enum).lower() if current else _("gone")
         raise ConflictError(
-            f"Someone else changed this introduction at the same moment; it is now {label}, "
-            f"so it cannot be {transition.past}."
+            _("Someone else changed this introduction at the same moment.")
+            + " "
+            + str(transition.refused % {"state": now_state})
         )
     for key, value in updates.items():  # keep the loaded object in step without marking it dirty
         set_committed_value(introduction, key, value)
@@ -321,7 +375,7 @@ def _commit(messages: Sequence[OutboxMessage]) -> None:
     except (IntegrityError, OperationalError) as exc:
         db.session.rollback()
         raise ConflictError(
-            "Someone changed this introduction at the same moment; reload and try again."
+            _("Someone changed this introduction at the same moment; reload and try again.")
         ) from exc
     notifications.dispatch(messages)
 
@@ -345,17 +399,19 @@ def request_introduction(actor: User, other_id: int, message: str | None = "") -
     message = _clean_note(message, "message")
     own = actor.organisation
     if actor.is_staff or own is None:
-        raise PermissionDenied("Introductions are requested by a startup, a partner or an investor.")
+        raise PermissionDenied(_("Introductions are requested by a startup, a partner or an investor."))
     other = db.session.get(Organisation, other_id) if possible_id(other_id) else None
     if other is None or not (other.is_listed and other.id != own.id):
-        raise NotFound("There is no such organisation.")
+        raise NotFound(_("There is no such organisation."))
     if own.kind == OrganisationKind.STARTUP:
         if other.kind == OrganisationKind.STARTUP:
-            raise ConflictError("Startups are introduced to partners and investors, not to other startups.")
+            raise ConflictError(
+                _("Startups are introduced to partners and investors, not to other startups.")
+            )
         startup, counterpart, side = own, other, Side.STARTUP
     else:
         if other.kind != OrganisationKind.STARTUP:
-            raise ConflictError("Partners and investors are introduced to startups.")
+            raise ConflictError(_("Partners and investors are introduced to startups."))
         startup, counterpart, side = other, own, Side.COUNTERPART
     _refuse_dismissed(startup.id, counterpart.id)
     # Requests involving one startup go one at a time: the pending limit below stays exact, and two
@@ -398,7 +454,13 @@ def request_introduction(actor: User, other_id: int, message: str | None = "") -
 
 
 def _already_open(startup: Organisation, counterpart: Organisation) -> ConflictError:
-    return ConflictError(f"An introduction between {startup.name} and {counterpart.name} is already open.")
+    return ConflictError(
+        _(
+            "An introduction between %(startup)s and %(other)s is already open.",
+            startup=startup.name,
+            other=counterpart.name,
+        )
+    )
 
 
 def _refuse_dismissed(startup_id: int, counterpart_id: int) -> None:
@@ -412,8 +474,11 @@ def _refuse_dismissed(startup_id: int, counterpart_id: int) -> None:
     )
     if dismissal is not None:
         raise ConflictError(
-            f"{dismissal.organisation.name} marked this pair as “{dismissal.kind_label.lower()}”; "
-            "it is not introduced again."
+            _(
+                "%(name)s marked this pair as “%(why)s”; it is not introduced again.",
+                name=dismissal.organisation.name,
+                why=label(DismissalKind(dismissal.kind)).lower(),
+            )
         )
 
 
@@ -435,8 +500,12 @@ def _check_pending_limit(startup_id: int) -> None:
     if pending >= limit:
         db.session.rollback()
         raise ConflictError(
-            f"Your startup already has {pending} requests waiting (at most {limit}). "
-            "Withdraw one or wait for an answer before asking again."
+            _(
+                "Your startup already has %(pending)s requests waiting (at most %(limit)s). "
+                "Withdraw one or wait for an answer before asking again.",
+                pending=pending,
+                limit=limit,
+            )
         )
 
 
@@ -465,7 +534,7 @@ def accept(actor: User, introduction_id: int, note: str | None = "") -> Introduc
     introduction = _load(introduction_id)
     _check("accept", actor, introduction)
     messages = _apply(introduction, "accept", actor, note, answer_note=note)
-    messages += _apply(introduction, "introduce", None, "Both sides agreed; contact details shared.")
+    messages += _apply(introduction, "introduce", None, NOTE_INTRODUCED)
     _commit(messages)
     return introduction
 
@@ -492,7 +561,7 @@ def mark_met(actor: User, introduction_id: int, note: str | None = "") -> Introd
 def record_outcome(actor: User, introduction_id: int, outcome: str, note: str | None = "") -> Introduction:
     """Either side (or staff) records what came of the meeting."""
     if outcome not in Outcome.__members__.values():
-        raise ValidationError({"outcome": "Choose pilot, investment, collaboration or no fit."})
+        raise ValidationError({"outcome": _("Choose pilot, investment, collaboration or no fit.")})
     return _transition(
         "record_outcome", actor, introduction_id, note, outcome=outcome, outcome_note=_clean_note(note)
     )
@@ -503,9 +572,9 @@ def decide_many(
 ) -> BulkResult:
     """Staff approve or reject several requests; each is its own transaction, refusals are reported."""
     if decision not in ("approve", "reject"):
-        raise ValidationError({"decision": "Choose approve or reject."})
+        raise ValidationError({"decision": _("Choose approve or reject.")})
     if not actor.is_staff:
-        raise PermissionDenied("Only the complex's staff approve or reject introductions.")
+        raise PermissionDenied(_("Only the complex's staff approve or reject introductions."))
     result = BulkResult()
     for introduction_id in dict.fromkeys(introduction_ids):
         try:
@@ -538,7 +607,7 @@ def release_waitlisted(counterpart_id: int, now: datetime | None = None) -> list
     for introduction in waiting:
         if room is not None and room <= 0:
             break
-        messages += _apply(introduction, "release", None, "Capacity freed; released from the line.", now=now)
+        messages += _apply(introduction, "release", None, NOTE_RELEASED, now=now)
         released.append(introduction)
         room = None if room is None else room - 1
     _commit(messages)
@@ -559,7 +628,7 @@ def expire_stale(now: datetime | None = None) -> int:
     for introduction_id in stale_ids:
         introduction = _load(introduction_id)
         try:
-            messages = _apply(introduction, "expire", None, "No answer in time.", now=now)
+            messages = _apply(introduction, "expire", None, NOTE_EXPIRED, now=now)
             _commit(messages)
         except ConflictError:  # answered while we were looking: good, nothing to expire
             continue

@@ -19,7 +19,7 @@ from matchmaker.engine.scoring import lexical_text
 from matchmaker.extensions import db
 from matchmaker.models import Match, Organisation, Visibility, utcnow
 from matchmaker.services import money
-from matchmaker.services.embeddings import StoredEmbeddings, stored_encoder
+from matchmaker.services.embeddings import StoredEmbeddings, app_encoder, stored_encoder
 
 logger = logging.getLogger(__name__)
 
@@ -139,8 +139,17 @@ def kept_per_organisation() -> int:
     return int(current_app.config["MATCHMAKER_MATCHES_KEPT"])
 
 
-def model_version(encoder: StoredEmbeddings) -> str:
+def model_version(encoder: StoredEmbeddings | Any) -> str:
+    """What a stored match was computed with: the model and the engine's version."""
     return f"{encoder.model_id}+{ENGINE_VERSION}"
+
+
+def stale_matches() -> int:
+    """How many stored matches another model or engine version computed (`flask rematch` redoes them)."""
+    current = model_version(app_encoder())
+    return (
+        db.session.scalar(select(func.count()).select_from(Match).where(Match.model_version != current)) or 0
+    )
 
 
 def refresh_matches_for(organisation: Organisation) -> RefreshReport:
@@ -213,6 +222,20 @@ def rematch_all(progress: Progress | None = None) -> int:
         if progress:
             progress(1)
     return total
+
+
+def filter_summary(organisation: Organisation) -> dict[str, int]:
+    """How many possible counterparts each hard filter keeps away from ``organisation``.
+
+    Shown when a list is empty, so nobody is left guessing which filter emptied it.
+    """
+    exclusions = excluded_pairs()
+    kinds = ["partner", "investor"] if organisation.kind == "startup" else ["startup"]
+    others = db.session.scalars(
+        select(Organisation).where(Organisation.kind.in_(kinds), Organisation.id != organisation.id)
+    )
+    anchor = to_profile(organisation, exclusions.get(organisation.id, ()))
+    return ranking.filter_counts(anchor, [to_profile(o, exclusions.get(o.id, ())) for o in others])
 
 
 def matches_for(organisation: Organisation, limit: int | None = None) -> list[Match]:

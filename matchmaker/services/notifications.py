@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, url_for
 from flask_mail import Message
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from matchmaker.extensions import db, mail
+from matchmaker.i18n import language_of
 from matchmaker.models import (
     STAFF_ROLES,
     Introduction,
@@ -33,10 +35,26 @@ logger = logging.getLogger(__name__)
 SUBJECT_MAX = 200
 
 
-def queue(recipient: str, subject: str, body: str, introduction_id: int | None = None) -> OutboxMessage:
-    """Add one message to the outbox in the current transaction (the caller commits)."""
+SECRET_HIDDEN = "[링크 숨김: 받는 사람만 볼 수 있습니다 / link hidden: only the recipient sees it]"
+
+
+def queue(
+    recipient: str,
+    subject: str,
+    body: str,
+    introduction_id: int | None = None,
+    secret: str | None = None,
+) -> OutboxMessage:
+    """Add one message to the outbox in the current transaction (the caller commits).
+
+    ``secret`` (a set-password or reset link) is shown in the outbox to the recipient only.
+    """
     message = OutboxMessage(
-        recipient=recipient, subject=subject[:SUBJECT_MAX], body=body, introduction_id=introduction_id
+        recipient=recipient,
+        subject=subject[:SUBJECT_MAX],
+        body=body,
+        redacted_body=body.replace(secret, SECRET_HIDDEN) if secret else None,
+        introduction_id=introduction_id,
     )
     db.session.add(message)
     return message
@@ -67,22 +85,64 @@ def outbox_page(page: int, per_page: int = 50) -> Pagination:
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
 
 
-def member_addresses(organisation: Organisation) -> list[str]:
-    """Active members' addresses; the organisation's contact address when it has no account yet."""
-    addresses = [u.email for u in organisation.members if u.is_active_account]
-    if not addresses and organisation.contact_email:
-        addresses = [organisation.contact_email]
-    return addresses
+def body_for(message: OutboxMessage, viewer: User) -> str:
+    """The message as ``viewer`` may read it: with its secret only if they are its recipient."""
+    if message.redacted_body is None or message.recipient == viewer.email:
+        return message.body
+    return message.redacted_body
 
 
-def staff_addresses() -> list[str]:
-    return list(
-        db.session.scalars(
-            select(User.email).where(
+@dataclass(frozen=True)
+class Recipient:
+    """An address and the language its mail is written in (None: the app's default, Korean)."""
+
+    address: str
+    language: str | None = None
+
+
+def member_recipients(organisation: Organisation) -> list[Recipient]:
+    """Active members, each in their own language; the contact address when it has no account yet."""
+    recipients = [Recipient(u.email, u.language) for u in organisation.members if u.is_active_account]
+    if not recipients and organisation.contact_email:
+        recipients = [Recipient(organisation.contact_email)]
+    return recipients
+
+
+def staff_recipients() -> list[Recipient]:
+    """Every active staff member and admin, each in their own language."""
+    return [
+        Recipient(email, language)
+        for email, language in db.session.execute(
+            select(User.email, User.language).where(
                 User.role.in_([r.value for r in STAFF_ROLES]), User.is_active_account.is_(True)
             )
         )
-    )
+    ]
+
+
+def render_mail(template: str, language: str | None, **context: Any) -> tuple[str, str]:
+    """Subject and body of ``mail/<template>.txt`` written in ``language``.
+
+    The template sets ``subject``; everything it prints is the body.
+    """
+    with language_of(language):
+        module = current_app.jinja_env.get_template(f"mail/{template}.txt").make_module(context)
+        return str(module.subject).strip(), str(module).strip() + "\n"
+
+
+def queue_mail(
+    recipient: Recipient,
+    template: str,
+    introduction_id: int | None = None,
+    secret: str | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """Write ``mail/<template>.txt`` in the recipient's language into the outbox (the caller commits).
+
+    ``secret``: a link in the mail that only its recipient may read in the outbox.
+    """
+    subject, body = render_mail(template, recipient.language, **context)
+    return queue(recipient.address, subject, body, introduction_id, secret=secret)
 
 
 def introduction_link(introduction_id: int) -> str:
@@ -93,105 +153,49 @@ def introduction_link(introduction_id: int) -> str:
         return f"/introductions/{introduction_id}"
 
 
-def _contact_block(organisation: Organisation) -> str:
-    lines = [f"{organisation.name}"]
-    if organisation.contact_email:
-        lines.append(f"  contact: {organisation.contact_email}")
-    lines += [f"  {u.display_name} <{u.email}>" for u in organisation.members if u.is_active_account]
-    return "\n".join(lines)
-
-
 def queue_for_transition(
     introduction: Introduction, source: IntroState | None, target: IntroState, note: str = ""
 ) -> list[OutboxMessage]:
-    """The messages one transition sends, to the people it concerns."""
+    """The messages one transition sends, to the people it concerns, each in their own language."""
     startup, counterpart = introduction.startup, introduction.counterpart
     requester = startup if introduction.requesting_organisation_id == startup.id else counterpart
     answerer = counterpart if requester is startup else startup
-    pair = f"{startup.name} ↔ {counterpart.name}"
-    link = introduction_link(introduction.id)
-    note_line = f"\n\nNote: {note}" if note else ""
-    plan: list[tuple[list[str], str, str]] = []
+    context = {
+        "pair": f"{startup.name} ↔ {counterpart.name}",
+        "link": introduction_link(introduction.id),
+        "note": note,
+        "requester": requester,
+        "answerer": answerer,
+        "target": target.value,
+        "outcome": introduction.outcome,
+    }
+    plan: list[tuple[list[Recipient], str, dict[str, Any]]] = []
     if target == IntroState.REQUESTED:
-        plan.append(
-            (
-                staff_addresses(),
-                f"New introduction request: {pair}",
-                f"{requester.name} asks to be introduced to {answerer.name}. Review it: {link}",
-            )
-        )
+        plan.append((staff_recipients(), "request_new", {}))
     elif target == IntroState.WAITLISTED:
-        plan.append(
-            (
-                member_addresses(requester),
-                f"Introduction approved, waiting in line: {pair}",
-                f"{answerer.name} has taken all its introductions this month; yours is next in line. "
-                f"{link}{note_line}",
-            )
-        )
+        plan.append((member_recipients(requester), "waitlisted", {}))
     elif target == IntroState.APPROVED:
-        plan.append(
-            (
-                member_addresses(requester),
-                f"Introduction approved: {pair}",
-                f"The complex's staff approved your request; {answerer.name} now answers it. {link}"
-                f"{note_line}",
-            )
-        )
-        plan.append(
-            (
-                member_addresses(answerer),
-                f"{requester.name} would like to meet you",
-                f"{requester.name} asked to be introduced to {answerer.name}, and the complex's staff "
-                f"approved it. Accept or decline: {link}",
-            )
-        )
+        plan.append((member_recipients(requester), "approved", {}))
+        plan.append((member_recipients(answerer), "approved_answerer", {}))
     elif target == IntroState.REJECTED:
-        plan.append(
-            (
-                member_addresses(requester),
-                f"Introduction not approved: {pair}",
-                f"The complex's staff did not approve this request. {link}{note_line}",
-            )
-        )
+        plan.append((member_recipients(requester), "rejected", {}))
     elif target == IntroState.DECLINED:
-        plan.append(
-            (
-                member_addresses(requester),
-                f"Introduction declined: {pair}",
-                f"{answerer.name} declined the introduction. {link}{note_line}",
-            )
-        )
+        plan.append((member_recipients(requester), "declined", {}))
     elif target == IntroState.INTRODUCED:
         for side, other in ((startup, counterpart), (counterpart, startup)):
-            plan.append(
-                (
-                    member_addresses(side),
-                    f"You are introduced: {pair}",
-                    f"Both sides agreed. Here is how to reach {other.name}:\n\n{_contact_block(other)}"
-                    f"\n\n{link}",
-                )
-            )
+            plan.append((member_recipients(side), "introduced", {"other": other}))
     elif target in (IntroState.WITHDRAWN, IntroState.EXPIRED):
-        verb = "withdrawn" if target == IntroState.WITHDRAWN else "expired (no answer in time)"
-        plan.append((staff_addresses(), f"Introduction {verb}: {pair}", f"{link}{note_line}"))
-        plan.append((member_addresses(requester), f"Introduction {verb}: {pair}", f"{link}{note_line}"))
+        plan.append((staff_recipients(), "closed", {}))
+        plan.append((member_recipients(requester), "closed", {}))
         if source == IntroState.APPROVED:
-            plan.append((member_addresses(answerer), f"Introduction {verb}: {pair}", f"{link}{note_line}"))
+            plan.append((member_recipients(answerer), "closed", {}))
     elif target in (IntroState.MET, IntroState.OUTCOME_RECORDED):
-        outcome = f" Outcome: {introduction.outcome_label}." if introduction.outcome else ""
-        plan.append(
-            (
-                staff_addresses(),
-                f"Introduction {target.label.lower()}: {pair}",
-                f"{pair}: {target.label.lower()}.{outcome} {link}{note_line}",
-            )
-        )
+        plan.append((staff_recipients(), "progress", {}))
     messages = []
     seen: set[tuple[str, str]] = set()
-    for recipients, subject, body in plan:
+    for recipients, template, extra in plan:
         for recipient in recipients:
-            if (recipient, subject) not in seen:
-                seen.add((recipient, subject))
-                messages.append(queue(recipient, subject, body, introduction.id))
+            if (recipient.address, template) not in seen:
+                seen.add((recipient.address, template))
+                messages.append(queue_mail(recipient, template, introduction.id, **context, **extra))
     return messages

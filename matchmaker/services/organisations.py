@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from matchmaker.extensions import db
+from matchmaker.labels import label
 from matchmaker.models import (
     Organisation,
     OrganisationKind,
@@ -52,7 +54,7 @@ def _text(form: Mapping[str, Any], key: str) -> str:
 
 def _check_length(errors: dict[str, str], data: ProfileData, field: str, maximum: int) -> None:
     if len(data[field]) > maximum:
-        errors[field] = f"Use at most {maximum} characters (now {len(data[field])})."
+        errors[field] = _("Use at most %(num)s characters (now %(now)s).", num=maximum, now=len(data[field]))
 
 
 def validate_profile(form: Mapping[str, Any], kind: str) -> ProfileData:
@@ -68,9 +70,9 @@ def validate_profile(form: Mapping[str, Any], kind: str) -> ProfileData:
         "contact_email": _text(form, "contact_email").lower(),
     }
     if not data["name"]:
-        errors["name"] = "Enter the organisation's name."
+        errors["name"] = _("Enter the organisation's name.")
     if not data["description"]:
-        errors["description"] = "Describe the organisation in a few sentences; matching starts from it."
+        errors["description"] = _("Describe the organisation in a few sentences; matching starts from it.")
     for field, maximum in (
         ("name", limits.NAME_MAX),
         ("description", limits.DESCRIPTION_MAX),
@@ -84,38 +86,40 @@ def validate_profile(form: Mapping[str, Any], kind: str) -> ProfileData:
     if data["website"]:
         parsed = urlparse(data["website"])
         if parsed.scheme not in {"http", "https"} or not parsed.netloc or "." not in parsed.netloc:
-            errors["website"] = "Enter a full web address starting with https://, like https://example.kr."
+            errors["website"] = _("Enter a full web address starting with https://, like https://example.kr.")
     if data["contact_email"] and not _EMAIL_RE.match(data["contact_email"]):
-        errors["contact_email"] = "Enter a valid e-mail address."
+        errors["contact_email"] = _("Enter a valid e-mail address.")
 
     sectors = _values(form, "sectors")
     unknown = [s for s in sectors if s not in Sector.__members__.values()]
     if unknown:
-        errors["sectors"] = (
-            f"Unknown sector {unknown[0]!r}; choose among {', '.join(s.value for s in Sector)}."
+        errors["sectors"] = _(
+            "Unknown sector %(value)r; choose among %(choices)s.",
+            value=unknown[0],
+            choices=", ".join(label(s) for s in Sector),
         )
     data["sectors"] = sorted(set(sectors) - set(unknown))
 
     tags = [t.strip().lower() for raw in _values(form, "tags") for t in raw.split(",") if t.strip()]
     tags = list(dict.fromkeys(tags))
     if len(tags) > limits.TAGS_MAX_COUNT:
-        errors["tags"] = f"Use at most {limits.TAGS_MAX_COUNT} tags."
+        errors["tags"] = _("Use at most %(num)s tags.", num=limits.TAGS_MAX_COUNT)
     elif any(len(t) > limits.TAG_MAX for t in tags):
-        errors["tags"] = f"Keep each tag under {limits.TAG_MAX} characters."
+        errors["tags"] = _("Keep each tag under %(num)s characters.", num=limits.TAG_MAX)
     data["tags"] = tags
 
     team_size = _text(form, "team_size")
     data["team_size"] = None
     if team_size:
         if not team_size.isdigit() or not 1 <= int(team_size) <= 1_000_000:
-            errors["team_size"] = "Enter the number of people as a whole number, at least 1."
+            errors["team_size"] = _("Enter the number of people as a whole number, at least 1.")
         else:
             data["team_size"] = int(team_size)
 
     data["is_complex_tenant"] = _text(form, "is_complex_tenant").lower() in {"1", "true", "on", "yes", "y"}
     visibility = _text(form, "visibility") or Visibility.LISTED.value
     if visibility not in Visibility.__members__.values():
-        errors["visibility"] = "Choose listed or hidden."
+        errors["visibility"] = _("Choose listed or hidden.")
     data["visibility"] = visibility
 
     _validate_funding(form, kind, data, errors)
@@ -134,7 +138,7 @@ def _read_amount(
     try:
         return money.parse_money(_text(form, field), currency)
     except money.AmountError:
-        errors[field] = f"Enter an amount like {AMOUNT_EXAMPLES}."
+        errors[field] = _("Enter an amount like %(examples)s.", examples=AMOUNT_EXAMPLES)
         return None
 
 
@@ -142,7 +146,7 @@ def _chosen_currency(form: Mapping[str, Any], field: str, errors: dict[str, str]
     """The currency picked next to an amount; it applies to amounts typed without a currency mark."""
     chosen = _text(form, field).upper() or money.default_currency()
     if chosen not in money.CURRENCIES:
-        errors[field] = f"Choose one of {', '.join(money.CURRENCIES)}."
+        errors[field] = _("Choose one of %(choices)s.", choices=", ".join(money.CURRENCIES))
         return money.default_currency()
     return chosen
 
@@ -171,7 +175,7 @@ def _validate_funding(form: Mapping[str, Any], kind: str, data: ProfileData, err
     if kind == OrganisationKind.STARTUP:
         stage = _text(form, "stage")
         if stage and stage not in stages:
-            errors["stage"] = f"Unknown stage {stage!r}; choose one of the listed stages."
+            errors["stage"] = _("Unknown stage %(value)r; choose one of the listed stages.", value=stage)
         data["stage"] = stage or None
         currency = _chosen_currency(form, "raising_currency", errors)
         raising = _read_amount(form, "raising_amount", currency, errors)
@@ -181,7 +185,9 @@ def _validate_funding(form: Mapping[str, Any], kind: str, data: ProfileData, err
         chosen = _values(form, "investor_stages")
         bad = [s for s in chosen if s not in stages]
         if bad:
-            errors["investor_stages"] = f"Unknown stage {bad[0]!r}; choose among the listed stages."
+            errors["investor_stages"] = _(
+                "Unknown stage %(value)r; choose among the listed stages.", value=bad[0]
+            )
         data["investor_stages"] = [s.value for s in Stage if s.value in chosen]
         currency = _chosen_currency(form, "ticket_currency", errors)
         low = _read_amount(form, "ticket_min", currency, errors)
@@ -190,7 +196,7 @@ def _validate_funding(form: Mapping[str, Any], kind: str, data: ProfileData, err
             # One end typed as "$3M" sets the currency of an end typed without a mark ("250k").
             agreed = _agreed_currency(form, ("ticket_min", "ticket_max"), (high[1], low[1]))
             if agreed is None:
-                errors["ticket_max"] = "Give both ends of the ticket range in the same currency."
+                errors["ticket_max"] = _("Give both ends of the ticket range in the same currency.")
                 return
             low = money.parse_money(_text(form, "ticket_min"), agreed)
             high = money.parse_money(_text(form, "ticket_max"), agreed)
@@ -199,7 +205,7 @@ def _validate_funding(form: Mapping[str, Any], kind: str, data: ProfileData, err
         data["ticket_min"] = low[0] if low else None
         data["ticket_max"] = high[0] if high else None
         if low is not None and high is not None and low[0] > high[0]:
-            errors["ticket_max"] = "The largest ticket must be at least the smallest."
+            errors["ticket_max"] = _("The largest ticket must be at least the smallest.")
 
 
 CAPACITY_MAX = 1000
@@ -212,7 +218,7 @@ def _validate_capacity(form: Mapping[str, Any], kind: str, data: ProfileData, er
     if kind == OrganisationKind.STARTUP or not raw:
         return
     if not raw.isdigit() or int(raw) > CAPACITY_MAX:
-        message = f"Enter a whole number from 0 to {CAPACITY_MAX}, or leave it empty."
+        message = _("Enter a whole number from 0 to %(num)s, or leave it empty.", num=CAPACITY_MAX)
         errors["monthly_intro_capacity"] = message
     else:
         data["monthly_intro_capacity"] = int(raw)
@@ -256,12 +262,12 @@ def _run_after_save(organisation: Organisation) -> None:
 def create_organisation(actor: User, kind: str, form: Mapping[str, Any]) -> Organisation:
     """Create a profile. Founders create their one startup and join it; staff create any kind."""
     if kind not in OrganisationKind.__members__.values():
-        raise ValidationError({"kind": "Choose startup, partner or investor."})
+        raise ValidationError({"kind": _("Choose startup, partner or investor.")})
     if not actor.is_staff:
         if actor.role != Role.FOUNDER or kind != OrganisationKind.STARTUP:
-            raise PermissionDenied("Partner and investor profiles are created by the complex's staff.")
+            raise PermissionDenied(_("Partner and investor profiles are created by the complex's staff."))
         if actor.organisation_id is not None:
-            raise ConflictError("You already belong to an organisation; edit its profile instead.")
+            raise ConflictError(_("You already belong to an organisation; edit its profile instead."))
     data = validate_profile(form, kind)
     sectors = data.pop("sectors")
     organisation = Organisation(kind=kind, slug=_unique_slug(data["name"]), **data)
@@ -273,7 +279,7 @@ def create_organisation(actor: User, kind: str, form: Mapping[str, Any]) -> Orga
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise ConflictError("This profile clashes with one saved at the same moment; try again.") from exc
+        raise ConflictError(_("This profile clashes with one saved at the same moment; try again.")) from exc
     _run_after_save(organisation)
     return organisation
 
@@ -281,7 +287,7 @@ def create_organisation(actor: User, kind: str, form: Mapping[str, Any]) -> Orga
 def update_organisation(actor: User, organisation: Organisation, form: Mapping[str, Any]) -> Organisation:
     """Save an edited profile, all fields or none."""
     if not can_edit(actor, organisation):
-        raise PermissionDenied("You can only edit your own organisation's profile.")
+        raise PermissionDenied(_("You can only edit your own organisation's profile."))
     data = validate_profile(form, organisation.kind)
     if not actor.is_staff and organisation.kind != OrganisationKind.STARTUP:
         data["visibility"] = organisation.visibility  # only staff list or hide partners and investors

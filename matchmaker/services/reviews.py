@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -37,6 +38,7 @@ from matchmaker.models import (
     utcnow,
 )
 from matchmaker.models.introductions import REASON_MAX
+from matchmaker.services import matching
 from matchmaker.services.capacity import month_start
 from matchmaker.services.embeddings import stored_encoder
 from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
@@ -78,6 +80,8 @@ class ReviewPage:
     page: int
     per_page: int
     total: int
+    # When nothing is listed: how many possible counterparts each hard filter kept away.
+    filtered: dict[str, int] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -102,7 +106,7 @@ class ReviewPage:
 
 def _member_organisation(user: User) -> Organisation:
     if user.is_staff or user.organisation is None:
-        raise PermissionDenied("Review lists belong to a startup, a partner or an investor.")
+        raise PermissionDenied(_("Review lists belong to a startup, a partner or an investor."))
     return user.organisation
 
 
@@ -127,7 +131,7 @@ def excluded_pairs() -> dict[int, set[int]]:
 
 def rotation_key(viewer_id: int, startup_id: int, now: datetime) -> str:
     """A shuffle key fixed for one viewer during one ISO week."""
-    year, week, _ = now.isocalendar()
+    year, week, _weekday = now.isocalendar()
     return hashlib.sha256(f"{viewer_id}:{year}-{week}:{startup_id}".encode()).hexdigest()
 
 
@@ -228,7 +232,8 @@ def review_for(user: User, query: ReviewQuery, per_page: int = 10, now: datetime
         matches = vary(matches) if query.order == VARIED else rotate(matches, own.id, now)
     page = max(1, query.page)
     chosen = matches[(page - 1) * per_page : page * per_page]
-    return ReviewPage(_with_introductions(chosen, founder_view), page, per_page, len(matches))
+    filtered = matching.filter_summary(own) if not matches else {}
+    return ReviewPage(_with_introductions(chosen, founder_view), page, per_page, len(matches), filtered)
 
 
 def _with_introductions(matches: list[Match], founder_view: bool) -> list[ReviewItem]:
@@ -259,15 +264,15 @@ def dismiss(user: User, other_id: int, kind: str, reason: str | None = "") -> Di
     """'Not interested' or 'already met': the pair is hidden from both sides' lists from now on."""
     own = _member_organisation(user)
     if kind not in DismissalKind.__members__.values():
-        raise ValidationError({"kind": "Choose not interested or already met."})
+        raise ValidationError({"kind": _("Choose not interested or already met.")})
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": f"Use at most {REASON_MAX} characters."})
+        raise ValidationError({"reason": _("Use at most %(num)s characters.", num=REASON_MAX)})
     other = db.session.get(Organisation, other_id) if possible_id(other_id) else None
     if other is None or other.id == own.id or not (other.is_listed or user.is_staff):
-        raise NotFound("There is no such organisation.")
+        raise NotFound(_("There is no such organisation."))
     if (own.kind == OrganisationKind.STARTUP) == (other.kind == OrganisationKind.STARTUP):
-        raise ConflictError("Only a startup and a partner or investor form a pair.")
+        raise ConflictError(_("Only a startup and a partner or investor form a pair."))
     dismissal = db.session.scalar(
         select(Dismissal).where(Dismissal.organisation_id == own.id, Dismissal.other_id == other.id)
     )
@@ -279,7 +284,7 @@ def dismiss(user: User, other_id: int, kind: str, reason: str | None = "") -> Di
         db.session.commit()
     except IntegrityError as exc:  # the same person clicked twice at once; the first one stands
         db.session.rollback()
-        raise ConflictError("This organisation was just hidden; reload the page.") from exc
+        raise ConflictError(_("This organisation was just hidden; reload the page.")) from exc
     return dismissal
 
 
@@ -292,9 +297,15 @@ def restore(user: User, other_id: int) -> None:
             select(Dismissal).where(Dismissal.organisation_id == own.id, Dismissal.other_id == other_id)
         )
     if dismissal is None:
-        raise NotFound("You have not hidden this organisation.")
+        raise NotFound(_("You have not hidden this organisation."))
     db.session.delete(dismissal)
     db.session.commit()
+
+
+def matches_computed_at(organisation: Organisation) -> datetime | None:
+    """When the organisation's matches were last computed (None: never)."""
+    side = Match.startup_id if organisation.kind == OrganisationKind.STARTUP else Match.counterpart_id
+    return db.session.scalar(select(func.max(Match.computed_at)).where(side == organisation.id))
 
 
 def dismissals_for(user: User) -> list[Dismissal]:

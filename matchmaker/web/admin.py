@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -18,7 +19,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def _user_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        abort(404, "There is no such account.")
+        abort(404, _("There is no such account."))
     return user
 
 
@@ -30,14 +31,20 @@ def toggle_active(user_id: int) -> Response:
         accounts.set_active(current_user, user, not user.is_active_account)
     except ServiceError as error:
         abort(error.status_code, error.message)
-    flash(f"{user.email} is now {'active' if user.is_active_account else 'deactivated'}.", "success")
+    if user.is_active_account:
+        flash(_("%(email)s is now active.", email=user.email), "success")
+    else:
+        flash(_("%(email)s is now deactivated.", email=user.email), "success")
     return redirect(url_for("staff.accounts_list"))
 
 
 @bp.post("/users/<int:user_id>/invitation")
 @admin_required
 def reissue_invitation(user_id: int) -> str:
-    """A new set-password link, e.g. for someone who lost theirs; it voids after the password is set."""
+    """A new set-password link for an account that has no password yet (a lost invitation)."""
     user = _user_or_404(user_id)
-    link = accounts.send_invitation(user)
+    try:
+        link = accounts.send_invitation(user)
+    except ServiceError as error:
+        abort(error.status_code, error.message)
     return render_template("staff/invited.html", invited=user, link=link)

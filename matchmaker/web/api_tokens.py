@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from matchmaker.services import api_tokens
 from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import render_failure
+from matchmaker.web.security import no_store
+from matchmaker.web.throttling import signed_in_account, throttle
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 
@@ -23,12 +26,15 @@ def _render(**context: object) -> str:
 
 @bp.get("/")
 @login_required
+@no_store
 def index() -> str:
     return _render()
 
 
 @bp.post("/")
+@throttle("RATELIMIT_TOKEN_CREATION", signed_in_account)
 @login_required
+@no_store
 def create() -> str | tuple[str, int]:
     """Issue a token and show it on this one page; it cannot be shown again."""
     try:
@@ -47,5 +53,8 @@ def revoke(token_id: int) -> Response:
         token = api_tokens.revoke_token(current_user, token_id)
     except ServiceError as error:
         abort(error.status_code, error.message)
-    flash(f"The token “{token.name}” is revoked; programs using it are refused from now on.", "success")
+    flash(
+        _("The token “%(name)s” is revoked; programs using it are refused from now on.", name=token.name),
+        "success",
+    )
     return redirect(url_for("api_tokens.index"))

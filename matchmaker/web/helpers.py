@@ -7,12 +7,15 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from matchmaker.models import OrganisationKind, Role, Sector, Stage
 from matchmaker.services import money
 from matchmaker.services.errors import ServiceError
+from matchmaker.web import explanations
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +29,7 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if current_user.role not in allowed:
-                abort(403, "Your role does not give access to this page.")
+                abort(403, _("Your role does not give access to this page."))
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
@@ -44,6 +47,21 @@ def is_safe_next(target: str | None) -> bool:
         return False
     parsed = urlparse(target)
     return not parsed.scheme and not parsed.netloc and target.startswith("/") and not target.startswith("//")
+
+
+def refuse(reason: str | ServiceError, target: str) -> Response:
+    """A mistake made on a form that has no page of its own: say why on the page the person returns to."""
+    if isinstance(reason, ServiceError):
+        field_errors = getattr(reason, "errors", {})
+        reason = " ".join(str(m) for m in field_errors.values()) if field_errors else reason.message
+    flash(str(reason), "error")
+    return redirect(target, 303)
+
+
+def back_to(default: str) -> str:
+    """The safe ``next`` target the form sent, else ``default``."""
+    target = request.form.get("next")
+    return target if is_safe_next(target) else default
 
 
 def render_failure(template: str, error: ServiceError, **context: Any) -> tuple[str, int]:
@@ -68,17 +86,16 @@ def template_globals() -> dict[str, Any]:
         "KINDS": list(OrganisationKind),
         "ROLES": list(Role),
         "DEFAULT_CURRENCY": money.default_currency(),
+        "component_text": explanations.component_text,
+        "hint_text": explanations.hint_text,
     }
 
 
 def viewer_language() -> str:
     """The language the page is shown in ('ko' or 'en')."""
-    try:
-        from flask_babel import get_locale
-    except ImportError:  # until the interface is translated, pages are English
-        return "en"
-    locale = get_locale()
-    return locale.language if locale is not None else "ko"
+    from matchmaker.i18n import current_language
+
+    return current_language()
 
 
 def format_money_for_viewer(amount: int | None, currency: str | None) -> str:

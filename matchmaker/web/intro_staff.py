@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -12,7 +14,7 @@ from matchmaker.models import Match, Organisation, OrganisationKind, Sector
 from matchmaker.services import funnel, notifications
 from matchmaker.services import introductions as service
 from matchmaker.services.errors import ServiceError
-from matchmaker.web.helpers import staff_required
+from matchmaker.web.helpers import refuse, staff_required
 
 bp = Blueprint("intro_staff", __name__, url_prefix="/staff")
 
@@ -55,19 +57,23 @@ def queue() -> str:
 def decide() -> Response:
     """Approve or reject the ticked requests with one note; each is decided on its own."""
     ids = [int(v) for v in request.form.getlist("introduction_id") if v.isdigit()]
+    queue_page = url_for("intro_staff.queue")
     if not ids:
-        abort(400, "Tick at least one request.")
+        return refuse(_("Tick at least one request, then choose approve or reject."), queue_page)
     try:
         result = service.decide_many(
             current_user, ids, request.form.get("decision", ""), request.form.get("note", "")
         )
     except ServiceError as error:
-        abort(error.status_code, error.message)
+        return refuse(error, queue_page)
     if result.done:
-        verb = "approved" if request.form.get("decision") == "approve" else "rejected"
-        flash(f"{len(result.done)} request{'' if len(result.done) == 1 else 's'} {verb}.", "success")
+        count = len(result.done)
+        if request.form.get("decision") == "approve":
+            flash(ngettext("%(num)s request approved.", "%(num)s requests approved.", count), "success")
+        else:
+            flash(ngettext("%(num)s request rejected.", "%(num)s requests rejected.", count), "success")
     for introduction_id, message in result.refused:
-        flash(f"Request #{introduction_id} was not changed: {message}", "error")
+        flash(_("Request #%(id)s was not changed: %(why)s", id=introduction_id, why=message), "error")
     return redirect(url_for("intro_staff.queue"))
 
 
@@ -77,10 +83,19 @@ def outbox() -> str:
     """Every e-mail the app wrote; in development this is where mail goes instead of a server."""
     page = request.args.get("page", "1")
     number = min(int(page), 100_000) if page.isdigit() else 1
-    return render_template("introductions/outbox.html", page=notifications.outbox_page(max(1, number)))
+    return render_template(
+        "introductions/outbox.html",
+        page=notifications.outbox_page(max(1, number)),
+        body_for=notifications.body_for,
+    )
 
 
 @bp.get("/funnel")
 @staff_required
 def funnel_page() -> str:
-    return render_template("introductions/funnel.html", funnel=funnel.build_funnel(), STAGES=funnel.STAGES)
+    return render_template(
+        "introductions/funnel.html",
+        funnel=funnel.build_funnel(),
+        STAGES=funnel.STAGES,
+        STAGE_LABELS=funnel.STAGE_LABELS,
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -11,17 +13,17 @@ from matchmaker.extensions import db
 from matchmaker.models import Match, Outcome, Role
 from matchmaker.services import introductions as service
 from matchmaker.services.errors import ServiceError
-from matchmaker.web.helpers import roles_required
+from matchmaker.web.helpers import back_to, refuse, roles_required
 
 bp = Blueprint("introductions", __name__, url_prefix="/introductions")
 ACTION_DONE = {
-    "approve": "Approved.",
-    "reject": "Rejected.",
-    "accept": "Accepted: you are introduced, and both sides now see each other's contact details.",
-    "decline": "Declined.",
-    "withdraw": "Withdrawn.",
-    "mark_met": "Marked as met.",
-    "record_outcome": "Outcome recorded. Thank you!",
+    "approve": _l("Approved."),
+    "reject": _l("Rejected."),
+    "accept": _l("Accepted: you are introduced, and both sides now see each other's contact details."),
+    "decline": _l("Declined."),
+    "withdraw": _l("Withdrawn."),
+    "mark_met": _l("Marked as met."),
+    "record_outcome": _l("Outcome recorded. Thank you!"),
 }
 
 
@@ -40,15 +42,20 @@ def index() -> str:
 @roles_required(Role.FOUNDER, Role.PARTNER, Role.INVESTOR)
 def request_new() -> Response:
     other_id = request.form.get("other_id", "")
-    if not other_id.isdigit():
-        abort(400, "Choose whom you would like to be introduced to.")
+    back = back_to(url_for("review.index"))
+    if not other_id.isdigit():  # only a tampered form sends this
+        abort(400, _("Choose whom you would like to be introduced to."))
     try:
         introduction = service.request_introduction(
             current_user, int(other_id), request.form.get("message", "")
         )
     except ServiceError as error:
-        abort(error.status_code, error.message)
-    flash("Your request went to the complex's staff; you will hear back by e-mail.", "success")
+        db.session.rollback()
+        if error.status_code in (403, 404):
+            abort(error.status_code, error.message)
+        # A stale page (the pair was requested or hidden meanwhile): say so where the person was.
+        return refuse(error, back)
+    flash(_("Your request went to the complex's staff; you will hear back by e-mail."), "success")
     return redirect(url_for("introductions.show", introduction_id=introduction.id))
 
 
@@ -81,7 +88,7 @@ def show(introduction_id: int) -> str:
 def transition(introduction_id: int, action: str) -> Response:
     """Every person-made transition; the service decides whether it is allowed (403/404/409)."""
     if action not in service.USER_ACTIONS:
-        abort(404, "There is no such action.")
+        abort(404, _("There is no such action."))
     note = request.form.get("note", "")
     try:
         if action == "record_outcome":
@@ -90,6 +97,9 @@ def transition(introduction_id: int, action: str) -> Response:
             getattr(service, action)(current_user, introduction_id, note)
     except ServiceError as error:
         db.session.rollback()
-        abort(error.status_code, error.message)
-    flash(ACTION_DONE[action], "success")
+        if error.status_code in (404, 403):
+            abort(error.status_code, error.message)
+        # e.g. the other side acted first: show the introduction as it is now, with the reason.
+        return refuse(error, url_for("introductions.show", introduction_id=introduction_id))
+    flash(str(ACTION_DONE[action]), "success")
     return redirect(url_for("introductions.show", introduction_id=introduction_id))

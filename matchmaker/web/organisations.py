@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -10,6 +11,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Organisation, OrganisationKind, Role
 from matchmaker.services import organisations as service
 from matchmaker.services.errors import ServiceError
+from matchmaker.services.makeup import score_makeup
 from matchmaker.services.sectors import suggest_sectors
 from matchmaker.web.helpers import render_failure
 
@@ -19,7 +21,7 @@ bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 def _get_or_404(organisation_id: int) -> Organisation:
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
-        abort(404, "There is no such organisation.")
+        abort(404, _("There is no such organisation."))
     return organisation
 
 
@@ -46,13 +48,15 @@ def directory() -> str:
 def show(organisation_id: int) -> str:
     organisation = _get_or_404(organisation_id)
     if not service.can_view(current_user, organisation):
-        abort(404, "There is no such organisation.")  # hidden profiles do not reveal they exist
+        abort(404, _("There is no such organisation."))  # hidden profiles do not reveal they exist
     can_edit = service.can_edit(current_user, organisation)
     return render_template(
         "web/organisation.html",
         organisation=organisation,
         can_edit=can_edit,
         suggested_sectors=suggest_sectors(organisation) if can_edit else [],
+        # how its score with each partner is made up: for the startup itself and for staff
+        makeup=score_makeup(organisation) if can_edit else [],
     )
 
 
@@ -68,7 +72,7 @@ def _kind_for_new() -> str:
 def create() -> Response | str | tuple[str, int]:
     """Founders create their startup; staff create any kind of organisation."""
     if not current_user.is_staff and current_user.role != Role.FOUNDER:
-        abort(403, "Partner and investor profiles are created by the complex's staff.")
+        abort(403, _("Partner and investor profiles are created by the complex's staff."))
     if not current_user.is_staff and current_user.organisation_id is not None:
         return redirect(url_for("organisations.edit", organisation_id=current_user.organisation_id))
     kind = _kind_for_new()
@@ -80,7 +84,7 @@ def create() -> Response | str | tuple[str, int]:
         return render_failure(
             "web/organisation_form.html", error, kind=kind, form=request.form, organisation=None
         )
-    flash(f"{organisation.name} is saved.", "success")
+    flash(_("%(name)s is saved.", name=organisation.name), "success")
     return redirect(url_for("organisations.show", organisation_id=organisation.id))
 
 
@@ -89,7 +93,7 @@ def create() -> Response | str | tuple[str, int]:
 def edit(organisation_id: int) -> Response | str | tuple[str, int]:
     organisation = _get_or_404(organisation_id)
     if not service.can_edit(current_user, organisation):
-        abort(403, "You can only edit your own organisation's profile.")
+        abort(403, _("You can only edit your own organisation's profile."))
     if request.method == "GET":
         return render_template(
             "web/organisation_form.html",
@@ -109,7 +113,7 @@ def edit(organisation_id: int) -> Response | str | tuple[str, int]:
             form=request.form,
             organisation=organisation,
         )
-    flash("The profile is saved.", "success")
+    flash(_("The profile is saved."), "success")
     return redirect(url_for("organisations.show", organisation_id=organisation.id))
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from matchmaker.models import DismissalKind, Role
-from matchmaker.services import reviews
+from matchmaker.i18n import format_moment
+from matchmaker.labels import label
+from matchmaker.models import DismissalKind, Organisation, Role
+from matchmaker.services import dashboard, reviews
 from matchmaker.services.errors import ServiceError
-from matchmaker.web.helpers import is_safe_next, roles_required
+from matchmaker.web.helpers import back_to, is_safe_next, refuse, roles_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 member_required = roles_required(Role.FOUNDER, Role.PARTNER, Role.INVESTOR)
@@ -25,12 +28,22 @@ def _back() -> Response:
     return redirect(target if is_safe_next(target) else url_for("review.index"))
 
 
+def _freshness(organisation: Organisation) -> str:
+    """When the list was computed, and whether a later profile change still has to reach it."""
+    computed = reviews.matches_computed_at(organisation)
+    if computed is None:
+        return _("No matches are computed yet; they appear after the profile is saved.")
+    if organisation.updated_at and organisation.updated_at > computed:
+        return _("The profile changed after these matches were computed; they are being refreshed.")
+    return _("Matches computed %(moment)s.", moment=format_moment(computed, "short"))
+
+
 @bp.get("/")
 @member_required
 def index() -> str:
     """The organisation's ranked matches with filters, search and pages; dismissed pairs are gone."""
     if current_user.organisation is None:
-        abort(409, "Describe your organisation first; matches are computed from its profile.")
+        abort(409, _("Describe your organisation first; matches are computed from its profile."))
     query = reviews.ReviewQuery(
         text=request.args.get("q", "").strip()[:100],
         sector=request.args.get("sector", ""),
@@ -42,11 +55,13 @@ def index() -> str:
         page=_int_arg("page", 1, 1, 10_000),
     )
     page = reviews.review_for(current_user, query, per_page=current_app.config["REVIEW_PAGE_SIZE"])
+    dashboard.mark_matches_seen(current_user)  # the dashboard's "new matches" now counts from here
     return render_template(
         "review/index.html",
         page=page,
         query=query,
         founder_view=current_user.organisation.kind == "startup",
+        freshness=_freshness(current_user.organisation),
         dismissals=reviews.dismissals_for(current_user),
         DISMISSAL_KINDS=list(DismissalKind),
     )
@@ -61,8 +76,17 @@ def dismiss(other_id: int) -> Response:
             current_user, other_id, request.form.get("kind", ""), request.form.get("reason", "")
         )
     except ServiceError as error:
-        abort(error.status_code, error.message)
-    flash(f"{dismissal.other.name} is hidden ({dismissal.kind_label.lower()}).", "success")
+        if error.status_code in (403, 404):
+            abort(error.status_code, error.message)
+        return refuse(error, back_to(url_for("review.index")))
+    flash(
+        _(
+            "%(name)s is hidden (%(why)s).",
+            name=dismissal.other.name,
+            why=label(DismissalKind(dismissal.kind)).lower(),
+        ),
+        "success",
+    )
     return _back()
 
 
@@ -72,6 +96,8 @@ def restore(other_id: int) -> Response:
     try:
         reviews.restore(current_user, other_id)
     except ServiceError as error:
-        abort(error.status_code, error.message)
-    flash("It can be suggested again.", "success")
+        if error.status_code in (403, 404):
+            abort(error.status_code, error.message)
+        return refuse(error, back_to(url_for("review.index")))
+    flash(_("It can be suggested again."), "success")
     return _back()

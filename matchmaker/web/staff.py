@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from matchmaker.models import Organisation, Role, User
 from matchmaker.services import accounts
 from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import render_failure, staff_required
+from matchmaker.web.throttling import signed_in_account, throttle
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -24,10 +26,16 @@ def _invitable_roles() -> list[Role]:
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
+@throttle("RATELIMIT_INVITATIONS", signed_in_account)
 @staff_required
 def invite() -> str | tuple[str, int]:
     """Create an account for a partner, investor or founder and show the one-time invitation link."""
-    context = {"organisations": _organisations(), "roles": _invitable_roles()}
+    # Staff mostly create accounts for partners' people (founders sign up themselves): Partner first.
+    context = {
+        "organisations": _organisations(),
+        "roles": _invitable_roles(),
+        "default_role": Role.PARTNER.value,
+    }
     if request.method == "GET":
         return render_template("staff/invite.html", form={}, errors={}, **context)
     form = request.form
@@ -43,7 +51,7 @@ def invite() -> str | tuple[str, int]:
     except ServiceError as error:
         return render_failure("staff/invite.html", error, form=form, **context)
     link = accounts.send_invitation(user)
-    flash(f"Account created for {user.email}; the invitation is in the outbox.", "success")
+    flash(_("Account created for %(email)s; the invitation is in the outbox.", email=user.email), "success")
     return render_template("staff/invited.html", invited=user, link=link)
 
 

@@ -36,6 +36,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         {
             "SECRET_KEY": "e2e-secret",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'e2e.sqlite'}",
+            "BABEL_DEFAULT_LOCALE": "en",  # the Korean walk asks for Korean through the browser's locale
         }
     )
     with app.app_context():
@@ -73,7 +74,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
+    context = browser.new_context(locale="en-US")  # the English walk; Korean tests make their own
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

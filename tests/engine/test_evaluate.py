@@ -45,6 +45,10 @@ def test_evaluate_prints_json_metrics(shared_data: Path, tmp_path: Path) -> None
             str(test),
             "--model",
             "hashing",
+            "--baseline-model",
+            "hashing",
+            "--pairs",
+            str(REPO_ROOT / "bench" / "data" / "ko_en_pairs.jsonl"),
         ],
         cwd=REPO_ROOT,
         capture_output=True,
@@ -59,6 +63,24 @@ def test_evaluate_prints_json_metrics(shared_data: Path, tmp_path: Path) -> None
     for values in [metrics, *metrics["baselines"].values()]:
         assert all(0.0 <= values[key] <= 1.0 for key in KEYS)
     assert "engine:" in result.stderr
+    lines = (REPO_ROOT / "bench/data/ko_en_pairs.jsonl").read_text(encoding="utf-8").splitlines()
+    pairs = sum(1 for line in lines if line.strip())
+    assert metrics["crosslingual_candidates"] == pairs + 200
+    assert 0.0 <= metrics["crosslingual_top1"] <= 1.0
+    assert 0.0 <= metrics["crosslingual_sector_agreement"] <= 1.0
+    assert 1.0 <= metrics["crosslingual_mean_rank"] <= pairs + 200
+
+
+def test_crosslingual_rank_finds_the_translation() -> None:
+    """With identical texts as the 'translation', every pair ranks first; a swapped pair does not."""
+    from matchmaker.engine.encoder import HashingEncoder
+    from matchmaker.engine.evaluate import crosslingual_ranks
+
+    pairs = [{"ko": "battery storage for solar farms", "en": "battery storage for solar farms"}]
+    pairs.append({"ko": "music streaming for creators", "en": "music streaming for creators"})
+    assert crosslingual_ranks(pairs, ["payroll software for shops"], HashingEncoder()) == [1, 1]
+    swapped = [{"ko": pairs[0]["ko"], "en": pairs[1]["en"]}, {"ko": pairs[1]["ko"], "en": pairs[0]["en"]}]
+    assert crosslingual_ranks(swapped, [], HashingEncoder()) == [2, 2]
 
 
 def test_baseline_sector_classifier_is_untuned() -> None:

@@ -19,7 +19,8 @@ from matchmaker.engine import (
     rank_startups_for,
     score_pair,
 )
-from matchmaker.engine.scoring import lexical_text
+from matchmaker.engine.ranking import filter_counts, filter_reason
+from matchmaker.engine.scoring import lexical_text, stage_ticket_fit, ticket_fit
 
 
 def _candidates(profiles, encoder):
@@ -47,11 +48,33 @@ def test_pre_seed_startup_filtered_for_series_b_investor(
     assert rank_startups_for(growth_investor, vecs, _candidates([big_raise], encoder), lexical) == []
 
 
-def test_raise_outside_ticket_range_filtered(ev_battery, growth_investor) -> None:
+def test_a_round_bigger_than_the_ticket_is_scored_not_filtered(ev_battery, growth_investor) -> None:
+    """A ticket is the fund's cheque, not the round: a lead writes part of a larger round."""
     right_stage = replace(ev_battery, stage="series_b_plus")
-    assert not passes_hard_filters(replace(right_stage, raising_usd=2_000_000), growth_investor)
-    assert not passes_hard_filters(replace(right_stage, raising_usd=80_000_000), growth_investor)
-    assert passes_hard_filters(replace(right_stage, raising_usd=20_000_000), growth_investor)
+    for raising in (2_000_000, 20_000_000, 80_000_000):
+        assert passes_hard_filters(replace(right_stage, raising_usd=raising), growth_investor)
+    fit = {
+        raising: stage_ticket_fit(replace(right_stage, raising_usd=raising), growth_investor)
+        for raising in (2_000_000, 20_000_000, 80_000_000, 400_000_000)
+    }
+    # $10-50M cheques: too big for a $2M round, a lead's share of $20M and of $80M, a follower's of $400M.
+    assert fit == {2_000_000: 0.0, 20_000_000: 1.0, 80_000_000: 1.0, 400_000_000: 0.5}
+
+
+def test_ticket_fit_of_a_seed_fund_and_a_series_a_round() -> None:
+    # Rising Tide Fund leads Seed and Series A rounds with cheques up to $3M.
+    assert ticket_fit(6_000_000, 250_000, 3_000_000) == 1.0
+    assert ticket_fit(40_000_000, 250_000, 3_000_000) == 0.5
+    assert ticket_fit(100_000, 250_000, 3_000_000) == 0.0
+    assert ticket_fit(None, 250_000, 3_000_000) is None and ticket_fit(6_000_000, None, None) is None
+
+
+def test_filter_counts_say_which_filter_emptied_a_list(ev_battery, growth_investor, energy_partner) -> None:
+    hidden_partner = replace(energy_partner, listed=False)
+    counts = filter_counts(ev_battery, [growth_investor, hidden_partner])
+    assert counts == {"stage": 1, "hidden": 1}
+    assert filter_reason(ev_battery, growth_investor) == "stage"
+    assert filter_counts(replace(ev_battery, stage="growth"), [growth_investor]) == {}
 
 
 def test_hidden_and_excluded_profiles_filtered(ev_battery, energy_partner) -> None:
@@ -73,8 +96,8 @@ def test_empty_profile_gets_no_confident_match_and_hints(
     assert len(matches) == 2
     for match in matches:
         assert match.score < CONFIDENT_MATCH_SCORE and not match.confident
-        assert any("seeks" in hint for hint in match.missing)
-        wants_stage = any("stage" in hint for hint in match.missing)
+        assert any(hint.code == "seeks" for hint in match.missing)
+        wants_stage = any(hint.code == "stage" for hint in match.missing)
         assert wants_stage == (match.counterpart_kind == "investor")
         assert all(c.similarity is None or c.name == "sectors" for c in match.components)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from matchmaker.engine.encoder import HashingEncoder
 from matchmaker.extensions import db
@@ -143,7 +143,9 @@ def test_hiding_a_startup_removes_its_matches(app, small_world, recording_encode
     assert [m.startup_id for m in matching.matches_for(small_world["energy"])] == [small_world["music"].id]
 
 
-def test_investor_filters_are_hard(app, make_organisation, recording_encoder):
+def test_investor_stage_is_a_filter_and_the_round_a_score_compared_in_dollars(
+    app, make_organisation, recording_encoder
+):
     fund = make_organisation(
         "investor",
         name="Late Fund",
@@ -160,12 +162,37 @@ def test_investor_filters_are_hard(app, make_organisation, recording_encoder):
     small_raise = make_organisation(
         "startup", name="Small", stage="series_b_plus", raising_amount=1_000_000, raising_currency="USD"
     )
-    fits = make_organisation(
-        "startup", name="Fits", stage="series_b_plus", raising_amount=10_000_000, raising_currency="USD"
+    # 140억 원 is $10M at the default 1,400 won to the dollar: a round this fund can lead.
+    in_won = make_organisation(
+        "startup", name="InWon", stage="series_b_plus", raising_amount=14_000_000_000, raising_currency="KRW"
     )
     matching.rematch_all()
-    assert [m.startup_id for m in matching.matches_for(fund)] == [fits.id]
-    assert matching.matches_for(early) == [] and matching.matches_for(small_raise) == []
+    assert [m.startup_id for m in matching.matches_for(fund)] == [in_won.id, small_raise.id]
+    fit = {
+        m.startup_id: next(c for c in m.explanation["components"] if c["name"] == "stage_ticket")
+        for m in matching.matches_for(fund)
+    }
+    assert fit[in_won.id]["level"] == "fits" and fit[small_raise.id]["level"] == "outside"
+    assert matching.matches_for(early) == []
+    assert matching.filter_summary(early) == {"stage": 1}
+
+
+def test_the_rate_is_configurable(app, make_organisation, recording_encoder):
+    fund = make_organisation(
+        "investor",
+        name="Fund",
+        investor_stages=["seed"],
+        ticket_min=1_000_000,
+        ticket_max=3_000_000,
+        ticket_currency="USD",
+    )
+    startup = make_organisation(
+        "startup", name="Won", stage="seed", raising_amount=4_200_000_000, raising_currency="KRW"
+    )
+    assert matching.to_profile(startup).raising_usd == 3_000_000
+    app.config["MATCHMAKER_KRW_PER_USD"] = "1000"  # settings from the environment arrive as text
+    assert matching.to_profile(startup).raising_usd == 4_200_000
+    assert matching.to_profile(fund).ticket_max_usd == 3_000_000
 
 
 def test_embed_and_rematch_commands_show_progress(runner, small_world, recording_encoder):
@@ -218,6 +245,19 @@ def test_demo_data_orderings_with_the_real_model(app, runner, make_organisation,
     assert empty_matches, "an empty startup is still listed, with low scores"
     assert all(not m.explanation["confident"] for m in empty_matches)
     assert max(m.score for m in empty_matches) < 0.3
-    hints = " ".join(h for m in empty_matches for h in m.explanation["missing"])
+    hints = " ".join(h["text"] for m in empty_matches for h in m.explanation["missing"])
     assert "Describe what Blank Startup does" in hints
     assert "Add the stage of Blank Startup to be matched with investors." in hints
+
+
+def test_rematch_if_stale_recomputes_only_after_the_model_changed(
+    app, runner, small_world, recording_encoder
+):
+    assert "4 matches stored" in runner.invoke(args=["rematch"]).output
+    assert "nothing to recompute" in runner.invoke(args=["rematch", "--if-stale"]).output
+    db.session.execute(update(Match).values(model_version="an-older-model+engine-1"))
+    db.session.commit()
+    assert matching.stale_matches() == 4
+    result = runner.invoke(args=["rematch", "--if-stale"])
+    assert "4 stored matches come from another model" in result.output and "4 matches stored" in result.output
+    assert matching.stale_matches() == 0

@@ -102,24 +102,26 @@ def test_one_introduction_from_request_to_outcome_through_the_pages(world, as_us
     assert "You are introduced" in staff.get("/staff/outbox").get_data(as_text=True)
 
 
-def test_refused_transitions_answer_409_and_change_nothing(world, as_user):
+def test_refused_transitions_say_why_on_the_introduction_and_change_nothing(world, as_user):
+    """A stale button (the state moved on) brings the person back to the introduction with the reason."""
     intro = intros.request_introduction(world.partner_user, world.startup.id)
     staff, founder = as_user(world.staff), as_user(world.founder)
-    response = founder.post(f"/introductions/{intro.id}/accept")
-    assert response.status_code == 409 and "cannot be accepted" in response.get_data(as_text=True)
-    assert staff.post(f"/introductions/{intro.id}/mark_met").status_code == 409
-    assert (
-        staff.post(f"/introductions/{intro.id}/record_outcome", data={"outcome": "pilot"}).status_code == 409
-    )
-    staff.post(f"/introductions/{intro.id}/reject", data={"note": "Not this quarter"})
-    assert staff.post(f"/introductions/{intro.id}/approve").status_code == 409
+    page = f"/introductions/{intro.id}"
+
+    def refused(client, action, **data):
+        response = client.post(f"{page}/{action}", data=data)
+        assert response.status_code == 303 and response.headers["Location"].endswith(page), action
+        return client.get(page).get_data(as_text=True)
+
+    assert "cannot be accepted" in refused(founder, "accept")
+    assert 'class="flash error"' in refused(staff, "mark_met")
+    assert 'class="flash error"' in refused(staff, "record_outcome", outcome="pilot")
+    staff.post(f"{page}/reject", data={"note": "Not this quarter"})
+    assert "cannot be approved" in refused(staff, "approve")
     db.session.expire_all()
     assert db.session.get(Introduction, intro.id).state == "rejected"
-    assert staff.post(f"/introductions/{intro.id}/fly").status_code == 404
-    assert founder.post(f"/introductions/{intro.id}/record_outcome", data={"outcome": "x"}).status_code in (
-        409,
-        422,
-    )
+    assert staff.post(f"{page}/fly").status_code == 404
+    assert 'class="flash error"' in refused(founder, "record_outcome", outcome="x")
 
 
 def test_role_boundaries(world, as_user):
@@ -182,7 +184,10 @@ def test_bulk_decisions_and_queue_filters(world, as_user, make_organisation):
         follow_redirects=True,
     )
     assert "2 requests rejected" in response.get_data(as_text=True)
-    assert staff.post("/staff/queue/decide", data={"decision": "approve"}).status_code == 400
+    # Nothing ticked: back to the queue with what to do, not a bare 400 page.
+    nothing = staff.post("/staff/queue/decide", data={"decision": "approve"})
+    assert nothing.status_code == 303 and nothing.headers["Location"].endswith("/staff/queue")
+    assert "Tick at least one request" in staff.get("/staff/queue").get_data(as_text=True)
     again = staff.post(
         "/staff/queue/decide", data={"introduction_id": a.id, "decision": "approve"}, follow_redirects=True
     )
@@ -198,9 +203,13 @@ def test_founder_sees_ranked_partners_and_requests(world, as_user):
     assert "Rising Tide Fund" not in founder.get("/review/?kind=partner").get_data(as_text=True)
     response = founder.post("/introductions/request", data={"other_id": world.investor.id})
     assert response.status_code == 302
-    assert "Introduction requested" in founder.get("/review/").get_data(as_text=True)
-    duplicate = founder.post("/introductions/request", data={"other_id": world.investor.id})
-    assert duplicate.status_code == 409 and "already open" in duplicate.get_data(as_text=True)
+    assert "Introduction: Requested" in founder.get("/review/").get_data(as_text=True)
+    # The same request again from a stale page: back to the list with why, not a bare 409 page.
+    duplicate = founder.post(
+        "/introductions/request", data={"other_id": world.investor.id, "next": "/review/"}
+    )
+    assert duplicate.status_code == 303 and duplicate.headers["Location"].endswith("/review/")
+    assert "already open" in founder.get("/review/").get_data(as_text=True)
     assert founder.post("/introductions/request", data={"other_id": "abc"}).status_code == 400
     assert founder.post("/introductions/request", data={"other_id": 99999}).status_code == 404
 
@@ -241,7 +250,9 @@ def test_review_page_dismissal_with_reason_and_restore(world, as_user, make_orga
     page = partner.get("/review/").get_data(as_text=True)
     assert f'data-organisation="{world.startup.id}"' not in page and "GridMind" in page
     assert "Battery work is outside our focus" in page  # the kept reason, in the Hidden section
-    assert partner.post(f"/review/{world.startup.id}/dismiss", data={"kind": "bogus"}).status_code == 422
+    bogus = partner.post(f"/review/{world.startup.id}/dismiss", data={"kind": "bogus"})
+    assert bogus.status_code == 303  # back to the list, with the reason, instead of a bare 422 page
+    assert "Choose not interested or already met." in partner.get("/review/").get_data(as_text=True)
     assert partner.post("/review/99999/dismiss", data={"kind": "already_met"}).status_code == 404
     offsite = partner.post(f"/review/{world.startup.id}/restore", data={"next": "https://evil.example/"})
     assert offsite.headers["Location"].endswith("/review/")
@@ -267,7 +278,8 @@ def test_funnel_page_shows_a_table_and_a_chart(world, as_user):
     add_match(world.startup, world.partner, 0.8)
     intros.request_introduction(world.partner_user, world.startup.id)
     page = as_user(world.staff).get("/staff/funnel").get_data(as_text=True)
-    assert 'class="funnel-chart"' in page and "<script" not in page
+    assert 'class="funnel-chart"' in page
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/app.js" defer>']  # nothing inline
     assert 'data-row="NVIDIA"' in page and 'data-row="Energy"' in page
 
 

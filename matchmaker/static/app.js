@@ -1,0 +1,59 @@
+// Feedback on slow actions. Saving a profile can take a few seconds (matching runs on the server), so a
+// submitted form disables its buttons and says it is working. Served from the app, no inline script, so a
+// strict Content-Security-Policy (script-src 'self') holds. Without JavaScript the forms work as before.
+"use strict";
+
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!(form instanceof HTMLFormElement) || (form.method || "").toLowerCase() !== "post") {
+    return;
+  }
+  if (form.dataset.busy === "1") {  // a second click while the first is on its way
+    event.preventDefault();
+    return;
+  }
+  form.dataset.busy = "1";
+  var submitter = event.submitter;
+  // A disabled button is not sent with the form, so keep its name=value (e.g. decision=approve).
+  if (submitter && submitter.name) {
+    var keep = document.createElement("input");
+    keep.type = "hidden";
+    keep.name = submitter.name;
+    keep.value = submitter.value;
+    form.appendChild(keep);
+  }
+  var working = document.body.dataset.workingLabel || "…";
+  form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (button) {
+    button.disabled = true;
+    button.setAttribute("aria-disabled", "true");
+    if (button === submitter || (!submitter && button.form === form)) {
+      button.dataset.label = button.textContent;
+      button.classList.add("is-busy");
+      button.textContent = working;
+    }
+  });
+  form.setAttribute("aria-busy", "true");
+  var status = form.querySelector(".busy-status");
+  if (status) {
+    status.hidden = false;
+  }
+});
+
+// Coming back with the browser's Back button shows the page from cache: make its buttons usable again.
+window.addEventListener("pageshow", function (event) {
+  if (!event.persisted) {
+    return;
+  }
+  document.querySelectorAll("form[data-busy='1']").forEach(function (form) {
+    delete form.dataset.busy;
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("button").forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-disabled");
+      button.classList.remove("is-busy");
+      if (button.dataset.label) {
+        button.textContent = button.dataset.label;
+      }
+    });
+  });
+});
