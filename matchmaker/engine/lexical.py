@@ -7,6 +7,7 @@ character n-grams (char_wb) let word variants ("battery"/"batteries") match.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -68,6 +69,9 @@ class LexicalIndex:
             max_features=self.max_features,
             dtype=np.float32,
         ).fit(cleaned)
+        # How pairs in two languages are scored, learned later from this corpus's same-language pairs
+        # (`scoring.LexicalEstimate.fit`); None: such pairs leave words out.
+        self.estimate_: Any = None
         self.terms_ = self.word_vectorizer_.get_feature_names_out()
         self.n_word_features_ = len(self.terms_)
         unique = sorted(set(cleaned))
