@@ -220,3 +220,16 @@ def test_a_korean_and_an_english_profile_are_scored_on_estimated_words(
     words = next(c for c in estimated.components if c.name == "lexical")
     assert words.weight > 0 and words.level == "estimated" and words.similarity >= 0.2
     assert sum(c.contribution for c in estimated.components) == pytest.approx(estimated.score)
+
+
+def test_explanations_agree_with_themselves(encoder, lexical, ev_battery, music_app, energy_partner) -> None:
+    """A quoted sentence pair sits under a component that scored; names ending in s read right."""
+    labs = replace(energy_partner, name="GridTwin Labs")
+    for startup in (ev_battery, music_app):
+        vecs = embed_profiles([startup, labs], encoder)
+        match = score_pair(startup, vecs[0], labs, vecs[1], lexical, encoder=encoder)
+        scored = {c.name for c in match.components if c.contribution > 0}
+        for phrase in match.matched_phrases:
+            component = "lexical" if phrase.kind == "shared_terms" else phrase.kind
+            assert component in scored, (phrase, match.components)
+        assert not any("Labs's" in c.sentence for c in match.components)
