@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from matchmaker.extensions import db
+from matchmaker.i18n import http_error_text
 from matchmaker.models import User
 from matchmaker.services import api_tokens
 from matchmaker.services.errors import ServiceError
+from matchmaker.web.throttling import api_token, throttle
 
 API_PREFIX = "/api/v1"
 # Endpoints anyone may read without a token (the description of the API itself).
@@ -18,6 +21,8 @@ PUBLIC_ENDPOINTS = {"api.openapi_document"}
 AUTHENTICATE_HEADER = 'Bearer realm="matchmaker"'
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
+# Once, here: the limit is registered on the blueprint object, which every app shares.
+throttle("RATELIMIT_API", api_token, methods=None)(bp)
 
 
 class ApiError(Exception):
@@ -49,7 +54,7 @@ def error_response(
 def http_error_response(error: HTTPException) -> Response:
     """An HTTP exception (routing, size limits, abort) as a JSON error, keeping headers such as Allow."""
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-    return error_response(error.code or 500, error.description or error.name, headers=headers)
+    return error_response(error.code or 500, http_error_text(error)[1], headers=headers)
 
 
 def api_user() -> User:
@@ -65,18 +70,18 @@ def authenticate() -> Response | None:
     """
     if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
         return None
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return error_response(
             401,
-            "Send an API token as 'Authorization: Bearer <token>'; create one at /account/tokens.",
+            _("Send an API token as 'Authorization: Bearer <token>'; create one at /account/tokens."),
             headers={"WWW-Authenticate": AUTHENTICATE_HEADER},
         )
     user = api_tokens.user_for_token(token.strip())
     if user is None:
         return error_response(
             401,
-            "This API token is unknown, revoked, or its account is deactivated.",
+            _("This API token is unknown, revoked, or its account is deactivated."),
             headers={"WWW-Authenticate": AUTHENTICATE_HEADER + ', error="invalid_token"'},
         )
     g.api_user = user
@@ -90,9 +95,9 @@ def json_body(required: bool = True) -> dict[str, Any]:
     try:
         body = request.get_json(force=True)
     except BadRequest as exc:
-        raise ApiError(400, "The request body is not valid JSON.") from exc
+        raise ApiError(400, _("The request body is not valid JSON.")) from exc
     if not isinstance(body, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
+        raise ApiError(400, _("The request body must be a JSON object."))
     return body
 
 
@@ -102,8 +107,8 @@ def check_known_fields(body: dict[str, Any], allowed: set[str] | frozenset[str])
     if unknown:
         raise ApiError(
             422,
-            "The request has fields this endpoint does not accept.",
-            {k: "Unknown field." for k in unknown},
+            _("The request has fields this endpoint does not accept."),
+            {k: _("Unknown field.") for k in unknown},
         )
 
 
@@ -113,8 +118,11 @@ def int_arg(name: str, default: int, minimum: int = 1, maximum: int | None = Non
     if raw is None or raw == "":
         return default
     if not raw.isdigit() or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
-        bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-        raise ApiError(422, "Check the query parameters.", {name: f"Use a whole number {bounds}."})
+        if maximum is not None:
+            hint = _("Use a whole number between %(low)s and %(high)s.", low=minimum, high=maximum)
+        else:
+            hint = _("Use a whole number of at least %(low)s.", low=minimum)
+        raise ApiError(422, _("Check the query parameters."), {name: hint})
     return int(raw)
 
 

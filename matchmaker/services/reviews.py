@@ -131,7 +131,7 @@ def excluded_pairs() -> dict[int, set[int]]:
 
 def rotation_key(viewer_id: int, startup_id: int, now: datetime) -> str:
     """A shuffle key fixed for one viewer during one ISO week."""
-    year, week, _ = now.isocalendar()
+    year, week, _weekday = now.isocalendar()
     return hashlib.sha256(f"{viewer_id}:{year}-{week}:{startup_id}".encode()).hexdigest()
 
 
@@ -300,6 +300,12 @@ def restore(user: User, other_id: int) -> None:
         raise NotFound(_("You have not hidden this organisation."))
     db.session.delete(dismissal)
     db.session.commit()
+
+
+def matches_computed_at(organisation: Organisation) -> datetime | None:
+    """When the organisation's matches were last computed (None: never)."""
+    side = Match.startup_id if organisation.kind == OrganisationKind.STARTUP else Match.counterpart_id
+    return db.session.scalar(select(func.max(Match.computed_at)).where(side == organisation.id))
 
 
 def dismissals_for(user: User) -> list[Dismissal]:
