@@ -37,8 +37,9 @@ seed: db ## load the demo data when the database is empty; recompute matches of 
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) rematch --if-stale
 
-browser: ## Debian's Chromium for the browser tests (Playwright cannot download browsers here)
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+browser: ## Debian's Chromium and a CJK font for the browser tests (Playwright cannot download browsers here)
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; } || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; }
 
 # Catalogs: the compiled .mo files are committed next to their .po, so a checkout runs in Korean at once.
 # After changing user-facing text: `make translations`, translate the new entries in messages.po, run it again.
