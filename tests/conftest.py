@@ -105,6 +105,28 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+class IsolatedClient(FlaskClient):
+    """A browser of its own: each request gets a fresh app context (its own ``g`` and database session).
+
+    The plain test client reuses the test's app context, so ``g`` (where Flask-Login keeps the signed-in
+    user) leaks between requests; tests with several browsers at once need this one.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def new_client(app: Flask) -> Callable[[], FlaskClient]:
+    """Make separate browsers (cookie jars) that do not share the signed-in user."""
+
+    def make() -> FlaskClient:
+        return IsolatedClient(app, app.response_class, use_cookies=True)
+
+    return make
+
+
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()

@@ -13,6 +13,7 @@ from matchmaker.i18n import http_error_text
 from matchmaker.models import User
 from matchmaker.services import api_tokens
 from matchmaker.services.errors import ServiceError
+from matchmaker.web.throttling import api_token, throttle
 
 API_PREFIX = "/api/v1"
 # Endpoints anyone may read without a token (the description of the API itself).
@@ -20,6 +21,8 @@ PUBLIC_ENDPOINTS = {"api.openapi_document"}
 AUTHENTICATE_HEADER = 'Bearer realm="matchmaker"'
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
+# Once, here: the limit is registered on the blueprint object, which every app shares.
+throttle("RATELIMIT_API", api_token, methods=None)(bp)
 
 
 class ApiError(Exception):

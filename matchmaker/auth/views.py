@@ -10,6 +10,8 @@ from werkzeug.wrappers import Response
 from matchmaker.services import accounts
 from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import is_safe_next, render_failure
+from matchmaker.web.security import no_store
+from matchmaker.web.throttling import client_address, submitted_account, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -22,6 +24,7 @@ def _start_session(user: accounts.User, remember: bool) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@throttle("RATELIMIT_SIGNUP", client_address)
 def signup() -> Response | str | tuple[str, int]:
     """Founders create their own account, then their startup."""
     if current_user.is_authenticated:
@@ -38,12 +41,16 @@ def signup() -> Response | str | tuple[str, int]:
         )
     except ServiceError as error:
         return render_failure("auth/signup.html", error, form=form)
+    if user is None:  # the address has an account; its owner was mailed, the visitor learns nothing
+        return render_template("auth/signup_mailed.html", email=accounts.normalise_email(form["email"]))
     _start_session(user, remember=False)
     flash(_("Welcome! Tell us about your startup so we can find partners and investors for it."), "success")
     return redirect(url_for("organisations.create"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle("RATELIMIT_LOGIN_ACCOUNT", submitted_account, failures_only=True)
+@throttle("RATELIMIT_LOGIN_ADDRESS", client_address, failures_only=True)
 def login() -> Response | str | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -69,6 +76,7 @@ def login() -> Response | str | tuple[str, int]:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    accounts.sign_out_everywhere(current_user)
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -90,7 +98,9 @@ def change_password() -> Response | str | tuple[str, int]:
         )
     except ServiceError as error:
         return render_failure("auth/change_password.html", error)
-    flash(_("Your password is changed."), "success")
+    # The change ended every session of the account, this one too; keep only this one signed in.
+    _start_session(current_user._get_current_object(), remember=False)
+    flash(_("Your password is changed. Other devices are signed out."), "success")
     return redirect(url_for("dashboard.index"))
 
 
@@ -112,3 +122,35 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     _start_session(user, remember=False)
     flash(_("Your password is set. Welcome to matchmaker."), "success")
     return redirect(url_for("dashboard.index"))
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@throttle("RATELIMIT_PASSWORD_RESET", client_address)
+@throttle("RATELIMIT_PASSWORD_RESET_ACCOUNT", submitted_account)
+def request_password_reset() -> Response | str:
+    """Ask for a reset link by e-mail; the answer never says whether the address has an account."""
+    if request.method == "GET":
+        return render_template("auth/reset_request.html", form={}, sent=False)
+    accounts.request_password_reset(request.form.get("email", ""))
+    return render_template("auth/reset_request.html", form={}, sent=True)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@no_store
+def reset_password(token: str) -> Response | str | tuple[str, int]:
+    """Choose a new password from a mailed reset link; every session of the account ends."""
+    try:
+        user = accounts.user_for_password_reset(token)
+    except ServiceError as error:
+        return render_template("error.html", code=404, name=_("Password reset"), message=error.message), 404
+    if request.method == "GET":
+        return render_template("auth/reset_password.html", user=user, errors={})
+    try:
+        accounts.reset_password(token, request.form.get("password", ""), request.form.get("confirm", ""))
+    except ServiceError as error:
+        return render_failure("auth/reset_password.html", error, user=user)
+    if current_user.is_authenticated:
+        logout_user()
+    session.clear()
+    flash(_("Your password is changed and every device is signed out. Sign in with it now."), "success")
+    return redirect(url_for("auth.login"))

@@ -239,6 +239,8 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(String(254), index=True)
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # The body with its secret (a set-password or reset link) removed: what everyone but the recipient sees.
+    redacted_body: Mapped[str | None] = mapped_column(Text)
     introduction_id: Mapped[int | None] = mapped_column(
         ForeignKey("introductions.id", ondelete="SET NULL"), index=True
     )

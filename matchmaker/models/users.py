@@ -58,6 +58,8 @@ class User(UserMixin, Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session and remember cookie (see get_id); raising it signs the account out everywhere.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # "ko" or "en" once the person chooses; None follows the browser's Accept-Language.
     language: Mapped[str | None] = mapped_column(String(8))
 
@@ -66,6 +68,10 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.is_active_account
+
+    def get_id(self) -> str:
+        """The id Flask-Login stores in the session and remember cookie: account id and session version."""
+        return f"{self.id}.{self.session_version or 0}"
 
     @property
     def role_enum(self) -> Role:

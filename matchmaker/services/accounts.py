@@ -2,33 +2,49 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from matchmaker.extensions import db
 from matchmaker.labels import label
 from matchmaker.models import Organisation, OrganisationKind, Role, User, normalise_email, utcnow
 from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from matchmaker.services.passwords import password_problem
 
-PASSWORD_MIN = 10
-PASSWORD_MAX = 200
 DISPLAY_NAME_MAX = 120
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 INVITATION_SALT = "matchmaker.invitation"
+RESET_SALT = "matchmaker.password-reset"
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the account, or None if it no longer exists."""
-    try:
-        return db.session.get(User, int(user_id))
-    except ValueError:
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the account, or None if it is gone or its sessions were ended since.
+
+    ``session_id`` is ``User.get_id()``: "<id>.<session version>", from the session or remember cookie.
+    """
+    user_id, _dot, version = session_id.partition(".")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
         return None
+    if len(user_id) > 10 or len(version) > 10:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or (user.session_version or 0) != int(version):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere (sessions and remember cookies); the caller commits."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def find_by_email(email: str) -> User | None:
@@ -50,11 +66,10 @@ def _check_identity(display_name: str, email: str, own: bool = True) -> dict[str
     return errors
 
 
-def _check_new_password(password: str, confirm: str, field: str = "password") -> dict[str, str]:
-    if len(password) < PASSWORD_MIN:
-        return {field: _("Use at least %(num)s characters.", num=PASSWORD_MIN)}
-    if len(password) > PASSWORD_MAX:
-        return {field: _("Use at most %(num)s characters.", num=PASSWORD_MAX)}
+def _check_new_password(password: str, confirm: str, email: str, field: str = "password") -> dict[str, str]:
+    problem = password_problem(password, email)
+    if problem:
+        return {field: problem}
     if password != confirm:
         return {"confirm": _("The two passwords differ.")}
     return {}
@@ -76,22 +91,67 @@ def _insert_user(user: User) -> User:
     return user
 
 
-def register_founder(display_name: str, email: str, password: str, confirm: str) -> User:
-    """A founder signs up on their own; their startup is created next."""
-    errors = _check_identity(display_name, email) | _check_new_password(password, confirm)
+def register_founder(display_name: str, email: str, password: str, confirm: str) -> User | None:
+    """A founder signs up on their own; their startup is created next.
+
+    None when the address already has an account: its owner is mailed instead, so that the answer
+    does not tell a stranger which addresses have accounts.
+    """
+    errors = _check_identity(display_name, email) | _check_new_password(password, confirm, email)
     if errors:
         raise ValidationError(errors)
     user = User(email=normalise_email(email), display_name=display_name.strip(), role=Role.FOUNDER.value)
     user.set_password(password)
-    return _insert_user(user)
+    try:
+        return _insert_user(user)
+    except ConflictError:
+        _mail_existing_owner(user.email)
+        return None
+
+
+def _mail_existing_owner(email: str) -> None:
+    from flask import url_for
+
+    from matchmaker.services import notifications
+
+    owner = find_by_email(email)
+    if owner is None:  # the racing sign-up that took the address was rolled back since
+        return
+    message = notifications.queue_mail(
+        notifications.Recipient(owner.email, owner.language),
+        "signup_taken",
+        user=owner,
+        login_link=url_for("auth.login", _external=True),
+        reset_link=url_for("auth.request_password_reset", _external=True),
+    )
+    db.session.commit()
+    notifications.dispatch([message])
+
+
+@functools.cache
+def _dummy_password_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active account with this e-mail and password, or None; never says which part was wrong."""
-    user = find_by_email(email)
-    if user is None or not user.check_password(password) or not user.is_active:
+    """The active account with this e-mail and password, or None; never says which part was wrong.
+
+    An unknown address (or an account without a password) costs a password hash all the same, so
+    the answer takes as long as for a known one.
+    """
+    user = find_by_email(email) if len(email) <= 320 else None
+    if user is None or user.password_hash is None:
+        check_password_hash(_dummy_password_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
         return None
     return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Signing out ends every session and remember cookie of the account, not just this one."""
+    end_sessions(user)
+    db.session.commit()
 
 
 def record_login(user: User) -> None:
@@ -102,10 +162,11 @@ def record_login(user: User) -> None:
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
     if not user.check_password(current):
         raise ValidationError({"current_password": _("This is not your current password.")})
-    errors = _check_new_password(new, confirm, field="new_password")
+    errors = _check_new_password(new, confirm, user.email, field="new_password")
     if errors:
         raise ValidationError(errors)
     user.set_password(new)
+    end_sessions(user)
     db.session.commit()
 
 
@@ -152,54 +213,139 @@ def invite_user(inviter: User, display_name: str, email: str, role: str, organis
     return _insert_user(user)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT)
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def _password_fingerprint(user: User) -> str:
-    # Binding the token to the current hash makes it single-use: setting a password voids it.
-    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+def _credential_fingerprint(user: User) -> str:
+    # Binding a link to the password hash and session version makes it single-use: setting a
+    # password, or ending the account's sessions, voids every link issued before.
+    material = f"{user.password_hash or 'unset'}|{user.session_version or 0}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+def _link_messages(kind: str) -> tuple[str, str, str]:
+    """What to say when a link has expired, is forged, or was used (whole sentences, for translators)."""
+    if kind == "invitation":
+        return (
+            _("This invitation has expired. Ask the complex's staff for a new one."),
+            _("This invitation link is not valid."),
+            _("This invitation link was already used or is no longer valid."),
+        )
+    return (
+        _("This password reset link has expired. Ask for a new one on the sign-in page."),
+        _("This password reset link is not valid."),
+        _("This password reset link was already used or is no longer valid."),
+    )
+
+
+def _user_for_link(token: str, salt: str, max_age: int, kind: str) -> User:
+    """The account a signed link names, if the link is genuine, fresh and not used yet."""
+    expired, forged, used = _link_messages(kind)
+    try:
+        payload = _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise NotFound(expired) from exc
+    except BadSignature as exc:
+        raise NotFound(forged) from exc
+    user_id = payload.get("uid") if isinstance(payload, dict) else None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.is_active or payload.get("pw") != _credential_fingerprint(user):
+        raise NotFound(used)
+    return user
 
 
 def invitation_token(user: User) -> str:
-    """A signed link token with which the invitee sets their password (valid for 7 days, once)."""
-    return _serializer().dumps({"uid": user.id, "pw": _password_fingerprint(user)})
+    """A signed link token with which the invitee sets their first password (7 days, once)."""
+    return _serializer(INVITATION_SALT).dumps({"uid": user.id, "pw": _credential_fingerprint(user)})
 
 
 def send_invitation(user: User) -> str:
-    """Mail the invitee a one-time set-password link (through the outbox) and return the link."""
+    """Mail the invitee a one-time set-password link (through the outbox) and return the link.
+
+    Only accounts without a password are invited; one with a password resets it from the login page.
+    """
     from flask import url_for
 
     from matchmaker.services import notifications
 
+    if user.has_password:
+        raise ConflictError(
+            _(
+                "This account already has a password. Its owner can reset it with "
+                "'Forgot your password?' on the sign-in page."
+            )
+        )
     link = url_for("auth.accept_invitation", token=invitation_token(user), _external=True)
     recipient = notifications.Recipient(user.email, user.language)
-    message = notifications.queue_mail(recipient, "invitation", user=user, link=link)
+    message = notifications.queue_mail(recipient, "invitation", secret=link, user=user, link=link)
     db.session.commit()
     notifications.dispatch([message])
     return link
 
 
 def user_for_invitation(token: str) -> User:
+    """The invited account, while it has no password yet; NotFound otherwise."""
     max_age = current_app.config["INVITATION_MAX_AGE_SECONDS"]
-    try:
-        payload = _serializer().loads(token, max_age=max_age)
-    except SignatureExpired as exc:
-        raise NotFound(_("This invitation has expired. Ask the complex's staff for a new one.")) from exc
-    except BadSignature as exc:
-        raise NotFound(_("This invitation link is not valid.")) from exc
-    user = db.session.get(User, payload.get("uid"))
-    if user is None or payload.get("pw") != _password_fingerprint(user):
-        raise NotFound(_("This invitation link was already used or is no longer valid."))
+    user = _user_for_link(token, INVITATION_SALT, max_age, "invitation")
+    if user.has_password:  # an invitation never replaces a password; that is what a reset is for
+        raise NotFound(_link_messages("invitation")[2])
     return user
 
 
 def accept_invitation(token: str, password: str, confirm: str) -> User:
     user = user_for_invitation(token)
-    errors = _check_new_password(password, confirm)
+    errors = _check_new_password(password, confirm, user.email)
     if errors:
         raise ValidationError(errors)
     user.set_password(password)
+    end_sessions(user)
+    db.session.commit()
+    return user
+
+
+def password_reset_token(user: User) -> str:
+    """A signed, short-lived, single-use token with which the account's owner sets a new password."""
+    return _serializer(RESET_SALT).dumps({"uid": user.id, "pw": _credential_fingerprint(user)})
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link to the address if an active account has it; say nothing either way."""
+    from flask import url_for
+
+    from matchmaker.services import notifications
+
+    user = find_by_email(email) if len(email) <= 254 else None
+    if user is None or not user.is_active:
+        return
+    link = url_for("auth.reset_password", token=password_reset_token(user), _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60
+    message = notifications.queue_mail(
+        notifications.Recipient(user.email, user.language),
+        "password_reset",
+        secret=link,
+        user=user,
+        link=link,
+        minutes=minutes,
+    )
+    db.session.commit()
+    notifications.dispatch([message])
+
+
+def user_for_password_reset(token: str) -> User:
+    """The account a reset link is for, while the link is fresh and unused; NotFound otherwise."""
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"]
+    return _user_for_link(token, RESET_SALT, max_age, "password reset")
+
+
+def reset_password(token: str, password: str, confirm: str) -> User:
+    """Set a new password from a reset link and sign the account out everywhere."""
+    user = user_for_password_reset(token)
+    errors = _check_new_password(password, confirm, user.email)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    end_sessions(user)
     db.session.commit()
     return user
 
@@ -211,4 +357,6 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if actor.id == user.id:
         raise ConflictError(_("You cannot deactivate your own account."))
     user.is_active_account = active
+    if not active:
+        end_sessions(user)
     db.session.commit()

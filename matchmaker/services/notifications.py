@@ -35,10 +35,26 @@ logger = logging.getLogger(__name__)
 SUBJECT_MAX = 200
 
 
-def queue(recipient: str, subject: str, body: str, introduction_id: int | None = None) -> OutboxMessage:
-    """Add one message to the outbox in the current transaction (the caller commits)."""
+SECRET_HIDDEN = "[링크 숨김: 받는 사람만 볼 수 있습니다 / link hidden: only the recipient sees it]"
+
+
+def queue(
+    recipient: str,
+    subject: str,
+    body: str,
+    introduction_id: int | None = None,
+    secret: str | None = None,
+) -> OutboxMessage:
+    """Add one message to the outbox in the current transaction (the caller commits).
+
+    ``secret`` (a set-password or reset link) is shown in the outbox to the recipient only.
+    """
     message = OutboxMessage(
-        recipient=recipient, subject=subject[:SUBJECT_MAX], body=body, introduction_id=introduction_id
+        recipient=recipient,
+        subject=subject[:SUBJECT_MAX],
+        body=body,
+        redacted_body=body.replace(secret, SECRET_HIDDEN) if secret else None,
+        introduction_id=introduction_id,
     )
     db.session.add(message)
     return message
@@ -67,6 +83,13 @@ def outbox_page(page: int, per_page: int = 50) -> Pagination:
     """The newest messages first, for the staff outbox page."""
     statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def body_for(message: OutboxMessage, viewer: User) -> str:
+    """The message as ``viewer`` may read it: with its secret only if they are its recipient."""
+    if message.redacted_body is None or message.recipient == viewer.email:
+        return message.body
+    return message.redacted_body
 
 
 @dataclass(frozen=True)
@@ -108,11 +131,18 @@ def render_mail(template: str, language: str | None, **context: Any) -> tuple[st
 
 
 def queue_mail(
-    recipient: Recipient, template: str, introduction_id: int | None = None, **context: Any
+    recipient: Recipient,
+    template: str,
+    introduction_id: int | None = None,
+    secret: str | None = None,
+    **context: Any,
 ) -> OutboxMessage:
-    """Write ``mail/<template>.txt`` in the recipient's language into the outbox (the caller commits)."""
+    """Write ``mail/<template>.txt`` in the recipient's language into the outbox (the caller commits).
+
+    ``secret``: a link in the mail that only its recipient may read in the outbox.
+    """
     subject, body = render_mail(template, recipient.language, **context)
-    return queue(recipient.address, subject, body, introduction_id)
+    return queue(recipient.address, subject, body, introduction_id, secret=secret)
 
 
 def introduction_link(introduction_id: int) -> str:

@@ -41,7 +41,10 @@ def toggle_active(user_id: int) -> Response:
 @bp.post("/users/<int:user_id>/invitation")
 @admin_required
 def reissue_invitation(user_id: int) -> str:
-    """A new set-password link, e.g. for someone who lost theirs; it voids after the password is set."""
+    """A new set-password link for an account that has no password yet (a lost invitation)."""
     user = _user_or_404(user_id)
-    link = accounts.send_invitation(user)
+    try:
+        link = accounts.send_invitation(user)
+    except ServiceError as error:
+        abort(error.status_code, error.message)
     return render_template("staff/invited.html", invited=user, link=link)

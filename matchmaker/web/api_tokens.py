@@ -10,6 +10,8 @@ from werkzeug.wrappers import Response
 from matchmaker.services import api_tokens
 from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import render_failure
+from matchmaker.web.security import no_store
+from matchmaker.web.throttling import signed_in_account, throttle
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 
@@ -24,12 +26,15 @@ def _render(**context: object) -> str:
 
 @bp.get("/")
 @login_required
+@no_store
 def index() -> str:
     return _render()
 
 
 @bp.post("/")
+@throttle("RATELIMIT_TOKEN_CREATION", signed_in_account)
 @login_required
+@no_store
 def create() -> str | tuple[str, int]:
     """Issue a token and show it on this one page; it cannot be shown again."""
     try:

@@ -83,7 +83,11 @@ def outbox() -> str:
     """Every e-mail the app wrote; in development this is where mail goes instead of a server."""
     page = request.args.get("page", "1")
     number = min(int(page), 100_000) if page.isdigit() else 1
-    return render_template("introductions/outbox.html", page=notifications.outbox_page(max(1, number)))
+    return render_template(
+        "introductions/outbox.html",
+        page=notifications.outbox_page(max(1, number)),
+        body_for=notifications.body_for,
+    )
 
 
 @bp.get("/funnel")

@@ -12,6 +12,7 @@ from matchmaker.models import Organisation, Role, User
 from matchmaker.services import accounts
 from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import render_failure, staff_required
+from matchmaker.web.throttling import signed_in_account, throttle
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -25,6 +26,7 @@ def _invitable_roles() -> list[Role]:
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
+@throttle("RATELIMIT_INVITATIONS", signed_in_account)
 @staff_required
 def invite() -> str | tuple[str, int]:
     """Create an account for a partner, investor or founder and show the one-time invitation link."""

@@ -1,0 +1,56 @@
+"""Finding 6: login, sign-up and reset answer the same, in about the same time, for any address."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from sqlalchemy import func, select
+
+from matchmaker.extensions import db
+from matchmaker.models import OutboxMessage, User
+from matchmaker.services import accounts
+
+
+def _signup(client, email: str):
+    password = "서로 다른 긴 비밀번호 42"
+    data = {"display_name": "최하은", "email": email, "password": password, "confirm": password}
+    return client.post("/signup", data=data)
+
+
+def test_signup_with_a_taken_address_answers_neutrally_and_mails_the_owner(app, client, make_user):
+    owner = make_user(email="taken@example.kr")
+    response = _signup(client, "TAKEN@example.kr")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "already exists" not in body
+    assert "taken@example.kr" in body and "inbox" in body
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    mail = db.session.scalar(select(OutboxMessage))
+    assert mail.recipient == owner.email
+    assert "/password/reset" in mail.body and "/login" in mail.body
+    assert client.get("/dashboard").status_code == 302  # nobody was signed in
+
+
+def test_login_takes_about_as_long_for_an_unknown_address(app, client):
+    # A real (scrypt) hash, as every signed-up account has; the test fixture's users use a cheap one.
+    accounts.register_founder(
+        "김민준", "known@example.kr", "a long enough password", "a long enough password"
+    )
+    known, unknown = [], []
+    for n in range(7):
+        for email, samples in (("known@example.kr", known), (f"nobody{n}@example.kr", unknown)):
+            started = time.perf_counter()
+            response = client.post("/login", data={"email": email, "password": "wrong password!"})
+            samples.append(time.perf_counter() - started)
+            assert response.status_code == 401
+    ratio = statistics.median(unknown) / statistics.median(known)
+    assert 0.5 < ratio < 2, (statistics.median(known), statistics.median(unknown))
+
+
+def test_the_neutral_signup_answer_speaks_korean(app, client, make_user):
+    make_user(email="taken@example.kr")
+    password = "서로 다른 긴 비밀번호 42"
+    data = {"display_name": "최하은", "email": "taken@example.kr", "password": password, "confirm": password}
+    response = client.post("/signup", data=data, headers={"Accept-Language": "ko"})
+    assert "받은편지함을 확인해 주십시오" in response.get_data(as_text=True)
