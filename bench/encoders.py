@@ -96,7 +96,7 @@ def measure(name: str, threads: int, data_path: Path, n_speed: int, n_distractor
     data = load_data(data_path, n_speed, n_distractors)
     pairs = read_jsonl(PAIRS)
     result: dict = {"model": name, "threads": threads, "rss_before_mb": rss_mb()}
-    encoder = make_encoder(None if name == "minilm" else name)
+    encoder = make_encoder(name)
     if hasattr(encoder, "num_threads"):
         encoder.num_threads = threads  # as services/embeddings.py does
     started = time.perf_counter()
