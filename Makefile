@@ -37,8 +37,9 @@ seed: db ## load the demo data when the database is empty; recompute matches of 
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) rematch --if-stale
 
-browser: ## Debian's Chromium for the browser tests (Playwright cannot download browsers here)
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+browser: ## Debian's Chromium and a CJK font for the browser tests (Playwright cannot download browsers here)
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; } || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; }
 
 redis: setup ## a local Redis for the throttling tests (limits kept in Redis), started when none answers
 	@$(BIN)/python -c "import redis; redis.Redis(socket_connect_timeout=1).ping()" 2>/dev/null || { \
