@@ -20,6 +20,7 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask("matchmaker", instance_relative_config=True)
     register_config(app, test_config)
     register_extensions(app)
+    register_boundary(app)  # before the blueprints: their <int:…> routes use its converter
     register_blueprints(app)
     register_error_handlers(app)
     register_security(app)
@@ -142,6 +143,12 @@ def register_error_handlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 409, 413, 422, 429):
         app.register_error_handler(code, render_error)
+
+
+def register_boundary(app: Flask) -> None:
+    from matchmaker.web.boundary import register_boundary as install
+
+    install(app)
 
 
 def register_security(app: Flask) -> None:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from matchmaker.extensions import db
+from matchmaker.inputs import DB_INT_MAX, whole_number
 from matchmaker.models import User
 from matchmaker.services import api_tokens
 from matchmaker.services.errors import ServiceError
@@ -115,10 +116,11 @@ def int_arg(name: str, default: int, minimum: int = 1, maximum: int | None = Non
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
+    value = whole_number(raw, minimum, DB_INT_MAX if maximum is None else maximum)
+    if value is None:
         bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
         raise ApiError(422, "Check the query parameters.", {name: f"Use a whole number {bounds}."})
-    return int(raw)
+    return value
 
 
 @bp.errorhandler(ApiError)

@@ -14,6 +14,7 @@ from matchmaker.api.serialise import (
     profile_form,
 )
 from matchmaker.extensions import db
+from matchmaker.inputs import PAGE_MAX
 from matchmaker.models import Organisation, OrganisationKind, Sector, User
 from matchmaker.models.introductions import CONTACT_STATES
 from matchmaker.services import introductions, matching
@@ -69,7 +70,7 @@ def _directory_query() -> service.DirectoryQuery:
 def list_organisations() -> Response:
     """Listed organisations by name, filtered like the directory, one page at a time."""
     query = _directory_query()
-    page_number = int_arg("page", 1)
+    page_number = int_arg("page", 1, maximum=PAGE_MAX)
     per_page = int_arg("per_page", current_app.config["DIRECTORY_PAGE_SIZE"], maximum=PER_PAGE_MAX)
     page = db.paginate(
         service.directory_statement(api_user(), query), page=page_number, per_page=per_page, error_out=False

@@ -15,6 +15,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from matchmaker.extensions import db
+from matchmaker.inputs import whole_number
 from matchmaker.labels import label
 from matchmaker.models import (
     Organisation,
@@ -111,10 +112,9 @@ def validate_profile(form: Mapping[str, Any], kind: str) -> ProfileData:
     team_size = _text(form, "team_size")
     data["team_size"] = None
     if team_size:
-        if not team_size.isdigit() or not 1 <= int(team_size) <= 1_000_000:
+        data["team_size"] = whole_number(team_size, 1, 1_000_000)
+        if data["team_size"] is None:
             errors["team_size"] = _("Enter the number of people as a whole number, at least 1.")
-        else:
-            data["team_size"] = int(team_size)
 
     data["is_complex_tenant"] = _text(form, "is_complex_tenant").lower() in {"1", "true", "on", "yes", "y"}
     visibility = _text(form, "visibility") or Visibility.LISTED.value
@@ -217,11 +217,10 @@ def _validate_capacity(form: Mapping[str, Any], kind: str, data: ProfileData, er
     raw = _text(form, "monthly_intro_capacity")
     if kind == OrganisationKind.STARTUP or not raw:
         return
-    if not raw.isdigit() or int(raw) > CAPACITY_MAX:
+    data["monthly_intro_capacity"] = whole_number(raw, 0, CAPACITY_MAX)
+    if data["monthly_intro_capacity"] is None:
         message = _("Enter a whole number from 0 to %(num)s, or leave it empty.", num=CAPACITY_MAX)
         errors["monthly_intro_capacity"] = message
-    else:
-        data["monthly_intro_capacity"] = int(raw)
 
 
 def slugify(name: str) -> str:
