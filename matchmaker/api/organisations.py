@@ -115,6 +115,7 @@ def update_organisation(organisation_id: int) -> Response:
         raise PermissionDenied("You can only edit your own organisation's profile.")
     body = json_body()
     check_known_fields(body, PROFILE_FIELDS)
+    service.lock_for_edit(organisation)  # merge onto the profile as the previous edit left it
     form = profile_form(service.profile_values(organisation) | body)
     service.update_organisation(api_user(), organisation, form)
     return jsonify(organisation_json(organisation, show_contact=True))

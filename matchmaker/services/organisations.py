@@ -283,11 +283,24 @@ def create_organisation(actor: User, kind: str, form: Mapping[str, Any]) -> Orga
     return organisation
 
 
+def lock_for_edit(organisation: Organisation) -> None:
+    """Hold the organisation's row until this transaction ends, and read it as last committed.
+
+    Concurrent edits of one profile then run one after the other instead of colliding on its sector
+    rows; a partial edit (API PATCH) merges onto what the previous edit saved.
+    """
+    from matchmaker.services.capacity import lock_organisation
+
+    lock_organisation(organisation.id)
+    db.session.refresh(organisation)
+
+
 def update_organisation(actor: User, organisation: Organisation, form: Mapping[str, Any]) -> Organisation:
     """Save an edited profile, all fields or none."""
     if not can_edit(actor, organisation):
         raise PermissionDenied(_("You can only edit your own organisation's profile."))
     data = validate_profile(form, organisation.kind)
+    lock_for_edit(organisation)
     if not actor.is_staff and organisation.kind != OrganisationKind.STARTUP:
         data["visibility"] = organisation.visibility  # only staff list or hide partners and investors
     organisation.sectors = data.pop("sectors")
