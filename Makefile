@@ -51,7 +51,7 @@ CATALOGS := matchmaker/translations
 translations: setup ## extract every _() string, merge it into the catalogs and compile them
 	$(PYBABEL) extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k lazy_ngettext:1,2 \
 		--no-location --sort-output -o $(CATALOGS)/messages.pot .
-	$(PYBABEL) update --quiet -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching
+	$(PYBABEL) update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching
 	$(PYBABEL) compile --statistics -d $(CATALOGS)
 
 lint: setup

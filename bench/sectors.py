@@ -88,15 +88,21 @@ def main() -> int:
     parser.add_argument("--cache", default=None, help=".npz embedding cache reused between runs")
     parser.add_argument("--options", default="{}", help="JSON keyword arguments for SectorSuggester")
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--model", default=None, help="the engine's model (default: the app's)")
     parser.add_argument("--save", default=None, help=".npz file for the pooled predictions")
     args = parser.parse_args()
     if not Path(args.data).exists():
         print(f"{args.data} is absent: nothing to measure", file=sys.stderr)
         return 1
     rows = [r for r in read_jsonl(args.data) if r.get("year")]
-    encoder = CachingEncoder(make_encoder(None))
+    # The engine with the app's model; the MiniLM baseline always with MiniLM.
+    encoder = CachingEncoder(make_encoder(args.model))
+    baseline_encoder = CachingEncoder(make_encoder("minilm"))
+    baseline_cache = args.cache.replace(".npz", ".minilm.npz") if args.cache else None
     if args.cache and Path(args.cache).exists():
         encoder.load(args.cache)
+    if baseline_cache and Path(baseline_cache).exists():
+        baseline_encoder.load(baseline_cache)
     options = json.loads(args.options)
     methods = ["engine"] + ([] if args.no_baselines else ["tfidf", "minilm"])
     truth_all, predicted_all = [], {m: [] for m in methods}
@@ -112,7 +118,7 @@ def main() -> int:
         predictions = {"engine": suggester_predictions(train, test, encoder, options)}
         seconds = time.perf_counter() - started
         if not args.no_baselines:
-            predictions.update(baseline_predictions(train, test, encoder))
+            predictions.update(baseline_predictions(train, test, baseline_encoder))
         truth = labels_matrix([r.get("sectors") or [] for r in test])
         truth_all.append(truth)
         for method in methods:
@@ -125,6 +131,7 @@ def main() -> int:
             )
         if args.cache:
             encoder.save(args.cache)
+            baseline_encoder.save(baseline_cache)
     truth = np.vstack(truth_all)
     pooled = {m: np.vstack(p) for m, p in predicted_all.items()}
     print("pooled over test years (95% bootstrap interval over test startups):")

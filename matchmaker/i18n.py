@@ -19,7 +19,10 @@ from flask_babel import (
     format_percent,
     format_timedelta,
     get_locale,
+    refresh,
 )
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
 
 # The languages the interface speaks, each named in its own language for the switch.
 LANGUAGES: dict[str, str] = {"ko": "한국어", "en": "English"}
@@ -29,6 +32,34 @@ SESSION_KEY = "language"
 def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
     """Mark ``message`` for the catalog but keep it as written (it is stored, then translated when shown)."""
     return message
+
+
+# Titles and default explanations of the error statuses the app answers with; a view's own message
+# (abort(404, "There is no such organisation.")) replaces the default explanation.
+_HTTP_ERRORS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Reload the page and try again.")),
+    403: (_l("Not allowed"), _l("Your account does not give access to this.")),
+    404: (
+        _l("Not found"),
+        _l("There is nothing at this address. Check the link or go back to the start page."),
+    ),
+    405: (_l("Not allowed here"), _l("This address does not take that kind of request.")),
+    409: (_l("Conflict"), _l("This clashes with a change made meanwhile. Reload the page and try again.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    422: (_l("Please check your input"), _l("Some of what you sent cannot be used.")),
+    429: (_l("Too many requests"), _l("Too many attempts in a short time. Wait a moment and try again.")),
+}
+CSRF_EXPIRED = _l("Your form expired or was sent from elsewhere. Reload the page and try again.")
+
+
+def http_error_text(error: HTTPException) -> tuple[str, str]:
+    """The title and explanation of an HTTP error, in the reader's language."""
+    title, default = _HTTP_ERRORS.get(error.code or 500, (error.name, error.description))
+    description = error.description or ""
+    if error.code == 400 and "CSRF" in description:
+        return str(title), str(CSRF_EXPIRED)
+    is_default = description == type(error).description or not description
+    return str(title), str(default) if is_default else description
 
 
 def is_supported(language: str | None) -> bool:
@@ -99,7 +130,14 @@ def format_age(value: timedelta | datetime | None) -> str:
         from matchmaker.models.base import utcnow
 
         value = utcnow() - value
-    return format_timedelta(value, threshold=1.1)
+    return format_timedelta(value, threshold=2.5)  # "9 days" rather than "1 week"
+
+
+def format_month(value: date | datetime) -> str:
+    """A calendar month: "2026년 11월", "Nov 2026"."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMM", value, locale=get_locale())
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -113,13 +151,26 @@ def register_template_helpers(app: Flask) -> None:
         state_label=labels.state_label,
         outcome_label=labels.outcome_label,
         dismissal_label=labels.dismissal_label,
+        kind_label=labels.kind_label,
         number=format_number,
         share=format_share,
         day=format_day,
         moment=format_moment,
         age=format_age,
+        month_label=format_month,
     )
+
+    @app.before_request
+    def choose_language_afresh() -> None:
+        # Flask-Babel keeps the locale on ``g``; where an app context outlives one request (tests, a
+        # CLI command serving several), each request must still choose its own language.
+        refresh()
 
     @app.context_processor
     def language_globals() -> dict[str, Any]:
-        return {"LANGUAGES": LANGUAGES, "current_language": current_language}
+        return {
+            "LANGUAGES": LANGUAGES,
+            "current_language": current_language,
+            "KIND_PLURALS": labels.KIND_PLURALS,
+            "COMPONENT_LABELS": labels.COMPONENT_LABELS,
+        }

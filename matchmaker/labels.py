@@ -101,3 +101,18 @@ def outcome_label(value: str | None) -> str:
 def dismissal_label(value: str | None) -> str:
     """The reader's name of a dismissal kind ("not_interested") stored as its value."""
     return label(DismissalKind(value)) if value in DismissalKind._value2member_map_ else (value or "")
+
+
+def kind_label(value: str | None) -> str:
+    """The reader's name of an organisation kind stored as its value ("partner")."""
+    return label(OrganisationKind(value)) if value in OrganisationKind._value2member_map_ else (value or "")
+
+
+COMPONENT_LABELS = {
+    "seeks_offers": _l("Seeks ↔ offers"),
+    "offers_seeks": _l("Offers ↔ seeks"),
+    "description": _l("Description"),
+    "sectors": _l("Sectors"),
+    "stage_ticket": _l("Stage & ticket"),
+    "lexical": _l("Shared words"),
+}

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from matchmaker.extensions import db
+from matchmaker.i18n import http_error_text
 from matchmaker.inputs import DB_INT_MAX, whole_number
 from matchmaker.models import User
 from matchmaker.services import api_tokens
@@ -53,7 +55,7 @@ def error_response(
 def http_error_response(error: HTTPException) -> Response:
     """An HTTP exception (routing, size limits, abort) as a JSON error, keeping headers such as Allow."""
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-    return error_response(error.code or 500, error.description or error.name, headers=headers)
+    return error_response(error.code or 500, http_error_text(error)[1], headers=headers)
 
 
 def api_user() -> User:
@@ -69,18 +71,18 @@ def authenticate() -> Response | None:
     """
     if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
         return None
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return error_response(
             401,
-            "Send an API token as 'Authorization: Bearer <token>'; create one at /account/tokens.",
+            _("Send an API token as 'Authorization: Bearer <token>'; create one at /account/tokens."),
             headers={"WWW-Authenticate": AUTHENTICATE_HEADER},
         )
     user = api_tokens.user_for_token(token.strip())
     if user is None:
         return error_response(
             401,
-            "This API token is unknown, revoked, or its account is deactivated.",
+            _("This API token is unknown, revoked, or its account is deactivated."),
             headers={"WWW-Authenticate": AUTHENTICATE_HEADER + ', error="invalid_token"'},
         )
     g.api_user = user
@@ -94,9 +96,9 @@ def json_body(required: bool = True) -> dict[str, Any]:
     try:
         body = request.get_json(force=True)
     except BadRequest as exc:
-        raise ApiError(400, "The request body is not valid JSON.") from exc
+        raise ApiError(400, _("The request body is not valid JSON.")) from exc
     if not isinstance(body, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
+        raise ApiError(400, _("The request body must be a JSON object."))
     return body
 
 
@@ -106,8 +108,8 @@ def check_known_fields(body: dict[str, Any], allowed: set[str] | frozenset[str])
     if unknown:
         raise ApiError(
             422,
-            "The request has fields this endpoint does not accept.",
-            {k: "Unknown field." for k in unknown},
+            _("The request has fields this endpoint does not accept."),
+            {k: _("Unknown field.") for k in unknown},
         )
 
 
@@ -118,8 +120,11 @@ def int_arg(name: str, default: int, minimum: int = 1, maximum: int | None = Non
         return default
     value = whole_number(raw, minimum, DB_INT_MAX if maximum is None else maximum)
     if value is None:
-        bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-        raise ApiError(422, "Check the query parameters.", {name: f"Use a whole number {bounds}."})
+        if maximum is not None:
+            hint = _("Use a whole number between %(low)s and %(high)s.", low=minimum, high=maximum)
+        else:
+            hint = _("Use a whole number of at least %(low)s.", low=minimum)
+        raise ApiError(422, _("Check the query parameters."), {name: hint})
     return value
 
 

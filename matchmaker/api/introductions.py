@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask_babel import gettext as _
 
 from matchmaker.api.core import ApiError, api_user, bp, check_known_fields, int_arg, json_body
 from matchmaker.api.serialise import organisation_summary, timestamp
@@ -60,7 +61,7 @@ def introduction_json(introduction: Introduction, viewer: User) -> dict[str, Any
 def _note(body: dict[str, Any]) -> str:
     note = body.get("note", "")
     if note is not None and not isinstance(note, str):
-        raise ApiError(422, "Some fields have the wrong type.", {"note": "Send text (a JSON string)."})
+        raise ApiError(422, _("Some fields have the wrong type."), {"note": _("Send text (a JSON string).")})
     return note or ""
 
 
@@ -71,7 +72,9 @@ def _states_filter() -> list[str] | None:
     states = [s.strip() for s in raw.split(",") if s.strip()]
     unknown = [s for s in states if s not in IntroState.__members__.values()]
     if unknown:
-        raise ApiError(422, "Check the query parameters.", {"state": f"Unknown state {unknown[0]!r}."})
+        raise ApiError(
+            422, _("Check the query parameters."), {"state": _("Unknown state %(value)r.", value=unknown[0])}
+        )
     return states
 
 
@@ -145,12 +148,18 @@ def decide_introductions() -> Response:
     if not valid:
         raise ApiError(
             422,
-            "Please correct the marked fields.",
-            {"introduction_ids": f"Send a list of 1 to {DECISIONS_MAX} introduction ids (numbers)."},
+            _("Please correct the marked fields."),
+            {
+                "introduction_ids": _(
+                    "Send a list of 1 to %(num)s introduction ids (numbers).", num=DECISIONS_MAX
+                )
+            },
         )
     decision = body.get("decision")
     if not isinstance(decision, str):
-        raise ApiError(422, "Please correct the marked fields.", {"decision": "Choose approve or reject."})
+        raise ApiError(
+            422, _("Please correct the marked fields."), {"decision": _("Choose approve or reject.")}
+        )
     viewer = api_user()
     result = service.decide_many(viewer, ids, decision, _note(body))
     return jsonify(
@@ -169,12 +178,12 @@ def request_introduction() -> tuple[Response, int, dict[str, str]]:
     other_id = body.get("organisation_id")
     errors: dict[str, str] = {}
     if not isinstance(other_id, int) or isinstance(other_id, bool):
-        errors["organisation_id"] = "Send the id of the organisation to be introduced to, as a number."
+        errors["organisation_id"] = _("Send the id of the organisation to be introduced to, as a number.")
     message = body.get("message", "")
     if message is not None and not isinstance(message, str):
-        errors["message"] = "Send text (a JSON string)."
+        errors["message"] = _("Send text (a JSON string).")
     if errors:
-        raise ApiError(422, "Please correct the marked fields.", errors)
+        raise ApiError(422, _("Please correct the marked fields."), errors)
     introduction = service.request_introduction(api_user(), other_id, message or "")
     location = f"{bp.url_prefix}/introductions/{introduction.id}"
     return jsonify(introduction_json(introduction, api_user())), 201, {"Location": location}
@@ -190,7 +199,9 @@ def _transition_view(segment: str) -> Callable[[int], Response]:
         for field in extra_fields:
             value = body.get(field)
             if value is not None and not isinstance(value, str):
-                raise ApiError(422, "Some fields have the wrong type.", {field: "Send text (a JSON string)."})
+                raise ApiError(
+                    422, _("Some fields have the wrong type."), {field: _("Send text (a JSON string).")}
+                )
             extras[field] = value or ""  # the service says what a missing value should be
         viewer = api_user()
         introduction = action(viewer, introduction_id, note=_note(body), **extras)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Response, current_app, jsonify, request
+from flask_babel import gettext as _
 
 from matchmaker.api.core import ApiError, api_user, bp, check_known_fields, int_arg, json_body
 from matchmaker.api.serialise import (
@@ -29,7 +30,7 @@ def visible_organisation(organisation_id: int) -> Organisation:
     """The organisation if the caller may see it; hidden ones do not reveal they exist."""
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None or not service.can_view(api_user(), organisation):
-        raise NotFound("There is no such organisation.")
+        raise NotFound(_("There is no such organisation."))
     return organisation
 
 
@@ -49,15 +50,15 @@ def _directory_query() -> service.DirectoryQuery:
     errors: dict[str, str] = {}
     kind = request.args.get("kind", "")
     if kind and kind not in OrganisationKind.__members__.values():
-        errors["kind"] = "Use startup, partner or investor."
+        errors["kind"] = _("Use startup, partner or investor.")
     sector = request.args.get("sector", "")
     if sector and sector not in Sector.__members__.values():
-        errors["sector"] = f"Use one of {', '.join(s.value for s in Sector)}."
+        errors["sector"] = _("Use one of %(choices)s.", choices=", ".join(s.value for s in Sector))
     include_hidden = request.args.get("include_hidden", "false").lower()
     if include_hidden not in {"true", "false", "1", "0"}:
-        errors["include_hidden"] = "Use true or false."
+        errors["include_hidden"] = _("Use true or false.")
     if errors:
-        raise ApiError(422, "Check the query parameters.", errors)
+        raise ApiError(422, _("Check the query parameters."), errors)
     return service.DirectoryQuery(
         text=request.args.get("q", "").strip()[:QUERY_TEXT_MAX],
         kind=kind,
@@ -100,7 +101,9 @@ def create_organisation() -> tuple[Response, int, dict[str, str]]:
     check_known_fields(body, PROFILE_FIELDS | {"kind"})
     kind = body.pop("kind", OrganisationKind.STARTUP.value)
     if not isinstance(kind, str):
-        raise ApiError(422, "Some fields have the wrong type.", {"kind": "Use startup, partner or investor."})
+        raise ApiError(
+            422, _("Some fields have the wrong type."), {"kind": _("Use startup, partner or investor.")}
+        )
     organisation = service.create_organisation(api_user(), kind, profile_form(body))
     location = f"{bp.url_prefix}/organisations/{organisation.id}"
     return jsonify(organisation_json(organisation, show_contact=True)), 201, {"Location": location}
@@ -112,7 +115,7 @@ def update_organisation(organisation_id: int) -> Response:
     organisation = visible_organisation(organisation_id)
     if not service.can_edit(api_user(), organisation):
         # Checked before reading the body, so an outsider learns nothing from validation messages.
-        raise PermissionDenied("You can only edit your own organisation's profile.")
+        raise PermissionDenied(_("You can only edit your own organisation's profile."))
     body = json_body()
     check_known_fields(body, PROFILE_FIELDS)
     service.lock_for_edit(organisation)  # merge onto the profile as the previous edit left it
@@ -127,7 +130,7 @@ def list_matches(organisation_id: int) -> Response:
     organisation = visible_organisation(organisation_id)
     viewer = api_user()
     if not service.can_edit(viewer, organisation):
-        raise PermissionDenied("Only the organisation's members and the complex's staff see its matches.")
+        raise PermissionDenied(_("Only the organisation's members and the complex's staff see its matches."))
     limit = int_arg("limit", PER_PAGE_MAX, maximum=PER_PAGE_MAX)
     items = []
     for match in matching.matches_for(organisation):

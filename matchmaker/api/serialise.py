@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from matchmaker.api.core import ApiError
 from matchmaker.models import Match, Organisation
 from matchmaker.services.organisations import profile_values
@@ -73,20 +75,20 @@ def _type_error(field: str, value: Any) -> str | None:
     """What is wrong with the JSON type of one profile field, or None."""
     if field in TEXT_FIELDS:
         ok = value is None or isinstance(value, str)
-        return None if ok else "Send text (a JSON string)."
+        return None if ok else _("Send text (a JSON string).")
     if field in LIST_FIELDS:
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-        return None if ok else "Send a list of strings."
+        return None if ok else _("Send a list of strings.")
     if field in AMOUNT_FIELDS:
         ok = value is None or _is_number(value) or isinstance(value, str)
-        return None if ok else 'Send a whole amount as a number, or text like "20억원" or "$1.5M".'
+        return None if ok else _('Send a whole amount as a number, or text like "20억원" or "$1.5M".')
     if field == "stage":
-        return None if value is None or isinstance(value, str) else "Send a stage name, or null."
+        return None if value is None or isinstance(value, str) else _("Send a stage name, or null.")
     if field in COUNT_FIELDS:
         ok = value is None or (isinstance(value, int) and not isinstance(value, bool))
-        return None if ok else "Send a whole number, or null."
+        return None if ok else _("Send a whole number, or null.")
     if field == "is_complex_tenant":
-        return None if isinstance(value, bool) else "Send true or false."
+        return None if isinstance(value, bool) else _("Send true or false.")
     return None
 
 
@@ -94,7 +96,7 @@ def profile_form(values: dict[str, Any]) -> dict[str, Any]:
     """Check JSON types, then turn JSON values into the form values the profile service validates."""
     errors = {field: message for field in values if (message := _type_error(field, values[field]))}
     if errors:
-        raise ApiError(422, "Some fields have the wrong type.", errors)
+        raise ApiError(422, _("Some fields have the wrong type."), errors)
     form: dict[str, Any] = {}
     for field, value in values.items():
         if value is None:

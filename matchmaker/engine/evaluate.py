@@ -137,8 +137,9 @@ def crosslingual_ranks(pairs: Sequence[dict], distractors: Sequence[str], encode
     english = _stack(embed_texts([p["en"] for p in pairs] + list(distractors), encoder), encoder.dimension)
     similarity = korean @ english.T
     own = similarity[np.arange(len(pairs)), np.arange(len(pairs))]
-    # Rank = 1 + how many candidates are strictly closer than the right one.
-    return [int(1 + (similarity[i] > own[i]).sum()) for i in range(len(pairs))]
+    # Rank = 1 + how many other candidates are at least as close: a tie counts against the model,
+    # so an encoder that gives every Korean text the same vector cannot score well.
+    return [int((similarity[i] >= own[i]).sum()) for i in range(len(pairs))]
 
 
 def sector_agreement(pairs: Sequence[dict], suggester: SectorSuggester) -> float:
@@ -315,7 +316,7 @@ def run(
     model: str | None = None,
     cache_path: str | None = None,
     pairs_path: str | None = None,
-    baseline_model: str | None = None,
+    baseline_model: str | None = "minilm",
 ) -> dict[str, Any]:
     """Evaluate on the given files and return the metrics dictionary.
 
@@ -353,11 +354,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", help="JSONL of earlier startups to learn from (omit for zero-shot)")
     parser.add_argument("--test", required=True, help="JSONL of startups to evaluate on")
-    parser.add_argument("--model", default=None, help="model name or path ('hashing' for the test encoder)")
+    parser.add_argument(
+        "--model",
+        default=None,
+        help="model name or path (default: the app's; 'hashing' for the test encoder)",
+    )
     parser.add_argument("--embedding-cache", default=None, help=".npz file to reuse embeddings between runs")
     parser.add_argument("--pairs", default=None, help='JSONL of {"ko": ..., "en": ...} description pairs')
     parser.add_argument(
-        "--baseline-model", default=None, help="the plain-cosine baseline's model (default: MiniLM)"
+        "--baseline-model", default="minilm", help="the plain-cosine baseline's model (default: MiniLM)"
     )
     args = parser.parse_args(argv)
     metrics = run(args.train, args.test, args.model, args.embedding_cache, args.pairs, args.baseline_model)

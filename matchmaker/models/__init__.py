@@ -13,7 +13,7 @@ from matchmaker.models.introductions import (
     Outcome,
     Side,
 )
-from matchmaker.models.matches import Embedding, Match
+from matchmaker.models.matches import Embedding, Match, SeenMatch
 from matchmaker.models.organisations import (
     Currency,
     Organisation,
@@ -39,6 +39,7 @@ __all__ = [
     "Side",
     "Embedding",
     "Match",
+    "SeenMatch",
     "Organisation",
     "OrganisationKind",
     "OrganisationSector",

@@ -68,3 +68,21 @@ class Match(Base):
     @property
     def percent(self) -> int:
         return round(self.score * 100)
+
+
+class SeenMatch(Base):
+    """A match a person has had on screen, so the dashboard can count the new ones since.
+
+    Matches are recomputed and replaced on every refresh, so "new" is kept per pair, not per row.
+    """
+
+    __tablename__ = "seen_matches"
+    __table_args__ = (
+        UniqueConstraint("user_id", "startup_id", "counterpart_id", name="uq_seen_matches_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    startup_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    counterpart_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

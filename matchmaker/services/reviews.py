@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -38,6 +38,7 @@ from matchmaker.models import (
     utcnow,
 )
 from matchmaker.models.introductions import REASON_MAX
+from matchmaker.services import matching
 from matchmaker.services.capacity import month_start
 from matchmaker.services.embeddings import stored_encoder
 from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
@@ -79,6 +80,8 @@ class ReviewPage:
     page: int
     per_page: int
     total: int
+    # When nothing is listed: how many possible counterparts each hard filter kept away.
+    filtered: dict[str, int] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -128,7 +131,7 @@ def excluded_pairs() -> dict[int, set[int]]:
 
 def rotation_key(viewer_id: int, startup_id: int, now: datetime) -> str:
     """A shuffle key fixed for one viewer during one ISO week."""
-    year, week, _ = now.isocalendar()
+    year, week, _weekday = now.isocalendar()
     return hashlib.sha256(f"{viewer_id}:{year}-{week}:{startup_id}".encode()).hexdigest()
 
 
@@ -229,7 +232,8 @@ def review_for(user: User, query: ReviewQuery, per_page: int = 10, now: datetime
         matches = vary(matches) if query.order == VARIED else rotate(matches, own.id, now)
     page = max(1, query.page)
     chosen = matches[(page - 1) * per_page : page * per_page]
-    return ReviewPage(_with_introductions(chosen, founder_view), page, per_page, len(matches))
+    filtered = matching.filter_summary(own) if not matches else {}
+    return ReviewPage(_with_introductions(chosen, founder_view), page, per_page, len(matches), filtered)
 
 
 def _with_introductions(matches: list[Match], founder_view: bool) -> list[ReviewItem]:
@@ -296,6 +300,12 @@ def restore(user: User, other_id: int) -> None:
         raise NotFound(_("You have not hidden this organisation."))
     db.session.delete(dismissal)
     db.session.commit()
+
+
+def matches_computed_at(organisation: Organisation) -> datetime | None:
+    """When the organisation's matches were last computed (None: never)."""
+    side = Match.startup_id if organisation.kind == OrganisationKind.STARTUP else Match.counterpart_id
+    return db.session.scalar(select(func.max(Match.computed_at)).where(side == organisation.id))
 
 
 def dismissals_for(user: User) -> list[Dismissal]:

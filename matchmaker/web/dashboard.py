@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from matchmaker.extensions import db
-from matchmaker.models import Organisation, User
+from matchmaker.services import dashboard
 
 bp = Blueprint("dashboard", __name__)
 
@@ -27,11 +25,7 @@ def favicon() -> Response:
 @bp.get("/dashboard")
 @login_required
 def index() -> str:
-    """Founders, partners and investors see their organisation; staff see the complex at a glance."""
+    """Each role's next actions; staff also see the queue, stuck introductions and the complex in charts."""
     if current_user.is_staff:
-        kinds = dict(
-            db.session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind)).all()
-        )
-        roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-        return render_template("web/dashboard_staff.html", kinds=kinds, roles=roles)
-    return render_template("web/dashboard_member.html", organisation=current_user.organisation)
+        return render_template("web/dashboard_staff.html", board=dashboard.staff_dashboard())
+    return render_template("web/dashboard_member.html", board=dashboard.member_dashboard(current_user))

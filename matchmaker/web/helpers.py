@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from matchmaker.models import OrganisationKind, Role, Sector, Stage
 from matchmaker.services import money
 from matchmaker.services.errors import ServiceError
+from matchmaker.web import explanations
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,6 +86,8 @@ def template_globals() -> dict[str, Any]:
         "KINDS": list(OrganisationKind),
         "ROLES": list(Role),
         "DEFAULT_CURRENCY": money.default_currency(),
+        "component_text": explanations.component_text,
+        "hint_text": explanations.hint_text,
     }
 
 

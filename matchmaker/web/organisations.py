@@ -12,6 +12,7 @@ from matchmaker.inputs import PAGE_MAX, whole_number
 from matchmaker.models import Organisation, OrganisationKind, Role
 from matchmaker.services import organisations as service
 from matchmaker.services.errors import ServiceError
+from matchmaker.services.makeup import score_makeup
 from matchmaker.services.sectors import suggest_sectors
 from matchmaker.web.helpers import render_failure
 
@@ -56,6 +57,8 @@ def show(organisation_id: int) -> str:
         organisation=organisation,
         can_edit=can_edit,
         suggested_sectors=suggest_sectors(organisation) if can_edit else [],
+        # how its score with each partner is made up: for the startup itself and for staff
+        makeup=score_makeup(organisation) if can_edit else [],
     )
 
 

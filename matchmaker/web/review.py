@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matchmaker.i18n import format_moment
 from matchmaker.inputs import whole_number
 from matchmaker.labels import label
-from matchmaker.models import DismissalKind, Role
-from matchmaker.services import reviews
+from matchmaker.models import DismissalKind, Organisation, Role
+from matchmaker.services import dashboard, reviews
 from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import back_to, is_safe_next, refuse, roles_required
 
@@ -26,6 +27,16 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 def _back() -> Response:
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("review.index"))
+
+
+def _freshness(organisation: Organisation) -> str:
+    """When the list was computed, and whether a later profile change still has to reach it."""
+    computed = reviews.matches_computed_at(organisation)
+    if computed is None:
+        return _("No matches are computed yet; they appear after the profile is saved.")
+    if organisation.updated_at and organisation.updated_at > computed:
+        return _("The profile changed after these matches were computed; they are being refreshed.")
+    return _("Matches computed %(moment)s.", moment=format_moment(computed, "short"))
 
 
 @bp.get("/")
@@ -45,11 +56,13 @@ def index() -> str:
         page=_int_arg("page", 1, 1, 10_000),
     )
     page = reviews.review_for(current_user, query, per_page=current_app.config["REVIEW_PAGE_SIZE"])
+    dashboard.mark_matches_seen(current_user)  # the dashboard's "new matches" now counts from here
     return render_template(
         "review/index.html",
         page=page,
         query=query,
         founder_view=current_user.organisation.kind == "startup",
+        freshness=_freshness(current_user.organisation),
         dismissals=reviews.dismissals_for(current_user),
         DISMISSAL_KINDS=list(DismissalKind),
     )

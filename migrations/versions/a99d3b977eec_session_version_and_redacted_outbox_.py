@@ -5,7 +5,7 @@ everywhere; outbox messages keep a copy without their secret link for staff who 
 Messages written before this revision get that copy too: their invitation links are hidden.
 
 Revision ID: a99d3b977eec
-Revises: 0611ffdfbb86
+Revises: 2d658fd54a09
 Create Date: 2026-11-24 13:13:59.701817
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a99d3b977eec'
-down_revision = '0611ffdfbb86'
+down_revision = '2d658fd54a09'
 branch_labels = None
 depends_on = None
 

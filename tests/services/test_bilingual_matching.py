@@ -24,7 +24,7 @@ SECTOR_COUNT = 4
 @pytest.fixture(scope="module")
 def shipped_encoder():
     """The model a new installation matches with, loaded once for this module."""
-    return make_encoder(DefaultConfig.MATCHMAKER_EMBEDDING_MODEL or None)
+    return make_encoder(DefaultConfig.MATCHMAKER_EMBEDDING_MODEL)
 
 
 def _top(organisation: Organisation, n: int = 3) -> list[tuple[str, int]]:

@@ -95,3 +95,38 @@ def test_numbers_and_dates_follow_the_locale(app: Flask) -> None:
             assert format_day(moment) == "2026. 11. 24."
         with language_of("en"):
             assert format_day(moment) == "Nov 24, 2026"
+
+
+def test_the_api_answers_in_the_language_accept_language_asks_for(korean_app: Flask) -> None:
+    client = korean_app.test_client()
+    korean = client.get("/api/v1/organisations").get_json()["error"]["message"]
+    english = client.get("/api/v1/organisations", headers={"Accept-Language": "en"}).get_json()
+    assert "API 토큰" in korean
+    assert english["error"]["message"].startswith("Send an API token")
+
+
+def test_error_pages_and_flashes_are_korean(korean_app: Flask) -> None:
+    client = korean_app.test_client()
+    missing = client.get("/no-such-page").get_data(as_text=True)
+    assert "페이지를 찾을 수 없음" in missing and "Not Found" not in missing
+    refused = client.post("/login", data={"email": "nobody@example.kr", "password": "wrong password"})
+    assert "이메일 주소 또는 비밀번호가 올바르지 않습니다." in refused.get_data(as_text=True)
+
+
+def test_mail_is_written_in_the_recipients_language(
+    app: Flask, make_user: Callable[..., User], make_organisation: Callable[..., object]
+) -> None:
+    from matchmaker.services import accounts
+
+    partner = make_organisation("partner", name="NVIDIA")
+    korean = make_user("partner", organisation=partner, language="ko")
+    english = make_user("partner", organisation=partner, language="en")
+    with app.test_request_context():
+        accounts.send_invitation(korean)
+        accounts.send_invitation(english)
+    from matchmaker.models import OutboxMessage
+
+    mails = {m.recipient: m for m in db.session.query(OutboxMessage).all()}
+    assert mails[korean.email].subject == "광주 AI 집적단지 matchmaker 계정 안내"
+    assert "NVIDIA의 matchmaker 계정을 만들었습니다" in mails[korean.email].body
+    assert mails[english.email].subject == "Your matchmaker account at the Gwangju AI complex"

@@ -1,0 +1,68 @@
+"""The ecosystem map: every listed organisation placed by what it does, in two dimensions.
+
+The startups' stored description vectors are projected to 2-D with PCA (fitted on the startups, so
+the map shows how they differ from each other); partners and investors are projected with the same
+axes, so each lands among the startups that describe similar work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.decomposition import PCA
+from sqlalchemy import select
+
+from matchmaker.engine.profiles import embed_texts
+from matchmaker.extensions import db
+from matchmaker.models import Organisation, OrganisationKind, Visibility
+from matchmaker.services.embeddings import stored_encoder
+
+MAP_SIZE = 1000  # points are scaled into [0, MAP_SIZE] on both axes
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One organisation on the map: where, which sector colours it, and where it links to."""
+
+    organisation_id: int
+    name: str
+    kind: str
+    sector: str | None  # the first of its sectors, for the colour; None when it gave none
+    x: float
+    y: float
+
+
+def ecosystem_points(random_state: int = 0) -> list[MapPoint]:
+    """Listed organisations with a description, placed by PCA of the startups' description vectors."""
+    organisations = list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.visibility == Visibility.LISTED.value, Organisation.description != "")
+            .order_by(Organisation.id)
+        )
+    )
+    startups = [o for o in organisations if o.kind == OrganisationKind.STARTUP]
+    if len(startups) < 3:
+        return []
+    encoder = stored_encoder()
+    vectors = embed_texts([o.description for o in organisations], encoder)
+    usable = [(o, v) for o, v in zip(organisations, vectors, strict=True) if v is not None]
+    matrix = np.vstack([v for _o, v in usable]).astype(np.float64)
+    is_startup = np.array([o.kind == OrganisationKind.STARTUP for o, _v in usable])
+    projection = PCA(n_components=2, random_state=random_state).fit(matrix[is_startup])
+    coordinates = projection.transform(matrix)
+    low, high = coordinates.min(axis=0), coordinates.max(axis=0)
+    span = np.where(high - low > 0, high - low, 1.0)
+    scaled = (coordinates - low) / span * MAP_SIZE
+    return [
+        MapPoint(
+            organisation_id=o.id,
+            name=o.name,
+            kind=o.kind,
+            sector=(o.sectors or [None])[0],
+            x=round(float(x), 1),
+            y=round(float(MAP_SIZE - y), 1),  # SVG's y grows downwards
+        )
+        for (o, _v), (x, y) in zip(usable, scaled, strict=True)
+    ]
