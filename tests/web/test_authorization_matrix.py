@@ -50,6 +50,8 @@ RULES: dict[str, str] = {
     "api.openapi_document": "public",
     "auth.logout": "sign_out",
     "auth.change_password": "signed_in",
+    "account.export": "signed_in",
+    "account.delete": "signed_in",
     "dashboard.index": "signed_in",
     "api_tokens.index": "signed_in",
     "api_tokens.create": "signed_in",
