@@ -107,15 +107,20 @@ def _level(similarity: float) -> str:
     return "hardly"
 
 
-def component_level(name: str, similarity: float | None, applies: bool = True) -> str:
+def component_level(
+    name: str, similarity: float | None, applies: bool = True, estimated: bool = False
+) -> str:
     """A code for how well one component agrees, which pages turn into words in either language.
 
-    'not_comparable' (lexical, texts in different languages), 'missing', and per component:
+    'not_comparable' (lexical, texts in different languages), 'estimated' (lexical, in different
+    languages, estimated from the meaning), 'missing', and per component:
     closely/partly/slightly/hardly for texts; all/some/none for sectors; fits/joins/outside for
     an investor's stages and cheque.
     """
     if not applies:
         return "not_comparable"
+    if estimated and similarity is not None:
+        return "estimated"
     if similarity is None:
         return "missing"
     if name == "sectors":
@@ -126,13 +131,20 @@ def component_level(name: str, similarity: float | None, applies: bool = True) -
 
 
 def component_sentence(
-    name: str, similarity: float | None, startup: Profile, other: Profile, applies: bool = True
+    name: str,
+    similarity: float | None,
+    startup: Profile,
+    other: Profile,
+    applies: bool = True,
+    estimated: bool = False,
 ) -> str:
     """An English sentence for one component of the match between `startup` and `other`."""
     s, o = startup.name, other.name
-    level = component_level(name, similarity, applies)
+    level = component_level(name, similarity, applies, estimated)
     if level == "not_comparable":
         return "Words not compared: the two profiles are written in different languages."
+    if level == "estimated":
+        return "Written in different languages: shared words are estimated from the meaning."
     if level == "missing":
         return {
             "seeks_offers": f"Not compared: {s} has not said what it seeks or {o} what it offers.",

@@ -7,6 +7,7 @@ character n-grams (char_wb) let word variants ("battery"/"batteries") match.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -68,6 +69,9 @@ class LexicalIndex:
             max_features=self.max_features,
             dtype=np.float32,
         ).fit(cleaned)
+        # How pairs in two languages are scored, learned later from this corpus's same-language pairs
+        # (`scoring.LexicalEstimate.fit`); None: such pairs leave words out.
+        self.estimate_: Any = None
         self.terms_ = self.word_vectorizer_.get_feature_names_out()
         self.n_word_features_ = len(self.terms_)
         unique = sorted(set(cleaned))
@@ -90,19 +94,6 @@ class LexicalIndex:
         if not rows:
             return sp.csr_matrix((0, self.n_word_features_ + len(self.char_vectorizer_.vocabulary_)))
         return sp.vstack(rows, format="csr")
-
-    def coverage(self, texts: Sequence[str]) -> np.ndarray:
-        """Per text, the share of its content words the fitted vocabulary knows (1.0 for no words).
-
-        A Korean text against a vocabulary learned from English profiles knows almost none: its
-        TF-IDF row then says nothing about it, and classifiers on that row should abstain.
-        """
-        vocabulary = self.word_vectorizer_.vocabulary_
-        shares = []
-        for text in texts:
-            words = [w for w in word_features(normalise_text(text).lower()) if " " not in w]
-            shares.append(sum(w in vocabulary for w in words) / len(words) if words else 1.0)
-        return np.asarray(shares, dtype=np.float32)
 
     def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:
         """Cosine similarity of one text to each of `texts`; empty texts give 0."""

@@ -17,6 +17,7 @@ from matchmaker.engine.scoring import (
     combine,
     component_similarities,
     field_matrix,
+    lexical_applies,
     pair_weights,
 )
 from matchmaker.engine.similarity import SimilaritySpace
@@ -146,16 +147,21 @@ def build_match(
         name: None if np.isnan(similarities[j]) else float(similarities[j])
         for j, name in enumerate(COMPONENTS)
     }
-    # Words of a Korean and an English profile are not compared; the component stays listed, at
+    # Words of a Korean and an English profile cannot be compared: they are estimated from the
+    # meaning where the corpus allows (`LexicalEstimate`), else the component stays listed at
     # weight 0, so the reader sees why, and the parts listed still add up to the score.
+    in_other_languages = lexical is not None and not lexical_applies(startup, other)
+    estimated = {name: name == "lexical" and in_other_languages for name in COMPONENTS}
     components = tuple(
         Component(
             name=name,
             weight=weights.get(name, 0.0),
             similarity=similarity[name],
             contribution=float(contributions[0, j]),
-            sentence=component_sentence(name, similarity[name], startup, other, applies=name in weights),
-            level=component_level(name, similarity[name], applies=name in weights),
+            sentence=component_sentence(
+                name, similarity[name], startup, other, applies=name in weights, estimated=estimated[name]
+            ),
+            level=component_level(name, similarity[name], applies=name in weights, estimated=estimated[name]),
         )
         for j, name in enumerate(COMPONENTS)
         if name in kind_weights

@@ -177,6 +177,46 @@ def stage_ticket_fit(startup: Profile, investor: Profile) -> float | None:
     return min(checks) if checks else None
 
 
+TEXT_COMPONENTS: tuple[str, ...] = ("seeks_offers", "offers_seeks", "description")
+MIN_PAIRS_TO_ESTIMATE = 10
+
+
+@dataclass(frozen=True)
+class LexicalEstimate:
+    """Shared words a pair in two languages would have, estimated from how close their meanings are.
+
+    Fitted on the same-language pairs of a corpus: lexical = intercept + slope * mean of the text
+    components. A Korean and an English profile cannot share words; without this their score
+    would lack the evidence two English profiles get from their words.
+    """
+
+    intercept: float
+    slope: float
+
+    @classmethod
+    def fit(cls, similarities: np.ndarray) -> LexicalEstimate | None:
+        """Least squares over rows (pairs) with both a lexical value and text components; None if too few."""
+        text = _text_mean(similarities)
+        lexical = similarities[:, COMPONENTS.index("lexical")]
+        rows = ~np.isnan(text) & ~np.isnan(lexical)
+        if rows.sum() < MIN_PAIRS_TO_ESTIMATE or np.ptp(text[rows]) == 0:
+            return None
+        slope, intercept = np.polyfit(text[rows], lexical[rows], 1)
+        return cls(float(intercept), float(slope)) if slope > 0 else None
+
+    def predict(self, similarities: np.ndarray) -> np.ndarray:
+        """Estimated calibrated lexical similarity per row, in [0, 1]; NaN where no text was compared."""
+        return np.clip(self.intercept + self.slope * _text_mean(similarities), 0.0, 1.0)
+
+
+def _text_mean(similarities: np.ndarray) -> np.ndarray:
+    columns = similarities[:, [COMPONENTS.index(n) for n in TEXT_COMPONENTS]]
+    present = ~np.isnan(columns)
+    total = np.where(present, columns, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(present.any(axis=1), total / present.sum(axis=1), np.nan)
+
+
 def lexical_applies(startup: Profile, other: Profile) -> bool:
     """Whether comparing words is fair: both texts share a script (Korean and English share no words).
 
@@ -241,6 +281,11 @@ def component_similarities(
         ]
         raw[[not ok for ok in applies]] = np.nan
         out[:, col("lexical")] = calibrate(raw, config.lexical_floor, config.lexical_ceiling)
+        estimate = lexical.estimate_
+        if estimate is not None:
+            mixed = np.array([bool(x and y) and not ok for x, y, ok in zip(a, b, applies, strict=True)])
+            if mixed.any():
+                out[mixed, col("lexical")] = estimate.predict(out[mixed])
     return out
 
 
@@ -252,10 +297,9 @@ def lexical_text(profile: Profile) -> str:
 def pair_weights(
     config: ScoringConfig, startup: Profile, other: Profile, lexical: LexicalIndex | None
 ) -> dict[str, float]:
-    """The component weights of one pair: the lexical weight only where words can be compared."""
-    return config.weights_for(
-        other.kind, with_lexical=lexical is not None and lexical_applies(startup, other)
-    )
+    """The component weights of one pair: the lexical weight only where words are compared or estimated."""
+    comparable = lexical is not None and (lexical_applies(startup, other) or lexical.estimate_ is not None)
+    return config.weights_for(other.kind, with_lexical=comparable)
 
 
 def combine(similarities: np.ndarray, weights: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:

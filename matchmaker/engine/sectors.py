@@ -130,8 +130,6 @@ class TextViews:
     embedding: np.ndarray
     prototypes: np.ndarray | None
     lexical: sp.csr_matrix | None
-    # Per row, whether the TF-IDF vocabulary knows enough of the text for its view to count.
-    lexical_known: np.ndarray | None = None
 
 
 @dataclass
@@ -166,20 +164,8 @@ class SectorEnsemble:
         self.components.append((name, model.fit(self.view(views, name), y)))
 
     def predict_proba(self, views: TextViews) -> np.ndarray:
-        """(n, 2) [P(not sector), P(sector)], like a scikit-learn classifier.
-
-        The lexical model abstains on rows whose words its vocabulary does not know (a Korean text
-        against English training profiles), so the views that understand the text decide alone.
-        """
-        n = views.embedding.shape[0]
-        total, count = np.zeros(n), np.zeros(n)
-        for name, model in self.components:
-            counts = np.ones(n)
-            if name == "lexical" and views.lexical_known is not None:
-                counts = views.lexical_known.astype(float)
-            total += counts * model.predict_proba(self.view(views, name))[:, 1]
-            count += counts
-        p = total / np.maximum(count, 1.0)
+        """(n, 2) [P(not sector), P(sector)], like a scikit-learn classifier."""
+        p = np.mean([m.predict_proba(self.view(views, name))[:, 1] for name, m in self.components], axis=0)
         return np.column_stack([1.0 - p, p])
 
 
@@ -190,8 +176,7 @@ class SectorSuggester:
     logistic regressions (balanced class weights), whose probabilities are averaged:
 
     - on the embedding (whole text + sentence mean) with the prototype-phrase cosines appended,
-    - on TF-IDF word and character n-grams (`use_lexical`); it abstains on a text of which its
-      vocabulary knows less than `min_lexical_coverage` of the words (another language),
+    - on TF-IDF word and character n-grams (`use_lexical`),
     - on the prototype-phrase cosines alone (`use_prototype_model`): few weights, hand-written
       knowledge of each sector, so it holds up on texts unlike the training ones.
 
@@ -217,7 +202,6 @@ class SectorSuggester:
         prototype_C: float = 1.0,
         prototype_scale: float = 5.0,
         cv_repeats: int = 3,
-        min_lexical_coverage: float = 0.35,
     ) -> None:
         self.encoder = encoder
         self.prototypes = prototypes
@@ -234,7 +218,6 @@ class SectorSuggester:
         self.prototype_C = prototype_C
         self.prototype_scale = prototype_scale
         self.cv_repeats = cv_repeats
-        self.min_lexical_coverage = min_lexical_coverage
 
     @property
     def sectors(self) -> tuple[str, ...]:
@@ -269,9 +252,8 @@ class SectorSuggester:
 
     def _views(self, texts: Sequence[str], embeddings: np.ndarray | None, lexical: bool = True) -> TextViews:
         whole = self._embed(texts, embeddings)
-        known = self._lexical_known(texts) if lexical else None
         if self.encoder is None or not len(texts):
-            return TextViews(whole, None, self._lexical(texts) if lexical else None, known)
+            return TextViews(whole, None, self._lexical(texts) if lexical else None)
         sentences = self._sentence_vectors(texts, whole)
         protos = self._prototype_matrix()
         all_protos = np.vstack([protos[s] for s in self.sectors])
@@ -279,15 +261,11 @@ class SectorSuggester:
         embedding = l2_normalise(whole + sentence_mean)
         embedding[~whole.any(axis=1)] = 0.0
         best = np.vstack([(v @ all_protos.T).max(axis=0) for v in sentences])
-        return TextViews(embedding, best, self._lexical(texts) if lexical else None, known)
+        return TextViews(embedding, best, self._lexical(texts) if lexical else None)
 
     def _lexical(self, texts: Sequence[str]) -> sp.csr_matrix | None:
         index = getattr(self, "lexical_", None)
         return index.transform(texts) if index is not None else None
-
-    def _lexical_known(self, texts: Sequence[str]) -> np.ndarray | None:
-        index = getattr(self, "lexical_", None)
-        return index.coverage(texts) >= self.min_lexical_coverage if index is not None else None
 
     def _components(self, views: TextViews) -> list[tuple[str, float]]:
         """(view name, C) of the logistic regressions making up each sector's ensemble."""
@@ -340,7 +318,6 @@ class SectorSuggester:
             views.embedding[rows],
             views.prototypes[rows] if views.prototypes is not None else None,
             views.lexical[rows] if views.lexical is not None else None,
-            views.lexical_known[rows] if views.lexical_known is not None else None,
         )
 
     def _fit_ensemble(

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
@@ -15,7 +16,13 @@ from matchmaker.engine import ranking
 from matchmaker.engine.explain import ENGINE_VERSION
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.profiles import Profile, embed_profiles
-from matchmaker.engine.scoring import lexical_text
+from matchmaker.engine.scoring import (
+    LexicalEstimate,
+    ScoringConfig,
+    component_similarities,
+    lexical_applies,
+    lexical_text,
+)
 from matchmaker.extensions import db
 from matchmaker.models import Match, Organisation, Visibility, utcnow
 from matchmaker.services import money
@@ -96,10 +103,43 @@ def lexical_index() -> LexicalIndex:
         similar_size = abs(size - cache["size"]) <= max(2, LEXICAL_REFIT_GROWTH * cache["size"])
         if fresh and similar_size:
             return cache["index"]
-    corpus = [lexical_text(to_profile(o)) for o in _listed(["startup", "partner", "investor"])]
-    index = LexicalIndex().fit(corpus or [""])
+    listed = _listed(["startup", "partner", "investor"])
+    profiles = [to_profile(o) for o in listed]
+    index = LexicalIndex().fit([lexical_text(p) for p in profiles] or [""])
+    index.estimate_ = _fit_lexical_estimate(index, profiles)
     current_app.extensions[_LEXICAL_KEY] = {"index": index, "size": size, "fitted_at": time.monotonic()}
     return index
+
+
+ESTIMATE_SAMPLE_PAIRS = 5000
+
+
+def _fit_lexical_estimate(index: LexicalIndex, profiles: Sequence[Profile]) -> LexicalEstimate | None:
+    """Learn, from this installation's same-language pairs, how shared words follow shared meaning.
+
+    So a Korean startup and an English partner get the word evidence two English profiles would
+    (see `scoring.LexicalEstimate`). At most ESTIMATE_SAMPLE_PAIRS pairs, drawn with a fixed seed.
+    """
+    startups = [p for p in profiles if p.kind == "startup"]
+    others = [p for p in profiles if p.kind != "startup"]
+    pairs = [(s, o) for s in startups for o in others if lexical_applies(s, o)]
+    if len(pairs) > ESTIMATE_SAMPLE_PAIRS:
+        chosen = np.random.default_rng(0).choice(len(pairs), ESTIMATE_SAMPLE_PAIRS, replace=False)
+        pairs = [pairs[i] for i in sorted(chosen)]
+    if not pairs:
+        return None
+    encoder = stored_encoder()
+    involved = list({p.id: p for pair in pairs for p in pair}.values())
+    vectors = dict(zip([p.id for p in involved], embed_profiles(involved, encoder), strict=True))
+    similarities = component_similarities(
+        [s for s, _ in pairs],
+        [vectors[s.id] for s, _ in pairs],
+        [o for _, o in pairs],
+        [vectors[o.id] for _, o in pairs],
+        index,
+        config=ScoringConfig.for_model(encoder.model_id),
+    )
+    return LexicalEstimate.fit(similarities)
 
 
 def forget_lexical_index() -> None:

@@ -73,6 +73,9 @@ _TEXT_LEVELS: dict[str, dict[str, Sentence]] = {
         "not_comparable": lambda s, o: _(
             "Words not compared: the two profiles are written in different languages."
         ),
+        "estimated": lambda s, o: _(
+            "Written in different languages: shared words are estimated from the meaning."
+        ),
     },
 }
 

@@ -20,7 +20,7 @@ from matchmaker.engine import (
     score_pair,
 )
 from matchmaker.engine.ranking import filter_counts, filter_reason
-from matchmaker.engine.scoring import lexical_text, stage_ticket_fit, ticket_fit
+from matchmaker.engine.scoring import LexicalEstimate, lexical_text, stage_ticket_fit, ticket_fit
 
 
 def _candidates(profiles, encoder):
@@ -183,3 +183,53 @@ def test_real_model_energy_partner_prefers_battery_startup(
     assert matches[1].score < CONFIDENT_MATCH_SCORE <= matches[0].score
     assert matches[0].model_id == "all-MiniLM-L6-v2"
     assert np.isfinite([m.score for m in matches]).all()
+
+
+def test_lexical_estimate_follows_meaning_and_needs_enough_pairs() -> None:
+    from matchmaker.engine.scoring import COMPONENTS as NAMES
+
+    rng = np.random.default_rng(0)
+    rows = np.full((40, len(NAMES)), np.nan)
+    text = rng.uniform(0, 1, 40)
+    for name in ("seeks_offers", "offers_seeks", "description"):
+        rows[:, NAMES.index(name)] = text
+    rows[:, NAMES.index("lexical")] = 0.1 + 0.5 * text
+    estimate = LexicalEstimate.fit(rows)
+    assert estimate is not None
+    assert estimate.intercept == pytest.approx(0.1) and estimate.slope == pytest.approx(0.5)
+    probe = rows[:2].copy()
+    probe[:, NAMES.index("lexical")] = np.nan
+    assert estimate.predict(probe) == pytest.approx(0.1 + 0.5 * text[:2])
+    assert LexicalEstimate.fit(rows[:5]) is None  # too few same-language pairs to learn from
+
+
+def test_a_korean_and_an_english_profile_are_scored_on_estimated_words(
+    encoder, ev_battery, energy_partner
+) -> None:
+    korean = replace(
+        ev_battery, description="전기차 배터리 팩과 배터리 관리 시스템을 만듭니다.", seeks="투자", offers=""
+    )
+    lexical = LexicalIndex().fit([lexical_text(p) for p in (korean, energy_partner, ev_battery)])
+    vecs = embed_profiles([korean, energy_partner], encoder)
+    without = score_pair(korean, vecs[0], energy_partner, vecs[1], lexical)
+    words = next(c for c in without.components if c.name == "lexical")
+    assert words.weight == 0 and words.level == "not_comparable"
+    assert sum(c.weight for c in without.components) == pytest.approx(1.0)
+    lexical.estimate_ = LexicalEstimate(intercept=0.2, slope=0.5)
+    estimated = score_pair(korean, vecs[0], energy_partner, vecs[1], lexical)
+    words = next(c for c in estimated.components if c.name == "lexical")
+    assert words.weight > 0 and words.level == "estimated" and words.similarity >= 0.2
+    assert sum(c.contribution for c in estimated.components) == pytest.approx(estimated.score)
+
+
+def test_explanations_agree_with_themselves(encoder, lexical, ev_battery, music_app, energy_partner) -> None:
+    """A quoted sentence pair sits under a component that scored; names ending in s read right."""
+    labs = replace(energy_partner, name="GridTwin Labs")
+    for startup in (ev_battery, music_app):
+        vecs = embed_profiles([startup, labs], encoder)
+        match = score_pair(startup, vecs[0], labs, vecs[1], lexical, encoder=encoder)
+        scored = {c.name for c in match.components if c.contribution > 0}
+        for phrase in match.matched_phrases:
+            component = "lexical" if phrase.kind == "shared_terms" else phrase.kind
+            assert component in scored, (phrase, match.components)
+        assert not any("Labs's" in c.sentence for c in match.components)

@@ -121,7 +121,7 @@ def test_mail_is_written_in_the_recipients_language(
     partner = make_organisation("partner", name="NVIDIA")
     korean = make_user("partner", organisation=partner, language="ko")
     english = make_user("partner", organisation=partner, language="en")
-    for invited in (korean, english):  # invitations go only to accounts without a password yet
+    for invited in (korean, english):  # an invitation is only for an account without a password yet
         invited.password_hash = None
     db.session.commit()
     with app.test_request_context():
