@@ -13,13 +13,13 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test setup db seed lint format clean browser redis translations
+.PHONY: run test setup db seed lint format clean browser redis pgtools translations
 
 run: setup db seed ## set everything up and serve the app with demo data on http://127.0.0.1:5000
 	@echo "Serving on http://$(HOST):$(PORT)/login  (Ctrl+C to stop)"
 	$(BIN)/gunicorn --workers 2 --threads 4 --timeout 120 --bind $(HOST):$(PORT) wsgi:app
 
-test: setup browser redis db ## set everything up and run every test (SQLite, PostgreSQL, real model, browser)
+test: setup browser redis pgtools db ## set everything up and run every test (SQLite, PostgreSQL, real model, browser)
 	$(BIN)/python -m pytest
 
 setup: $(VENV)/.installed
@@ -37,8 +37,12 @@ seed: db ## load the demo data when the database is empty; recompute matches of 
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) rematch --if-stale
 
-browser: ## Debian's Chromium for the browser tests (Playwright cannot download browsers here)
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+browser: ## Debian's Chromium and a CJK font for the browser tests (Playwright cannot download browsers here)
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; } || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; }
+
+pgtools: ## pg_dump and pg_restore, which `flask backup`/`flask restore` (and their test) use on PostgreSQL
+	@command -v pg_dump >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql-client; }
 
 redis: setup ## a local Redis for the throttling tests (limits kept in Redis), started when none answers
 	@$(BIN)/python -c "import redis; redis.Redis(socket_connect_timeout=1).ping()" 2>/dev/null || { \

@@ -20,6 +20,7 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask("matchmaker", instance_relative_config=True)
     register_config(app, test_config)
     register_extensions(app)
+    register_boundary(app)  # before the blueprints: their <int:…> routes use its converter
     register_blueprints(app)
     register_error_handlers(app)
     register_security(app)
@@ -117,6 +118,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(language_bp)
     app.register_blueprint(insights_bp)
 
+    from matchmaker.web.account import bp as account_bp
+
+    app.register_blueprint(account_bp)
+
     from matchmaker.api import register_api
     from matchmaker.web.api_tokens import bp as api_tokens_bp
 
@@ -140,6 +145,12 @@ def register_error_handlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 409, 413, 422, 429):
         app.register_error_handler(code, render_error)
+
+
+def register_boundary(app: Flask) -> None:
+    from matchmaker.web.boundary import register_boundary as install
+
+    install(app)
 
 
 def register_security(app: Flask) -> None:

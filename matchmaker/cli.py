@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 
@@ -16,6 +18,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_api_token_command)
     app.cli.add_command(embed_command)
     app.cli.add_command(rematch_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed-demo")
@@ -113,3 +117,32 @@ def create_api_token_command(email: str, name: str) -> None:
         raise click.ClickException(detail) from error
     click.echo(f"API token {token.name!r} for {user.email}. Store it now; it is shown only once:")
     click.echo(secret)
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Write the whole database to TARGET (SQLite: its backup API; PostgreSQL: pg_dump's custom format)."""
+    from matchmaker.services import backup
+
+    try:
+        backup.backup(target)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {target} ({target.stat().st_size:,} bytes).")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask: replace the database's contents.")
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace everything in the database with the backup in SOURCE."""
+    from matchmaker.services import backup
+
+    if not yes:
+        click.confirm("This replaces every row in the database with the backup's. Go on?", abort=True)
+    try:
+        backup.restore(source)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Database restored from {source}.")

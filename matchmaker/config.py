@@ -28,6 +28,7 @@ class DefaultConfig:
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long forms do not expire
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MATCHMAKER_JSON_MAX_BYTES = 256 * 1024  # an API body; the largest profile is a few kilobytes
     DIRECTORY_PAGE_SIZE = 20
     INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
     PASSWORD_RESET_MAX_AGE_SECONDS = 30 * 60

@@ -117,9 +117,16 @@ def format_day(value: date | datetime | None, style: str = "medium") -> str:
     return "—" if value is None else format_date(value, format=style)
 
 
+# A 24-hour clock in both languages: Babel's Korean short and medium formats write "PM" for 오후.
+_MOMENT_PATTERNS = {"ko": "yyyy. M. d. HH:mm", "en": "d MMM yyyy, HH:mm"}
+
+
 def format_moment(value: datetime | None, style: str = "medium") -> str:
-    """A date and time in the complex's time zone, written the reader's way."""
-    return "—" if value is None else format_datetime(value, format=style)
+    """A date and time in the complex's time zone (Asia/Seoul), written the reader's way."""
+    if value is None:
+        return "—"
+    pattern = _MOMENT_PATTERNS.get(current_language())
+    return format_datetime(value, format=pattern) if pattern else format_datetime(value, format=style)
 
 
 def format_age(value: timedelta | datetime | None) -> str:

@@ -10,6 +10,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 
 from matchmaker.extensions import db
 from matchmaker.i18n import http_error_text
+from matchmaker.inputs import DB_INT_MAX, whole_number
 from matchmaker.models import User
 from matchmaker.services import api_tokens
 from matchmaker.services.errors import ServiceError
@@ -117,13 +118,14 @@ def int_arg(name: str, default: int, minimum: int = 1, maximum: int | None = Non
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
+    value = whole_number(raw, minimum, DB_INT_MAX if maximum is None else maximum)
+    if value is None:
         if maximum is not None:
             hint = _("Use a whole number between %(low)s and %(high)s.", low=minimum, high=maximum)
         else:
             hint = _("Use a whole number of at least %(low)s.", low=minimum)
         raise ApiError(422, _("Check the query parameters."), {name: hint})
-    return int(raw)
+    return value
 
 
 @bp.errorhandler(ApiError)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from matchmaker.api.core import ApiError, api_user, bp, check_known_fields, int_arg, json_body
 from matchmaker.api.serialise import organisation_summary, timestamp
+from matchmaker.inputs import PAGE_MAX
 from matchmaker.models import Introduction, IntroState, User
 from matchmaker.services import introductions as service
 
@@ -82,7 +83,7 @@ def list_introductions() -> Response:
     """Staff see every introduction, members those of their organisation; newest first, paged."""
     viewer = api_user()
     states = _states_filter()
-    page = int_arg("page", 1)
+    page = int_arg("page", 1, maximum=PAGE_MAX)
     per_page = int_arg("per_page", 20, maximum=PER_PAGE_MAX)
     everything = service.list_for_viewer(viewer, states)
     start = (page - 1) * per_page

@@ -34,7 +34,10 @@ def path_id(name: str) -> Json:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
-COMMON_ERRORS: Json = {"401": {"$ref": "#/components/responses/Unauthorized"}}
+COMMON_ERRORS: Json = {
+    "401": {"$ref": "#/components/responses/Unauthorized"},
+    "429": {"$ref": "#/components/responses/TooManyRequests"},
+}
 NULLABLE_TEXT: Json = {"type": ["string", "null"]}
 AMOUNT: Json = {
     "type": ["integer", "string", "null"],
@@ -295,7 +298,15 @@ def openapi_document() -> Json:
                     "description": "A personal API token from /account/tokens or `flask create-api-token`.",
                 }
             },
-            "responses": {"Unauthorized": error("Missing, unknown or revoked token, or deactivated account")},
+            "responses": {
+                "Unauthorized": error("Missing, unknown or revoked token, or deactivated account"),
+                "TooManyRequests": error("Too many calls with this token; wait as long as Retry-After says")
+                | {
+                    "headers": {
+                        "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+                    }
+                },
+            },
             "schemas": SCHEMAS,
         },
     }

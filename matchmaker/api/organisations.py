@@ -15,6 +15,7 @@ from matchmaker.api.serialise import (
     profile_form,
 )
 from matchmaker.extensions import db
+from matchmaker.inputs import PAGE_MAX
 from matchmaker.models import Organisation, OrganisationKind, Sector, User
 from matchmaker.models.introductions import CONTACT_STATES
 from matchmaker.services import introductions, matching
@@ -70,7 +71,7 @@ def _directory_query() -> service.DirectoryQuery:
 def list_organisations() -> Response:
     """Listed organisations by name, filtered like the directory, one page at a time."""
     query = _directory_query()
-    page_number = int_arg("page", 1)
+    page_number = int_arg("page", 1, maximum=PAGE_MAX)
     per_page = int_arg("per_page", current_app.config["DIRECTORY_PAGE_SIZE"], maximum=PER_PAGE_MAX)
     page = db.paginate(
         service.directory_statement(api_user(), query), page=page_number, per_page=per_page, error_out=False
@@ -117,6 +118,7 @@ def update_organisation(organisation_id: int) -> Response:
         raise PermissionDenied(_("You can only edit your own organisation's profile."))
     body = json_body()
     check_known_fields(body, PROFILE_FIELDS)
+    service.lock_for_edit(organisation)  # merge onto the profile as the previous edit left it
     form = profile_form(service.profile_values(organisation) | body)
     service.update_organisation(api_user(), organisation, form)
     return jsonify(organisation_json(organisation, show_contact=True))

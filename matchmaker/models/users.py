@@ -60,6 +60,8 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of every session and remember cookie (see get_id); raising it signs the account out everywhere.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set when the person deleted their account: the row stays, anonymised, so the audit trail holds.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # "ko" or "en" once the person chooses; None follows the browser's Accept-Language.
     language: Mapped[str | None] = mapped_column(String(8))
 

@@ -25,14 +25,11 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from matchmaker.extensions import db
-from matchmaker.i18n import N_
 from matchmaker.labels import label
 from matchmaker.models import (
     Dismissal,
@@ -52,6 +49,12 @@ from matchmaker.models import (
 from matchmaker.models.introductions import CONTACT_STATES, NOTE_MAX, OPEN_STATES
 from matchmaker.services import capacity, notifications
 from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from matchmaker.services.introduction_texts import (
+    NOTE_EXPIRED,
+    NOTE_INTRODUCED,
+    NOTE_RELEASED,
+    REFUSED,
+)
 
 S = IntroState
 STAFF, REQUESTER, ANSWERER, PARTY, SYSTEM = "staff", "requester", "answerer", "party", "system"
@@ -64,74 +67,21 @@ class Transition:
     sources: frozenset[IntroState]
     target: IntroState
     who: str
-    refused: LazyString  # why it cannot be taken in the current state: "…; it cannot be approved now."
 
 
-_APPROVE_REFUSED = _l("This introduction is %(state)s; it cannot be approved now.")
 TRANSITIONS: dict[str, Transition] = {
-    "approve": Transition(frozenset({S.REQUESTED}), S.APPROVED, STAFF, _APPROVE_REFUSED),
-    "waitlist": Transition(frozenset({S.REQUESTED}), S.WAITLISTED, STAFF, _APPROVE_REFUSED),
-    "reject": Transition(
-        frozenset({S.REQUESTED, S.WAITLISTED}),
-        S.REJECTED,
-        STAFF,
-        _l("This introduction is %(state)s; it cannot be rejected now."),
-    ),
-    "release": Transition(
-        frozenset({S.WAITLISTED}),
-        S.APPROVED,
-        SYSTEM,
-        _l("This introduction is %(state)s; it cannot be released now."),
-    ),
-    "accept": Transition(
-        frozenset({S.APPROVED}),
-        S.ACCEPTED,
-        ANSWERER,
-        _l("This introduction is %(state)s; it cannot be accepted now."),
-    ),
-    "introduce": Transition(
-        frozenset({S.ACCEPTED}),
-        S.INTRODUCED,
-        SYSTEM,
-        _l("This introduction is %(state)s; it cannot be introduced now."),
-    ),
-    "decline": Transition(
-        frozenset({S.APPROVED}),
-        S.DECLINED,
-        ANSWERER,
-        _l("This introduction is %(state)s; it cannot be declined now."),
-    ),
-    "withdraw": Transition(
-        frozenset({S.REQUESTED, S.WAITLISTED, S.APPROVED}),
-        S.WITHDRAWN,
-        REQUESTER,
-        _l("This introduction is %(state)s; it cannot be withdrawn now."),
-    ),
-    "expire": Transition(
-        frozenset({S.REQUESTED, S.APPROVED}),
-        S.EXPIRED,
-        SYSTEM,
-        _l("This introduction is %(state)s; it cannot be expired now."),
-    ),
-    "mark_met": Transition(
-        frozenset({S.INTRODUCED}),
-        S.MET,
-        PARTY,
-        _l("This introduction is %(state)s; it cannot be marked as met now."),
-    ),
-    "record_outcome": Transition(
-        frozenset({S.MET}),
-        S.OUTCOME_RECORDED,
-        PARTY,
-        _l("This introduction is %(state)s; it cannot be given an outcome now."),
-    ),
+    "approve": Transition(frozenset({S.REQUESTED}), S.APPROVED, STAFF),
+    "waitlist": Transition(frozenset({S.REQUESTED}), S.WAITLISTED, STAFF),
+    "reject": Transition(frozenset({S.REQUESTED, S.WAITLISTED}), S.REJECTED, STAFF),
+    "release": Transition(frozenset({S.WAITLISTED}), S.APPROVED, SYSTEM),
+    "accept": Transition(frozenset({S.APPROVED}), S.ACCEPTED, ANSWERER),
+    "introduce": Transition(frozenset({S.ACCEPTED}), S.INTRODUCED, SYSTEM),
+    "decline": Transition(frozenset({S.APPROVED}), S.DECLINED, ANSWERER),
+    "withdraw": Transition(frozenset({S.REQUESTED, S.WAITLISTED, S.APPROVED}), S.WITHDRAWN, REQUESTER),
+    "expire": Transition(frozenset({S.REQUESTED, S.APPROVED}), S.EXPIRED, SYSTEM),
+    "mark_met": Transition(frozenset({S.INTRODUCED}), S.MET, PARTY),
+    "record_outcome": Transition(frozenset({S.MET}), S.OUTCOME_RECORDED, PARTY),
 }
-# Notes the system writes into the audit log. They are stored in English (the log is a record) and
-# shown in the reader's language; N_ only marks them for the catalog.
-NOTE_INTRODUCED = N_("Both sides agreed; contact details shared.")
-NOTE_RELEASED = N_("Capacity freed; released from the line.")
-NOTE_EXPIRED = N_("No answer in time.")
-SIMULTANEOUS_CHANGE = N_("Someone changed this introduction at the same moment; reload and try again.")
 # Actions a person can take from a page or the API (the others are taken by the system).
 USER_ACTIONS = ("approve", "reject", "accept", "decline", "withdraw", "mark_met", "record_outcome")
 MILESTONES = {
@@ -297,7 +247,7 @@ def _load(introduction_id: int) -> Introduction:
 
 
 def _refuse_state(introduction: Introduction, action: str) -> ConflictError:
-    return ConflictError(str(TRANSITIONS[action].refused % {"state": label(introduction.state_enum).lower()}))
+    return ConflictError(str(REFUSED[action] % {"state": label(introduction.state_enum).lower()}))
 
 
 def _check(action: str, user: User | None, introduction: Introduction) -> None:
@@ -351,7 +301,7 @@ def _apply(
         raise ConflictError(
             _("Someone else changed this introduction at the same moment.")
             + " "
-            + str(transition.refused % {"state": now_state})
+            + str(REFUSED[action] % {"state": now_state})
         )
     for key, value in updates.items():  # keep the loaded object in step without marking it dirty
         set_committed_value(introduction, key, value)

@@ -167,7 +167,22 @@ def _store(organisation_ids: Sequence[int], matches: Sequence[Any], model_versio
         for m in matches
     ]
     if rows:
-        db.session.execute(Match.__table__.insert(), rows)
+        # An upsert: a refresh of the other side running at the same moment may have inserted the same
+        # pair after our delete; the newer score wins instead of the request failing.
+        # Both databases we run on have INSERT ... ON CONFLICT, each through its own dialect's insert().
+        if db.session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        columns = ("score", "explanation", "model_version", "computed_at")
+        for start in range(0, len(rows), 1000):  # bounded statements: the databases cap bound parameters
+            insert = dialect_insert(Match.__table__).values(rows[start : start + 1000])
+            db.session.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["startup_id", "counterpart_id"],
+                    set_={column: insert.excluded[column] for column in columns},
+                )
+            )
 
 
 def kept_per_organisation() -> int:

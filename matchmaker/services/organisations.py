@@ -15,6 +15,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from matchmaker.extensions import db
+from matchmaker.inputs import whole_number
 from matchmaker.labels import label
 from matchmaker.models import (
     Organisation,
@@ -111,10 +112,9 @@ def validate_profile(form: Mapping[str, Any], kind: str) -> ProfileData:
     team_size = _text(form, "team_size")
     data["team_size"] = None
     if team_size:
-        if not team_size.isdigit() or not 1 <= int(team_size) <= 1_000_000:
+        data["team_size"] = whole_number(team_size, 1, 1_000_000)
+        if data["team_size"] is None:
             errors["team_size"] = _("Enter the number of people as a whole number, at least 1.")
-        else:
-            data["team_size"] = int(team_size)
 
     data["is_complex_tenant"] = _text(form, "is_complex_tenant").lower() in {"1", "true", "on", "yes", "y"}
     visibility = _text(form, "visibility") or Visibility.LISTED.value
@@ -217,11 +217,10 @@ def _validate_capacity(form: Mapping[str, Any], kind: str, data: ProfileData, er
     raw = _text(form, "monthly_intro_capacity")
     if kind == OrganisationKind.STARTUP or not raw:
         return
-    if not raw.isdigit() or int(raw) > CAPACITY_MAX:
+    data["monthly_intro_capacity"] = whole_number(raw, 0, CAPACITY_MAX)
+    if data["monthly_intro_capacity"] is None:
         message = _("Enter a whole number from 0 to %(num)s, or leave it empty.", num=CAPACITY_MAX)
         errors["monthly_intro_capacity"] = message
-    else:
-        data["monthly_intro_capacity"] = int(raw)
 
 
 def slugify(name: str) -> str:
@@ -284,11 +283,24 @@ def create_organisation(actor: User, kind: str, form: Mapping[str, Any]) -> Orga
     return organisation
 
 
+def lock_for_edit(organisation: Organisation) -> None:
+    """Hold the organisation's row until this transaction ends, and read it as last committed.
+
+    Concurrent edits of one profile then run one after the other instead of colliding on its sector
+    rows; a partial edit (API PATCH) merges onto what the previous edit saved.
+    """
+    from matchmaker.services.capacity import lock_organisation
+
+    lock_organisation(organisation.id)
+    db.session.refresh(organisation)
+
+
 def update_organisation(actor: User, organisation: Organisation, form: Mapping[str, Any]) -> Organisation:
     """Save an edited profile, all fields or none."""
     if not can_edit(actor, organisation):
         raise PermissionDenied(_("You can only edit your own organisation's profile."))
     data = validate_profile(form, organisation.kind)
+    lock_for_edit(organisation)
     if not actor.is_staff and organisation.kind != OrganisationKind.STARTUP:
         data["visibility"] = organisation.visibility  # only staff list or hide partners and investors
     organisation.sectors = data.pop("sectors")

@@ -57,3 +57,10 @@ window.addEventListener("pageshow", function (event) {
     });
   });
 });
+
+// On a phone, long filter forms fold away until asked for (they stay open when a filter is in use).
+if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
+  document.querySelectorAll("details.filters-toggle:not([data-active])").forEach(function (details) {
+    details.open = false;
+  });
+}

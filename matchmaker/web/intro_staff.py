@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from matchmaker.extensions import db
+from matchmaker.inputs import PAGE_MAX, whole_number
 from matchmaker.models import Match, Organisation, OrganisationKind, Sector
 from matchmaker.services import funnel, notifications
 from matchmaker.services import introductions as service
@@ -25,7 +26,7 @@ def queue() -> str:
     """Pending requests, oldest first, each with both profiles and the match explanation."""
     counterpart = request.args.get("counterpart", "")
     sector = request.args.get("sector", "")
-    counterpart_id = int(counterpart) if counterpart.isdigit() else None
+    counterpart_id = whole_number(counterpart, 1)
     sector = sector if sector in Sector.__members__.values() else ""
     pending = service.staff_queue(current_user, counterpart_id, sector or None)
     waiting = service.staff_queue(current_user, counterpart_id, sector or None, state="waitlisted")
@@ -56,7 +57,7 @@ def queue() -> str:
 @staff_required
 def decide() -> Response:
     """Approve or reject the ticked requests with one note; each is decided on its own."""
-    ids = [int(v) for v in request.form.getlist("introduction_id") if v.isdigit()]
+    ids = [i for i in (whole_number(v, 1) for v in request.form.getlist("introduction_id")) if i is not None]
     queue_page = url_for("intro_staff.queue")
     if not ids:
         return refuse(_("Tick at least one request, then choose approve or reject."), queue_page)
@@ -82,7 +83,7 @@ def decide() -> Response:
 def outbox() -> str:
     """Every e-mail the app wrote; in development this is where mail goes instead of a server."""
     page = request.args.get("page", "1")
-    number = min(int(page), 100_000) if page.isdigit() else 1
+    number = whole_number(page, 1, PAGE_MAX) or 1
     return render_template(
         "introductions/outbox.html",
         page=notifications.outbox_page(max(1, number)),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from matchmaker.extensions import db
+from matchmaker.inputs import DB_INT_MAX, whole_number
 from matchmaker.models import Match, Outcome, Role
 from matchmaker.services import introductions as service
 from matchmaker.services.errors import ServiceError
@@ -41,14 +42,14 @@ def index() -> str:
 @bp.post("/request")
 @roles_required(Role.FOUNDER, Role.PARTNER, Role.INVESTOR)
 def request_new() -> Response:
-    other_id = request.form.get("other_id", "")
+    other_id = whole_number(request.form.get("other_id", ""), 1, 10**18)
     back = back_to(url_for("review.index"))
-    if not other_id.isdigit():  # only a tampered form sends this
+    if other_id is None:  # only a tampered form sends this
         abort(400, _("Choose whom you would like to be introduced to."))
+    if other_id > DB_INT_MAX:  # a number, but no organisation can have it
+        abort(404, _("There is no such organisation."))
     try:
-        introduction = service.request_introduction(
-            current_user, int(other_id), request.form.get("message", "")
-        )
+        introduction = service.request_introduction(current_user, other_id, request.form.get("message", ""))
     except ServiceError as error:
         db.session.rollback()
         if error.status_code in (403, 404):

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from matchmaker.extensions import db
+from matchmaker.inputs import PAGE_MAX, whole_number
 from matchmaker.models import Organisation, OrganisationKind, Role
 from matchmaker.services import organisations as service
 from matchmaker.services.errors import ServiceError
@@ -37,6 +38,7 @@ def directory() -> str:
     )
     page = db.paginate(
         service.directory_statement(current_user, query),
+        page=whole_number(request.args.get("page", ""), 1, PAGE_MAX) or 1,
         per_page=current_app.config["DIRECTORY_PAGE_SIZE"],
         error_out=False,
     )

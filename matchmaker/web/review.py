@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from matchmaker.i18n import format_moment
+from matchmaker.inputs import whole_number
 from matchmaker.labels import label
 from matchmaker.models import DismissalKind, Organisation, Role
 from matchmaker.services import dashboard, reviews
@@ -19,8 +20,8 @@ member_required = roles_required(Role.FOUNDER, Role.PARTNER, Role.INVESTOR)
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, "")
-    return min(high, max(low, int(raw))) if raw.isdigit() else default
+    value = whole_number(request.args.get(name, ""))
+    return min(high, max(low, value)) if value is not None else default
 
 
 def _back() -> Response:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from matchmaker.extensions import db
+from matchmaker.inputs import whole_number
 from matchmaker.models import Organisation, Role, User
 from matchmaker.services import accounts
 from matchmaker.services.errors import ServiceError
@@ -46,7 +47,7 @@ def invite() -> str | tuple[str, int]:
             form.get("display_name", ""),
             form.get("email", ""),
             form.get("role", ""),
-            int(organisation_id) if organisation_id.isdigit() else None,
+            whole_number(organisation_id, 1),
         )
     except ServiceError as error:
         return render_failure("staff/invite.html", error, form=form, **context)

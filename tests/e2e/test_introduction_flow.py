@@ -47,7 +47,7 @@ def _person(browser, live_server, role):
     page.goto(f"{live_server}/login")
     page.fill("#email", account.email)
     page.fill("#password", account.password)
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")  # not the language switch
     page.wait_for_url(f"{live_server}/dashboard")
     return context, page
 

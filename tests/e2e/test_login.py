@@ -15,7 +15,7 @@ def test_demo_founder_logs_in_and_sees_the_dashboard(live_server, page):
     assert page.url.startswith(f"{live_server}/login")  # anonymous: sent to sign in
     page.fill("#email", founder.email)
     page.fill("#password", founder.password)
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")  # not the language switch
     page.wait_for_url(f"{live_server}/dashboard")
     assert page.locator("h1").inner_text().startswith("Hello,")
     assert "VoltCell" in page.locator("main").inner_text()
@@ -27,5 +27,5 @@ def test_wrong_password_shows_a_message(live_server, page):
     page.goto(f"{live_server}/login")
     page.fill("#email", "founder@matchmaker.example")
     page.fill("#password", "not the password")
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
     assert "Wrong e-mail address or password." in page.locator("[role=alert]").inner_text()

@@ -233,3 +233,33 @@ def test_explanations_agree_with_themselves(encoder, lexical, ev_battery, music_
             component = "lexical" if phrase.kind == "shared_terms" else phrase.kind
             assert component in scored, (phrase, match.components)
         assert not any("Labs's" in c.sentence for c in match.components)
+
+
+def test_a_korean_and_an_english_text_are_read_on_the_cross_language_scale(
+    encoder, ev_battery, energy_partner
+):
+    from matchmaker.engine.scoring import CROSSLINGUAL_CALIBRATION, ScoringConfig, component_similarities
+
+    model_id = next(iter(CROSSLINGUAL_CALIBRATION))
+    config = ScoringConfig.for_model(model_id)
+    assert (config.crosslingual_floor, config.crosslingual_ceiling) == CROSSLINGUAL_CALIBRATION[model_id]
+    korean = replace(
+        ev_battery,
+        description="전기차 배터리 팩과 관리 시스템을 만듭니다",
+        seeks="에너지 기업",
+        offers="배터리 데이터",
+    )
+    vecs = embed_profiles([korean, energy_partner], encoder)
+    across = component_similarities([korean], [vecs[0]], [energy_partner], [vecs[1]], config=config)
+    same_scale = replace(config, crosslingual_floor=None, crosslingual_ceiling=None)
+    plain = component_similarities([korean], [vecs[0]], [energy_partner], [vecs[1]], config=same_scale)
+    text = [COMPONENTS.index(n) for n in ("seeks_offers", "offers_seeks", "description")]
+    present = ~np.isnan(plain[0, text])
+    assert (across[0, text][present] >= plain[0, text][present]).all()
+    # Two English profiles keep the model's own scale.
+    english = component_similarities([ev_battery], [vecs[0]], [energy_partner], [vecs[1]], config=config)
+    assert np.allclose(
+        english,
+        component_similarities([ev_battery], [vecs[0]], [energy_partner], [vecs[1]], config=same_scale),
+        equal_nan=True,
+    )

@@ -1,0 +1,193 @@
+"""Issue 9's walk: founder, partner, investor and staff do their main job once in Korean and once in
+English, in a real browser, at 1280 px and at 390 px (a phone).
+
+On every page: nothing is wider than a phone's screen at 390 px, and a Korean page shows no English
+apart from brand and company names and what people wrote themselves (marked class="user-text").
+Screenshots of every page at both widths are saved under test-artifacts/walk/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from matchmaker.extensions import db
+from matchmaker.models import Organisation, User
+from matchmaker.services.demo import DEMO_ACCOUNTS
+
+pytestmark = pytest.mark.e2e
+ACCOUNTS = {a.role.value: a for a in DEMO_ACCOUNTS}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "walk"
+WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+LOCALES = {"ko": "ko-KR", "en": "en-US"}
+# Words a Korean page may show in Latin letters: the product, technical names and currencies.
+ALLOWED = {"matchmaker", "api", "json", "smtp", "crm", "poc", "krw", "usd", "ai", "id", "https", "bearer"}
+# Every text node's text, except inside what people wrote themselves, code and scripts.
+PAGE_TEXT = """() => {
+  const parts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const element = walker.currentNode.parentElement;
+    // the language switch names the other language in that language (lang="en"): not page text
+    const own = element && element.closest('[lang]').lang === document.documentElement.lang;
+    if (own && !element.closest('.user-text, script, style, code')) {
+      parts.push(walker.currentNode.textContent);
+    }
+  }
+  return parts.join(' ');
+}"""
+
+
+@pytest.fixture(scope="module")
+def matched(live_app) -> None:
+    """The demo data with every match computed by the real model, as `make run` serves it."""
+    from matchmaker.services.matching import rematch_all
+
+    with live_app.app_context():
+        rematch_all()
+        db.session.remove()
+
+
+@pytest.fixture(scope="module")
+def allowed_words(live_app) -> set[str]:
+    """Company names and the demo people's names may appear in Latin letters on Korean pages."""
+    with live_app.app_context():
+        names = list(db.session.scalars(select(Organisation.name))) + list(
+            db.session.scalars(select(User.display_name))
+        )
+    return ALLOWED | {w.lower() for name in names for w in re.findall(r"[A-Za-z]+", name)}
+
+
+class Walk:
+    """One person's browser: checks and photographs every page it reaches."""
+
+    def __init__(self, browser, server: str, role: str, language: str, allowed: set[str]) -> None:
+        self.context = browser.new_context(locale=LOCALES[language], viewport=WIDE)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(60_000)  # the first profile page loads the real model
+        self.server, self.role, self.language, self.allowed = server, role, language, allowed
+        self.step = 0
+        self.problems: list[str] = []
+
+    def sign_in(self) -> None:
+        account = ACCOUNTS[self.role]
+        self.page.goto(f"{self.server}/login")
+        self.page.fill("#email", account.email)
+        self.page.fill("#password", account.password)
+        self.page.click("form[action='/login'] button[type=submit]")
+        self.page.wait_for_url(f"{self.server}/dashboard")
+        self.check("dashboard")
+
+    def visit(self, path: str, name: str) -> None:
+        self.page.goto(f"{self.server}{path}")
+        self.check(name)
+
+    def check(self, name: str) -> None:
+        """Both widths: the screenshots, no sideways scrolling on a phone, and the page's language."""
+        self.step += 1
+        stem = ARTIFACTS / f"{self.language}-{self.role}-{self.step:02d}-{name}"
+        page = self.page
+        assert page.evaluate("document.documentElement.lang") == self.language, (name, page.url)
+        page.screenshot(path=f"{stem}-1280.png", full_page=True)
+        page.set_viewport_size(PHONE)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            self.problems.append(f"{name} ({page.url}) is {overflow}px wider than a 390px phone")
+        page.screenshot(path=f"{stem}-390.png", full_page=True)
+        page.set_viewport_size(WIDE)
+        if self.language == "ko":
+            text = page.evaluate(PAGE_TEXT)
+            text = re.sub(r"\S+@\S+|https?://\S+|/\S+", " ", text)  # addresses and paths
+            english = sorted(
+                {w for w in re.findall(r"[A-Za-z][A-Za-z'’-]+", text) if w.lower() not in self.allowed}
+            )
+            if english:
+                self.problems.append(f"{name} ({page.url}) shows English on a Korean page: {english[:12]}")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _walk_founder(walk: Walk) -> None:
+    page = walk.page
+    walk.visit("/review/", "matches")
+    request = page.locator("form.request-form").first
+    if request.count():
+        request.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+        walk.check("after-request")
+    walk.visit("/introductions/", "introductions")
+    walk.visit(f"/organisations/{_organisation_id(walk, 'voltcell-battery')}", "profile")
+    walk.visit(f"/organisations/{_organisation_id(walk, 'voltcell-battery')}/edit", "edit-profile")
+
+
+def _walk_counterpart(walk: Walk) -> None:
+    page = walk.page
+    walk.visit("/review/", "review")
+    first = page.locator("li.review-item h2 a").first
+    if first.count():
+        first.click()
+        page.wait_for_load_state()
+        walk.check("startup-profile")
+    walk.visit("/introductions/", "introductions")
+    opened = page.locator("table a[href^='/introductions/']").first
+    if opened.count():
+        opened.click()
+        page.wait_for_load_state()
+        walk.check("introduction")
+
+
+def _walk_staff(walk: Walk) -> None:
+    page = walk.page
+    walk.visit("/staff/queue", "queue")
+    item = page.locator("article.queue-item input[type=checkbox]").first
+    if item.count():
+        item.check()
+        page.click("button[name=decision][value=approve]")
+        page.wait_for_load_state()
+        walk.check("approved")
+    walk.visit("/staff/funnel", "funnel")
+    walk.visit("/staff/ecosystem", "ecosystem")
+    walk.visit("/introductions/", "introductions")
+    walk.visit("/staff/accounts", "accounts")
+    walk.visit("/staff/outbox", "outbox")
+
+
+def _organisation_id(walk: Walk, slug: str) -> int:
+    return walk.ids[slug]
+
+
+WALKS = {
+    "founder": _walk_founder,
+    "partner": _walk_counterpart,
+    "investor": _walk_counterpart,
+    "staff": _walk_staff,
+}
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("role", list(WALKS))
+def test_each_role_walks_its_main_job(
+    browser, live_server, live_app, matched, allowed_words, role, language
+) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with live_app.app_context():
+        ids = {o.slug: o.id for o in db.session.scalars(select(Organisation))}
+    walk = Walk(browser, live_server, role, language, allowed_words)
+    walk.ids = ids
+    try:
+        walk.sign_in()
+        WALKS[role](walk)
+        # the menu button works without JavaScript: on a phone the navigation opens and closes
+        walk.page.set_viewport_size(PHONE)
+        nav = walk.page.locator("nav.main-nav")
+        assert not nav.is_visible()
+        walk.page.click("label.menu-button")
+        assert nav.is_visible()
+        walk.page.set_viewport_size(WIDE)
+    finally:
+        walk.close()
+    assert not walk.problems, "\n".join(walk.problems)
