@@ -13,7 +13,6 @@ first `encode`, under a lock, so the web process starts fast and two threads nev
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Callable, Sequence
 from importlib import metadata
@@ -23,11 +22,10 @@ import numpy as np
 
 from matchmaker.engine.encoder import Encoder, l2_normalise
 from matchmaker.engine.text import normalise_text
+from matchmaker.engine.words import is_korean
 
 USE_DIMENSION = 512
 E5_DIMENSION = 384
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _package_version(distribution: str) -> str:
@@ -40,12 +38,6 @@ def _package_version(distribution: str) -> str:
 def default_threads() -> int:
     """Threads for one encoder: at most 4, never more than the machine's cores."""
     return max(1, min(4, os.cpu_count() or 1))
-
-
-def is_korean(text: str, min_share: float = 0.2) -> bool:
-    """Whether at least `min_share` of a text's letters are Hangul (Korean with English acronyms counts)."""
-    letters = len(_LETTER.findall(text))
-    return letters > 0 and len(_HANGUL.findall(text)) / letters >= min_share
 
 
 class _LazyPackageEncoder:

@@ -79,6 +79,11 @@ def scripts(text: str, minimum_share: float = 0.2) -> frozenset[str]:
     return frozenset(name for name, count in weighted.items() if count / whole >= minimum_share)
 
 
+def is_korean(text: str) -> bool:
+    """Whether a text is (at least partly) written in Korean: Hangul makes up a fifth of its letters."""
+    return "hangul" in scripts(text)
+
+
 def content_words(text: str) -> list[str]:
     """The content words of a text, in order, lowercased: morphemes for Korean, words for English."""
     if not has_hangul(text):

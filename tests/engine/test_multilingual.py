@@ -16,8 +16,8 @@ from matchmaker.engine.multilingual import (
     ConcatenatedEncoder,
     E5SmallEncoder,
     UniversalSentenceEncoder,
-    is_korean,
 )
+from matchmaker.engine.words import is_korean
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PAIRS = REPO_ROOT / "bench" / "data" / "ko_en_pairs.jsonl"
