@@ -293,8 +293,8 @@ def user_for_invitation(token: str) -> User:
     return user
 
 
-def accept_invitation(token: str, password: str, confirm: str) -> User:
-    user = user_for_invitation(token)
+def _set_new_password(user: User, password: str, confirm: str) -> User:
+    """Check and set a password from a link, ending every session of the account, in one transaction."""
     errors = _check_new_password(password, confirm, user.email)
     if errors:
         raise ValidationError(errors)
@@ -302,6 +302,11 @@ def accept_invitation(token: str, password: str, confirm: str) -> User:
     end_sessions(user)
     db.session.commit()
     return user
+
+
+def accept_invitation(token: str, password: str, confirm: str) -> User:
+    """Set the first password of an invited account."""
+    return _set_new_password(user_for_invitation(token), password, confirm)
 
 
 def password_reset_token(user: User) -> str:
@@ -340,14 +345,7 @@ def user_for_password_reset(token: str) -> User:
 
 def reset_password(token: str, password: str, confirm: str) -> User:
     """Set a new password from a reset link and sign the account out everywhere."""
-    user = user_for_password_reset(token)
-    errors = _check_new_password(password, confirm, user.email)
-    if errors:
-        raise ValidationError(errors)
-    user.set_password(password)
-    end_sessions(user)
-    db.session.commit()
-    return user
+    return _set_new_password(user_for_password_reset(token), password, confirm)
 
 
 def set_active(actor: User, user: User, active: bool) -> None:
