@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from typing import Any
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -63,6 +64,7 @@ def has_hangul(text: str) -> bool:
     return HANGUL.search(text) is not None
 
 
+@lru_cache(maxsize=8192)  # asked for every pair scored; a profile's text is met many times
 def scripts(text: str, minimum_share: float = 0.2) -> frozenset[str]:
     """The scripts ('hangul', 'latin') that make up at least ``minimum_share`` of a text's letters.
 
