@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
 from matchmaker.engine import ranking
+from matchmaker.engine.encoder import Encoder
 from matchmaker.engine.explain import ENGINE_VERSION
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.profiles import Profile, embed_profiles
@@ -26,7 +27,7 @@ from matchmaker.engine.scoring import (
 from matchmaker.extensions import db
 from matchmaker.models import Match, Organisation, Visibility, utcnow
 from matchmaker.services import money
-from matchmaker.services.embeddings import StoredEmbeddings, app_encoder, stored_encoder
+from matchmaker.services.embeddings import app_encoder, stored_encoder
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ def kept_per_organisation() -> int:
     return int(current_app.config["MATCHMAKER_MATCHES_KEPT"])
 
 
-def model_version(encoder: StoredEmbeddings | Any) -> str:
+def model_version(encoder: Encoder) -> str:
     """What a stored match was computed with: the model and the engine's version."""
     return f"{encoder.model_id}+{ENGINE_VERSION}"
 
