@@ -81,9 +81,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @contextmanager
-def app_with_schema(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """An app on ``database_url`` with the models' tables, dropped again afterwards."""
-    application = create_app(make_test_config(database_url, tmp_path))
+def app_with_schema(
+    database_url: str, tmp_path: Path, config: dict[str, Any] | None = None
+) -> Iterator[Flask]:
+    """An app on ``database_url`` (with ``config``, else the test config) and the models' tables,
+    dropped again afterwards."""
+    application = create_app(config or make_test_config(database_url, tmp_path))
     with application.app_context():
         db.create_all()
         try:

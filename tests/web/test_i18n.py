@@ -10,11 +10,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.i18n import format_day, format_number, language_of
 from matchmaker.models import User
-from tests.conftest import make_test_config
+from tests.conftest import app_with_schema, make_test_config
 
 
 @pytest.fixture
@@ -22,15 +21,8 @@ def korean_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The app as installed: no default locale forced by the tests."""
     config = make_test_config(database_url, tmp_path)
     del config["BABEL_DEFAULT_LOCALE"]
-    application = create_app(config)
-    with application.app_context():
-        db.create_all()
-        try:
-            yield application
-        finally:
-            db.session.remove()
-            db.drop_all()
-            db.engine.dispose()
+    with app_with_schema(database_url, tmp_path, config) as application:
+        yield application
 
 
 def test_the_app_speaks_korean_when_nobody_asks_for_another_language(korean_app: Flask) -> None:
