@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from matchmaker.i18n import SESSION_KEY, is_supported
 from matchmaker.services import accounts
 from matchmaker.services.errors import ServiceError
+from matchmaker.services.preferences import save_language
 from matchmaker.web.helpers import is_safe_next, render_failure
 from matchmaker.web.security import no_store
 from matchmaker.web.throttling import client_address, submitted_account, throttle
@@ -17,10 +19,14 @@ bp = Blueprint("auth", __name__)
 
 
 def _start_session(user: accounts.User, remember: bool) -> None:
-    # A fresh session at login: nothing from before sign-in (a planted session id) survives.
+    # A fresh session at login: nothing from before sign-in (a planted session id) survives, except
+    # the language the visitor chose on these pages, which becomes the account's choice.
+    chosen = session.get(SESSION_KEY)
     session.clear()
     login_user(user, remember=remember)
     accounts.record_login(user)
+    if is_supported(chosen) and chosen != user.language:
+        save_language(user, chosen)
 
 
 @bp.route("/signup", methods=["GET", "POST"])

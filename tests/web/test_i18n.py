@@ -79,6 +79,28 @@ def test_a_saved_choice_beats_the_browser_and_is_kept_on_the_account(
     assert '<html lang="ko">' in client.get("/dashboard").get_data(as_text=True)
 
 
+def test_a_language_chosen_on_the_sign_in_page_survives_signing_in(
+    client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None]
+) -> None:
+    """A visitor switches language on the login page, signs in, and keeps reading that language; the
+    choice is saved on the account, so the next session elsewhere starts in it too."""
+    user = make_user("founder", language="en")
+    client.post("/language", data={"language": "ko", "next": "/login"})
+    login(user)
+    assert '<html lang="ko">' in client.get("/dashboard").get_data(as_text=True)
+    assert db.session.get(User, user.id).language == "ko"
+
+
+def test_signing_in_without_choosing_keeps_the_saved_language(
+    client: FlaskClient, make_user: Callable[..., User], login: Callable[[User], None]
+) -> None:
+    user = make_user("founder", language="ko")
+    login(user)
+    assert '<html lang="ko">' in client.get("/dashboard", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+
+
 def test_numbers_and_dates_follow_the_locale(app: Flask) -> None:
     moment = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
     with app.test_request_context():
