@@ -72,12 +72,15 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)  # used only when MAIL_SERVER is set; otherwise mail stays in the outbox
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("MATCHMAKER_REDIS_URL") or "memory://")
     limiter.init_app(app)
-    from matchmaker.i18n import select_locale
+    from flask_babel import gettext
+
+    from matchmaker.i18n import N_, select_locale
 
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = N_("Please sign in to see that page.")
+    login_manager.localize_callback = gettext  # flashed in the visitor's language
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 

@@ -33,6 +33,16 @@ def test_the_app_speaks_korean_when_nobody_asks_for_another_language(korean_app:
     assert 'value="en"' in page and ">English<" in page  # the switch offers the other language
 
 
+def test_the_sign_in_reminder_is_in_the_visitors_language(korean_app: Flask) -> None:
+    client = korean_app.test_client()
+    page = client.get("/dashboard", follow_redirects=True).get_data(as_text=True)
+    assert "Please sign in" not in page
+    assert "로그인" in page and '<html lang="ko">' in page
+    english = korean_app.test_client()
+    page = english.get("/dashboard", headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert "Please sign in to see that page." in page.get_data(as_text=True)
+
+
 def test_accept_language_english_gets_english(korean_app: Flask) -> None:
     page = korean_app.test_client().get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
     html = page.get_data(as_text=True)
