@@ -30,6 +30,9 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MATCHMAKER_JSON_MAX_BYTES = 256 * 1024  # an API body; the largest profile is a few kilobytes
     DIRECTORY_PAGE_SIZE = 20
+    # Spreadsheet imports by staff: the complex's ~350 companies fit many times over.
+    MATCHMAKER_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    MATCHMAKER_IMPORT_MAX_ROWS = 2000
     INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
     PASSWORD_RESET_MAX_AGE_SECONDS = 30 * 60
     # Throttling (Flask-Limiter): kept in Redis when MATCHMAKER_REDIS_URL is set, in memory otherwise.

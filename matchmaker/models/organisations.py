@@ -140,6 +140,8 @@ class Organisation(Base):
     location: Mapped[str] = mapped_column(String(LOCATION_MAX), default="")
     is_complex_tenant: Mapped[bool] = mapped_column(Boolean, default=False)
     website: Mapped[str] = mapped_column(String(WEBSITE_MAX), default="")
+    # 사업자등록번호 as ###-##-#####: the stable key a spreadsheet import matches profiles by.
+    registration_number: Mapped[str | None] = mapped_column(String(12), unique=True)
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     team_size: Mapped[int | None] = mapped_column(Integer)
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.LISTED.value)

@@ -30,6 +30,7 @@ from matchmaker.models import (
 from matchmaker.models import organisations as limits
 from matchmaker.services import money
 from matchmaker.services.errors import ConflictError, PermissionDenied, ValidationError
+from matchmaker.services.registration import normalise_registration_number
 
 ProfileData = dict[str, Any]
 
@@ -124,6 +125,7 @@ def validate_profile(form: Mapping[str, Any], kind: str) -> ProfileData:
 
     _validate_funding(form, kind, data, errors)
     _validate_capacity(form, kind, data, errors)
+    _validate_registration(form, data, errors)
     if errors:
         raise ValidationError(errors)
     return data
@@ -223,6 +225,33 @@ def _validate_capacity(form: Mapping[str, Any], kind: str, data: ProfileData, er
         errors["monthly_intro_capacity"] = message
 
 
+def _validate_registration(form: Mapping[str, Any], data: ProfileData, errors: dict[str, str]) -> None:
+    """The 사업자등록번호, when the form carries the field; without it the stored number stays."""
+    if "registration_number" not in form:
+        return
+    raw = _text(form, "registration_number")
+    data["registration_number"] = normalise_registration_number(raw) if raw else None
+    if raw and data["registration_number"] is None:
+        errors["registration_number"] = _(
+            "Enter the business registration number as ###-##-#####, 10 digits with a valid check digit."
+        )
+
+
+def check_registration_free(number: str | None, organisation_id: int | None) -> None:
+    """Refuse a registration number another organisation already has (it identifies one company)."""
+    if not number:
+        return
+    holder = db.session.scalar(
+        select(Organisation.id).where(
+            Organisation.registration_number == number, Organisation.id != (organisation_id or 0)
+        )
+    )
+    if holder is not None:
+        raise ValidationError(
+            {"registration_number": _("Another organisation already has this registration number.")}
+        )
+
+
 def slugify(name: str) -> str:
     """An ASCII slug from a name; names in Hangul fall back to 'org'."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -268,6 +297,7 @@ def create_organisation(actor: User, kind: str, form: Mapping[str, Any]) -> Orga
         if actor.organisation_id is not None:
             raise ConflictError(_("You already belong to an organisation; edit its profile instead."))
     data = validate_profile(form, kind)
+    check_registration_free(data.get("registration_number"), None)
     sectors = data.pop("sectors")
     organisation = Organisation(kind=kind, slug=_unique_slug(data["name"]), **data)
     organisation.sectors = sectors
@@ -301,6 +331,7 @@ def update_organisation(actor: User, organisation: Organisation, form: Mapping[s
         raise PermissionDenied(_("You can only edit your own organisation's profile."))
     data = validate_profile(form, organisation.kind)
     lock_for_edit(organisation)
+    check_registration_free(data.get("registration_number"), organisation.id)
     if not actor.is_staff and organisation.kind != OrganisationKind.STARTUP:
         data["visibility"] = organisation.visibility  # only staff list or hide partners and investors
     organisation.sectors = data.pop("sectors")

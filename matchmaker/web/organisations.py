@@ -125,4 +125,5 @@ def _form_values(organisation: Organisation) -> dict[str, object]:
     form: dict[str, object] = {key: "" if value is None else value for key, value in values.items()}
     form["tags"] = ", ".join(values["tags"])
     form["is_complex_tenant"] = "on" if values["is_complex_tenant"] else ""
+    form["registration_number"] = organisation.registration_number or ""
     return form
