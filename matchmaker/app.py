@@ -122,8 +122,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(insights_bp)
 
     from matchmaker.web.account import bp as account_bp
+    from matchmaker.web.imports import bp as imports_bp
 
     app.register_blueprint(account_bp)
+    app.register_blueprint(imports_bp)
 
     from matchmaker.api import register_api
     from matchmaker.web.api_tokens import bp as api_tokens_bp

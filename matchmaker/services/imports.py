@@ -16,9 +16,11 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from matchmaker.extensions import db
+from matchmaker.labels import kind_label
 from matchmaker.models import (
     AuditEvent,
     ImportStatus,
@@ -42,7 +44,7 @@ from matchmaker.services.import_columns import (
     website_domain,
 )
 from matchmaker.services.registration import normalise_registration_number
-from matchmaker.services.spreadsheets import FileRefused, read_table
+from matchmaker.services.spreadsheets import FORMATS, ExportFile, FileRefused, read_table, table_file
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +75,7 @@ def parse_file(data: bytes, filename: str) -> dict[str, Any]:
         current_app.config["MATCHMAKER_IMPORT_MAX_BYTES"],
         current_app.config["MATCHMAKER_IMPORT_MAX_ROWS"],
     )
-    _, header = table[0]
+    header = table[0][1]
     positions: dict[int, str] = {}
     columns: dict[str, str] = {}
     ignored: list[str] = []
@@ -225,8 +227,8 @@ class Planner:
         if existing and kind_written and kind_written != existing.kind:
             errors["kind"] = _(
                 "The stored organisation this row names is a %(stored)s, not a %(written)s.",
-                stored=existing.kind,
-                written=kind_written,
+                stored=kind_label(existing.kind),
+                written=kind_label(kind_written),
             )
         if tenant_value_unknown(form):
             errors["is_complex_tenant"] = _("Write yes or no (예 or 아니오).")
@@ -406,12 +408,60 @@ def recent_imports(limit: int = 20) -> list[OrganisationImport]:
     return list(db.session.scalars(statement))
 
 
+ACTION_LABELS = {
+    "create": _l("Created"),
+    "update": _l("Updated"),
+    "unchanged": _l("Unchanged"),
+    "refused": _l("Refused"),
+}
+STATUS_LABELS = {
+    ImportStatus.PREVIEWED.value: _l("Awaiting confirmation"),
+    ImportStatus.RUNNING.value: _l("Running"),
+    ImportStatus.DONE.value: _l("Done"),
+    ImportStatus.FAILED.value: _l("Stopped with an error"),
+}
+REPORT_HEADERS = (
+    "행 / row",
+    "결과 / result",
+    "기관 번호 / organisation id",
+    "회사명 / name",
+    "바뀐 항목 / changed",
+    "사유 / reasons",
+)
+
+
+def report_file(record: OrganisationImport, language: str) -> ExportFile:
+    """The import's per-row report as CSV, results and reasons in ``language``."""
+    content = record.content
+    with force_locale(language):
+        rows = [
+            [
+                entry["row"],
+                str(ACTION_LABELS[entry["action"]]),
+                entry["organisation_id"] or "",
+                entry["name"],
+                ", ".join(column_title(content, key) for key in entry["changes"]),
+                reason_text(content, entry["errors"], language),
+            ]
+            for entry in record.report
+        ]
+    return table_file("csv", f"import-{record.id}-report", REPORT_HEADERS, rows)
+
+
+def template_file(fmt: str) -> ExportFile:
+    """An empty import file with every column and one example row, as CSV or XLSX."""
+    if fmt not in FORMATS:
+        fmt = "csv"
+    headers, rows = template_rows()
+    return table_file(fmt, "matchmaker-import-template", headers, rows)
+
+
 def template_rows() -> tuple[list[str], list[list[str]]]:
     """The template: every column's header and one example row."""
     example = {
         "kind": "startup",
         "name": "햇살그리드",
-        "registration_number": "220-81-62517",
+        "registration_number": "123-45-67891",
         "description": "태양광 발전량 예측과 가상발전소(VPP) 플랫폼을 만드는 에너지 AI 스타트업입니다.",
         "sectors": "에너지",
         "stage": "시드",

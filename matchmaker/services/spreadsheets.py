@@ -7,6 +7,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +25,15 @@ FORMATS = ("csv", "xlsx")
 
 # Rows as (row number in the file, cells); the header is row 1 and empty rows are left out.
 Table = list[tuple[int, list[str]]]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A file ready to download."""
+
+    filename: str
+    media_type: str
+    content: bytes
 
 
 class FileRefused(ServiceError):
@@ -78,6 +88,12 @@ def _is_number(value: Any) -> bool:
 def write_table(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
     """CSV or XLSX bytes of a table."""
     return write_xlsx(headers, rows, title) if fmt == "xlsx" else write_csv(headers, rows)
+
+
+def table_file(fmt: str, stem: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> ExportFile:
+    """A table as a downloadable CSV or XLSX file named ``stem``.``fmt``."""
+    media_type = XLSX_MEDIA_TYPE if fmt == "xlsx" else CSV_MEDIA_TYPE
+    return ExportFile(f"{stem}.{fmt}", media_type, write_table(fmt, headers, rows, stem))
 
 
 def read_table(data: bytes, filename: str, max_bytes: int, max_rows: int) -> Table:
