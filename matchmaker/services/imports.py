@@ -409,9 +409,9 @@ def recent_imports(limit: int = 20) -> list[OrganisationImport]:
 
 
 ACTION_LABELS = {
-    "create": _l("Created"),
-    "update": _l("Updated"),
-    "unchanged": _l("Unchanged"),
+    "create": _l("New profile"),
+    "update": _l("Profile updated"),
+    "unchanged": _l("No change"),
     "refused": _l("Refused"),
 }
 STATUS_LABELS = {

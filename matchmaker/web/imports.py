@@ -37,6 +37,7 @@ def _index(error: str | None = None, status: int = 200) -> tuple[str, int]:
         "staff/imports.html",
         recent=imports.recent_imports(),
         status_labels=imports.STATUS_LABELS,
+        action_labels=imports.ACTION_LABELS,
         error=error,
     )
     return page, status

@@ -15,6 +15,7 @@ from flask import Flask
 from matchmaker.extensions import db
 from matchmaker.models import Introduction
 from matchmaker.services import api_tokens
+from matchmaker.services import imports as staff_imports
 from matchmaker.services import introductions as intros
 from tests.conftest import TEST_PASSWORD, IsolatedClient
 
@@ -69,6 +70,13 @@ RULES: dict[str, str] = {
     "review.restore": "members_step",
     "staff.accounts_list": "staff",
     "staff.invite": "staff",
+    "imports.index": "staff",
+    "imports.upload": "staff",
+    "imports.show": "staff",
+    "imports.run": "staff",
+    "imports.report": "staff",
+    "imports.template": "staff",
+    "imports.export": "staff",
     "insights.ecosystem": "staff",
     "intro_staff.funnel_page": "staff",
     "intro_staff.outbox": "staff",
@@ -148,6 +156,7 @@ class World:
     tokens: dict[str, tuple[int, int]]
     secrets: dict[str, str]
     victim: int
+    import_id: int = 0
 
 
 def _build_world(make_user, make_organisation) -> World:
@@ -171,6 +180,8 @@ def _build_world(make_user, make_organisation) -> World:
         secrets[role] = api_tokens.create_token(user, "matrix calls")[1]
         tokens[role] = api_tokens.create_token(user, "to revoke")[0].id
     other_token = api_tokens.create_token(other_founder, "someone else's")[0].id
+    upload = b"name,description\nMatrix Co,Brought in by the matrix.\n"
+    import_id = staff_imports.create_import(users["staff"], "matrix.csv", upload).id
     return World(
         users=users,
         organisations={
@@ -192,6 +203,7 @@ def _build_world(make_user, make_organisation) -> World:
         tokens={role: (tokens.get(role, other_token), other_token) for role in ROLES},
         secrets=secrets,
         victim=victim.id,
+        import_id=import_id,
     )
 
 
@@ -215,6 +227,12 @@ def _url(app: Flask, rule: Any, world: World, role: str, whose: str) -> str:
             values[name] = "not-a-real-token"
         elif name == "filename":
             values[name] = "style.css"
+        elif name == "import_id":
+            values[name] = world.import_id
+        elif name == "fmt":
+            values[name] = "csv"
+        elif name == "dataset":
+            values[name] = "organisations"
         else:
             raise AssertionError(f"{rule.endpoint}: no value for <{name}>")
     with app.test_request_context():
