@@ -389,17 +389,19 @@ def confirm_import(actor: User, record: OrganisationImport) -> None:
     start_import(record.id)
 
 
-def reason_text(content: dict[str, Any], errors: dict[str, Any], language: str) -> str:
-    """A row's problems in one line: "header: message; …" in ``language`` (stored report) or as given."""
-    parts = []
+def reasons(content: dict[str, Any], errors: dict[str, Any], language: str) -> list[str]:
+    """A row's problems as "header: message", from a stored report (both languages) or a preview."""
+    lines = []
     for key, message in errors.items():
-        text = (
-            message.get(language) or next(iter(message.values()), "")
-            if isinstance(message, dict)
-            else message
-        )
-        parts.append(f"{column_title(content, key)}: {text}")
-    return "; ".join(parts)
+        if isinstance(message, dict):
+            message = message.get(language) or next(iter(message.values()), "")
+        lines.append(f"{column_title(content, key)}: {message}")
+    return lines
+
+
+def reason_text(content: dict[str, Any], errors: dict[str, Any], language: str) -> str:
+    """A row's problems in one line (the CSV report and the command's output)."""
+    return "; ".join(reasons(content, errors, language))
 
 
 def recent_imports(limit: int = 20) -> list[OrganisationImport]:

@@ -78,7 +78,7 @@ def show(import_id: int) -> str:
         action_labels=imports.ACTION_LABELS,
         status_labels=imports.STATUS_LABELS,
         column_title=lambda key: imports.column_title(record.content, key),
-        reason_text=lambda errors: imports.reason_text(record.content, errors, current_language()),
+        reasons=lambda errors: imports.reasons(record.content, errors, current_language()),
     )
 
 

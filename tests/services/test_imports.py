@@ -367,3 +367,31 @@ def test_an_import_stopped_half_way_resumes_without_doing_rows_twice(
     assert organisation_count() == 7
     assert imports.run_import(record.id).created == 7  # done is done: running it again does nothing
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def test_the_command_previews_with_dry_run_then_imports(app: Flask, runner, tmp_path) -> None:
+    sheet = tmp_path / "회사.csv"
+    sheet.write_bytes(csv_bytes(KOREAN_ROWS + [["", "빈 설명 회사", "", "", "", "", "", "", ""]], "cp949"))
+    dry = runner.invoke(args=["import-organisations", str(sheet), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "2 would be created, 0 updated, 0 unchanged, 1 refused. Nothing was written" in dry.output
+    assert "row     4  refused    빈 설명 회사  - 설명: Describe the organisation" in dry.output
+    assert organisation_count() == 0 and db.session.scalar(select(func.count(OrganisationImport.id))) == 0
+
+    real = runner.invoke(args=["import-organisations", str(sheet), "--quiet"])
+    assert real.exit_code == 0, real.output
+    assert "3 rows: 2 were created, 0 updated, 0 unchanged, 1 refused." in real.output
+    assert "햇살그리드" not in real.output  # --quiet lists only the refused rows
+    assert organisation_count() == 2
+    again = runner.invoke(args=["import-organisations", str(sheet)])
+    assert "0 were created, 0 updated, 2 unchanged, 1 refused." in again.output
+
+
+def test_the_command_says_what_is_wrong_with_a_file(app: Flask, runner, tmp_path) -> None:
+    sheet = tmp_path / "notes.csv"
+    sheet.write_text("just,some\nwords,here\n", encoding="utf-8")
+    result = runner.invoke(args=["import-organisations", str(sheet)])
+    assert result.exit_code != 0 and "missing" in result.output
