@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from matchmaker.extensions import db
 from matchmaker.labels import kind_label
@@ -31,7 +31,7 @@ from matchmaker.models import (
     utcnow,
 )
 from matchmaker.services import organisations
-from matchmaker.services.errors import PermissionDenied, ValidationError
+from matchmaker.services.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.services.import_columns import (
     BY_FIELD,
     COLUMNS,
@@ -383,9 +383,21 @@ def start_import(import_id: int) -> None:
 
 
 def confirm_import(actor: User, record: OrganisationImport) -> None:
-    """Staff confirm a previewed import, which then runs."""
+    """Staff confirm a previewed (or stopped) import, which then runs; a second click does nothing."""
     if not actor.is_staff:
         raise PermissionDenied(_("Imports are for the complex's staff."))
+    # Claimed in one statement, so two staff confirming at once cannot run it twice side by side.
+    claimed = db.session.execute(
+        update(OrganisationImport)
+        .where(
+            OrganisationImport.id == record.id,
+            OrganisationImport.status.in_([ImportStatus.PREVIEWED.value, ImportStatus.FAILED.value]),
+        )
+        .values(status=ImportStatus.RUNNING.value)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        raise ConflictError(_("This import is already running or done."))
     start_import(record.id)
 
 

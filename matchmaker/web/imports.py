@@ -87,13 +87,10 @@ def show(import_id: int) -> str:
 def run(import_id: int) -> Response:
     """Staff confirm the preview: the import runs and its report follows."""
     record = _get_or_404(import_id)
-    if record.status == ImportStatus.DONE:
-        flash(_("This import has already run."), "info")
-        return redirect(url_for("imports.show", import_id=record.id), 303)
     try:
         imports.confirm_import(current_user, record)
     except ServiceError as error:
-        flash(error.message, "error")
+        flash(error.message, "info" if error.status_code == 409 else "error")
     except Exception:  # recorded on the import as failed; staff see it on its page
         flash(
             _("The import stopped with an error; it is recorded on this page. Run it again to resume."),

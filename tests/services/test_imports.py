@@ -17,6 +17,7 @@ from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, ImportStatus, Organisation, OrganisationImport
 from matchmaker.models import organisations as limits
 from matchmaker.services import exports, imports
+from matchmaker.services.errors import ConflictError, PermissionDenied
 from matchmaker.services.registration import check_digit, normalise_registration_number
 from matchmaker.services.spreadsheets import FileRefused
 from tests.conftest import SHARED_DATA
@@ -367,6 +368,18 @@ def test_an_import_stopped_half_way_resumes_without_doing_rows_twice(
     assert organisation_count() == 7
     assert imports.run_import(record.id).created == 7  # done is done: running it again does nothing
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+
+
+def test_confirming_twice_runs_the_import_once(app: Flask, make_user) -> None:
+    staff = make_user("staff")
+    sheet = csv_bytes([["name", "description"], ["Once Co", "Words."]])
+    record = imports.create_import(staff, "one.csv", sheet)
+    imports.confirm_import(staff, record)
+    with pytest.raises(ConflictError):
+        imports.confirm_import(make_user("admin"), record)
+    assert organisation_count() == 1
+    with pytest.raises(PermissionDenied):
+        imports.confirm_import(make_user("founder"), record)
 
 
 # --- the command ---------------------------------------------------------------------------------
