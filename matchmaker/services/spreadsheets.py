@@ -19,6 +19,8 @@ from matchmaker.services.errors import ServiceError
 # with a leading apostrophe, which Excel shows as text; reading strips the apostrophe again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMNS = 60
+# An XLSX is a zip: a small upload may unpack to far more XML than any real sheet of companies holds.
+MAX_XLSX_UNPACKED = 40 * 1024 * 1024
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 FORMATS = ("csv", "xlsx")
@@ -179,6 +181,15 @@ def _xlsx_text(value: Any) -> str:
 def _read_xlsx(data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise FileRefused(_("Upload a CSV or XLSX file."), 415) from error
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise FileRefused(
+            _("The file unpacks to more than %(num)s MB; split it into smaller files.", num=40), 413
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:

@@ -326,6 +326,15 @@ def test_files_that_cannot_be_read_are_refused_with_a_reason(
     assert db.session.scalar(select(func.count()).select_from(OrganisationImport)) == 0
 
 
+def test_an_xlsx_that_unpacks_to_too_much_is_refused(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from matchmaker.services import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "MAX_XLSX_UNPACKED", 1000)
+    with pytest.raises(FileRefused) as refused:
+        imports.create_import(None, "bomb.xlsx", xlsx_bytes([["name", "description"], ["A", "x" * 5000]]))
+    assert refused.value.status_code == 413
+
+
 def test_size_and_row_limits(app: Flask) -> None:
     app.config["MATCHMAKER_IMPORT_MAX_ROWS"] = 3
     rows = [["name", "description"]] + [[f"Co {i}", "Words."] for i in range(4)]
