@@ -49,6 +49,7 @@ from matchmaker.services.spreadsheets import FORMATS, ExportFile, FileRefused, r
 logger = logging.getLogger(__name__)
 
 CHUNK = 50  # rows written per transaction; progress is recorded after each
+REFRESH_ONE_BY_ONE = 20  # up to this many changed profiles are refreshed like saves; more, all at once
 AUDIT_ACTION = "organisations.import"
 LANGUAGES = ("ko", "en")
 
@@ -326,8 +327,7 @@ def run_import(import_id: int) -> OrganisationImport | None:
         db.session.commit()
         logger.exception("import %s failed", import_id)
         raise
-    if record.created or record.updated:
-        _refresh_matches()
+    _refresh_matches(record)
     return record
 
 
@@ -364,17 +364,25 @@ def _count(record: OrganisationImport) -> None:
     record.refused = actions.count("refused")
 
 
-def _refresh_matches() -> None:
-    """After an import that changed profiles, recompute matches once (not once per row)."""
-    if not current_app.config.get("MATCHMAKER_MATCH_ON_SAVE", True):
+def _refresh_matches(record: OrganisationImport) -> None:
+    """After an import, refresh the matches of the profiles it changed: one by one like a save when they
+    are few, else every match once (not once per row)."""
+    changed = [e["organisation_id"] for e in record.report if e["action"] in ("create", "update")]
+    if not changed or not current_app.config.get("MATCHMAKER_MATCH_ON_SAVE", True):
         return
     from matchmaker.services import matching
 
+    if len(changed) <= REFRESH_ONE_BY_ONE:
+        for organisation_id in changed:
+            organisation = db.session.get(Organisation, organisation_id)
+            if organisation is not None:
+                matching.refresh_after_save(organisation)
+        return
     try:
         matching.rematch_all()
     except Exception:  # the import is saved; `flask rematch` repairs the matches later
         db.session.rollback()
-        logger.exception("refreshing matches after an import failed")
+        logger.exception("refreshing matches after import %s failed", record.id)
 
 
 def start_import(import_id: int) -> None:

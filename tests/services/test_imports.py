@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
-from matchmaker.models import AuditEvent, ImportStatus, Organisation, OrganisationImport
+from matchmaker.models import AuditEvent, ImportStatus, Match, Organisation, OrganisationImport
 from matchmaker.models import organisations as limits
 from matchmaker.services import exports, imports
 from matchmaker.services.errors import ConflictError, PermissionDenied
@@ -236,6 +236,21 @@ def test_empty_cells_keep_what_is_stored(app: Flask, make_organisation: Callable
     assert record.report[0]["changes"] == ["description"]
     db.session.refresh(stored)
     assert (stored.offers, stored.sectors) == ("GPU hours", ["energy"])
+
+
+def test_imported_startups_get_their_matches(app: Flask, make_organisation, monkeypatch) -> None:
+    partner = make_organisation("partner", name="GPU Cloud", description="GPU cloud credits for energy AI.")
+    rows = [["name", "description"], ["Sun Forecast", "Solar forecasting with energy AI on GPU clouds."]]
+    record = run(csv_bytes(rows))
+    startup_id = record.report[0]["organisation_id"]
+    assert db.session.scalars(select(Match.counterpart_id).where(Match.startup_id == startup_id)).all() == [
+        partner.id
+    ]
+    # Many changed profiles: every match is recomputed once instead of one refresh per row.
+    monkeypatch.setattr(imports, "REFRESH_ONE_BY_ONE", 0)
+    record = run(csv_bytes(rows[:1] + [["Wind Forecast", "Wind power forecasting with AI."]]))
+    wind = record.report[0]["organisation_id"]
+    assert db.session.scalar(select(func.count(Match.id)).where(Match.startup_id == wind)) == 1
 
 
 # --- export round trips --------------------------------------------------------------------------
