@@ -214,11 +214,15 @@ class Planner:
             f"n:{number}" if number else (f"d:{domain}" if domain else (f"m:{name_key}" if name_key else ""))
         )
         found = self.index.find(number, domain, name_key)
+        # An organisation an earlier row of this file creates is known by minus that row's number.
+        earlier_rows = [-i for i in found if i < 0 and -i != row]
+        found = [i for i in found if i > 0]
         existing = db.session.get(Organisation, found[0]) if len(found) == 1 else None
         kind = existing.kind if existing else (kind_written or OrganisationKind.STARTUP.value)
         plan = RowPlan(row=row, action="refused", kind=kind, name=form.get("name", ""))
-        earlier = self.seen_keys.get(key) or (self.seen_ids.get(existing.id) if existing else None)
-        if earlier and earlier != row:
+        candidates = [self.seen_keys.get(key), self.seen_ids.get(existing.id) if existing else None]
+        earlier = next((r for r in [*candidates, *earlier_rows] if r and r != row), None)
+        if earlier:
             errors["name"] = _("Row %(row)s already describes this organisation.", row=earlier)
         if len(found) > 1:
             errors["name"] = _(
@@ -252,6 +256,7 @@ class Planner:
         plan.name = values["name"]
         if existing is None:
             plan.action = "create"
+            self.index.add(-row, values.get("registration_number") or "", values["website"], values["name"])
         else:
             plan.changes = [k for k, v in values.items() if _stored_value(existing, k) != v]
             plan.action = "update" if plan.changes else "unchanged"
@@ -270,7 +275,7 @@ def column_title(content: dict[str, Any], field_name: str) -> str:
     return content["columns"].get(field_name) or (column.header if column else field_name)
 
 
-def _apply(plan: RowPlan, index: OrganisationIndex) -> int | None:
+def _apply(plan: RowPlan) -> int | None:
     values = dict(plan.values)
     sectors = values.pop("sectors")
     if plan.action == "create":
@@ -278,9 +283,6 @@ def _apply(plan: RowPlan, index: OrganisationIndex) -> int | None:
         organisation.sectors = sectors
         db.session.add(organisation)
         db.session.flush()
-        index.add(
-            organisation.id, organisation.registration_number or "", organisation.website, organisation.name
-        )
         return organisation.id
     if plan.action == "update" and plan.organisation_id is not None:
         organisation = db.session.get(Organisation, plan.organisation_id)
@@ -340,7 +342,7 @@ def _run_rows(record: OrganisationImport) -> None:
         for row in pending[start : start + CHUNK]:
             plan = planner.plan(row["row"], row["cells"])
             if plan.action in ("create", "update"):
-                plan.organisation_id = _apply(plan, planner.index)
+                plan.organisation_id = _apply(plan)
             entries.append(_report_entry(planner, plan, row["cells"]))
         record.report = [*record.report, *entries]
         _count(record)

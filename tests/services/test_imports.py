@@ -148,6 +148,20 @@ def test_a_500_row_file_imports_with_a_per_row_report_and_a_second_import_change
     assert dict(db.session.execute(select(Organisation.id, Organisation.updated_at)).all()) == stamps
 
 
+def test_a_row_naming_a_company_an_earlier_row_creates_is_refused_in_preview_and_run(app: Flask) -> None:
+    rows = [
+        ["name", "registration number", "description"],
+        ["Twin Co", "220-81-62517", "First mention, with its number."],
+        ["(주)Twin Co", "", "Second mention, by name only."],
+    ]
+    preview = imports.plan_rows(imports.parse_file(csv_bytes(rows), "twins.csv"))
+    record = run(csv_bytes(rows))
+    for row in (preview[1], record.report[1]):
+        message = row.errors["name"] if isinstance(row, imports.RowPlan) else row["errors"]["name"]["en"]
+        assert "Row 2 already describes this organisation." in message
+    assert [p.action for p in preview] == [e["action"] for e in record.report] == ["create", "refused"]
+
+
 # --- Korean files ------------------------------------------------------------------------------
 
 KOREAN_ROWS = [
@@ -373,10 +387,10 @@ def test_an_import_stopped_half_way_resumes_without_doing_rows_twice(
     monkeypatch.setattr(imports, "CHUNK", 3)
     real_apply = imports._apply
 
-    def crash_on_row_6(plan: imports.RowPlan, index: imports.OrganisationIndex) -> int | None:
+    def crash_on_row_6(plan: imports.RowPlan) -> int | None:
         if plan.row == 6:
             raise RuntimeError("worker killed")
-        return real_apply(plan, index)
+        return real_apply(plan)
 
     monkeypatch.setattr(imports, "_apply", crash_on_row_6)
     with pytest.raises(RuntimeError):
