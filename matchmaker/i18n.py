@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
@@ -62,7 +62,7 @@ def http_error_text(error: HTTPException) -> tuple[str, str]:
     return str(title), str(default) if is_default else description
 
 
-def is_supported(language: str | None) -> bool:
+def is_supported(language: str | None) -> TypeGuard[str]:
     """True when ``language`` is one of the interface's languages."""
     return language in LANGUAGES
 

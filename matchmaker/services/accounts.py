@@ -202,7 +202,7 @@ def invite_user(inviter: User, display_name: str, email: str, role: str, organis
                     role=label(wanted),
                     kind=label(OrganisationKind(ROLE_KIND[wanted])),
                 )
-    if errors:
+    if errors or wanted is None:
         raise ValidationError(errors)
     user = User(
         email=normalise_email(email),

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from matchmaker.engine.encoder import Encoder, make_encoder
 from matchmaker.engine.text import normalise_text, text_hash
@@ -28,7 +28,7 @@ class StoredEmbeddings:
     changed text or model re-embeds only itself. ``embedded_texts`` counts real encoder work.
     """
 
-    def __init__(self, inner: Encoder, session: Session) -> None:
+    def __init__(self, inner: Encoder, session: Session | scoped_session[Any]) -> None:
         self.inner = inner
         self.session = session
         self.model_id = inner.model_id

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from matchmaker.engine import ranking
 from matchmaker.engine.encoder import Encoder
@@ -171,13 +173,11 @@ def _store(organisation_ids: Sequence[int], matches: Sequence[Any], model_versio
         # An upsert: a refresh of the other side running at the same moment may have inserted the same
         # pair after our delete; the newer score wins instead of the request failing.
         # Both databases we run on have INSERT ... ON CONFLICT, each through its own dialect's insert().
-        if db.session.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        postgresql = db.session.get_bind().dialect.name == "postgresql"
+        dialect_insert = postgresql_insert if postgresql else sqlite_insert
         columns = ("score", "explanation", "model_version", "computed_at")
         for start in range(0, len(rows), 1000):  # bounded statements: the databases cap bound parameters
-            insert = dialect_insert(Match.__table__).values(rows[start : start + 1000])
+            insert = dialect_insert(Match).values(rows[start : start + 1000])
             db.session.execute(
                 insert.on_conflict_do_update(
                     index_elements=["startup_id", "counterpart_id"],
