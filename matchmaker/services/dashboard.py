@@ -221,7 +221,7 @@ def _funnel_by_month(now: datetime, months: int = 6) -> list[tuple[datetime, dic
 def staff_dashboard(now: datetime | None = None) -> StaffDashboard:
     """The queue with its oldest request, introductions stuck for more than N days, and chart counts."""
     now = now or utcnow()
-    stuck_days = int(current_app.config["DASHBOARD_STUCK_DAYS"])
+    stuck_days = current_app.config["DASHBOARD_STUCK_DAYS"]
     queue = select(Introduction).where(Introduction.state == IntroState.REQUESTED.value)
     queue_count = db.session.execute(select(func.count()).select_from(queue.subquery())).scalar_one()
     oldest = db.session.scalar(queue.order_by(Introduction.created_at, Introduction.id).limit(1))

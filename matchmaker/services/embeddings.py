@@ -97,7 +97,7 @@ def app_encoder(app: Flask | None = None) -> Encoder:
     if encoder is None:
         name = app.config.get("MATCHMAKER_EMBEDDING_MODEL") or None
         encoder = make_encoder(name)
-        threads = int(app.config.get("MATCHMAKER_TORCH_THREADS") or 1)
+        threads = app.config["MATCHMAKER_TORCH_THREADS"]
         if hasattr(encoder, "num_threads"):
             encoder.num_threads = threads  # workers share 2 cores; never oversubscribe them
         app.extensions[_EXTENSION_KEY] = encoder

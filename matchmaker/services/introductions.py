@@ -437,7 +437,7 @@ def _refuse_dismissed(startup_id: int, counterpart_id: int) -> None:
 
 
 def max_pending_requests() -> int:
-    return int(current_app.config["MATCHMAKER_MAX_PENDING_REQUESTS"])
+    return current_app.config["MATCHMAKER_MAX_PENDING_REQUESTS"]
 
 
 def _check_pending_limit(startup_id: int) -> None:
@@ -571,7 +571,7 @@ def release_waitlisted(counterpart_id: int, now: datetime | None = None) -> list
 def expire_stale(now: datetime | None = None) -> int:
     """Expire requests left unanswered too long, then release waiting lines (a new month frees room)."""
     now = now or utcnow()
-    cutoff = now - timedelta(days=int(current_app.config["INTRODUCTION_EXPIRY_DAYS"]))
+    cutoff = now - timedelta(days=current_app.config["INTRODUCTION_EXPIRY_DAYS"])
     stale_ids = db.session.scalars(
         select(Introduction.id).where(
             Introduction.state.in_([s.value for s in TRANSITIONS["expire"].sources]),

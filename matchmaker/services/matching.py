@@ -192,7 +192,7 @@ def kept_per_organisation() -> int:
     Every candidate is scored, but explaining a match (phrases, hints) is the costly part, so only
     the best ones are explained and kept; nobody reviews a partner's 5,000th startup.
     """
-    return int(current_app.config["MATCHMAKER_MATCHES_KEPT"])
+    return current_app.config["MATCHMAKER_MATCHES_KEPT"]
 
 
 def model_version(encoder: Encoder) -> str:
