@@ -48,6 +48,10 @@ _HTTP_ERRORS = {
     413: (_l("Too large"), _l("What you sent is too large.")),
     422: (_l("Please check your input"), _l("Some of what you sent cannot be used.")),
     429: (_l("Too many requests"), _l("Too many attempts in a short time. Wait a moment and try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An error on our side stopped this page. It is logged; try again in a moment."),
+    ),
 }
 CSRF_EXPIRED = _l("Your form expired or was sent from elsewhere. Reload the page and try again.")
 
