@@ -74,6 +74,7 @@ def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Prof
 
 def excluded_pairs() -> dict[int, set[int]]:
     """Organisation id -> ids it must never be matched with ("not interested", "already met")."""
+    # Deferred: reviews imports this module at its top (a real cycle).
     from matchmaker.services.reviews import excluded_pairs as dismissed_pairs
 
     return dismissed_pairs()
