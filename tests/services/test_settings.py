@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matchmaker import create_app
-from matchmaker.config import SettingError, environment_overrides
+from matchmaker.config import DefaultConfig, SettingError, environment_overrides
 from matchmaker.extensions import db
 from matchmaker.models import Match
 from matchmaker.services import organisations
@@ -84,3 +84,13 @@ def test_match_on_save_false_really_skips_the_refresh(
     }
     organisations.update_organisation(founder, startup, form)
     assert db.session.scalar(select(func.count()).select_from(Match)) == matches_after_save
+
+
+def test_every_setting_of_ours_is_in_the_readme_table():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| setting | type | default |") :]
+    # Flask's and the extensions' own settings are documented by them; the rest is ours.
+    theirs = ("SESSION_", "REMEMBER_", "WTF_", "SQLALCHEMY_", "MAX_CONTENT_", "RATELIMIT_")
+    ours = [name for name in vars(DefaultConfig) if name.isupper() and not name.startswith(theirs)]
+    assert ours
+    assert [name for name in ours if f"`{name}`" not in table] == []
