@@ -264,7 +264,9 @@ def component_similarities(
     else:
         floor, ceiling = config.cosine_floor, config.cosine_ceiling
 
-    def matrix(profiles: Sequence[Profile], vecs: Sequence[ProfileVectors], name: str):
+    def matrix(
+        profiles: Sequence[Profile], vecs: Sequence[ProfileVectors], name: str
+    ) -> tuple[np.ndarray, np.ndarray]:
         return field_matrix(profiles, vecs, name, space)
 
     s_desc = matrix(startups, startup_vectors, "description")
