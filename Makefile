@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test test-fast setup db seed lint typecheck format clean browser redis pgtools translations lock check-lock
+.PHONY: run test test-fast setup db seed lint format clean browser redis pgtools translations lock check-lock
 
 run: setup db seed ## set everything up and serve the app with demo data on http://127.0.0.1:5000
 	@echo "Serving on http://$(HOST):$(PORT)/login  (Ctrl+C to stop)"
