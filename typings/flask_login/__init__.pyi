@@ -31,6 +31,7 @@ class LoginManager:
     login_view: str | None
     login_message: str
     login_message_category: str
+    localize_callback: Callable[[str], str] | None
     session_protection: str | None
     def __init__(self, app: Flask | None = None, add_context_processor: bool = True) -> None: ...
     def init_app(self, app: Flask, add_context_processor: bool = True) -> None: ...
