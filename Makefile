@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test setup db seed lint format clean browser redis pgtools translations
+.PHONY: run test test-fast setup db seed lint format clean browser redis pgtools translations lock check-lock
 
 run: setup db seed ## set everything up and serve the app with demo data on http://127.0.0.1:5000
 	@echo "Serving on http://$(HOST):$(PORT)/login  (Ctrl+C to stop)"
@@ -22,13 +22,28 @@ run: setup db seed ## set everything up and serve the app with demo data on http
 test: setup browser redis pgtools db ## set everything up and run every test (SQLite, PostgreSQL, real model, browser)
 	$(BIN)/python -m pytest
 
+test-fast: setup ## the edit-test loop: SQLite only, no browser, no real model
+	$(BIN)/python -m pytest -q -m "not postgres and not e2e and not slow"
+
+# Dependencies (pip-tools): requirements.in (runtime) and requirements-dev.in (tests, lint, types) name
+# what we use; `make lock` compiles them into requirements.txt and requirements-dev.txt, which pin every
+# transitive version. The venv installs the dev lock; production installs requirements.txt.
+LOCK := requirements-dev.txt
+LOCK_FLAGS := --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r $(LOCK)
 	touch $@
+
+lock: setup ## re-pin both locks after editing a .in file (`make lock UPGRADE=1` also moves to newer versions)
+	$(BIN)/pip-compile $(LOCK_FLAGS) --output-file requirements.txt requirements.in
+	$(BIN)/pip-compile $(LOCK_FLAGS) --output-file requirements-dev.txt requirements-dev.in
+
+check-lock: setup ## fail unless the venv holds exactly the locked versions (pip freeze against the lock)
+	$(BIN)/python tools/check_lock.py $(LOCK)
 
 db: setup ## create or upgrade the database schema (SQLite in instance/ unless DATABASE_URL is set)
 	$(FLASK) db upgrade
@@ -58,13 +73,14 @@ translations: setup ## extract every _() string, merge it into the catalogs and 
 	$(PYBABEL) update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching
 	$(PYBABEL) compile --statistics -d $(CATALOGS)
 
-lint: setup
+lint: setup ## ruff (lint and format) and mypy (types, configured in pyproject.toml)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check matchmaker tests bench
+	$(BIN)/ruff format --check matchmaker tests bench tools
+	$(BIN)/mypy
 
 format: setup
 	$(BIN)/ruff format matchmaker tests bench
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -9,16 +9,18 @@ from typing import Any
 from flask import Flask, Response, render_template
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from matchmaker.config import DefaultConfig, ensure_secret_key, environment_overrides, sqlite_url
 from matchmaker.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from matchmaker.logs import current_request_id, register_logging
 
 
 def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the app: config -> instance folder -> extensions -> blueprints -> CLI."""
     app = Flask("matchmaker", instance_relative_config=True)
     register_config(app, test_config)
+    register_logging(app)
     register_extensions(app)
     register_boundary(app)  # before the blueprints: their <int:…> routes use its converter
     register_blueprints(app)
@@ -148,8 +150,20 @@ def register_error_handlers(app: Flask) -> None:
             error.code or 500
         )
 
+    def render_server_error(error: InternalServerError) -> tuple[str, int] | Response:
+        # Flask has logged the traceback already (app.log_exception), with this request's id.
+        db.session.rollback()  # the page itself may read the database; start from a clean transaction
+        if is_api_request():
+            return http_error_response(error)
+        title, message = http_error_text(error)
+        page = render_template(
+            "error.html", code=500, name=title, message=message, request_id=current_request_id()
+        )
+        return page, 500
+
     for code in (400, 403, 404, 405, 409, 413, 422, 429):
         app.register_error_handler(code, render_error)
+    app.register_error_handler(InternalServerError, render_server_error)
 
 
 def register_boundary(app: Flask) -> None:

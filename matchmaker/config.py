@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -49,6 +50,10 @@ class DefaultConfig:
     MATCHMAKER_KRW_PER_USD = 1400.0  # matching compares amounts in dollars at this rate
     MATCHMAKER_DEFAULT_CURRENCY = "KRW"  # amounts typed without ₩ or $ are won
     MATCHMAKER_MATCHES_KEPT = 200  # matches explained and stored per organisation at each refresh
+    MATCHMAKER_MATCH_ON_SAVE = True  # saving a profile refreshes that organisation's matches at once
+    MATCHMAKER_REDIS_URL: str | None = None  # where throttling counts live; None: each process's memory
+    MATCHMAKER_TRUSTED_PROXIES = 0  # proxies in front whose X-Forwarded-* headers are believed
+    LOG_LEVEL = "INFO"  # the package's log level (MATCHMAKER_LOG_LEVEL): DEBUG, INFO, WARNING, ERROR
     # Introductions (issue 4)
     MATCHMAKER_MAX_PENDING_REQUESTS = 5  # open requests a startup may have waiting at once
     INTRODUCTION_EXPIRY_DAYS = 14  # a request nobody answers for this long expires
@@ -79,27 +84,65 @@ def ensure_secret_key(instance_path: Path) -> None:
         handle.write(f"SECRET_KEY = {secrets.token_hex(32)!r}\n")
 
 
+class SettingError(ValueError):
+    """An environment variable whose value cannot be its setting's type; the app refuses to start."""
+
+
 def environment_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
-    """Settings taken from the environment: ``DATABASE_URL`` and ``MATCHMAKER_<NAME>`` variables."""
+    """Settings taken from the environment: ``DATABASE_URL`` and ``MATCHMAKER_<NAME>`` variables.
+
+    ``MATCHMAKER_<NAME>`` sets ``MATCHMAKER_<NAME>`` or else ``<NAME>`` (``MATCHMAKER_LOG_LEVEL``,
+    ``MATCHMAKER_MAIL_PORT``), typed like its default in `DefaultConfig`: ``false`` is False, ``5`` is 5.
+    """
     overrides: dict[str, Any] = {}
     if environ.get("DATABASE_URL"):
         overrides["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
-    for key, value in environ.items():
-        if key.startswith("MATCHMAKER_") and key != "MATCHMAKER_":
-            name = key.removeprefix("MATCHMAKER_")
-            if name in {"SECRET_KEY", "MAIL_SERVER", "MAIL_DEFAULT_SENDER"}:
-                overrides[name] = value
-            elif name == "SECURE_COOKIES":
-                if is_true(value):
-                    overrides["SESSION_COOKIE_SECURE"] = overrides["REMEMBER_COOKIE_SECURE"] = True
-            else:
-                overrides[key] = value
+    for variable, value in environ.items():
+        if not variable.startswith("MATCHMAKER_") or variable == "MATCHMAKER_":
+            continue
+        name = variable.removeprefix("MATCHMAKER_")
+        if name == "SECURE_COOKIES":
+            if parse_bool(variable, value):
+                overrides["SESSION_COOKIE_SECURE"] = overrides["REMEMBER_COOKIE_SECURE"] = True
+        elif name == "SECRET_KEY":
+            overrides[name] = value  # always text, even when it looks like a number
+        else:
+            unprefixed = hasattr(DefaultConfig, name) or name.startswith("MAIL_")  # ours or Flask-Mail's
+            key = name if unprefixed and not hasattr(DefaultConfig, variable) else variable
+            overrides[key] = typed_value(variable, value, key)
     return overrides
 
 
-def is_true(value: str) -> bool:
-    """How an environment variable says yes."""
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+def typed_value(variable: str, value: str, key: str) -> Any:
+    """``value`` as the type of setting ``key``'s default (text when it defaults to None); a setting
+    without a default gets JSON if it parses (as Flask's ``from_prefixed_env`` does), else the text."""
+    if not hasattr(DefaultConfig, key):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    default = getattr(DefaultConfig, key)
+    if isinstance(default, bool):
+        return parse_bool(variable, value)
+    try:
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+    except ValueError as error:
+        kind = type(default).__name__
+        raise SettingError(f"{variable}={value!r} is not a valid {kind}") from error
+    return value
+
+
+def parse_bool(variable: str, value: str) -> bool:
+    """How an environment variable says yes or no; anything else is refused, not read as yes."""
+    answer = value.strip().lower()
+    if answer in {"1", "true", "yes", "on"}:
+        return True
+    if answer in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingError(f"{variable}={value!r}: write true or false")
 
 
 def normalise_database_url(url: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
@@ -48,6 +48,10 @@ _HTTP_ERRORS = {
     413: (_l("Too large"), _l("What you sent is too large.")),
     422: (_l("Please check your input"), _l("Some of what you sent cannot be used.")),
     429: (_l("Too many requests"), _l("Too many attempts in a short time. Wait a moment and try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An error on our side stopped this page. It is logged; try again in a moment."),
+    ),
 }
 CSRF_EXPIRED = _l("Your form expired or was sent from elsewhere. Reload the page and try again.")
 
@@ -62,7 +66,7 @@ def http_error_text(error: HTTPException) -> tuple[str, str]:
     return str(title), str(default) if is_default else description
 
 
-def is_supported(language: str | None) -> bool:
+def is_supported(language: str | None) -> TypeGuard[str]:
     """True when ``language`` is one of the interface's languages."""
     return language in LANGUAGES
 

@@ -78,6 +78,13 @@ def label(member: enum.Enum | None) -> str:
     return str(_LABELS[type(member)][member])
 
 
+def _stored_label(kind: type[enum.Enum], value: str | None) -> str:
+    """The reader's name of ``kind``'s member stored as ``value``; an unknown value as it is."""
+    if value is None or value not in kind._value2member_map_:
+        return value or ""
+    return label(kind(value))
+
+
 def sector_label(value: str) -> str:
     """The reader's name of a sector stored as its value ("energy")."""
     return label(Sector(value)) if value in Sector._value2member_map_ else value
@@ -85,27 +92,27 @@ def sector_label(value: str) -> str:
 
 def stage_label(value: str | None) -> str:
     """The reader's name of a stage stored as its value ("series_a")."""
-    return label(Stage(value)) if value in Stage._value2member_map_ else (value or "")
+    return _stored_label(Stage, value)
 
 
 def state_label(value: str | None) -> str:
     """The reader's name of an introduction state stored as its value."""
-    return label(IntroState(value)) if value in IntroState._value2member_map_ else (value or "")
+    return _stored_label(IntroState, value)
 
 
 def outcome_label(value: str | None) -> str:
     """The reader's name of an introduction outcome stored as its value."""
-    return label(Outcome(value)) if value in Outcome._value2member_map_ else (value or "")
+    return _stored_label(Outcome, value)
 
 
 def dismissal_label(value: str | None) -> str:
     """The reader's name of a dismissal kind ("not_interested") stored as its value."""
-    return label(DismissalKind(value)) if value in DismissalKind._value2member_map_ else (value or "")
+    return _stored_label(DismissalKind, value)
 
 
 def kind_label(value: str | None) -> str:
     """The reader's name of an organisation kind stored as its value ("partner")."""
-    return label(OrganisationKind(value)) if value in OrganisationKind._value2member_map_ else (value or "")
+    return _stored_label(OrganisationKind, value)
 
 
 COMPONENT_LABELS = {

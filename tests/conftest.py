@@ -38,6 +38,19 @@ def _postgres_unavailable_reason() -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs PostgreSQL ``postgres``, so ``-m "not postgres"`` leaves SQLite only.
+
+    That is a test run with ``database_url`` = postgresql or one using ``postgres_url``, written by
+    anyone, now or later: nobody has to remember the marker.
+    """
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("database_url") == "postgresql"
+        if on_postgres or "postgres_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped at the end."""

@@ -140,12 +140,11 @@ def decide_introductions() -> Response:
     body = json_body()
     check_known_fields(body, {"introduction_ids", "decision", "note"})
     ids = body.get("introduction_ids")
-    valid = (
+    if not (
         isinstance(ids, list)
         and 0 < len(ids) <= DECISIONS_MAX
         and all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
-    )
-    if not valid:
+    ):
         raise ApiError(
             422,
             _("Please correct the marked fields."),
@@ -182,7 +181,7 @@ def request_introduction() -> tuple[Response, int, dict[str, str]]:
     message = body.get("message", "")
     if message is not None and not isinstance(message, str):
         errors["message"] = _("Send text (a JSON string).")
-    if errors:
+    if errors or not isinstance(other_id, int):
         raise ApiError(422, _("Please correct the marked fields."), errors)
     introduction = service.request_introduction(api_user(), other_id, message or "")
     location = f"{bp.url_prefix}/introductions/{introduction.id}"
@@ -190,7 +189,8 @@ def request_introduction() -> tuple[Response, int, dict[str, str]]:
 
 
 def _transition_view(segment: str) -> Callable[[int], Response]:
-    _, action, extra_fields = TRANSITION_ENDPOINTS[segment]
+    # Not `_`: that would hide gettext from the view below.
+    _name, action, extra_fields = TRANSITION_ENDPOINTS[segment]
 
     def view(introduction_id: int) -> Response:
         body = json_body(required=False)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
@@ -14,12 +12,11 @@ from matchmaker.api.serialise import (
     organisation_json,
     profile_form,
 )
-from matchmaker.extensions import db
 from matchmaker.inputs import PAGE_MAX
-from matchmaker.models import Organisation, OrganisationKind, Sector, User
-from matchmaker.models.introductions import CONTACT_STATES
-from matchmaker.services import introductions, matching
+from matchmaker.models import Organisation, OrganisationKind, Sector
+from matchmaker.services import matching
 from matchmaker.services import organisations as service
+from matchmaker.services.contacts import contact_rule
 from matchmaker.services.errors import NotFound, PermissionDenied
 
 PER_PAGE_MAX = 100
@@ -28,22 +25,10 @@ QUERY_TEXT_MAX = 100
 
 def visible_organisation(organisation_id: int) -> Organisation:
     """The organisation if the caller may see it; hidden ones do not reveal they exist."""
-    organisation = db.session.get(Organisation, organisation_id)
+    organisation = service.get_organisation(organisation_id)
     if organisation is None or not service.can_view(api_user(), organisation):
         raise NotFound(_("There is no such organisation."))
     return organisation
-
-
-def contact_rule(viewer: User) -> Callable[[Organisation], bool]:
-    """Whether ``viewer`` sees an organisation's contact address: members and staff always, others
-    once the introductions service shows them that organisation's contacts in an introduction."""
-    introduced: set[int] = set()
-    # Staff see every contact through can_edit already; do not load every introduction for them.
-    visible_states = [] if viewer.is_staff else [s.value for s in CONTACT_STATES]
-    for introduction in introductions.list_for_viewer(viewer, visible_states):
-        if introductions.contacts_visible(viewer, introduction):
-            introduced.update((introduction.startup_id, introduction.counterpart_id))
-    return lambda organisation: service.can_edit(viewer, organisation) or organisation.id in introduced
 
 
 def _directory_query() -> service.DirectoryQuery:
@@ -73,9 +58,7 @@ def list_organisations() -> Response:
     query = _directory_query()
     page_number = int_arg("page", 1, maximum=PAGE_MAX)
     per_page = int_arg("per_page", current_app.config["DIRECTORY_PAGE_SIZE"], maximum=PER_PAGE_MAX)
-    page = db.paginate(
-        service.directory_statement(api_user(), query), page=page_number, per_page=per_page, error_out=False
-    )
+    page = service.directory_page(api_user(), query, page_number, per_page)
     may_see_contact = contact_rule(api_user())
     return jsonify(
         {

@@ -23,8 +23,12 @@ PACKAGED_MODEL_DIMENSION = 384
 class Encoder(Protocol):
     """Turns texts into unit-length float32 vectors."""
 
-    model_id: str
-    dimension: int
+    # Read-only properties: implementations compute them (a wrapper asks the model it wraps).
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Return an (len(texts), dimension) float32 array of unit rows."""

@@ -73,7 +73,7 @@ def sector_macro_f1(truth: Sequence[Sequence[str]], predicted: Sequence[Sequence
 
 
 def precision_at_k(
-    similarity: np.ndarray, labels: Sequence[str | None], ids: Sequence[int], k: int = K
+    similarity: np.ndarray, labels: Sequence[str | None], ids: Sequence[int] | np.ndarray, k: int = K
 ) -> float:
     """Mean share of each labelled row's k most similar other rows with the same label.
 

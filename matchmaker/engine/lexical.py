@@ -89,7 +89,9 @@ class LexicalIndex:
         cleaned = [normalise_text(t).lower() for t in texts]
         cache = self.cache_
         missing = sorted({t for t in cleaned if t not in cache})
-        fresh = dict(zip(missing, self._vectorise(missing), strict=True)) if missing else {}
+        fresh: dict[str, sp.csr_matrix] = (
+            dict(zip(missing, self._vectorise(missing), strict=True)) if missing else {}
+        )
         rows = [cache[t] if t in cache else fresh[t] for t in cleaned]
         if not rows:
             return sp.csr_matrix((0, self.n_word_features_ + len(self.char_vectorizer_.vocabulary_)))

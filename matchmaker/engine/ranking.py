@@ -54,7 +54,7 @@ def top_k(query: np.ndarray, matrix: np.ndarray, ids: Sequence[int], k: int) -> 
 def mmr(
     query: np.ndarray | None,
     matrix: np.ndarray,
-    ids: Sequence[int],
+    ids: Sequence[int] | np.ndarray,
     k: int,
     diversity: float = 0.3,
     relevance: np.ndarray | None = None,
@@ -212,7 +212,7 @@ def _rank(
 ) -> list[Match]:
     config = config or ScoringConfig.for_model(encoder.model_id if encoder is not None else "")
     profile, vecs = anchor
-    pairs = [
+    pairs: list[tuple[Candidate, Candidate]] = [
         ((profile, vecs), c) if anchor_is_startup else (c, (profile, vecs))
         for c in candidates
         if (passes_hard_filters(profile, c[0]) if anchor_is_startup else passes_hard_filters(c[0], profile))
@@ -239,9 +239,13 @@ def _rank(
     else:
         chosen = list(_order(totals, ids)[:k])
     model_id = encoder.model_id if encoder is not None else ""
-    return [
-        build_match(*pairs[i][0], *pairs[i][1], sims[i], config, lexical, encoder, model_id) for i in chosen
-    ]
+    matches = []
+    for i in chosen:
+        (startup, startup_vecs), (other, other_vecs) = pairs[i]
+        matches.append(
+            build_match(startup, startup_vecs, other, other_vecs, sims[i], config, lexical, encoder, model_id)
+        )
+    return matches
 
 
 def rank_counterparts_for(

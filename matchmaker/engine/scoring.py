@@ -259,12 +259,14 @@ def component_similarities(
     if n == 0:
         return out
     fitted = space is not None and space.is_fitted
-    if fitted:
+    if space is not None and fitted:
         floor, ceiling = space.calibration_
     else:
         floor, ceiling = config.cosine_floor, config.cosine_ceiling
 
-    def matrix(profiles: Sequence[Profile], vecs: Sequence[ProfileVectors], name: str):
+    def matrix(
+        profiles: Sequence[Profile], vecs: Sequence[ProfileVectors], name: str
+    ) -> tuple[np.ndarray, np.ndarray]:
         return field_matrix(profiles, vecs, name, space)
 
     s_desc = matrix(startups, startup_vectors, "description")
@@ -283,7 +285,7 @@ def component_similarities(
     if config.crosslingual_floor is not None and config.crosslingual_ceiling is not None and not fitted:
         across = np.array([not lexical_applies(s, o) for s, o in zip(startups, others, strict=True)])
         if across.any():
-            out[np.ix_(across, [col(n) for n in TEXT_COMPONENTS])] = calibrate(
+            out[np.ix_(across, np.array([col(n) for n in TEXT_COMPONENTS]))] = calibrate(
                 raw_text[across], config.crosslingual_floor, config.crosslingual_ceiling
             )
     for i, (s, o) in enumerate(zip(startups, others, strict=True)):

@@ -244,7 +244,12 @@ class SectorSuggester:
         groups = [split_sentences(t) for t in texts]
         unique = sorted({s for group in groups if len(group) > 1 for s in group})
         row = {text: i for i, text in enumerate(unique)}
-        matrix = self.encoder.encode(unique) if unique else np.zeros((0, whole.shape[1]), dtype=np.float32)
+        if not unique:
+            matrix = np.zeros((0, whole.shape[1]), dtype=np.float32)
+        elif self.encoder is None:
+            raise ValueError("SectorSuggester needs an encoder to embed sentences")
+        else:
+            matrix = self.encoder.encode(unique)
         return [
             matrix[[row[s] for s in group]] if len(group) > 1 else whole[i : i + 1]
             for i, group in enumerate(groups)

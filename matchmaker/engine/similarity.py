@@ -107,9 +107,10 @@ class SimilaritySpace:
     def transform(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
         """Map texts and their embeddings to unit float32 rows; zero embeddings stay zero rows."""
         embeddings = l2_normalise(np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1))
-        if not self.is_fitted or len(texts) == 0:
+        discriminant = getattr(self, "discriminant_", None)  # unset before fit, None when nothing learned
+        if discriminant is None or len(texts) == 0:
             return embeddings
-        projected = l2_normalise(self.discriminant_.transform(self._features(texts, embeddings)))
+        projected = l2_normalise(discriminant.transform(self._features(texts, embeddings)))
         w = self.embedding_weight
         rows = np.hstack([np.sqrt(1.0 - w) * projected, np.sqrt(w) * embeddings]).astype(np.float32)
         empty = ~embeddings.any(axis=1)

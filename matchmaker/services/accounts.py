@@ -7,7 +7,7 @@ import hashlib
 import re
 import secrets
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from matchmaker.extensions import db
 from matchmaker.labels import label
 from matchmaker.models import Organisation, OrganisationKind, Role, User, normalise_email, utcnow
+from matchmaker.services import notifications
 from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.services.passwords import password_problem
 
@@ -45,6 +46,16 @@ def load_user(session_id: str) -> User | None:
 def end_sessions(user: User) -> None:
     """Sign the account out everywhere (sessions and remember cookies); the caller commits."""
     user.session_version = (user.session_version or 0) + 1
+
+
+def get_account(user_id: int) -> User | None:
+    """The account with this id, if any."""
+    return db.session.get(User, user_id)
+
+
+def all_accounts() -> list[User]:
+    """Every account by role and e-mail address (the staff's account list)."""
+    return list(db.session.scalars(select(User).order_by(User.role, User.email)))
 
 
 def find_by_email(email: str) -> User | None:
@@ -110,10 +121,6 @@ def register_founder(display_name: str, email: str, password: str, confirm: str)
 
 
 def _mail_existing_owner(email: str) -> None:
-    from flask import url_for
-
-    from matchmaker.services import notifications
-
     owner = find_by_email(email)
     if owner is None:  # the racing sign-up that took the address was rolled back since
         return
@@ -202,7 +209,7 @@ def invite_user(inviter: User, display_name: str, email: str, role: str, organis
                     role=label(wanted),
                     kind=label(OrganisationKind(ROLE_KIND[wanted])),
                 )
-    if errors:
+    if errors or wanted is None:
         raise ValidationError(errors)
     user = User(
         email=normalise_email(email),
@@ -265,10 +272,6 @@ def send_invitation(user: User) -> str:
 
     Only accounts without a password are invited; one with a password resets it from the login page.
     """
-    from flask import url_for
-
-    from matchmaker.services import notifications
-
     if user.has_password:
         raise ConflictError(
             _(
@@ -316,10 +319,6 @@ def password_reset_token(user: User) -> str:
 
 def request_password_reset(email: str) -> None:
     """Mail a reset link to the address if an active account has it; say nothing either way."""
-    from flask import url_for
-
-    from matchmaker.services import notifications
-
     user = find_by_email(email) if len(email) <= 254 else None
     if user is None or not user.is_active:
         return

@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from matchmaker.extensions import db
 
@@ -20,7 +20,7 @@ class BackupError(RuntimeError):
     """The backup or restore could not be made (a missing tool, an unreadable file)."""
 
 
-def _url():  # noqa: ANN202 (sqlalchemy's URL type)
+def _url() -> URL:
     return make_url(str(db.engine.url.render_as_string(hide_password=False)))
 
 

@@ -26,7 +26,7 @@ def month_start(now: datetime) -> datetime:
 
 def used_capacity(counterpart_id: int, now: datetime) -> int:
     """Introductions that took one of the counterpart's units this month."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(Introduction)
         .where(
@@ -34,7 +34,7 @@ def used_capacity(counterpart_id: int, now: datetime) -> int:
             Introduction.approved_at >= month_start(now),
             Introduction.state.not_in(RETURNED_STATES),
         )
-    )
+    ).scalar_one()
 
 
 def free_capacity(counterpart: Organisation, now: datetime) -> int | None:

@@ -115,9 +115,9 @@ def _new_matches(user: User, organisation: Organisation) -> int:
         SeenMatch.startup_id == Match.startup_id,
         SeenMatch.counterpart_id == Match.counterpart_id,
     )
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).select_from(Match).where(side == organisation.id, not_(seen.exists()))
-    )
+    ).scalar_one()
 
 
 def mark_matches_seen(user: User) -> None:
@@ -201,7 +201,7 @@ def _funnel_by_month(now: datetime, months: int = 6) -> list[tuple[datetime, dic
             )
         )
     ).all()
-    counts = {start: Counter() for start in starts}
+    counts: dict[datetime, Counter[str]] = {start: Counter() for start in starts}
 
     def month_of(moment: datetime | None) -> datetime | None:
         if moment is None or moment < starts[0]:
@@ -221,9 +221,9 @@ def _funnel_by_month(now: datetime, months: int = 6) -> list[tuple[datetime, dic
 def staff_dashboard(now: datetime | None = None) -> StaffDashboard:
     """The queue with its oldest request, introductions stuck for more than N days, and chart counts."""
     now = now or utcnow()
-    stuck_days = int(current_app.config["DASHBOARD_STUCK_DAYS"])
+    stuck_days = current_app.config["DASHBOARD_STUCK_DAYS"]
     queue = select(Introduction).where(Introduction.state == IntroState.REQUESTED.value)
-    queue_count = db.session.scalar(select(func.count()).select_from(queue.subquery()))
+    queue_count = db.session.execute(select(func.count()).select_from(queue.subquery())).scalar_one()
     oldest = db.session.scalar(queue.order_by(Introduction.created_at, Introduction.id).limit(1))
     stuck = list(
         db.session.scalars(
@@ -242,17 +242,21 @@ def staff_dashboard(now: datetime | None = None) -> StaffDashboard:
             .join(Organisation, Organisation.id == OrganisationSector.organisation_id)
             .where(Organisation.kind == OrganisationKind.STARTUP.value)
             .group_by(OrganisationSector.sector)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     matches = dict(
         db.session.execute(
             select(OrganisationSector.sector, func.count())
             .join(Match, Match.startup_id == OrganisationSector.organisation_id)
             .group_by(OrganisationSector.sector)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     kinds = dict(
-        db.session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind)).all()
+        db.session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind)).tuples().all()
     )
     return StaffDashboard(
         queue_count=queue_count,

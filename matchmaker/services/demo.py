@@ -92,9 +92,9 @@ def database_is_empty() -> bool:
 
 
 def startup_count() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).select_from(Organisation).where(Organisation.kind == "startup")
-    )
+    ).scalar_one()
 
 
 def seed_demo() -> SeedReport:

@@ -84,12 +84,13 @@ def send_digest(limit: int | None = None) -> DigestReport:
         .order_by(User.id)
     ).all()
     for user in users:
-        if user.is_staff:
+        organisation = user.organisation
+        if user.is_staff or organisation is None:
             continue
         matches = new_matches_for(user, limit)
         if not matches:
             continue
-        founder_view = user.organisation.kind == OrganisationKind.STARTUP
+        founder_view = organisation.kind == OrganisationKind.STARTUP
         listed = []
         for match in matches:
             listed.append((match.counterpart if founder_view else match.startup, match.percent))

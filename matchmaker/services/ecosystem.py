@@ -60,7 +60,7 @@ def ecosystem_points(random_state: int = 0) -> list[MapPoint]:
             organisation_id=o.id,
             name=o.name,
             kind=o.kind,
-            sector=(o.sectors or [None])[0],
+            sector=o.sectors[0] if o.sectors else None,
             x=round(float(x), 1),
             y=round(float(MAP_SIZE - y), 1),  # SVG's y grows downwards
         )

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from matchmaker.engine.encoder import Encoder, make_encoder
 from matchmaker.engine.text import normalise_text, text_hash
@@ -28,7 +28,7 @@ class StoredEmbeddings:
     changed text or model re-embeds only itself. ``embedded_texts`` counts real encoder work.
     """
 
-    def __init__(self, inner: Encoder, session: Session) -> None:
+    def __init__(self, inner: Encoder, session: Session | scoped_session[Any]) -> None:
         self.inner = inner
         self.session = session
         self.model_id = inner.model_id
@@ -97,7 +97,7 @@ def app_encoder(app: Flask | None = None) -> Encoder:
     if encoder is None:
         name = app.config.get("MATCHMAKER_EMBEDDING_MODEL") or None
         encoder = make_encoder(name)
-        threads = int(app.config.get("MATCHMAKER_TORCH_THREADS") or 1)
+        threads = app.config["MATCHMAKER_TORCH_THREADS"]
         if hasattr(encoder, "num_threads"):
             encoder.num_threads = threads  # workers share 2 cores; never oversubscribe them
         app.extensions[_EXTENSION_KEY] = encoder

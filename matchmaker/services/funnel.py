@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
@@ -49,7 +50,7 @@ STAGE_STATES = {
 
 @dataclass
 class FunnelRow:
-    label: str  # a lazy string for "All" and sectors: rendered in the reader's language
+    label: str | LazyString  # a lazy string for "All" and sectors: rendered in the reader's language
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
 
     def share(self, stage: str) -> int:
@@ -110,13 +111,15 @@ def build_funnel() -> Funnel:
         for stage in reached.get(introduction_id, ()):
             for row in rows_for(startup_id, counterpart_id):
                 row.counts[stage] += 1
-    outcomes = dict(
-        db.session.execute(
+    outcomes = {
+        outcome: count
+        for outcome, count in db.session.execute(
             select(Introduction.outcome, func.count())
             .where(Introduction.outcome.is_not(None))
             .group_by(Introduction.outcome)
-        ).all()
-    )
+        ).tuples()
+        if outcome is not None
+    }
     return Funnel(
         total=total,
         by_counterpart=sorted(per_counterpart.values(), key=lambda r: r.label.lower()),

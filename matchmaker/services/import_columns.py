@@ -6,6 +6,7 @@ typed); the profile form's own validation then judges them, so an import has no 
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -88,7 +89,9 @@ def field_for_header(header: str) -> str | None:
     return None
 
 
-def _choice_index(enum_type: type, extra: dict[str, str], labelled: bool = True) -> dict[str, str]:
+def _choice_index(
+    enum_type: type[enum.StrEnum], extra: dict[str, str], labelled: bool = True
+) -> dict[str, str]:
     """Every way a choice may be written (value, English and Korean label) -> its stored value."""
     index = {_header_key(k): v for k, v in extra.items()}
     for member in enum_type:

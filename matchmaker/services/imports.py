@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 
 from matchmaker.extensions import db
 from matchmaker.labels import kind_label
@@ -285,11 +286,11 @@ def _apply(plan: RowPlan) -> int | None:
         db.session.flush()
         return organisation.id
     if plan.action == "update" and plan.organisation_id is not None:
-        organisation = db.session.get(Organisation, plan.organisation_id)
-        assert organisation is not None
-        organisation.sectors = sectors
+        stored = db.session.get(Organisation, plan.organisation_id)
+        assert stored is not None
+        stored.sectors = sectors
         for key, value in values.items():
-            setattr(organisation, key, value)
+            setattr(stored, key, value)
     return plan.organisation_id
 
 
@@ -397,13 +398,17 @@ def confirm_import(actor: User, record: OrganisationImport) -> None:
     if not actor.is_staff:
         raise PermissionDenied(_("Imports are for the complex's staff."))
     # Claimed in one statement, so two staff confirming at once cannot run it twice side by side.
-    claimed = db.session.execute(
-        update(OrganisationImport)
-        .where(
-            OrganisationImport.id == record.id,
-            OrganisationImport.status.in_([ImportStatus.PREVIEWED.value, ImportStatus.FAILED.value]),
-        )
-        .values(status=ImportStatus.RUNNING.value)
+    # An UPDATE answers with a CursorResult (its rowcount); SQLAlchemy types execute() more loosely.
+    claimed = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(OrganisationImport)
+            .where(
+                OrganisationImport.id == record.id,
+                OrganisationImport.status.in_([ImportStatus.PREVIEWED.value, ImportStatus.FAILED.value]),
+            )
+            .values(status=ImportStatus.RUNNING.value)
+        ),
     )
     db.session.commit()
     if claimed.rowcount != 1:

@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -283,11 +283,15 @@ def _apply(
     if target not in OPEN_STATES:
         updates["open_pair"] = None
     try:
-        result = db.session.execute(
-            update(Introduction)
-            .where(Introduction.id == introduction.id, Introduction.state == source.value)
-            .values(**updates)
-            .execution_options(synchronize_session=False)
+        # An UPDATE answers with a CursorResult (its rowcount); SQLAlchemy types execute() more loosely.
+        result = cast(
+            CursorResult[Any],
+            db.session.execute(
+                update(Introduction)
+                .where(Introduction.id == introduction.id, Introduction.state == source.value)
+                .values(**updates)
+                .execution_options(synchronize_session=False)
+            ),
         )
     except OperationalError as exc:  # SQLite: another writer got there first
         db.session.rollback()
@@ -433,11 +437,11 @@ def _refuse_dismissed(startup_id: int, counterpart_id: int) -> None:
 
 
 def max_pending_requests() -> int:
-    return int(current_app.config["MATCHMAKER_MAX_PENDING_REQUESTS"])
+    return current_app.config["MATCHMAKER_MAX_PENDING_REQUESTS"]
 
 
 def _check_pending_limit(startup_id: int) -> None:
-    pending = db.session.scalar(
+    pending = db.session.execute(
         select(func.count())
         .select_from(Introduction)
         .where(
@@ -445,7 +449,7 @@ def _check_pending_limit(startup_id: int) -> None:
             Introduction.requested_by_side == Side.STARTUP.value,
             Introduction.state.in_(PENDING_STATES),
         )
-    )
+    ).scalar_one()
     limit = max_pending_requests()
     if pending >= limit:
         db.session.rollback()
@@ -567,7 +571,7 @@ def release_waitlisted(counterpart_id: int, now: datetime | None = None) -> list
 def expire_stale(now: datetime | None = None) -> int:
     """Expire requests left unanswered too long, then release waiting lines (a new month frees room)."""
     now = now or utcnow()
-    cutoff = now - timedelta(days=int(current_app.config["INTRODUCTION_EXPIRY_DAYS"]))
+    cutoff = now - timedelta(days=current_app.config["INTRODUCTION_EXPIRY_DAYS"])
     stale_ids = db.session.scalars(
         select(Introduction.id).where(
             Introduction.state.in_([s.value for s in TRANSITIONS["expire"].sources]),

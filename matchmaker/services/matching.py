@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from matchmaker.engine import ranking
 from matchmaker.engine.encoder import Encoder
@@ -72,6 +74,7 @@ def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Prof
 
 def excluded_pairs() -> dict[int, set[int]]:
     """Organisation id -> ids it must never be matched with ("not interested", "already met")."""
+    # Deferred: reviews imports this module at its top (a real cycle).
     from matchmaker.services.reviews import excluded_pairs as dismissed_pairs
 
     return dismissed_pairs()
@@ -171,13 +174,11 @@ def _store(organisation_ids: Sequence[int], matches: Sequence[Any], model_versio
         # An upsert: a refresh of the other side running at the same moment may have inserted the same
         # pair after our delete; the newer score wins instead of the request failing.
         # Both databases we run on have INSERT ... ON CONFLICT, each through its own dialect's insert().
-        if db.session.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        postgresql = db.session.get_bind().dialect.name == "postgresql"
+        dialect_insert = postgresql_insert if postgresql else sqlite_insert
         columns = ("score", "explanation", "model_version", "computed_at")
         for start in range(0, len(rows), 1000):  # bounded statements: the databases cap bound parameters
-            insert = dialect_insert(Match.__table__).values(rows[start : start + 1000])
+            insert = dialect_insert(Match).values(rows[start : start + 1000])
             db.session.execute(
                 insert.on_conflict_do_update(
                     index_elements=["startup_id", "counterpart_id"],
@@ -192,7 +193,7 @@ def kept_per_organisation() -> int:
     Every candidate is scored, but explaining a match (phrases, hints) is the costly part, so only
     the best ones are explained and kept; nobody reviews a partner's 5,000th startup.
     """
-    return int(current_app.config["MATCHMAKER_MATCHES_KEPT"])
+    return current_app.config["MATCHMAKER_MATCHES_KEPT"]
 
 
 def model_version(encoder: Encoder) -> str:

@@ -206,11 +206,8 @@ def format_for_viewer(amount: int | None, currency: str | None, language: str, k
 
 def krw_per_usd() -> float:
     """The configured exchange rate (``MATCHMAKER_KRW_PER_USD``), won per dollar."""
-    try:
-        rate = float(current_app.config.get("MATCHMAKER_KRW_PER_USD") or DEFAULT_KRW_PER_USD)
-    except (TypeError, ValueError):
-        return DEFAULT_KRW_PER_USD
-    return rate if rate > 0 and rate != float("inf") else DEFAULT_KRW_PER_USD
+    rate: float = current_app.config["MATCHMAKER_KRW_PER_USD"]  # a float: config.typed_value
+    return rate if 0 < rate < float("inf") else DEFAULT_KRW_PER_USD
 
 
 def default_currency() -> str:

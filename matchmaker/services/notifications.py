@@ -127,7 +127,8 @@ def render_mail(template: str, language: str | None, **context: Any) -> tuple[st
     """
     with language_of(language):
         module = current_app.jinja_env.get_template(f"mail/{template}.txt").make_module(context)
-        return str(module.subject).strip(), str(module).strip() + "\n"
+        subject = vars(module)["subject"]  # a template's exported names live in its module's __dict__
+        return str(subject).strip(), str(module).strip() + "\n"
 
 
 def queue_mail(
@@ -160,7 +161,7 @@ def queue_for_transition(
     startup, counterpart = introduction.startup, introduction.counterpart
     requester = startup if introduction.requesting_organisation_id == startup.id else counterpart
     answerer = counterpart if requester is startup else startup
-    context = {
+    context: dict[str, Any] = {
         "pair": f"{startup.name} ↔ {counterpart.name}",
         "link": introduction_link(introduction.id),
         "note": note,

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -28,7 +29,7 @@ from matchmaker.models import (
     Visibility,
 )
 from matchmaker.models import organisations as limits
-from matchmaker.services import money
+from matchmaker.services import capacity, introductions, matching, money
 from matchmaker.services.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.services.registration import normalise_registration_number
 
@@ -282,9 +283,7 @@ def can_view(user: User, organisation: Organisation) -> bool:
 
 def _run_after_save(organisation: Organisation) -> None:
     # Saving a profile refreshes that organisation's matches, and only those.
-    from matchmaker.services.matching import refresh_after_save
-
-    refresh_after_save(organisation)
+    matching.refresh_after_save(organisation)
 
 
 def create_organisation(actor: User, kind: str, form: Mapping[str, Any]) -> Organisation:
@@ -319,9 +318,7 @@ def lock_for_edit(organisation: Organisation) -> None:
     Concurrent edits of one profile then run one after the other instead of colliding on its sector
     rows; a partial edit (API PATCH) merges onto what the previous edit saved.
     """
-    from matchmaker.services.capacity import lock_organisation
-
-    lock_organisation(organisation.id)
+    capacity.lock_organisation(organisation.id)
     db.session.refresh(organisation)
 
 
@@ -345,9 +342,7 @@ def update_organisation(actor: User, organisation: Organisation, form: Mapping[s
         and organisation.monthly_intro_capacity != capacity_before
     ):
         # More room this month lets approved requests that wait in line go ahead, oldest first.
-        from matchmaker.services.introductions import release_waitlisted
-
-        release_waitlisted(organisation.id)
+        introductions.release_waitlisted(organisation.id)
     return organisation
 
 
@@ -380,6 +375,22 @@ def directory_statement(viewer: User, query: DirectoryQuery) -> Select[tuple[Org
             )
         )
     return statement.order_by(func.lower(Organisation.name), Organisation.id)
+
+
+def directory_page(viewer: User, query: DirectoryQuery, page: int, per_page: int) -> Pagination:
+    """One page of the directory (the pages and the API list it alike); past the end, an empty page."""
+    return db.paginate(directory_statement(viewer, query), page=page, per_page=per_page, error_out=False)
+
+
+def get_organisation(organisation_id: int) -> Organisation | None:
+    """The organisation with this id, if any (the caller checks who may see it)."""
+    return db.session.get(Organisation, organisation_id)
+
+
+def all_organisations() -> list[Organisation]:
+    """Every organisation, hidden ones too, by kind and name (staff tools)."""
+    statement = select(Organisation).order_by(Organisation.kind, Organisation.name)
+    return list(db.session.scalars(statement))
 
 
 def profile_values(organisation: Organisation) -> dict[str, Any]:

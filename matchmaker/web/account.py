@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
+from werkzeug.wrappers import Response
 
 from matchmaker.services import personal_data
 from matchmaker.services.errors import ServiceError

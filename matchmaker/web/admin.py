@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services import accounts
 from matchmaker.services.errors import ServiceError
@@ -17,7 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = accounts.get_account(user_id)
     if user is None:
         abort(404, _("There is no such account."))
     return user

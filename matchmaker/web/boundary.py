@@ -85,7 +85,7 @@ def refuse_unstorable_input() -> None:
     if not all(is_storable_text(text) for text in texts):
         abort(400, _unstorable_message())
     if request.is_json and request.method in {"POST", "PUT", "PATCH"}:
-        limit = int(current_app.config["MATCHMAKER_JSON_MAX_BYTES"])
+        limit = current_app.config["MATCHMAKER_JSON_MAX_BYTES"]
         if (request.content_length or 0) > limit:
             abort(413, _("The request body is larger than %(num)s bytes.", num=limit))
         body = request.get_json(silent=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 from urllib.parse import urlparse
 
 from flask import abort, flash, redirect, render_template, request
@@ -41,7 +41,7 @@ staff_required = roles_required(Role.STAFF, Role.ADMIN)
 admin_required = roles_required(Role.ADMIN)
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """Only same-site relative paths are followed after login (no open redirects)."""
     if not target:
         return False

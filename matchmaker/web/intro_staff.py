@@ -6,15 +6,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from matchmaker.extensions import db
 from matchmaker.inputs import PAGE_MAX, whole_number
-from matchmaker.models import Match, Organisation, OrganisationKind, Sector
+from matchmaker.models import Sector
 from matchmaker.services import funnel, notifications
 from matchmaker.services import introductions as service
 from matchmaker.services.errors import ServiceError
+from matchmaker.services.staff_queue import staff_queue_view
 from matchmaker.web.helpers import refuse, staff_required
 
 bp = Blueprint("intro_staff", __name__, url_prefix="/staff")
@@ -28,26 +27,13 @@ def queue() -> str:
     sector = request.args.get("sector", "")
     counterpart_id = whole_number(counterpart, 1)
     sector = sector if sector in Sector.__members__.values() else ""
-    pending = service.staff_queue(current_user, counterpart_id, sector or None)
-    waiting = service.staff_queue(current_user, counterpart_id, sector or None, state="waitlisted")
-    pairs = [(i.startup_id, i.counterpart_id) for i in pending]
-    matches = {}
-    if pairs:
-        for match in db.session.scalars(
-            select(Match).where(
-                Match.startup_id.in_({p[0] for p in pairs}), Match.counterpart_id.in_({p[1] for p in pairs})
-            )
-        ):
-            matches[(match.startup_id, match.counterpart_id)] = match
-    counterparts = db.session.scalars(
-        select(Organisation).where(Organisation.kind != OrganisationKind.STARTUP).order_by(Organisation.name)
-    ).all()
+    board = staff_queue_view(current_user, counterpart_id, sector or None)
     return render_template(
         "introductions/queue.html",
-        pending=pending,
-        waiting=waiting,
-        matches=matches,
-        counterparts=counterparts,
+        pending=board.pending,
+        waiting=board.waiting,
+        matches=board.matches,
+        counterparts=board.counterparts,
         counterpart_id=counterpart_id,
         sector=sector,
     )

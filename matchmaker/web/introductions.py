@@ -6,13 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from matchmaker.extensions import db
 from matchmaker.inputs import DB_INT_MAX, whole_number
-from matchmaker.models import Match, Outcome, Role
+from matchmaker.models import Outcome, Role
 from matchmaker.services import introductions as service
+from matchmaker.services import pairs
 from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import back_to, refuse, roles_required
 
@@ -68,11 +68,7 @@ def show(introduction_id: int) -> str:
         introduction = service.get_for_viewer(current_user, introduction_id)
     except ServiceError as error:
         abort(error.status_code, error.message)
-    match = db.session.scalar(
-        select(Match).where(
-            Match.startup_id == introduction.startup_id, Match.counterpart_id == introduction.counterpart_id
-        )
-    )
+    match = pairs.match_of(introduction.startup_id, introduction.counterpart_id)
     return render_template(
         "introductions/show.html",
         introduction=introduction,

@@ -11,6 +11,7 @@ from matchmaker.extensions import db
 from matchmaker.inputs import PAGE_MAX, whole_number
 from matchmaker.models import Organisation, OrganisationKind, Role
 from matchmaker.services import organisations as service
+from matchmaker.services.contacts import may_see_contact
 from matchmaker.services.errors import ServiceError
 from matchmaker.services.makeup import score_makeup
 from matchmaker.services.sectors import suggest_sectors
@@ -20,7 +21,7 @@ bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
 
 def _get_or_404(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
+    organisation = service.get_organisation(organisation_id)
     if organisation is None:
         abort(404, _("There is no such organisation."))
     return organisation
@@ -36,11 +37,11 @@ def directory() -> str:
         sector=request.args.get("sector", ""),
         include_hidden=request.args.get("hidden") == "1",
     )
-    page = db.paginate(
-        service.directory_statement(current_user, query),
+    page = service.directory_page(
+        current_user,
+        query,
         page=whole_number(request.args.get("page", ""), 1, PAGE_MAX) or 1,
         per_page=current_app.config["DIRECTORY_PAGE_SIZE"],
-        error_out=False,
     )
     return render_template("web/directory.html", page=page, query=query)
 
@@ -56,6 +57,7 @@ def show(organisation_id: int) -> str:
         "web/organisation.html",
         organisation=organisation,
         can_edit=can_edit,
+        show_contact=may_see_contact(current_user, organisation),
         suggested_sectors=suggest_sectors(organisation) if can_edit else [],
         # how its score with each partner is made up: for the startup itself and for staff
         makeup=score_makeup(organisation) if can_edit else [],

@@ -49,9 +49,8 @@ def register_security(app: Flask) -> None:
     """
     app.after_request(_security_headers)
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)  # type: ignore[method-assign]
-    proxies = str(app.config.get("MATCHMAKER_TRUSTED_PROXIES", "0")).strip()
-    if proxies.isascii() and proxies.isdigit() and int(proxies) > 0:
-        count = int(proxies)
+    count = app.config["MATCHMAKER_TRUSTED_PROXIES"]
+    if count > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
 

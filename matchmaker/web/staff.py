@@ -5,21 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from matchmaker.extensions import db
 from matchmaker.inputs import whole_number
-from matchmaker.models import Organisation, Role, User
-from matchmaker.services import accounts
+from matchmaker.models import Role
+from matchmaker.services import accounts, organisations
 from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import render_failure, staff_required
 from matchmaker.web.throttling import signed_in_account, throttle
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-
-def _organisations() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name)))
 
 
 def _invitable_roles() -> list[Role]:
@@ -33,7 +27,7 @@ def invite() -> str | tuple[str, int]:
     """Create an account for a partner, investor or founder and show the one-time invitation link."""
     # Staff mostly create accounts for partners' people (founders sign up themselves): Partner first.
     context = {
-        "organisations": _organisations(),
+        "organisations": organisations.all_organisations(),
         "roles": _invitable_roles(),
         "default_role": Role.PARTNER.value,
     }
@@ -59,5 +53,4 @@ def invite() -> str | tuple[str, int]:
 @bp.get("/accounts")
 @staff_required
 def accounts_list() -> str:
-    users = list(db.session.scalars(select(User).order_by(User.role, User.email)))
-    return render_template("staff/accounts.html", users=users)
+    return render_template("staff/accounts.html", users=accounts.all_accounts())

@@ -324,6 +324,16 @@ def test_an_unknown_outcome_is_422_and_changes_nothing(client, world):
     assert _stored(iid) == before
 
 
+def test_an_outcome_that_is_not_text_is_422_not_500(client, world):
+    # The transition views once bound `_` to a tuple item, hiding gettext: this answered 500.
+    iid = _in_state(world, "met")
+    before = _stored(iid)
+    response = _act(client, world, "founder", iid, "outcome", outcome=5)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"outcome": "Send text (a JSON string)."}
+    assert _stored(iid) == before
+
+
 def test_a_transition_takes_an_empty_body_but_refuses_unknown_fields(client, world):
     iid = _in_state(world, "requested")
     unknown = _act(client, world, "staff", iid, "approve", reason="x")

