@@ -1,4 +1,5 @@
-"""The API's OpenAPI 3.1 document, written by hand; a test keeps it equal to the routes."""
+"""The API's OpenAPI 3.1 document: bodies and objects generated from matchmaker.schemas, paths written
+here; a test keeps it equal to the routes, and schemathesis (tests/api/test_schemathesis.py) to the API."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from flask import Response, jsonify
 
 from matchmaker.api.core import API_PREFIX, bp
 from matchmaker.api.openapi_introductions import INTRODUCTION_PATHS, INTRODUCTION_SCHEMAS
-from matchmaker.models import Currency, OrganisationKind, Sector, Stage, Visibility
+from matchmaker.inputs import DB_INT_MAX, PAGE_MAX
+from matchmaker.models import OrganisationKind, Sector
+from matchmaker.schemas.common import model_schemas
+from matchmaker.schemas.profile import OrganisationCreate, OrganisationOut, OrganisationSummary, ProfileFields
 
 Json = dict[str, Any]
 
@@ -31,50 +35,27 @@ def body(schema: str, required: bool = True) -> Json:
 
 def path_id(name: str) -> Json:
     """A whole-number path parameter, like Flask's ``<int:name>``."""
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
+    }
 
 
 COMMON_ERRORS: Json = {
     "401": {"$ref": "#/components/responses/Unauthorized"},
     "429": {"$ref": "#/components/responses/TooManyRequests"},
 }
-NULLABLE_TEXT: Json = {"type": ["string", "null"]}
-AMOUNT: Json = {
-    "type": ["integer", "string", "null"],
-    "description": (
-        "Whole units of the currency field beside it (won or dollars); on input, text as people type it "
-        "is accepted too: '20억원', '1.5억', '5,000만', '₩2,000,000,000', '$1.5M', '500k'. "
-        "A currency mark in the text wins over the currency field."
-    ),
-}
-CURRENCY: Json = {"enum": [c.value for c in Currency], "description": "Currency of the amounts beside it."}
 
-ORGANISATION_PROFILE: Json = {
-    "name": {"type": "string", "maxLength": 120},
-    "description": {"type": "string", "maxLength": 4000},
-    "offers": {"type": "string", "maxLength": 2000},
-    "seeks": {"type": "string", "maxLength": 2000},
-    "sectors": {"type": "array", "items": {"enum": [s.value for s in Sector]}},
-    "tags": {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 12},
-    "stage": {"enum": [s.value for s in Stage] + [None], "description": "Startups only."},
-    "raising_amount": AMOUNT,
-    "raising_currency": CURRENCY,
-    "investor_stages": {"type": "array", "items": {"enum": [s.value for s in Stage]}},
-    "ticket_min": AMOUNT,
-    "ticket_max": AMOUNT,
-    "ticket_currency": CURRENCY,
-    "location": {"type": "string", "maxLength": 120},
-    "is_complex_tenant": {"type": "boolean"},
-    "website": {"type": "string", "format": "uri", "maxLength": 300},
-    "contact_email": {"type": "string", "format": "email"},
-    "team_size": {"type": ["integer", "null"], "minimum": 1},
-    "visibility": {"enum": [v.value for v in Visibility]},
-    "monthly_intro_capacity": {
-        "type": ["integer", "null"],
-        "minimum": 0,
-        "description": "Partners and investors: new introductions taken per month; null means no limit.",
-    },
-}
+
+def _update_schema() -> Json:
+    """PATCH takes any subset of the profile, each field under the same rules as on creation."""
+    schema = dict(model_schemas(("OrganisationUpdate", ProfileFields, "validation"))["OrganisationUpdate"])
+    schema.pop("required", None)
+    schema["description"] = "Any subset of the profile; the given fields replace the stored ones."
+    return schema
+
 
 SCHEMAS: Json = {
     "Error": {
@@ -96,43 +77,12 @@ SCHEMAS: Json = {
             }
         },
     },
-    "OrganisationSummary": {
-        "type": "object",
-        "required": ["id", "name", "kind"],
-        "properties": {
-            "id": {"type": "integer"},
-            "name": {"type": "string"},
-            "kind": {"enum": [k.value for k in OrganisationKind]},
-        },
-    },
-    "Organisation": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "slug": {"type": "string"},
-            "kind": {"enum": [k.value for k in OrganisationKind]},
-            **ORGANISATION_PROFILE,
-            "contact_email": NULLABLE_TEXT
-            | {"description": "Null unless you are a member, staff, or introduced to this organisation."},
-            "created_at": {"type": "string", "format": "date-time"},
-            "updated_at": {"type": "string", "format": "date-time"},
-        },
-    },
-    "OrganisationCreate": {
-        "type": "object",
-        "required": ["name", "description"],
-        "additionalProperties": False,
-        "properties": {
-            "kind": {"enum": [k.value for k in OrganisationKind], "default": "startup"},
-            **ORGANISATION_PROFILE,
-        },
-    },
-    "OrganisationUpdate": {
-        "type": "object",
-        "description": "Any subset of the profile; the given fields replace the stored ones.",
-        "additionalProperties": False,
-        "properties": ORGANISATION_PROFILE,
-    },
+    **model_schemas(
+        ("OrganisationSummary", OrganisationSummary, "serialization"),
+        ("Organisation", OrganisationOut, "serialization"),
+        ("OrganisationCreate", OrganisationCreate, "validation"),
+    ),
+    "OrganisationUpdate": _update_schema(),
     "OrganisationPage": {
         "type": "object",
         "properties": {
@@ -171,7 +121,11 @@ SCHEMAS: Json = {
 
 def _page_parameters() -> list[Json]:
     return [
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+        {
+            "name": "page",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1},
+        },
         {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
     ]
 
@@ -253,6 +207,7 @@ ORGANISATION_PATHS: Json = {
             ],
             "responses": {
                 "200": ok("Ranked matches", "MatchList"),
+                "422": error("Bad query"),
                 "403": error("Only members and staff see matches"),
                 "404": error("No such organisation"),
                 **COMMON_ERRORS,
@@ -275,6 +230,24 @@ OPENAPI_PATHS: Json = {
 }
 
 
+def _with_common_responses(paths: Json) -> Json:
+    """Every operation may meet the request boundary (400: unstorable text or bad JSON; 413: too
+    large) and the per-token limit (429); every one but the document itself needs a token (401)."""
+    for item in paths.values():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            responses = operation["responses"]
+            responses.setdefault(
+                "400", error("A character that cannot be stored, or a body that is not JSON")
+            )
+            responses.setdefault("413", error("The body is too large"))
+            if operation.get("security") != []:
+                responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
+                responses.setdefault("429", {"$ref": "#/components/responses/TooManyRequests"})
+    return paths
+
+
 def openapi_document() -> Json:
     """The whole OpenAPI 3.1 description of the API."""
     return {
@@ -289,7 +262,7 @@ def openapi_document() -> Json:
         },
         "servers": [{"url": API_PREFIX}],
         "security": [{"bearerToken": []}],
-        "paths": {**ORGANISATION_PATHS, **INTRODUCTION_PATHS, **OPENAPI_PATHS},
+        "paths": _with_common_responses({**ORGANISATION_PATHS, **INTRODUCTION_PATHS, **OPENAPI_PATHS}),
         "components": {
             "securitySchemes": {
                 "bearerToken": {

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from matchmaker.inputs import DB_INT_MAX, PAGE_MAX
 from matchmaker.models import IntroState, Outcome
+from matchmaker.schemas.common import model_schemas
+from matchmaker.schemas.introductions import Decisions, IntroductionRequest, OutcomeRecord, TransitionNote
 
 Json = dict[str, Any]
 
@@ -34,7 +37,12 @@ def _error(description: str) -> Json:
 
 
 _UNAUTHORISED: Json = {"401": {"$ref": "#/components/responses/Unauthorized"}}
-_ID: Json = {"name": "introduction_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_ID: Json = {
+    "name": "introduction_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
+}
 _SIDE_CONTACTS: Json = {
     "type": "object",
     "properties": {
@@ -117,21 +125,6 @@ INTRODUCTION_SCHEMAS: Json = {
         "type": "object",
         "properties": {"items": {"type": "array", "items": _ref("IntroductionEvent")}},
     },
-    "Decisions": {
-        "type": "object",
-        "required": ["introduction_ids", "decision"],
-        "additionalProperties": False,
-        "properties": {
-            "introduction_ids": {
-                "type": "array",
-                "items": {"type": "integer"},
-                "minItems": 1,
-                "maxItems": 100,
-            },
-            "decision": {"enum": ["approve", "reject"]},
-            "note": {"type": "string", "maxLength": 2000},
-        },
-    },
     "DecisionResult": {
         "type": "object",
         "properties": {
@@ -145,32 +138,12 @@ INTRODUCTION_SCHEMAS: Json = {
             },
         },
     },
-    "IntroductionRequest": {
-        "type": "object",
-        "required": ["organisation_id"],
-        "additionalProperties": False,
-        "properties": {
-            "organisation_id": {
-                "type": "integer",
-                "description": "A partner or investor for founders; a startup for partners and investors.",
-            },
-            "message": {"type": "string", "maxLength": 2000},
-        },
-    },
-    "TransitionNote": {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {"note": {"type": "string", "maxLength": 2000}},
-    },
-    "OutcomeRecord": {
-        "type": "object",
-        "required": ["outcome"],
-        "additionalProperties": False,
-        "properties": {
-            "outcome": {"enum": [o.value for o in Outcome]},
-            "note": {"type": "string", "maxLength": 2000},
-        },
-    },
+    **model_schemas(
+        ("Decisions", Decisions, "validation"),
+        ("IntroductionRequest", IntroductionRequest, "validation"),
+        ("TransitionNote", TransitionNote, "validation"),
+        ("OutcomeRecord", OutcomeRecord, "validation"),
+    ),
 }
 
 
@@ -209,10 +182,16 @@ INTRODUCTION_PATHS: Json = {
                 {
                     "name": "state",
                     "in": "query",
-                    "schema": {"type": "string"},
+                    "schema": {"type": "array", "items": {"enum": [s.value for s in IntroState]}},
+                    "style": "form",
+                    "explode": False,
                     "description": "Comma-separated states to keep, e.g. 'requested,approved'.",
                 },
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                {
+                    "name": "page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1},
+                },
                 {
                     "name": "per_page",
                     "in": "query",

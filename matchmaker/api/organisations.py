@@ -8,15 +8,10 @@ from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
 from matchmaker.api.core import ApiError, api_user, bp, check_known_fields, int_arg, json_body
-from matchmaker.api.serialise import (
-    PROFILE_FIELDS,
-    match_json,
-    organisation_json,
-    profile_form,
-)
+from matchmaker.api.serialise import PROFILE_FIELDS, match_json, organisation_json
 from matchmaker.extensions import db
 from matchmaker.inputs import PAGE_MAX
-from matchmaker.models import Organisation, OrganisationKind, Sector, User
+from matchmaker.models import Organisation, OrganisationKind, Role, Sector, User
 from matchmaker.models.introductions import CONTACT_STATES
 from matchmaker.services import introductions, matching
 from matchmaker.services import organisations as service
@@ -97,14 +92,19 @@ def get_organisation(organisation_id: int) -> Response:
 @bp.post("/organisations")
 def create_organisation() -> tuple[Response, int, dict[str, str]]:
     """Founders create their one startup; staff create any kind. Answers 201 with the profile."""
+    viewer = api_user()
+    if not viewer.is_staff and viewer.role != Role.FOUNDER:
+        # The role first: a partner learns that it may not, not what its body lacks.
+        raise PermissionDenied(_("Partner and investor profiles are created by the complex's staff."))
     body = json_body()
-    check_known_fields(body, PROFILE_FIELDS | {"kind"})
     kind = body.pop("kind", OrganisationKind.STARTUP.value)
-    if not isinstance(kind, str):
+    if kind not in OrganisationKind.__members__.values():
         raise ApiError(
-            422, _("Some fields have the wrong type."), {"kind": _("Use startup, partner or investor.")}
+            422, _("Please correct the marked fields."), {"kind": _("Use startup, partner or investor.")}
         )
-    organisation = service.create_organisation(api_user(), kind, profile_form(body))
+    service.check_may_create(viewer, kind)
+    check_known_fields(body, PROFILE_FIELDS)
+    organisation = service.create_organisation(viewer, kind, body, typed=True)
     location = f"{bp.url_prefix}/organisations/{organisation.id}"
     return jsonify(organisation_json(organisation, show_contact=True)), 201, {"Location": location}
 
@@ -119,8 +119,9 @@ def update_organisation(organisation_id: int) -> Response:
     body = json_body()
     check_known_fields(body, PROFILE_FIELDS)
     service.lock_for_edit(organisation)  # merge onto the profile as the previous edit left it
-    form = profile_form(service.profile_values(organisation) | body)
-    service.update_organisation(api_user(), organisation, form)
+    service.update_organisation(
+        api_user(), organisation, service.profile_values(organisation) | body, typed=True
+    )
     return jsonify(organisation_json(organisation, show_contact=True))
 
 
