@@ -43,11 +43,12 @@ def contact_rule(viewer: User) -> Callable[[Organisation], bool]:
 
 def _directory_query() -> service.DirectoryQuery:
     errors: dict[str, str] = {}
-    kind = request.args.get("kind", "")
-    if kind and kind not in OrganisationKind.__members__.values():
+    # Absent means "any"; present must be one of the documented values (an empty one is not).
+    kind = request.args.get("kind")
+    if kind is not None and kind not in OrganisationKind.__members__.values():
         errors["kind"] = _("Use startup, partner or investor.")
-    sector = request.args.get("sector", "")
-    if sector and sector not in Sector.__members__.values():
+    sector = request.args.get("sector")
+    if sector is not None and sector not in Sector.__members__.values():
         errors["sector"] = _("Use one of %(choices)s.", choices=", ".join(s.value for s in Sector))
     include_hidden = request.args.get("include_hidden", "false").lower()
     if include_hidden not in {"true", "false", "1", "0"}:
@@ -56,8 +57,8 @@ def _directory_query() -> service.DirectoryQuery:
         raise ApiError(422, _("Check the query parameters."), errors)
     return service.DirectoryQuery(
         text=request.args.get("q", "").strip()[:QUERY_TEXT_MAX],
-        kind=kind,
-        sector=sector,
+        kind=kind or "",
+        sector=sector or "",
         include_hidden=include_hidden in {"true", "1"},  # the service grants it to staff only
     )
 

@@ -64,11 +64,7 @@ def _optional_text(maximum: int, **extra: Any) -> Any:
 
 
 Tag = Annotated[str, Field(max_length=limits.TAG_MAX, pattern="^[^,]*$")]
-Amount = (
-    Annotated[int, Field(ge=0, le=max(money.AMOUNT_MAX.values()))]
-    | Annotated[str, Field(max_length=AMOUNT_TEXT_MAX)]
-    | None
-)
+Amount = whole(0, max(money.AMOUNT_MAX.values())) | Annotated[str, Field(max_length=AMOUNT_TEXT_MAX)] | None
 AMOUNT_DOC = (
     "Whole units of the currency beside it (won or dollars), or text as people type it: '20억원', "
     "'1.5억', '5,000만', '₩2,000,000,000', '$1.5M', '500k'. A currency mark in the text wins over the "
