@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
@@ -174,6 +175,17 @@ class OrganisationOut(BaseModel):
     monthly_intro_capacity: int | None
     created_at: datetime
     updated_at: datetime
+
+
+@cache
+def max_lengths() -> dict[str, int]:
+    """Each text field's maxLength as the schema states it; the form's maxlength attributes use it."""
+    lengths: dict[str, int] = {}
+    for name, prop in ProfileFields.model_json_schema()["properties"].items():
+        for option in (prop, *prop.get("anyOf", [])):
+            if "maxLength" in option:
+                lengths[name] = option["maxLength"]
+    return lengths
 
 
 # --- messages --------------------------------------------------------------------------------------
