@@ -131,6 +131,8 @@ def update_organisation(
     """Save an edited profile, all fields or none (``typed`` as in create_organisation)."""
     if not can_edit(actor, organisation):
         raise PermissionDenied(_("You can only edit your own organisation's profile."))
+    if organisation.is_deleted:
+        raise ConflictError(_("This startup was deleted; its profile cannot be edited."))
     data = validate_profile(form, organisation.kind, typed=typed)
     lock_for_edit(organisation)
     if not actor.is_staff and organisation.kind != OrganisationKind.STARTUP:
