@@ -14,11 +14,13 @@ from flask_babel import gettext as _
 from pydantic import BaseModel
 
 from matchmaker.api.core import ApiError, api_user, bp, int_arg, json_body
-from matchmaker.api.serialise import organisation_summary, timestamp
+from matchmaker.api.serialise import organisation_summary
 from matchmaker.inputs import PAGE_MAX
 from matchmaker.models import Introduction, IntroState, User
 from matchmaker.schemas.introductions import (
     Decisions,
+    IntroductionEventOut,
+    IntroductionOut,
     IntroductionRequest,
     OutcomeRecord,
     TransitionNote,
@@ -43,28 +45,29 @@ SEGMENT_OF_ACTION = {action: segment for segment, (action, _, _) in TRANSITION_E
 
 
 def introduction_json(introduction: Introduction, viewer: User) -> dict[str, Any]:
-    """An introduction as ``viewer`` may see it: contact details only once introduced."""
-    return {
-        "id": introduction.id,
-        "state": introduction.state,
-        "startup": organisation_summary(introduction.startup),
-        "counterpart": organisation_summary(introduction.counterpart),
-        "requested_by_side": introduction.requested_by_side,
-        "message": introduction.message,
-        "staff_note": introduction.staff_note,
-        "answer_note": introduction.answer_note,
-        "outcome": introduction.outcome,
-        "outcome_note": introduction.outcome_note,
-        "created_at": timestamp(introduction.created_at),
-        "state_changed_at": timestamp(introduction.state_changed_at),
-        "approved_at": timestamp(introduction.approved_at),
-        "introduced_at": timestamp(introduction.introduced_at),
-        "met_at": timestamp(introduction.met_at),
-        "outcome_at": timestamp(introduction.outcome_at),
-        # The transitions ``viewer`` may POST now, named by their URL segment.
-        "allowed_actions": [SEGMENT_OF_ACTION[a] for a in service.allowed_actions(viewer, introduction)],
-        "contacts": service.contact_details(viewer, introduction),
-    }
+    """An introduction as ``viewer`` may see it (IntroductionOut): contact details only once introduced."""
+    return IntroductionOut.model_validate(
+        {
+            "id": introduction.id,
+            "state": introduction.state,
+            "startup": organisation_summary(introduction.startup),
+            "counterpart": organisation_summary(introduction.counterpart),
+            "requested_by_side": introduction.requested_by_side,
+            "message": introduction.message,
+            "staff_note": introduction.staff_note,
+            "answer_note": introduction.answer_note,
+            "outcome": introduction.outcome,
+            "outcome_note": introduction.outcome_note,
+            "created_at": introduction.created_at,
+            "state_changed_at": introduction.state_changed_at,
+            "approved_at": introduction.approved_at,
+            "introduced_at": introduction.introduced_at,
+            "met_at": introduction.met_at,
+            "outcome_at": introduction.outcome_at,
+            "allowed_actions": [SEGMENT_OF_ACTION[a] for a in service.allowed_actions(viewer, introduction)],
+            "contacts": service.contact_details(viewer, introduction),
+        }
+    ).model_dump(mode="json")
 
 
 def _states_filter() -> list[str] | None:
@@ -114,18 +117,18 @@ def introduction_events(introduction_id: int) -> Response:
     return jsonify(
         {
             "items": [
-                {
-                    "id": event.id,
-                    "from_state": event.from_state,
-                    "to_state": event.to_state,
-                    "actor": (
-                        None
+                IntroductionEventOut.model_validate(
+                    {
+                        "id": event.id,
+                        "from_state": event.from_state,
+                        "to_state": event.to_state,
+                        "actor": None
                         if event.actor is None
-                        else {"id": event.actor.id, "email": event.actor.email, "role": event.actor.role}
-                    ),
-                    "note": event.note,
-                    "created_at": timestamp(event.created_at),
-                }
+                        else {"id": event.actor.id, "email": event.actor.email, "role": event.actor.role},
+                        "note": event.note,
+                        "created_at": event.created_at,
+                    }
+                ).model_dump(mode="json")
                 for event in events
             ]
         }

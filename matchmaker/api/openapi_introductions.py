@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from matchmaker.inputs import DB_INT_MAX, PAGE_MAX
-from matchmaker.models import IntroState, Outcome
+from matchmaker.models import IntroState
 from matchmaker.schemas.common import model_schemas
-from matchmaker.schemas.introductions import Decisions, IntroductionRequest, OutcomeRecord, TransitionNote
+from matchmaker.schemas.introductions import (
+    Decisions,
+    IntroductionEventOut,
+    IntroductionOut,
+    IntroductionRequest,
+    OutcomeRecord,
+    TransitionNote,
+)
 
 Json = dict[str, Any]
 
@@ -43,54 +50,7 @@ _ID: Json = {
     "required": True,
     "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
 }
-_SIDE_CONTACTS: Json = {
-    "type": "object",
-    "properties": {
-        "organisation": {"type": "string"},
-        "contact_email": {"type": "string"},
-        "people": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
-            },
-        },
-    },
-}
-_TIME: Json = {"type": ["string", "null"], "format": "date-time"}
-
 INTRODUCTION_SCHEMAS: Json = {
-    "Introduction": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "state": {"enum": [s.value for s in IntroState]},
-            "startup": _ref("OrganisationSummary"),
-            "counterpart": _ref("OrganisationSummary"),
-            "requested_by_side": {"enum": ["startup", "counterpart"]},
-            "message": {"type": "string"},
-            "staff_note": {"type": "string"},
-            "answer_note": {"type": "string"},
-            "outcome": {"enum": [o.value for o in Outcome] + [None]},
-            "outcome_note": {"type": "string"},
-            "created_at": {"type": "string", "format": "date-time"},
-            "state_changed_at": {"type": "string", "format": "date-time"},
-            "approved_at": _TIME,
-            "introduced_at": _TIME,
-            "met_at": _TIME,
-            "outcome_at": _TIME,
-            "allowed_actions": {
-                "type": "array",
-                "items": {"enum": list(TRANSITION_DOCS)},
-                "description": "The transitions you may POST now.",
-            },
-            "contacts": {
-                "type": ["object", "null"],
-                "description": "Both sides' contacts; null until 'introduced' (staff always see them).",
-                "properties": {"startup": _SIDE_CONTACTS, "counterpart": _SIDE_CONTACTS},
-            },
-        },
-    },
     "IntroductionPage": {
         "type": "object",
         "properties": {
@@ -99,26 +59,6 @@ INTRODUCTION_SCHEMAS: Json = {
             "per_page": {"type": "integer"},
             "total": {"type": "integer"},
             "pages": {"type": "integer"},
-        },
-    },
-    "IntroductionEvent": {
-        "type": "object",
-        "description": "One transition: who moved it, when, from which state to which, and why.",
-        "properties": {
-            "id": {"type": "integer"},
-            "from_state": {"type": ["string", "null"], "description": "null for the request itself"},
-            "to_state": {"type": "string"},
-            "actor": {
-                "type": ["object", "null"],
-                "description": "null when the system moved it (expiry, release of the waiting line)",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "email": {"type": "string"},
-                    "role": {"type": "string"},
-                },
-            },
-            "note": {"type": "string"},
-            "created_at": {"type": "string", "format": "date-time"},
         },
     },
     "IntroductionEventList": {
@@ -139,6 +79,8 @@ INTRODUCTION_SCHEMAS: Json = {
         },
     },
     **model_schemas(
+        ("Introduction", IntroductionOut, "serialization"),
+        ("IntroductionEvent", IntroductionEventOut, "serialization"),
         ("Decisions", Decisions, "validation"),
         ("IntroductionRequest", IntroductionRequest, "validation"),
         ("TransitionNote", TransitionNote, "validation"),
