@@ -27,9 +27,14 @@ from matchmaker.schemas.profile import ProfileData, check_profile, profile_from_
 from matchmaker.services.errors import ConflictError, PermissionDenied, ValidationError
 
 
-def check_profile_values(values: Mapping[str, Any], kind: str) -> tuple[ProfileData, dict[str, str]]:
-    """Validate a profile given as JSON values: (values to store, {field: message}); for the import too."""
-    return check_profile(values, kind)
+def check_profile_values(
+    values: Mapping[str, Any], kind: str, *, typed: bool = True
+) -> tuple[ProfileData, dict[str, str]]:
+    """Validate a profile without raising: (values to store, {field: translated message}).
+
+    ``values`` holds JSON values, or text as typed into the form (a CSV row) when ``typed`` is False.
+    """
+    return check_profile(values if typed else profile_from_form(values), kind)
 
 
 def validate_profile(form: Mapping[str, Any], kind: str, *, typed: bool = False) -> ProfileData:

@@ -234,3 +234,13 @@ def test_the_role_is_checked_before_the_body(client, make_user, make_organisatio
     assert founder_partner.status_code == 403
     db.session.refresh(introduction)
     assert introduction.state == "requested" and _count() == 2
+
+
+def test_the_import_checks_a_row_of_text_without_raising(app):
+    from matchmaker.services.organisations import check_profile_values
+
+    row = {"name": "볼트셀", "description": "배터리 재사용", "team_size": "열둘", "raising_amount": "20억원"}
+    values, errors = check_profile_values(row, "startup", typed=False)
+    assert list(errors) == ["team_size"] and values == {}
+    values, errors = check_profile_values(row | {"team_size": "12"}, "startup", typed=False)
+    assert errors == {} and values["team_size"] == 12 and values["raising_amount"] == 2_000_000_000
