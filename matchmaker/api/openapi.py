@@ -11,6 +11,7 @@ from matchmaker.api.core import API_PREFIX, bp
 from matchmaker.api.openapi_introductions import INTRODUCTION_PATHS, INTRODUCTION_SCHEMAS
 from matchmaker.inputs import DB_INT_MAX, PAGE_MAX
 from matchmaker.models import OrganisationKind, Sector
+from matchmaker.schemas import responses
 from matchmaker.schemas.common import model_schemas
 from matchmaker.schemas.profile import OrganisationCreate, OrganisationOut, OrganisationSummary, ProfileFields
 
@@ -58,63 +59,18 @@ def _update_schema() -> Json:
 
 
 SCHEMAS: Json = {
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["status", "message", "fields"],
-                "properties": {
-                    "status": {"type": "integer"},
-                    "message": {"type": "string"},
-                    "fields": {
-                        "type": "object",
-                        "additionalProperties": {"type": "string"},
-                        "description": "What is wrong with each field (422), else empty.",
-                    },
-                },
-            }
-        },
-    },
     **model_schemas(
         ("OrganisationSummary", OrganisationSummary, "serialization"),
         ("Organisation", OrganisationOut, "serialization"),
         ("OrganisationCreate", OrganisationCreate, "validation"),
     ),
     "OrganisationUpdate": _update_schema(),
-    "OrganisationPage": {
-        "type": "object",
-        "properties": {
-            "items": {"type": "array", "items": ref("Organisation")},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "total": {"type": "integer"},
-            "pages": {"type": "integer"},
-        },
-    },
-    "Match": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "organisation": ref("OrganisationSummary"),
-            "score": {"type": "number", "minimum": 0, "maximum": 1},
-            "percent": {"type": "integer"},
-            "explanation": {"type": "object", "description": "Score components, matched phrases and hints."},
-            "model_version": {"type": "string"},
-            "computed_at": {"type": "string", "format": "date-time"},
-        },
-    },
-    "MatchList": {
-        "type": "object",
-        "properties": {
-            "organisation": {
-                "type": "object",
-                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
-            },
-            "items": {"type": "array", "items": ref("Match")},
-        },
-    },
+    **model_schemas(
+        ("Error", responses.Error, "serialization"),
+        ("OrganisationPage", responses.OrganisationPage, "serialization"),
+        ("Match", responses.MatchOut, "serialization"),
+        ("MatchList", responses.MatchList, "serialization"),
+    ),
     **INTRODUCTION_SCHEMAS,
 }
 
@@ -248,6 +204,34 @@ def _with_common_responses(paths: Json) -> Json:
     return paths
 
 
+# pydantic names nested schemas after their classes; the document names them after the resource.
+CLASS_TO_COMPONENT = {
+    "OrganisationOut": "Organisation",
+    "IntroductionOut": "Introduction",
+    "IntroductionEventOut": "IntroductionEvent",
+    "MatchOut": "Match",
+}
+
+
+def _one_name_each(node: Any) -> Any:
+    """``node`` with every reference to a class-named schema pointing at its component name instead."""
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            name = node["$ref"].rsplit("/", 1)[-1]
+            if name in CLASS_TO_COMPONENT:
+                return node | {"$ref": f"#/components/schemas/{CLASS_TO_COMPONENT[name]}"}
+        return {key: _one_name_each(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_one_name_each(value) for value in node]
+    return node
+
+
+def _component_schemas() -> Json:
+    return {
+        name: _one_name_each(schema) for name, schema in SCHEMAS.items() if name not in CLASS_TO_COMPONENT
+    }
+
+
 def openapi_document() -> Json:
     """The whole OpenAPI 3.1 description of the API."""
     return {
@@ -280,7 +264,7 @@ def openapi_document() -> Json:
                     }
                 },
             },
-            "schemas": SCHEMAS,
+            "schemas": _component_schemas(),
         },
     }
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from matchmaker.inputs import DB_INT_MAX, PAGE_MAX
 from matchmaker.models import IntroState
+from matchmaker.schemas import responses
 from matchmaker.schemas.common import model_schemas
 from matchmaker.schemas.introductions import (
     Decisions,
@@ -51,35 +52,11 @@ _ID: Json = {
     "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
 }
 INTRODUCTION_SCHEMAS: Json = {
-    "IntroductionPage": {
-        "type": "object",
-        "properties": {
-            "items": {"type": "array", "items": _ref("Introduction")},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "total": {"type": "integer"},
-            "pages": {"type": "integer"},
-        },
-    },
-    "IntroductionEventList": {
-        "type": "object",
-        "properties": {"items": {"type": "array", "items": _ref("IntroductionEvent")}},
-    },
-    "DecisionResult": {
-        "type": "object",
-        "properties": {
-            "decided": {"type": "array", "items": _ref("Introduction")},
-            "refused": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {"id": {"type": "integer"}, "message": {"type": "string"}},
-                },
-            },
-        },
-    },
     **model_schemas(
         ("Introduction", IntroductionOut, "serialization"),
+        ("IntroductionPage", responses.IntroductionPage, "serialization"),
+        ("IntroductionEventList", responses.IntroductionEventList, "serialization"),
+        ("DecisionResult", responses.DecisionResult, "serialization"),
         ("IntroductionEvent", IntroductionEventOut, "serialization"),
         ("Decisions", Decisions, "validation"),
         ("IntroductionRequest", IntroductionRequest, "validation"),
