@@ -36,6 +36,8 @@ class DefaultConfig:
     MATCHMAKER_IMPORT_MAX_ROWS = 2000
     INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
     PASSWORD_RESET_MAX_AGE_SECONDS = 30 * 60
+    # A reset request is answered after this long, known address or not (longer than writing the mail).
+    PASSWORD_RESET_ANSWER_SECONDS = 0.3
     # Throttling (Flask-Limiter): kept in Redis when MATCHMAKER_REDIS_URL is set, in memory otherwise.
     RATELIMIT_LOGIN_ACCOUNT = "20 per 15 minutes"  # failed sign-ins for one e-mail address
     RATELIMIT_LOGIN_ADDRESS = "100 per 15 minutes"  # failed sign-ins from one network address

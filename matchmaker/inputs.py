@@ -16,6 +16,24 @@ _ASCII_DIGITS = re.compile(r"[0-9]{1,18}")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
+def positive_up_to(maximum: int) -> str:
+    """A regular expression for exactly the decimal numbers 1..maximum, without leading zeros.
+
+    A route's converter that matched more and then refused the value would make Werkzeug answer 405
+    (another method's rule "matched") where 404 is due.
+    """
+    digits = str(maximum)
+    parts = [f"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    for i, digit in enumerate(digits):
+        low = 1 if i == 0 else 0
+        last = i == len(digits) - 1
+        top = int(digit) if last else int(digit) - 1
+        if top >= low:
+            rest = len(digits) - i - 1
+            parts.append(f"{digits[:i]}[{low}-{top}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    return "(?:" + "|".join(parts) + ")"
+
+
 def whole_number(text: Any, minimum: int = 0, maximum: int = DB_INT_MAX) -> int | None:
     """``text`` as an int if it is ASCII digits within [minimum, maximum]; None otherwise.
 

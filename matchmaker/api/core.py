@@ -116,7 +116,7 @@ def check_known_fields(body: dict[str, Any], allowed: set[str] | frozenset[str])
 def int_arg(name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
     """A whole-number query parameter within bounds, or a 422 naming it."""
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:  # "?page=" is not a number, as the document says; only an absent one takes the default
         return default
     value = whole_number(raw, minimum, DB_INT_MAX if maximum is None else maximum)
     if value is None:

@@ -11,58 +11,63 @@ from typing import Any
 
 from flask import Response, jsonify, request
 from flask_babel import gettext as _
+from pydantic import BaseModel
 
-from matchmaker.api.core import ApiError, api_user, bp, check_known_fields, int_arg, json_body
-from matchmaker.api.serialise import organisation_summary, timestamp
+from matchmaker.api.core import ApiError, api_user, bp, int_arg, json_body
+from matchmaker.api.serialise import organisation_summary
 from matchmaker.inputs import PAGE_MAX
 from matchmaker.models import Introduction, IntroState, User
+from matchmaker.schemas.introductions import (
+    Decisions,
+    IntroductionEventOut,
+    IntroductionOut,
+    IntroductionRequest,
+    OutcomeRecord,
+    TransitionNote,
+    read_body,
+)
 from matchmaker.services import introductions as service
+from matchmaker.services.errors import PermissionDenied
 
 PER_PAGE_MAX = 100
-DECISIONS_MAX = 100  # introductions decided in one call
-# URL segment -> (the service's action name, its function, the body fields it takes besides "note").
-TRANSITION_ENDPOINTS: dict[str, tuple[str, Callable[..., Introduction], tuple[str, ...]]] = {
-    "approve": ("approve", service.approve, ()),
-    "reject": ("reject", service.reject, ()),
-    "accept": ("accept", service.accept, ()),
-    "decline": ("decline", service.decline, ()),
-    "withdraw": ("withdraw", service.withdraw, ()),
-    "mark-met": ("mark_met", service.mark_met, ()),
-    "outcome": ("record_outcome", service.record_outcome, ("outcome",)),
+# URL segment -> (the service's action name, its function, the schema of its body).
+TRANSITION_ENDPOINTS: dict[str, tuple[str, Callable[..., Introduction], type[BaseModel]]] = {
+    "approve": ("approve", service.approve, TransitionNote),
+    "reject": ("reject", service.reject, TransitionNote),
+    "accept": ("accept", service.accept, TransitionNote),
+    "decline": ("decline", service.decline, TransitionNote),
+    "withdraw": ("withdraw", service.withdraw, TransitionNote),
+    "mark-met": ("mark_met", service.mark_met, TransitionNote),
+    "outcome": ("record_outcome", service.record_outcome, OutcomeRecord),
 }
+STAFF_ONLY = {"approve", "reject"}
 SEGMENT_OF_ACTION = {action: segment for segment, (action, _, _) in TRANSITION_ENDPOINTS.items()}
 
 
 def introduction_json(introduction: Introduction, viewer: User) -> dict[str, Any]:
-    """An introduction as ``viewer`` may see it: contact details only once introduced."""
-    return {
-        "id": introduction.id,
-        "state": introduction.state,
-        "startup": organisation_summary(introduction.startup),
-        "counterpart": organisation_summary(introduction.counterpart),
-        "requested_by_side": introduction.requested_by_side,
-        "message": introduction.message,
-        "staff_note": introduction.staff_note,
-        "answer_note": introduction.answer_note,
-        "outcome": introduction.outcome,
-        "outcome_note": introduction.outcome_note,
-        "created_at": timestamp(introduction.created_at),
-        "state_changed_at": timestamp(introduction.state_changed_at),
-        "approved_at": timestamp(introduction.approved_at),
-        "introduced_at": timestamp(introduction.introduced_at),
-        "met_at": timestamp(introduction.met_at),
-        "outcome_at": timestamp(introduction.outcome_at),
-        # The transitions ``viewer`` may POST now, named by their URL segment.
-        "allowed_actions": [SEGMENT_OF_ACTION[a] for a in service.allowed_actions(viewer, introduction)],
-        "contacts": service.contact_details(viewer, introduction),
-    }
-
-
-def _note(body: dict[str, Any]) -> str:
-    note = body.get("note", "")
-    if note is not None and not isinstance(note, str):
-        raise ApiError(422, _("Some fields have the wrong type."), {"note": _("Send text (a JSON string).")})
-    return note or ""
+    """An introduction as ``viewer`` may see it (IntroductionOut): contact details only once introduced."""
+    return IntroductionOut.model_validate(
+        {
+            "id": introduction.id,
+            "state": introduction.state,
+            "startup": organisation_summary(introduction.startup),
+            "counterpart": organisation_summary(introduction.counterpart),
+            "requested_by_side": introduction.requested_by_side,
+            "message": introduction.message,
+            "staff_note": introduction.staff_note,
+            "answer_note": introduction.answer_note,
+            "outcome": introduction.outcome,
+            "outcome_note": introduction.outcome_note,
+            "created_at": introduction.created_at,
+            "state_changed_at": introduction.state_changed_at,
+            "approved_at": introduction.approved_at,
+            "introduced_at": introduction.introduced_at,
+            "met_at": introduction.met_at,
+            "outcome_at": introduction.outcome_at,
+            "allowed_actions": [SEGMENT_OF_ACTION[a] for a in service.allowed_actions(viewer, introduction)],
+            "contacts": service.contact_details(viewer, introduction),
+        }
+    ).model_dump(mode="json")
 
 
 def _states_filter() -> list[str] | None:
@@ -112,18 +117,18 @@ def introduction_events(introduction_id: int) -> Response:
     return jsonify(
         {
             "items": [
-                {
-                    "id": event.id,
-                    "from_state": event.from_state,
-                    "to_state": event.to_state,
-                    "actor": (
-                        None
+                IntroductionEventOut.model_validate(
+                    {
+                        "id": event.id,
+                        "from_state": event.from_state,
+                        "to_state": event.to_state,
+                        "actor": None
                         if event.actor is None
-                        else {"id": event.actor.id, "email": event.actor.email, "role": event.actor.role}
-                    ),
-                    "note": event.note,
-                    "created_at": timestamp(event.created_at),
-                }
+                        else {"id": event.actor.id, "email": event.actor.email, "role": event.actor.role},
+                        "note": event.note,
+                        "created_at": event.created_at,
+                    }
+                ).model_dump(mode="json")
                 for event in events
             ]
         }
@@ -137,30 +142,11 @@ def decide_introductions() -> Response:
     Answers 200 with what was decided and what was refused (already decided, unknown), like the queue
     page; a refusal of one does not undo the others.
     """
-    body = json_body()
-    check_known_fields(body, {"introduction_ids", "decision", "note"})
-    ids = body.get("introduction_ids")
-    if not (
-        isinstance(ids, list)
-        and 0 < len(ids) <= DECISIONS_MAX
-        and all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
-    ):
-        raise ApiError(
-            422,
-            _("Please correct the marked fields."),
-            {
-                "introduction_ids": _(
-                    "Send a list of 1 to %(num)s introduction ids (numbers).", num=DECISIONS_MAX
-                )
-            },
-        )
-    decision = body.get("decision")
-    if not isinstance(decision, str):
-        raise ApiError(
-            422, _("Please correct the marked fields."), {"decision": _("Choose approve or reject.")}
-        )
     viewer = api_user()
-    result = service.decide_many(viewer, ids, decision, _note(body))
+    if not viewer.is_staff:  # the role before the body: 403, not a 422 about fields
+        raise PermissionDenied(_("Only the complex's staff approve or reject introductions."))
+    body = read_body(Decisions, json_body())
+    result = service.decide_many(viewer, body.introduction_ids, body.decision, body.note)
     return jsonify(
         {
             "decided": [introduction_json(i, viewer) for i in result.done],
@@ -172,39 +158,26 @@ def decide_introductions() -> Response:
 @bp.post("/introductions")
 def request_introduction() -> tuple[Response, int, dict[str, str]]:
     """Ask to be introduced to ``organisation_id`` (a partner or investor, or a startup). Answers 201."""
-    body = json_body()
-    check_known_fields(body, {"organisation_id", "message"})
-    other_id = body.get("organisation_id")
-    errors: dict[str, str] = {}
-    if not isinstance(other_id, int) or isinstance(other_id, bool):
-        errors["organisation_id"] = _("Send the id of the organisation to be introduced to, as a number.")
-    message = body.get("message", "")
-    if message is not None and not isinstance(message, str):
-        errors["message"] = _("Send text (a JSON string).")
-    if errors or not isinstance(other_id, int):
-        raise ApiError(422, _("Please correct the marked fields."), errors)
-    introduction = service.request_introduction(api_user(), other_id, message or "")
+    viewer = api_user()
+    if viewer.is_staff or viewer.organisation_id is None:  # the role before the body
+        raise PermissionDenied(_("Introductions are requested by a startup, a partner or an investor."))
+    body = read_body(IntroductionRequest, json_body())
+    introduction = service.request_introduction(viewer, body.organisation_id, body.message)
     location = f"{bp.url_prefix}/introductions/{introduction.id}"
-    return jsonify(introduction_json(introduction, api_user())), 201, {"Location": location}
+    return jsonify(introduction_json(introduction, viewer)), 201, {"Location": location}
 
 
 def _transition_view(segment: str) -> Callable[[int], Response]:
-    # Not `_`: that would hide gettext from the view below.
-    _name, action, extra_fields = TRANSITION_ENDPOINTS[segment]
+    _name, action, schema = TRANSITION_ENDPOINTS[segment]
 
     def view(introduction_id: int) -> Response:
-        body = json_body(required=False)
-        check_known_fields(body, {"note", *extra_fields})
-        extras: dict[str, str] = {}
-        for field in extra_fields:
-            value = body.get(field)
-            if value is not None and not isinstance(value, str):
-                raise ApiError(
-                    422, _("Some fields have the wrong type."), {field: _("Send text (a JSON string).")}
-                )
-            extras[field] = value or ""  # the service says what a missing value should be
         viewer = api_user()
-        introduction = action(viewer, introduction_id, note=_note(body), **extras)
+        service.get_for_viewer(viewer, introduction_id)  # 404 for those who may not see it
+        if segment in STAFF_ONLY and not viewer.is_staff:  # then the role, before the body
+            raise PermissionDenied(_("Only the complex's staff approve or reject introductions."))
+        body = read_body(schema, json_body(required=False)).model_dump()
+        note = body.pop("note")
+        introduction = action(viewer, introduction_id, note=note, **body)
         return jsonify(introduction_json(introduction, viewer))
 
     view.__doc__ = f"POST /introductions/<id>/{segment}: {action.__doc__ or ''}".strip()

@@ -1,4 +1,5 @@
-"""The API's OpenAPI 3.1 document, written by hand; a test keeps it equal to the routes."""
+"""The API's OpenAPI 3.1 document: bodies and objects generated from matchmaker.schemas, paths written
+here; a test keeps it equal to the routes, and schemathesis (tests/api/test_schemathesis.py) to the API."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from flask import Response, jsonify
 
 from matchmaker.api.core import API_PREFIX, bp
 from matchmaker.api.openapi_introductions import INTRODUCTION_PATHS, INTRODUCTION_SCHEMAS
-from matchmaker.models import Currency, OrganisationKind, Sector, Stage, Visibility
+from matchmaker.inputs import DB_INT_MAX, PAGE_MAX
+from matchmaker.models import OrganisationKind, Sector
+from matchmaker.schemas import responses
+from matchmaker.schemas.common import model_schemas
+from matchmaker.schemas.profile import OrganisationCreate, OrganisationOut, OrganisationSummary, ProfileFields
 
 Json = dict[str, Any]
 
@@ -31,147 +36,52 @@ def body(schema: str, required: bool = True) -> Json:
 
 def path_id(name: str) -> Json:
     """A whole-number path parameter, like Flask's ``<int:name>``."""
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
+    }
 
 
 COMMON_ERRORS: Json = {
     "401": {"$ref": "#/components/responses/Unauthorized"},
     "429": {"$ref": "#/components/responses/TooManyRequests"},
 }
-NULLABLE_TEXT: Json = {"type": ["string", "null"]}
-AMOUNT: Json = {
-    "type": ["integer", "string", "null"],
-    "description": (
-        "Whole units of the currency field beside it (won or dollars); on input, text as people type it "
-        "is accepted too: '20억원', '1.5억', '5,000만', '₩2,000,000,000', '$1.5M', '500k'. "
-        "A currency mark in the text wins over the currency field."
-    ),
-}
-CURRENCY: Json = {"enum": [c.value for c in Currency], "description": "Currency of the amounts beside it."}
 
-ORGANISATION_PROFILE: Json = {
-    "name": {"type": "string", "maxLength": 120},
-    "description": {"type": "string", "maxLength": 4000},
-    "offers": {"type": "string", "maxLength": 2000},
-    "seeks": {"type": "string", "maxLength": 2000},
-    "sectors": {"type": "array", "items": {"enum": [s.value for s in Sector]}},
-    "tags": {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 12},
-    "stage": {"enum": [s.value for s in Stage] + [None], "description": "Startups only."},
-    "raising_amount": AMOUNT,
-    "raising_currency": CURRENCY,
-    "investor_stages": {"type": "array", "items": {"enum": [s.value for s in Stage]}},
-    "ticket_min": AMOUNT,
-    "ticket_max": AMOUNT,
-    "ticket_currency": CURRENCY,
-    "location": {"type": "string", "maxLength": 120},
-    "is_complex_tenant": {"type": "boolean"},
-    "website": {"type": "string", "format": "uri", "maxLength": 300},
-    "contact_email": {"type": "string", "format": "email"},
-    "team_size": {"type": ["integer", "null"], "minimum": 1},
-    "visibility": {"enum": [v.value for v in Visibility]},
-    "monthly_intro_capacity": {
-        "type": ["integer", "null"],
-        "minimum": 0,
-        "description": "Partners and investors: new introductions taken per month; null means no limit.",
-    },
-}
+
+def _update_schema() -> Json:
+    """PATCH takes any subset of the profile, each field under the same rules as on creation."""
+    schema = dict(model_schemas(("OrganisationUpdate", ProfileFields, "validation"))["OrganisationUpdate"])
+    schema.pop("required", None)
+    schema["description"] = "Any subset of the profile; the given fields replace the stored ones."
+    return schema
+
 
 SCHEMAS: Json = {
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["status", "message", "fields"],
-                "properties": {
-                    "status": {"type": "integer"},
-                    "message": {"type": "string"},
-                    "fields": {
-                        "type": "object",
-                        "additionalProperties": {"type": "string"},
-                        "description": "What is wrong with each field (422), else empty.",
-                    },
-                },
-            }
-        },
-    },
-    "OrganisationSummary": {
-        "type": "object",
-        "required": ["id", "name", "kind"],
-        "properties": {
-            "id": {"type": "integer"},
-            "name": {"type": "string"},
-            "kind": {"enum": [k.value for k in OrganisationKind]},
-        },
-    },
-    "Organisation": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "slug": {"type": "string"},
-            "kind": {"enum": [k.value for k in OrganisationKind]},
-            **ORGANISATION_PROFILE,
-            "contact_email": NULLABLE_TEXT
-            | {"description": "Null unless you are a member, staff, or introduced to this organisation."},
-            "created_at": {"type": "string", "format": "date-time"},
-            "updated_at": {"type": "string", "format": "date-time"},
-        },
-    },
-    "OrganisationCreate": {
-        "type": "object",
-        "required": ["name", "description"],
-        "additionalProperties": False,
-        "properties": {
-            "kind": {"enum": [k.value for k in OrganisationKind], "default": "startup"},
-            **ORGANISATION_PROFILE,
-        },
-    },
-    "OrganisationUpdate": {
-        "type": "object",
-        "description": "Any subset of the profile; the given fields replace the stored ones.",
-        "additionalProperties": False,
-        "properties": ORGANISATION_PROFILE,
-    },
-    "OrganisationPage": {
-        "type": "object",
-        "properties": {
-            "items": {"type": "array", "items": ref("Organisation")},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "total": {"type": "integer"},
-            "pages": {"type": "integer"},
-        },
-    },
-    "Match": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "organisation": ref("OrganisationSummary"),
-            "score": {"type": "number", "minimum": 0, "maximum": 1},
-            "percent": {"type": "integer"},
-            "explanation": {"type": "object", "description": "Score components, matched phrases and hints."},
-            "model_version": {"type": "string"},
-            "computed_at": {"type": "string", "format": "date-time"},
-        },
-    },
-    "MatchList": {
-        "type": "object",
-        "properties": {
-            "organisation": {
-                "type": "object",
-                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
-            },
-            "items": {"type": "array", "items": ref("Match")},
-        },
-    },
+    **model_schemas(
+        ("OrganisationSummary", OrganisationSummary, "serialization"),
+        ("Organisation", OrganisationOut, "serialization"),
+        ("OrganisationCreate", OrganisationCreate, "validation"),
+    ),
+    "OrganisationUpdate": _update_schema(),
+    **model_schemas(
+        ("Error", responses.Error, "serialization"),
+        ("OrganisationPage", responses.OrganisationPage, "serialization"),
+        ("Match", responses.MatchOut, "serialization"),
+        ("MatchList", responses.MatchList, "serialization"),
+    ),
     **INTRODUCTION_SCHEMAS,
 }
 
 
 def _page_parameters() -> list[Json]:
     return [
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+        {
+            "name": "page",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1},
+        },
         {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
     ]
 
@@ -253,6 +163,7 @@ ORGANISATION_PATHS: Json = {
             ],
             "responses": {
                 "200": ok("Ranked matches", "MatchList"),
+                "422": error("Bad query"),
                 "403": error("Only members and staff see matches"),
                 "404": error("No such organisation"),
                 **COMMON_ERRORS,
@@ -275,6 +186,52 @@ OPENAPI_PATHS: Json = {
 }
 
 
+def _with_common_responses(paths: Json) -> Json:
+    """Every operation may meet the request boundary (400: unstorable text or bad JSON; 413: too
+    large) and the per-token limit (429); every one but the document itself needs a token (401)."""
+    for item in paths.values():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            responses = operation["responses"]
+            responses.setdefault(
+                "400", error("A character that cannot be stored, or a body that is not JSON")
+            )
+            responses.setdefault("413", error("The body is too large"))
+            if operation.get("security") != []:
+                responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
+                responses.setdefault("429", {"$ref": "#/components/responses/TooManyRequests"})
+    return paths
+
+
+# pydantic names nested schemas after their classes; the document names them after the resource.
+CLASS_TO_COMPONENT = {
+    "OrganisationOut": "Organisation",
+    "IntroductionOut": "Introduction",
+    "IntroductionEventOut": "IntroductionEvent",
+    "MatchOut": "Match",
+}
+
+
+def _one_name_each(node: Any) -> Any:
+    """``node`` with every reference to a class-named schema pointing at its component name instead."""
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            name = node["$ref"].rsplit("/", 1)[-1]
+            if name in CLASS_TO_COMPONENT:
+                return node | {"$ref": f"#/components/schemas/{CLASS_TO_COMPONENT[name]}"}
+        return {key: _one_name_each(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_one_name_each(value) for value in node]
+    return node
+
+
+def _component_schemas() -> Json:
+    return {
+        name: _one_name_each(schema) for name, schema in SCHEMAS.items() if name not in CLASS_TO_COMPONENT
+    }
+
+
 def openapi_document() -> Json:
     """The whole OpenAPI 3.1 description of the API."""
     return {
@@ -289,7 +246,7 @@ def openapi_document() -> Json:
         },
         "servers": [{"url": API_PREFIX}],
         "security": [{"bearerToken": []}],
-        "paths": {**ORGANISATION_PATHS, **INTRODUCTION_PATHS, **OPENAPI_PATHS},
+        "paths": _with_common_responses({**ORGANISATION_PATHS, **INTRODUCTION_PATHS, **OPENAPI_PATHS}),
         "components": {
             "securitySchemes": {
                 "bearerToken": {
@@ -307,7 +264,7 @@ def openapi_document() -> Json:
                     }
                 },
             },
-            "schemas": SCHEMAS,
+            "schemas": _component_schemas(),
         },
     }
 

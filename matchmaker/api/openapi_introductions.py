@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from matchmaker.models import IntroState, Outcome
+from matchmaker.inputs import DB_INT_MAX, PAGE_MAX
+from matchmaker.models import IntroState
+from matchmaker.schemas import responses
+from matchmaker.schemas.common import model_schemas
+from matchmaker.schemas.introductions import (
+    Decisions,
+    IntroductionEventOut,
+    IntroductionOut,
+    IntroductionRequest,
+    OutcomeRecord,
+    TransitionNote,
+)
 
 Json = dict[str, Any]
 
@@ -34,143 +45,24 @@ def _error(description: str) -> Json:
 
 
 _UNAUTHORISED: Json = {"401": {"$ref": "#/components/responses/Unauthorized"}}
-_ID: Json = {"name": "introduction_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_SIDE_CONTACTS: Json = {
-    "type": "object",
-    "properties": {
-        "organisation": {"type": "string"},
-        "contact_email": {"type": "string"},
-        "people": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
-            },
-        },
-    },
+_ID: Json = {
+    "name": "introduction_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
 }
-_TIME: Json = {"type": ["string", "null"], "format": "date-time"}
-
 INTRODUCTION_SCHEMAS: Json = {
-    "Introduction": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "state": {"enum": [s.value for s in IntroState]},
-            "startup": _ref("OrganisationSummary"),
-            "counterpart": _ref("OrganisationSummary"),
-            "requested_by_side": {"enum": ["startup", "counterpart"]},
-            "message": {"type": "string"},
-            "staff_note": {"type": "string"},
-            "answer_note": {"type": "string"},
-            "outcome": {"enum": [o.value for o in Outcome] + [None]},
-            "outcome_note": {"type": "string"},
-            "created_at": {"type": "string", "format": "date-time"},
-            "state_changed_at": {"type": "string", "format": "date-time"},
-            "approved_at": _TIME,
-            "introduced_at": _TIME,
-            "met_at": _TIME,
-            "outcome_at": _TIME,
-            "allowed_actions": {
-                "type": "array",
-                "items": {"enum": list(TRANSITION_DOCS)},
-                "description": "The transitions you may POST now.",
-            },
-            "contacts": {
-                "type": ["object", "null"],
-                "description": "Both sides' contacts; null until 'introduced' (staff always see them).",
-                "properties": {"startup": _SIDE_CONTACTS, "counterpart": _SIDE_CONTACTS},
-            },
-        },
-    },
-    "IntroductionPage": {
-        "type": "object",
-        "properties": {
-            "items": {"type": "array", "items": _ref("Introduction")},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "total": {"type": "integer"},
-            "pages": {"type": "integer"},
-        },
-    },
-    "IntroductionEvent": {
-        "type": "object",
-        "description": "One transition: who moved it, when, from which state to which, and why.",
-        "properties": {
-            "id": {"type": "integer"},
-            "from_state": {"type": ["string", "null"], "description": "null for the request itself"},
-            "to_state": {"type": "string"},
-            "actor": {
-                "type": ["object", "null"],
-                "description": "null when the system moved it (expiry, release of the waiting line)",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "email": {"type": "string"},
-                    "role": {"type": "string"},
-                },
-            },
-            "note": {"type": "string"},
-            "created_at": {"type": "string", "format": "date-time"},
-        },
-    },
-    "IntroductionEventList": {
-        "type": "object",
-        "properties": {"items": {"type": "array", "items": _ref("IntroductionEvent")}},
-    },
-    "Decisions": {
-        "type": "object",
-        "required": ["introduction_ids", "decision"],
-        "additionalProperties": False,
-        "properties": {
-            "introduction_ids": {
-                "type": "array",
-                "items": {"type": "integer"},
-                "minItems": 1,
-                "maxItems": 100,
-            },
-            "decision": {"enum": ["approve", "reject"]},
-            "note": {"type": "string", "maxLength": 2000},
-        },
-    },
-    "DecisionResult": {
-        "type": "object",
-        "properties": {
-            "decided": {"type": "array", "items": _ref("Introduction")},
-            "refused": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {"id": {"type": "integer"}, "message": {"type": "string"}},
-                },
-            },
-        },
-    },
-    "IntroductionRequest": {
-        "type": "object",
-        "required": ["organisation_id"],
-        "additionalProperties": False,
-        "properties": {
-            "organisation_id": {
-                "type": "integer",
-                "description": "A partner or investor for founders; a startup for partners and investors.",
-            },
-            "message": {"type": "string", "maxLength": 2000},
-        },
-    },
-    "TransitionNote": {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {"note": {"type": "string", "maxLength": 2000}},
-    },
-    "OutcomeRecord": {
-        "type": "object",
-        "required": ["outcome"],
-        "additionalProperties": False,
-        "properties": {
-            "outcome": {"enum": [o.value for o in Outcome]},
-            "note": {"type": "string", "maxLength": 2000},
-        },
-    },
+    **model_schemas(
+        ("Introduction", IntroductionOut, "serialization"),
+        ("IntroductionPage", responses.IntroductionPage, "serialization"),
+        ("IntroductionEventList", responses.IntroductionEventList, "serialization"),
+        ("DecisionResult", responses.DecisionResult, "serialization"),
+        ("IntroductionEvent", IntroductionEventOut, "serialization"),
+        ("Decisions", Decisions, "validation"),
+        ("IntroductionRequest", IntroductionRequest, "validation"),
+        ("TransitionNote", TransitionNote, "validation"),
+        ("OutcomeRecord", OutcomeRecord, "validation"),
+    ),
 }
 
 
@@ -209,10 +101,16 @@ INTRODUCTION_PATHS: Json = {
                 {
                     "name": "state",
                     "in": "query",
-                    "schema": {"type": "string"},
+                    "schema": {"type": "array", "items": {"enum": [s.value for s in IntroState]}},
+                    "style": "form",
+                    "explode": False,
                     "description": "Comma-separated states to keep, e.g. 'requested,approved'.",
                 },
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                {
+                    "name": "page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1},
+                },
                 {
                     "name": "per_page",
                     "in": "query",

@@ -10,10 +10,9 @@ from matchmaker.api.serialise import (
     PROFILE_FIELDS,
     match_json,
     organisation_json,
-    profile_form,
 )
 from matchmaker.inputs import PAGE_MAX
-from matchmaker.models import Organisation, OrganisationKind, Sector
+from matchmaker.models import Organisation, OrganisationKind, Role, Sector
 from matchmaker.services import matching
 from matchmaker.services import organisations as service
 from matchmaker.services.contacts import contact_rule
@@ -33,11 +32,12 @@ def visible_organisation(organisation_id: int) -> Organisation:
 
 def _directory_query() -> service.DirectoryQuery:
     errors: dict[str, str] = {}
-    kind = request.args.get("kind", "")
-    if kind and kind not in OrganisationKind.__members__.values():
+    # Absent means "any"; present must be one of the documented values (an empty one is not).
+    kind = request.args.get("kind")
+    if kind is not None and kind not in OrganisationKind.__members__.values():
         errors["kind"] = _("Use startup, partner or investor.")
-    sector = request.args.get("sector", "")
-    if sector and sector not in Sector.__members__.values():
+    sector = request.args.get("sector")
+    if sector is not None and sector not in Sector.__members__.values():
         errors["sector"] = _("Use one of %(choices)s.", choices=", ".join(s.value for s in Sector))
     include_hidden = request.args.get("include_hidden", "false").lower()
     if include_hidden not in {"true", "false", "1", "0"}:
@@ -46,8 +46,8 @@ def _directory_query() -> service.DirectoryQuery:
         raise ApiError(422, _("Check the query parameters."), errors)
     return service.DirectoryQuery(
         text=request.args.get("q", "").strip()[:QUERY_TEXT_MAX],
-        kind=kind,
-        sector=sector,
+        kind=kind or "",
+        sector=sector or "",
         include_hidden=include_hidden in {"true", "1"},  # the service grants it to staff only
     )
 
@@ -80,14 +80,19 @@ def get_organisation(organisation_id: int) -> Response:
 @bp.post("/organisations")
 def create_organisation() -> tuple[Response, int, dict[str, str]]:
     """Founders create their one startup; staff create any kind. Answers 201 with the profile."""
+    viewer = api_user()
+    if not viewer.is_staff and viewer.role != Role.FOUNDER:
+        # The role first: a partner learns that it may not, not what its body lacks.
+        raise PermissionDenied(_("Partner and investor profiles are created by the complex's staff."))
     body = json_body()
-    check_known_fields(body, PROFILE_FIELDS | {"kind"})
     kind = body.pop("kind", OrganisationKind.STARTUP.value)
-    if not isinstance(kind, str):
+    if kind not in OrganisationKind.__members__.values():
         raise ApiError(
-            422, _("Some fields have the wrong type."), {"kind": _("Use startup, partner or investor.")}
+            422, _("Please correct the marked fields."), {"kind": _("Use startup, partner or investor.")}
         )
-    organisation = service.create_organisation(api_user(), kind, profile_form(body))
+    service.check_may_create(viewer, kind)
+    check_known_fields(body, PROFILE_FIELDS)
+    organisation = service.create_organisation(viewer, kind, body, typed=True)
     location = f"{bp.url_prefix}/organisations/{organisation.id}"
     return jsonify(organisation_json(organisation, show_contact=True)), 201, {"Location": location}
 
@@ -102,8 +107,9 @@ def update_organisation(organisation_id: int) -> Response:
     body = json_body()
     check_known_fields(body, PROFILE_FIELDS)
     service.lock_for_edit(organisation)  # merge onto the profile as the previous edit left it
-    form = profile_form(service.profile_values(organisation) | body)
-    service.update_organisation(api_user(), organisation, form)
+    service.update_organisation(
+        api_user(), organisation, service.profile_values(organisation) | body, typed=True
+    )
     return jsonify(organisation_json(organisation, show_contact=True))
 
 

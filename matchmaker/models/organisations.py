@@ -149,6 +149,9 @@ class Organisation(Base):
     monthly_intro_capacity: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Set when a founder deleted their startup (PIPA): the row stays, emptied and hidden, so that the
+    # introductions' audit trail still names an organisation; staff see when it happened.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     sector_links: Mapped[list[OrganisationSector]] = relationship(
         back_populates="organisation",
@@ -173,6 +176,10 @@ class Organisation(Base):
     @property
     def kind_enum(self) -> OrganisationKind:
         return OrganisationKind(self.kind)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_listed(self) -> bool:

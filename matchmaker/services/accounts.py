@@ -6,6 +6,7 @@ import functools
 import hashlib
 import re
 import secrets
+import time
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -318,7 +319,20 @@ def password_reset_token(user: User) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link to the address if an active account has it; say nothing either way."""
+    """Mail a reset link to the address if an active account has it; say nothing either way.
+
+    Takes PASSWORD_RESET_ANSWER_SECONDS whichever it is, so that the time says nothing either: writing
+    and sending the mail would otherwise tell a known address from an unknown one.
+    """
+    started = time.perf_counter()
+    try:
+        _mail_reset_link(email)
+    finally:
+        floor = float(current_app.config["PASSWORD_RESET_ANSWER_SECONDS"])
+        time.sleep(max(0.0, floor - (time.perf_counter() - started)))
+
+
+def _mail_reset_link(email: str) -> None:
     user = find_by_email(email) if len(email) <= 254 else None
     if user is None or not user.is_active:
         return

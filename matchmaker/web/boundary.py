@@ -17,7 +17,13 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from matchmaker.extensions import db
-from matchmaker.inputs import DB_INT_MAX, first_unstorable, is_storable_text, json_nesting_depth
+from matchmaker.inputs import (
+    DB_INT_MAX,
+    first_unstorable,
+    is_storable_text,
+    json_nesting_depth,
+    positive_up_to,
+)
 from matchmaker.services.errors import ServiceError
 
 JSON_DEPTH_MAX = 32
@@ -29,7 +35,7 @@ class DatabaseIdConverter(IntegerConverter):
     Anything else does not match the route, so it is a 404 rather than a database overflow (500).
     """
 
-    regex = r"[0-9]{1,10}"
+    regex = positive_up_to(DB_INT_MAX)
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 (werkzeug's name)
         kwargs.setdefault("min", 1)

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from matchmaker.models import OrganisationKind, Role, Sector, Stage
+from matchmaker.schemas.profile import max_lengths
 from matchmaker.services import money
 from matchmaker.services.errors import ServiceError
 from matchmaker.web import explanations
@@ -82,6 +83,7 @@ def template_globals() -> dict[str, Any]:
     return {
         "values_of": values_of,
         "SECTORS": list(Sector),
+        "PROFILE_MAX": max_lengths(),
         "STAGES": list(Stage),
         "KINDS": list(OrganisationKind),
         "ROLES": list(Role),

@@ -11,6 +11,7 @@ from matchmaker.extensions import db
 from matchmaker.inputs import PAGE_MAX, whole_number
 from matchmaker.models import Organisation, OrganisationKind, Role
 from matchmaker.services import organisations as service
+from matchmaker.services import startup_deletion
 from matchmaker.services.contacts import may_see_contact
 from matchmaker.services.errors import ServiceError
 from matchmaker.services.makeup import score_makeup
@@ -61,6 +62,7 @@ def show(organisation_id: int) -> str:
         suggested_sectors=suggest_sectors(organisation) if can_edit else [],
         # how its score with each partner is made up: for the startup itself and for staff
         makeup=score_makeup(organisation) if can_edit else [],
+        may_delete=startup_deletion.may_delete(current_user, organisation),
     )
 
 
@@ -119,6 +121,24 @@ def edit(organisation_id: int) -> Response | str | tuple[str, int]:
         )
     flash(_("The profile is saved."), "success")
     return redirect(url_for("organisations.show", organisation_id=organisation.id))
+
+
+@bp.route("/<int:organisation_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(organisation_id: int) -> Response | str | tuple[str, int]:
+    """A founder deletes their startup (PIPA) after confirming with their password."""
+    organisation = _get_or_404(organisation_id)
+    if not startup_deletion.may_delete(current_user, organisation):
+        abort(403, _("Only the startup's own founders can delete it."))
+    if request.method == "GET":
+        return render_template("web/organisation_delete.html", organisation=organisation, errors={})
+    try:
+        startup_deletion.delete_startup(current_user, organisation, request.form.get("password", ""))
+    except ServiceError as error:
+        db.session.rollback()
+        return render_failure("web/organisation_delete.html", error, organisation=organisation)
+    flash(_("The startup is deleted."), "success")
+    return redirect(url_for("dashboard.index"))
 
 
 def _form_values(organisation: Organisation) -> dict[str, object]:

@@ -61,6 +61,7 @@ RULES: dict[str, str] = {
     "organisations.show": "org_view",
     "organisations.edit": "org_member",
     "organisations.create": "founder_or_staff",
+    "organisations.delete": "startup_founder",
     "introductions.index": "signed_in",
     "introductions.show": "intro_party",
     "introductions.transition": "intro_act",
@@ -141,6 +142,8 @@ def expected(rule: str, role: str, whose: str) -> str:
         return "through" if role in STAFF or whose == "own" else "refused"
     if rule == "intro_act":
         return "any" if role in STAFF or whose == "own" else "refused"
+    if rule == "startup_founder":  # only a founder deletes their own startup; staff hide profiles
+        return "through" if role == "founder" and whose == "own" else "refused"
     if rule == "token_owner":
         return "through" if whose == "own" else "refused"
     raise AssertionError(f"unknown rule {rule}")

@@ -54,3 +54,55 @@ def test_the_neutral_signup_answer_speaks_korean(app, client, make_user):
     data = {"display_name": "최하은", "email": "taken@example.kr", "password": password, "confirm": password}
     response = client.post("/signup", data=data, headers={"Accept-Language": "ko"})
     assert "받은편지함을 확인해 주십시오" in response.get_data(as_text=True)
+
+
+def _median_seconds(client, path: str, data_for) -> tuple[float, float]:
+    known, unknown = [], []
+    for n in range(5):
+        for samples, data in (
+            (known, data_for("known@example.kr", n)),
+            (unknown, data_for(f"x{n}@example.kr", n)),
+        ):
+            browser = client()  # a fresh browser: a signed-up one would be sent on to its dashboard
+            started = time.perf_counter()
+            response = browser.post(path, data=data)
+            samples.append(time.perf_counter() - started)
+            assert response.status_code in (200, 302)
+    return statistics.median(known), statistics.median(unknown)
+
+
+def _lift_limits(app) -> None:
+    for setting in ("RATELIMIT_PASSWORD_RESET", "RATELIMIT_PASSWORD_RESET_ACCOUNT", "RATELIMIT_SIGNUP"):
+        app.config[setting] = "1000 per hour"
+
+
+def test_a_reset_request_answers_the_same_in_about_the_same_time(app, client, new_client, make_user):
+    make_user(email="known@example.kr")
+    _lift_limits(app)
+    answers = {
+        client.post("/password/reset", data={"email": email}).get_data(as_text=True)
+        for email in ("known@example.kr", "nobody@example.kr")
+    }
+    assert len(answers) == 1  # the same page, word for word
+    known, unknown = _median_seconds(new_client, "/password/reset", lambda email, n: {"email": email})
+    assert 0.8 < unknown / known < 1.25, (known, unknown)
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) >= 1  # the owner got mail
+
+
+def test_a_signup_takes_about_as_long_for_a_taken_address(app, new_client):
+    _lift_limits(app)
+    accounts.register_founder(
+        "김민준", "known@example.kr", "a long enough password", "a long enough password"
+    )
+    password = "서로 다른 긴 비밀번호 42"
+    known, unknown = _median_seconds(
+        new_client,
+        "/signup",
+        lambda email, n: {
+            "display_name": "최하은",
+            "email": email,
+            "password": password,
+            "confirm": password,
+        },
+    )
+    assert 0.5 < unknown / known < 2, (known, unknown)
