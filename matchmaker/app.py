@@ -112,6 +112,11 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (review_bp, introductions_bp, intro_staff_bp):
         app.register_blueprint(blueprint)
 
+    from matchmaker.web.exclusions import bp as exclusions_bp
+
+    for blueprint in (exclusions_bp,):  # issue 13: exclusions, learned weights, triples
+        app.register_blueprint(blueprint)
+
     from matchmaker.web.insights import bp as insights_bp
     from matchmaker.web.language import bp as language_bp
 

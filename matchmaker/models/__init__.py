@@ -2,6 +2,7 @@
 
 from matchmaker.models.api_tokens import ApiToken
 from matchmaker.models.base import Base, utcnow
+from matchmaker.models.exclusions import AuditEvent, PrivateExclusion, Setting
 from matchmaker.models.introductions import (
     DigestEntry,
     Dismissal,
@@ -27,6 +28,9 @@ from matchmaker.models.users import STAFF_ROLES, Role, User, normalise_email
 
 __all__ = [
     "ApiToken",
+    "AuditEvent",
+    "PrivateExclusion",
+    "Setting",
     "Base",
     "DigestEntry",
     "Dismissal",

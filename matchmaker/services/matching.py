@@ -71,10 +71,15 @@ def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Prof
 
 
 def excluded_pairs() -> dict[int, set[int]]:
-    """Organisation id -> ids it must never be matched with ("not interested", "already met")."""
+    """Organisation id -> ids it must never be matched with ("not interested", "already met", and
+    a partner's or investor's private exclusions)."""
+    from matchmaker.services.exclusions import private_pairs
     from matchmaker.services.reviews import excluded_pairs as dismissed_pairs
 
-    return dismissed_pairs()
+    pairs = dismissed_pairs()
+    for organisation_id, others in private_pairs().items():
+        pairs.setdefault(organisation_id, set()).update(others)
+    return pairs
 
 
 def _listed(kinds: Sequence[str]) -> list[Organisation]:
@@ -285,11 +290,19 @@ def filter_summary(organisation: Organisation) -> dict[str, int]:
 
     Shown when a list is empty, so nobody is left guessing which filter emptied it.
     """
-    exclusions = excluded_pairs()
+    from matchmaker.services.exclusions import hidden_from
+    from matchmaker.services.reviews import excluded_pairs as dismissed_pairs
+
+    exclusions = dismissed_pairs()
+    private = hidden_from(organisation.id)  # counted nowhere: the excluded side must not learn of it
     kinds = ["partner", "investor"] if organisation.kind == "startup" else ["startup"]
-    others = db.session.scalars(
-        select(Organisation).where(Organisation.kind.in_(kinds), Organisation.id != organisation.id)
-    )
+    others = [
+        o
+        for o in db.session.scalars(
+            select(Organisation).where(Organisation.kind.in_(kinds), Organisation.id != organisation.id)
+        )
+        if o.id not in private
+    ]
     anchor = to_profile(organisation, exclusions.get(organisation.id, ()))
     return ranking.filter_counts(anchor, [to_profile(o, exclusions.get(o.id, ())) for o in others])
 
@@ -308,6 +321,12 @@ def matches_for(organisation: Organisation, limit: int | None = None) -> list[Ma
             .where(Match.counterpart_id == organisation.id)
             .order_by(Match.score.desc(), Match.startup_id)
         )
+    from matchmaker.services.exclusions import hidden_from
+
+    private = hidden_from(organisation.id)  # stored matches are dropped too; this holds during a refresh
+    if private:
+        other = Match.counterpart_id if organisation.kind == "startup" else Match.startup_id
+        statement = statement.where(other.not_in(sorted(private)))
     if limit is not None:
         statement = statement.limit(limit)
     return list(db.session.scalars(statement))
