@@ -70,6 +70,11 @@ def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Prof
     )
 
 
+def scoring_config(encoder: Encoder) -> ScoringConfig:
+    """The weights and calibration the app ranks with (issue 13: learned weights when switched on)."""
+    return ScoringConfig.for_model(encoder.model_id)
+
+
 def excluded_pairs() -> dict[int, set[int]]:
     """Organisation id -> ids it must never be matched with ("not interested", "already met", and
     a partner's or investor's private exclusions)."""

@@ -11,6 +11,7 @@ from matchmaker.extensions import db
 from matchmaker.inputs import PAGE_MAX, whole_number
 from matchmaker.models import Organisation, OrganisationKind, Role
 from matchmaker.services import organisations as service
+from matchmaker.services.advice import advice_for
 from matchmaker.services.errors import ServiceError
 from matchmaker.services.makeup import score_makeup
 from matchmaker.services.sectors import suggest_sectors
@@ -59,6 +60,7 @@ def show(organisation_id: int) -> str:
         suggested_sectors=suggest_sectors(organisation) if can_edit else [],
         # how its score with each partner is made up: for the startup itself and for staff
         makeup=score_makeup(organisation) if can_edit else [],
+        advice=advice_for(current_user, organisation),  # a founder looking at a partner or investor
     )
 
 

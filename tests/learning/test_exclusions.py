@@ -1,4 +1,4 @@
-"""Private exclusions hold in every list, digest and API answer, and the excluded side never learns of them."""
+"""Private exclusions hold in every list, digest and API answer; the excluded side never learns of them."""
 
 from __future__ import annotations
 
