@@ -20,6 +20,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(rematch_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from matchmaker.cli_learning import learn_weights_command
+
+    app.cli.add_command(learn_weights_command)
 
 
 @click.command("seed-demo")

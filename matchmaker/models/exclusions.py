@@ -12,6 +12,7 @@ from matchmaker.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from matchmaker.models.organisations import Organisation
+    from matchmaker.models.users import User
 
 KEYWORD_MAX = 60
 
@@ -64,3 +65,5 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(60), index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()

@@ -71,8 +71,11 @@ def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Prof
 
 
 def scoring_config(encoder: Encoder) -> ScoringConfig:
-    """The weights and calibration the app ranks with (issue 13: learned weights when switched on)."""
-    return ScoringConfig.for_model(encoder.model_id)
+    """The weights and calibration the app ranks with: learned weights when learning is on and has
+    learned something, else today's."""
+    from matchmaker.services.learning import active_config
+
+    return active_config(ScoringConfig.for_model(encoder.model_id))
 
 
 def excluded_pairs() -> dict[int, set[int]]:
@@ -206,8 +209,12 @@ def kept_per_organisation() -> int:
 
 
 def model_version(encoder: Encoder) -> str:
-    """What a stored match was computed with: the model and the engine's version."""
-    return f"{encoder.model_id}+{ENGINE_VERSION}"
+    """What a stored match was computed with: the model, the engine's version and learned weights."""
+    from matchmaker.services.learning import active_config, weights_tag
+
+    base = ScoringConfig.for_model(encoder.model_id)
+    tag = weights_tag(active_config(base), base)
+    return f"{encoder.model_id}+{ENGINE_VERSION}" + (f"+{tag}" if tag else "")
 
 
 def stale_matches() -> int:
@@ -239,7 +246,10 @@ def refresh_matches_for(organisation: Organisation) -> RefreshReport:
         lexical = lexical_index()
         candidates = list(zip(profiles[1:], vectors[1:], strict=True))
         rank = ranking.rank_counterparts_for if anchor.kind == "startup" else ranking.rank_startups_for
-        matches = rank(anchor, vectors[0], candidates, lexical, k=kept_per_organisation(), encoder=encoder)
+        config = scoring_config(encoder)
+        matches = rank(
+            anchor, vectors[0], candidates, lexical, k=kept_per_organisation(), config=config, encoder=encoder
+        )
     _store([organisation.id], matches, model_version(encoder))
     db.session.commit()
     return RefreshReport(organisation.id, len(matches), encoder.embedded_texts)
@@ -273,6 +283,7 @@ def rematch_all(progress: Progress | None = None) -> int:
     startup_vectors = vectors[: len(startups)]
     candidates = list(zip(counterpart_profiles, vectors[len(startups) :], strict=True))
     version = model_version(encoder)
+    config = scoring_config(encoder)
     total = 0
     hidden = list(
         db.session.scalars(select(Organisation.id).where(Organisation.visibility != Visibility.LISTED.value))
@@ -280,7 +291,7 @@ def rematch_all(progress: Progress | None = None) -> int:
     _store(hidden, [], version)  # hidden organisations keep no matches
     for profile, vecs in zip(startup_profiles, startup_vectors, strict=True):
         matches = ranking.rank_counterparts_for(
-            profile, vecs, candidates, lexical, k=kept_per_organisation(), encoder=encoder
+            profile, vecs, candidates, lexical, k=kept_per_organisation(), config=config, encoder=encoder
         )
         _store([profile.id], matches, version)
         db.session.commit()  # one transaction per organisation
