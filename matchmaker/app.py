@@ -114,8 +114,13 @@ def register_blueprints(app: Flask) -> None:
 
     from matchmaker.web.exclusions import bp as exclusions_bp
     from matchmaker.web.learning import bp as learning_bp
+    from matchmaker.web.triples import bp as triples_bp
 
-    for blueprint in (exclusions_bp, learning_bp):  # issue 13: exclusions, learned weights, triples
+    for blueprint in (
+        exclusions_bp,
+        learning_bp,
+        triples_bp,
+    ):  # issue 13: exclusions, learned weights, triples
         app.register_blueprint(blueprint)
 
     from matchmaker.web.insights import bp as insights_bp
