@@ -85,8 +85,32 @@ def private_pairs() -> dict[int, set[int]]:
 
 
 def hidden_from(organisation_id: int) -> set[int]:
-    """Ids never to be shown to or with ``organisation_id`` because of a private exclusion (either side)."""
-    return private_pairs().get(organisation_id, set())
+    """Ids never to be shown to or with ``organisation_id`` because of a private exclusion (either side).
+
+    Reads only what concerns this organisation: its own list, or the lists that name it.
+    """
+    startup = db.session.get(Organisation, organisation_id)
+    if startup is None:
+        return set()
+    if startup.kind != OrganisationKind.STARTUP:
+        rows = db.session.execute(
+            select(PrivateExclusion.excluded_id, PrivateExclusion.keyword).where(
+                PrivateExclusion.organisation_id == organisation_id
+            )
+        ).all()
+        hits = _startups_hit({k for _, k in rows if k})
+        return {e for e, _ in rows if e is not None} | {i for found in hits.values() for i in found}
+    text = profile_words(startup.name, startup.description, startup.offers, startup.tags)
+    rows = db.session.execute(
+        select(
+            PrivateExclusion.organisation_id, PrivateExclusion.excluded_id, PrivateExclusion.keyword
+        ).where((PrivateExclusion.excluded_id == organisation_id) | PrivateExclusion.keyword.is_not(None))
+    ).all()
+    return {
+        owner
+        for owner, excluded, keyword in rows
+        if excluded == organisation_id or keyword_hits(keyword or "", text)
+    }
 
 
 def exclusions_of(user: User) -> list[PrivateExclusion]:

@@ -122,6 +122,7 @@ def _walk_founder(walk: Walk) -> None:
     walk.visit("/introductions/", "introductions")
     walk.visit(f"/organisations/{_organisation_id(walk, 'voltcell-battery')}", "profile")
     walk.visit(f"/organisations/{_organisation_id(walk, 'voltcell-battery')}/edit", "edit-profile")
+    walk.visit(f"/organisations/{_organisation_id(walk, 'nvidia')}", "partner-and-what-would-raise-it")
 
 
 def _walk_counterpart(walk: Walk) -> None:
@@ -138,6 +139,7 @@ def _walk_counterpart(walk: Walk) -> None:
         opened.click()
         page.wait_for_load_state()
         walk.check("introduction")
+    walk.visit("/exclusions/?preview=배터리", "private-exclusions")
 
 
 def _walk_staff(walk: Walk) -> None:
@@ -154,6 +156,8 @@ def _walk_staff(walk: Walk) -> None:
     walk.visit("/introductions/", "introductions")
     walk.visit("/staff/accounts", "accounts")
     walk.visit("/staff/outbox", "outbox")
+    walk.visit("/staff/learning/", "learning")
+    walk.visit("/staff/triples/", "three-way-matches")
 
 
 def _organisation_id(walk: Walk, slug: str) -> int:

@@ -81,6 +81,10 @@ def test_a_korean_keyword_exclusion_holds_everywhere_and_stays_private(client, w
     organisations.update_organisation(world.rival_founder, world.rival, form)
     assert "GridSense" not in _names(reviews.review_for(world.partner_user, Q()))
     assert "NVIDIA" not in _names(reviews.review_for(world.rival_founder, Q()))
+    pairs = exclusions.private_pairs()  # the matcher's view and each organisation's view agree
+    for organisation in (world.startup, world.rival, world.partner, world.other_partner, world.investor):
+        assert exclusions.hidden_from(organisation.id) == pairs.get(organisation.id, set())
+    assert pairs[world.partner.id] == {world.startup.id, world.rival.id}
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "exclusion.added"))
     assert event.actor_id == world.partner_user.id and event.detail["keyword"] == "배터리"
 
