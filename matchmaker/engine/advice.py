@@ -17,10 +17,12 @@ from matchmaker.engine.encoder import Encoder
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.profiles import Profile, ProfileVectors, embed_profiles
 from matchmaker.engine.scoring import ScoringConfig, combine, component_similarities, pair_weights, ticket_fit
-from matchmaker.engine.text import join_texts
+from matchmaker.engine.text import join_texts, split_sentences
 
 # Changes that add less than this (in points of 100) are not worth a founder's time.
 MIN_GAIN_POINTS = 1.0
+# Sentences of the other side's text tried one by one (each costs one embedding and one scoring).
+MAX_SENTENCES = 6
 STAGE_ORDER: tuple[str, ...] = ("idea", "pre_seed", "seed", "series_a", "series_b_plus", "growth")
 
 
@@ -36,6 +38,7 @@ class Suggestion:
     changes: dict[str, object] = field(default_factory=dict)
     gain_points: float = 0.0
     score_after: float = 0.0
+    quote: str = ""  # for text changes: the other side's sentence the field would take up
 
 
 def pair_score(
@@ -52,8 +55,9 @@ def pair_score(
     return float(np.clip(total[0], 0.0, 1.0))
 
 
-def _text_changes(startup: Profile, other: Profile) -> list[tuple[str, dict[str, object]]]:
-    """Fill an empty text field, or extend a written one, with the other side's words for what it wants."""
+def _text_changes(startup: Profile, other: Profile) -> list[tuple[str, dict[str, object], str]]:
+    """Fill an empty text field, or extend a written one, with one sentence of the other side's words
+    for what it wants (each sentence is a candidate; the caller keeps the one that adds most)."""
     wanted = {
         "offers": other.seeks,  # what the startup offers is compared with what the other seeks
         "description": other.seeks,
@@ -61,13 +65,12 @@ def _text_changes(startup: Profile, other: Profile) -> list[tuple[str, dict[str,
     }
     out = []
     for name, text in wanted.items():
-        if not text.strip():
-            continue
         current = getattr(startup, name)
-        if current.strip():
-            out.append((f"extend_{name}", {name: join_texts(current, text)}))
-        else:
-            out.append((f"fill_{name}", {name: text}))
+        for sentence in split_sentences(text, max_sentences=MAX_SENTENCES):
+            if current.strip():
+                out.append((f"extend_{name}", {name: join_texts(current, sentence)}, sentence))
+            else:
+                out.append((f"fill_{name}", {name: sentence}, sentence))
     return out
 
 
@@ -112,13 +115,20 @@ def suggest_changes(
     """Each candidate change re-scored on its own; those adding ``min_gain_points`` or more, best first."""
     config = config or ScoringConfig.for_model(encoder.model_id)
     before = pair_score(startup, startup_vecs, other, other_vecs, lexical, config)
-    out = []
-    for code, changes in _text_changes(startup, other) + _fact_changes(startup, other):
+    candidates = _text_changes(startup, other) + [(c, ch, "") for c, ch in _fact_changes(startup, other)]
+    texts = [
+        changes
+        for _, changes, _ in candidates
+        if any(n in changes for n in ("description", "offers", "seeks"))
+    ]
+    changed_profiles = [replace(startup, **changes) for changes in texts]  # type: ignore[arg-type]
+    embedded = dict(zip(map(id, texts), embed_profiles(changed_profiles, encoder), strict=True))
+    best: dict[str, Suggestion] = {}
+    for code, changes, quote in candidates:
         changed = replace(startup, **changes)  # type: ignore[arg-type]
-        text_changed = any(name in changes for name in ("description", "offers", "seeks"))
-        vecs = embed_profiles([changed], encoder)[0] if text_changed else startup_vecs
+        vecs = embedded.get(id(changes), startup_vecs)
         after = pair_score(changed, vecs, other, other_vecs, lexical, config)
-        gain = 100.0 * (after - before)
-        if gain >= min_gain_points:
-            out.append(Suggestion(code, dict(changes), round(gain, 1), after))
-    return sorted(out, key=lambda s: (-s.gain_points, s.code))
+        gain = round(100.0 * (after - before), 1)
+        if gain >= min_gain_points and (code not in best or gain > best[code].gain_points):
+            best[code] = Suggestion(code, dict(changes), gain, after, quote)
+    return sorted(best.values(), key=lambda s: (-s.gain_points, s.code))

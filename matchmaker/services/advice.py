@@ -10,7 +10,7 @@ from matchmaker.engine.advice import Suggestion, pair_score, suggest_changes
 from matchmaker.engine.profiles import embed_profiles
 from matchmaker.models import Organisation, OrganisationKind, User
 from matchmaker.services import matching, money
-from matchmaker.services.embeddings import stored_encoder
+from matchmaker.services.embeddings import app_encoder, stored_encoder
 from matchmaker.services.organisations import profile_values
 
 
@@ -43,7 +43,10 @@ def advice_for(viewer: User, counterpart: Organisation) -> MatchAdvice | None:
     profiles = [matching.to_profile(startup), matching.to_profile(counterpart)]
     vectors = embed_profiles(profiles, encoder)
     before = pair_score(profiles[0], vectors[0], profiles[1], vectors[1], lexical, config)
-    suggestions = suggest_changes(profiles[0], vectors[0], profiles[1], vectors[1], encoder, lexical, config)
+    # Hypothetical texts are embedded without being stored: only real profiles belong in the store.
+    suggestions = suggest_changes(
+        profiles[0], vectors[0], profiles[1], vectors[1], app_encoder(), lexical, config
+    )
     return MatchAdvice(startup, counterpart, round(100 * before, 1), suggestions)
 
 

@@ -53,6 +53,8 @@ def test_every_suggestion_raises_the_engine_score_by_exactly_its_gain():
         after = pair_score(changed, embed_profiles([changed], encoder)[0], INVESTOR, i_vecs, lexical, config)
         assert 100 * (after - before) == pytest.approx(suggestion.gain_points, abs=0.06)
         assert suggestion.gain_points >= 1.0
+    offers = next(s for s in suggestions if s.code == "fill_offers")
+    assert offers.quote and offers.quote in INVESTOR.seeks and offers.changes == {"offers": offers.quote}
     stage = next(s for s in suggestions if s.code == "add_stage")
     assert stage.changes == {"stage": "seed"}  # the earliest stage the investor invests in
     round_ = next(s for s in suggestions if s.code == "add_round")
