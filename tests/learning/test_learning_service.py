@@ -144,7 +144,7 @@ def test_only_staff_switch_and_the_page(client, login, world, make_user, make_or
     client.post("/logout")
     login(staff)
     page = client.get("/staff/learning/").get_data(as_text=True)
-    assert "Learning is on" in page and "Nothing has been learned yet" in page
+    assert "Learning is on, but there is no outcome" in page and "Nothing has been learned yet" in page
     assert client.post("/staff/learning/learn").status_code == 303
     assert client.post("/staff/learning/switch", data={"enabled": "0"}).status_code == 303
     assert not learning.learning_enabled()
