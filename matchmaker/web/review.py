@@ -65,7 +65,8 @@ def index() -> str:
         founder_view=current_user.organisation.kind == "startup",
         freshness=_freshness(current_user.organisation),
         dismissals=reviews.dismissals_for(current_user),
-        triples=triples_for(current_user.organisation) if page.page == 1 else [],
+        # three-way matches sit above the unfiltered first page only: a filtered list shows what it asked
+        triples=triples_for(current_user.organisation) if query == reviews.ReviewQuery() else [],
         DISMISSAL_KINDS=list(DismissalKind),
     )
 
