@@ -117,6 +117,17 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (review_bp, introductions_bp, intro_staff_bp):
         app.register_blueprint(blueprint)
 
+    from matchmaker.web.exclusions import bp as exclusions_bp
+    from matchmaker.web.learning import bp as learning_bp
+    from matchmaker.web.triples import bp as triples_bp
+
+    for blueprint in (
+        exclusions_bp,
+        learning_bp,
+        triples_bp,
+    ):  # issue 13: exclusions, learned weights, triples
+        app.register_blueprint(blueprint)
+
     from matchmaker.web.insights import bp as insights_bp
     from matchmaker.web.language import bp as language_bp
 

@@ -23,6 +23,9 @@ def register_commands(app: Flask) -> None:
     from matchmaker.cli_imports import import_organisations_command
 
     app.cli.add_command(import_organisations_command)
+    from matchmaker.cli_learning import learn_weights_command
+
+    app.cli.add_command(learn_weights_command)
 
 
 @click.command("seed-demo")

@@ -3,8 +3,10 @@
     python -m matchmaker.engine.evaluate --train TRAIN.jsonl --test TEST.jsonl [--pairs PAIRS.jsonl]
 
 Reads files shaped like startups_dev.jsonl; only `name`, `one_liner` and `long_description` are
-inputs, `sectors` and `subindustry` are labels. `--pairs` reads lines {"ko": ..., "en": ...}: the
-same startup described in Korean and in English, to measure matching across the two languages.
+inputs, `sectors` and `subindustry` are labels. `as_deployed_*` are the same metrics for the
+configuration the app ranks with (no space fitted on labels the app does not have).
+`--pairs` reads lines {"ko": ..., "en": ...}: the same startup described in Korean and in English,
+to measure matching across the two languages.
 Progress goes to stderr; the last stdout line is one JSON object with the metrics.
 """
 
@@ -27,6 +29,7 @@ from matchmaker.engine.encoder import CachingEncoder, Encoder, l2_normalise, mak
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.profiles import SECTORS, Profile, ProfileVectors, embed_profiles, embed_texts
 from matchmaker.engine.ranking import rank_startups_for
+from matchmaker.engine.scoring import ScoringConfig, calibrate
 from matchmaker.engine.sectors import SectorSuggester
 from matchmaker.engine.similarity import SimilaritySpace
 from matchmaker.engine.text import join_texts
@@ -220,6 +223,50 @@ def evaluate_engine(
     return metrics
 
 
+def evaluate_as_deployed(
+    train: list[dict], test: list[dict], encoder: Encoder, queries: list
+) -> dict[str, float]:
+    """The same P@10 and nDCG@10 for the configuration the app ranks with: no fitted space, the
+    model's calibrated cosines, the app's lexical index (default settings, fitted on every profile)
+    and its component weights.
+
+    Similar startups: the description and lexical components, weighted as for a partner; partner
+    ranking: `rank_startups_for` with the app's `ScoringConfig` and no space.
+    """
+    log("as deployed: calibrated cosine + lexical + structured components")
+    config = ScoringConfig.for_model(encoder.model_id)
+    test_texts = [description_of(r) for r in test]
+    test_vecs = _stack(embed_texts(test_texts, encoder), encoder.dimension)
+    lexical = LexicalIndex().fit([description_of(r) for r in train] + test_texts + [q for _, q in queries])
+    weights = config.weights_for("partner")
+    words = lexical.transform(test_texts)
+    similarity = weights["description"] * calibrate(
+        test_vecs @ test_vecs.T, config.cosine_floor, config.cosine_ceiling
+    ) + weights["lexical"] * calibrate(
+        (words @ words.T).toarray(), config.lexical_floor, config.lexical_ceiling
+    )
+    p10 = precision_at_k(similarity, [subindustry_of(r) for r in test], [r["id"] for r in test])
+    startups = [
+        Profile(id=int(r["id"]), kind="startup", name=r.get("name") or "", description=t)
+        for r, t in zip(test, test_texts, strict=True)
+    ]
+    candidates = list(
+        zip(startups, [ProfileVectors(description=v if v.any() else None) for v in test_vecs], strict=True)
+    )
+    position = {p.id: i for i, p in enumerate(startups)}
+
+    def rank(seeks: str) -> list[int]:
+        partner = Profile(id=-1, kind="partner", name="Partner", seeks=seeks)
+        vectors = embed_profiles([partner], encoder)[0]
+        matches = rank_startups_for(partner, vectors, candidates, lexical, K, config=config)
+        return [position[m.startup_id] for m in matches]
+
+    return {
+        "as_deployed_similar_p_at_10": p10,
+        "as_deployed_partner_ndcg_at_10": ranking_ndcg(queries, test, rank),
+    }
+
+
 def _stack(vectors: Sequence[np.ndarray | None], dim: int) -> np.ndarray:
     return np.vstack([v if v is not None else np.zeros(dim, dtype=np.float32) for v in vectors])
 
@@ -335,6 +382,7 @@ def run(
     queries = partner_queries(train, test)
     log(f"{len(queries)} partner queries")
     metrics: dict[str, Any] = evaluate_engine(train, test, encoder, queries, pairs)
+    metrics.update(evaluate_as_deployed(train, test, encoder, queries))
     metrics["baselines"] = evaluate_baselines(train, test, baseline, queries)
     if cache_path:
         for used in {id(encoder): encoder, id(baseline): baseline}.values():

@@ -142,7 +142,7 @@ def build_match(
     """Assemble the explained Match of a pair from its component similarities (one row)."""
     weights = pair_weights(config, startup, other, lexical)
     contributions, total = combine(similarities[None, :], weights)
-    kind_weights = config.weights_for(other.kind, with_lexical=lexical is not None)
+    kind_weights = config.weights_for(other.kind, with_lexical=lexical is not None, counterpart_id=other.id)
     similarity = {
         name: None if np.isnan(similarities[j]) else float(similarities[j])
         for j, name in enumerate(COMPONENTS)

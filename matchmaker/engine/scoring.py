@@ -77,6 +77,8 @@ class ScoringConfig:
     lexical_floor: float = 0.08
     lexical_ceiling: float = 0.35
     confident_score: float = CONFIDENT_MATCH_SCORE
+    # Weights learned for one partner or investor from its own history (engine/learning.py), by id.
+    counterpart_weights: Mapping[int, Mapping[str, float]] = field(default_factory=dict)
 
     @classmethod
     def for_model(cls, model_id: str, **overrides: object) -> ScoringConfig:
@@ -88,9 +90,13 @@ class ScoringConfig:
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 
-    def weights_for(self, kind: str, with_lexical: bool = True) -> dict[str, float]:
-        """Weights of the components that apply to a counterpart kind, normalised to sum to 1."""
+    def weights_for(
+        self, kind: str, with_lexical: bool = True, counterpart_id: int | None = None
+    ) -> dict[str, float]:
+        """Weights of the components that apply to a counterpart kind (or that counterpart's own
+        learned weights), normalised to sum to 1."""
         raw = self.investor_weights if kind == "investor" else self.partner_weights
+        raw = self.counterpart_weights.get(counterpart_id, raw) if counterpart_id is not None else raw
         weights = {n: float(w) for n, w in raw.items() if w > 0 and (with_lexical or n != "lexical")}
         total = sum(weights.values())
         return {n: w / total for n, w in weights.items()} if total > 0 else {}
@@ -321,7 +327,7 @@ def pair_weights(
 ) -> dict[str, float]:
     """The component weights of one pair: the lexical weight only where words are compared or estimated."""
     comparable = lexical is not None and (lexical_applies(startup, other) or lexical.estimate_ is not None)
-    return config.weights_for(other.kind, with_lexical=comparable)
+    return config.weights_for(other.kind, with_lexical=comparable, counterpart_id=other.id)
 
 
 def combine(similarities: np.ndarray, weights: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:

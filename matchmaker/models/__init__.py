@@ -1,8 +1,10 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from matchmaker.models.api_tokens import ApiToken
+from matchmaker.models.audit import AuditEvent
 from matchmaker.models.base import Base, utcnow
-from matchmaker.models.imports import AuditEvent, ImportStatus, OrganisationImport
+from matchmaker.models.exclusions import PrivateExclusion, Setting
+from matchmaker.models.imports import ImportStatus, OrganisationImport
 from matchmaker.models.introductions import (
     DigestEntry,
     Dismissal,
@@ -31,6 +33,8 @@ __all__ = [
     "AuditEvent",
     "ImportStatus",
     "OrganisationImport",
+    "PrivateExclusion",
+    "Setting",
     "Base",
     "DigestEntry",
     "Dismissal",

@@ -58,16 +58,3 @@ class OrganisationImport(Base):
             "unchanged": self.unchanged,
             "refused": self.refused,
         }
-
-
-class AuditEvent(Base):
-    """A staff action outside an introduction's own log (an import), with who, when and its numbers."""
-
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(40), index=True)
-    subject_id: Mapped[int | None] = mapped_column(Integer)
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

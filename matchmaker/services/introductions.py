@@ -348,11 +348,18 @@ def _transition(
 # --- public transitions -----------------------------------------------------------------------
 
 
-def request_introduction(actor: User, other_id: int, message: str | None = "") -> Introduction:
-    """A founder asks to meet a partner/investor, or a partner/investor asks to meet a startup."""
+def request_introduction(
+    actor: User, other_id: int, message: str | None = "", for_startup_id: int | None = None
+) -> Introduction:
+    """A founder asks to meet a partner/investor, or a partner/investor asks to meet a startup; staff
+    may ask on a startup's behalf (``for_startup_id``: a three-way match), through the same approval."""
     message = _clean_note(message, "message")
     own = actor.organisation
-    if actor.is_staff or own is None:
+    if actor.is_staff and for_startup_id is not None:
+        own = db.session.get(Organisation, for_startup_id) if possible_id(for_startup_id) else None
+        if own is None or own.kind != OrganisationKind.STARTUP:
+            raise NotFound(_("There is no such organisation."))
+    elif actor.is_staff or own is None:
         raise PermissionDenied(_("Introductions are requested by a startup, a partner or an investor."))
     other = db.session.get(Organisation, other_id) if possible_id(other_id) else None
     if other is None or not (other.is_listed and other.id != own.id):

@@ -72,12 +72,25 @@ def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Prof
     )
 
 
+def scoring_config(encoder: Encoder) -> ScoringConfig:
+    """The weights and calibration the app ranks with: learned weights when learning is on and has
+    learned something, else today's."""
+    from matchmaker.services.learning import active_config
+
+    return active_config(ScoringConfig.for_model(encoder.model_id))
+
+
 def excluded_pairs() -> dict[int, set[int]]:
-    """Organisation id -> ids it must never be matched with ("not interested", "already met")."""
+    """Organisation id -> ids it must never be matched with ("not interested", "already met", and
+    a partner's or investor's private exclusions)."""
     # Deferred: reviews imports this module at its top (a real cycle).
+    from matchmaker.services.exclusions import private_pairs
     from matchmaker.services.reviews import excluded_pairs as dismissed_pairs
 
-    return dismissed_pairs()
+    pairs = dismissed_pairs()
+    for organisation_id, others in private_pairs().items():
+        pairs.setdefault(organisation_id, set()).update(others)
+    return pairs
 
 
 def _listed(kinds: Sequence[str]) -> list[Organisation]:
@@ -197,8 +210,12 @@ def kept_per_organisation() -> int:
 
 
 def model_version(encoder: Encoder) -> str:
-    """What a stored match was computed with: the model and the engine's version."""
-    return f"{encoder.model_id}+{ENGINE_VERSION}"
+    """What a stored match was computed with: the model, the engine's version and learned weights."""
+    from matchmaker.services.learning import active_config, weights_tag
+
+    base = ScoringConfig.for_model(encoder.model_id)
+    tag = weights_tag(active_config(base), base)
+    return f"{encoder.model_id}+{ENGINE_VERSION}" + (f"+{tag}" if tag else "")
 
 
 def stale_matches() -> int:
@@ -230,7 +247,10 @@ def refresh_matches_for(organisation: Organisation) -> RefreshReport:
         lexical = lexical_index()
         candidates = list(zip(profiles[1:], vectors[1:], strict=True))
         rank = ranking.rank_counterparts_for if anchor.kind == "startup" else ranking.rank_startups_for
-        matches = rank(anchor, vectors[0], candidates, lexical, k=kept_per_organisation(), encoder=encoder)
+        config = scoring_config(encoder)
+        matches = rank(
+            anchor, vectors[0], candidates, lexical, k=kept_per_organisation(), config=config, encoder=encoder
+        )
     _store([organisation.id], matches, model_version(encoder))
     db.session.commit()
     return RefreshReport(organisation.id, len(matches), encoder.embedded_texts)
@@ -264,6 +284,7 @@ def rematch_all(progress: Progress | None = None) -> int:
     startup_vectors = vectors[: len(startups)]
     candidates = list(zip(counterpart_profiles, vectors[len(startups) :], strict=True))
     version = model_version(encoder)
+    config = scoring_config(encoder)
     total = 0
     hidden = list(
         db.session.scalars(select(Organisation.id).where(Organisation.visibility != Visibility.LISTED.value))
@@ -271,7 +292,7 @@ def rematch_all(progress: Progress | None = None) -> int:
     _store(hidden, [], version)  # hidden organisations keep no matches
     for profile, vecs in zip(startup_profiles, startup_vectors, strict=True):
         matches = ranking.rank_counterparts_for(
-            profile, vecs, candidates, lexical, k=kept_per_organisation(), encoder=encoder
+            profile, vecs, candidates, lexical, k=kept_per_organisation(), config=config, encoder=encoder
         )
         _store([profile.id], matches, version)
         db.session.commit()  # one transaction per organisation
@@ -286,11 +307,19 @@ def filter_summary(organisation: Organisation) -> dict[str, int]:
 
     Shown when a list is empty, so nobody is left guessing which filter emptied it.
     """
-    exclusions = excluded_pairs()
+    from matchmaker.services.exclusions import hidden_from
+    from matchmaker.services.reviews import excluded_pairs as dismissed_pairs
+
+    exclusions = dismissed_pairs()
+    private = hidden_from(organisation.id)  # counted nowhere: the excluded side must not learn of it
     kinds = ["partner", "investor"] if organisation.kind == "startup" else ["startup"]
-    others = db.session.scalars(
-        select(Organisation).where(Organisation.kind.in_(kinds), Organisation.id != organisation.id)
-    )
+    others = [
+        o
+        for o in db.session.scalars(
+            select(Organisation).where(Organisation.kind.in_(kinds), Organisation.id != organisation.id)
+        )
+        if o.id not in private
+    ]
     anchor = to_profile(organisation, exclusions.get(organisation.id, ()))
     return ranking.filter_counts(anchor, [to_profile(o, exclusions.get(o.id, ())) for o in others])
 
@@ -309,6 +338,12 @@ def matches_for(organisation: Organisation, limit: int | None = None) -> list[Ma
             .where(Match.counterpart_id == organisation.id)
             .order_by(Match.score.desc(), Match.startup_id)
         )
+    from matchmaker.services.exclusions import hidden_from
+
+    private = hidden_from(organisation.id)  # stored matches are dropped too; this holds during a refresh
+    if private:
+        other = Match.counterpart_id if organisation.kind == "startup" else Match.startup_id
+        statement = statement.where(other.not_in(sorted(private)))
     if limit is not None:
         statement = statement.limit(limit)
     return list(db.session.scalars(statement))

@@ -42,6 +42,7 @@ from matchmaker.services import matching
 from matchmaker.services.capacity import month_start
 from matchmaker.services.embeddings import stored_encoder
 from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from matchmaker.services.exclusions import hidden_from
 from matchmaker.services.introductions import possible_id
 
 BAND_POINTS = 5
@@ -111,13 +112,14 @@ def _member_organisation(user: User) -> Organisation:
 
 
 def excluded_for(organisation_id: int) -> set[int]:
-    """Organisations never to be suggested to (or with) ``organisation_id``, whoever dismissed whom."""
+    """Organisations never to be suggested to (or with) ``organisation_id``, whoever dismissed whom,
+    and whoever privately excluded whom."""
     rows = db.session.execute(
         select(Dismissal.organisation_id, Dismissal.other_id).where(
             or_(Dismissal.organisation_id == organisation_id, Dismissal.other_id == organisation_id)
         )
     ).all()
-    return {b if a == organisation_id else a for a, b in rows}
+    return {b if a == organisation_id else a for a, b in rows} | hidden_from(organisation_id)
 
 
 def excluded_pairs() -> dict[int, set[int]]:

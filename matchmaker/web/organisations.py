@@ -12,6 +12,7 @@ from matchmaker.inputs import PAGE_MAX, whole_number
 from matchmaker.models import Organisation, OrganisationKind, Role
 from matchmaker.services import organisations as service
 from matchmaker.services import startup_deletion
+from matchmaker.services.advice import advice_for
 from matchmaker.services.contacts import may_see_contact
 from matchmaker.services.errors import ServiceError
 from matchmaker.services.makeup import score_makeup
@@ -63,6 +64,7 @@ def show(organisation_id: int) -> str:
         # how its score with each partner is made up: for the startup itself and for staff
         makeup=score_makeup(organisation) if can_edit else [],
         may_delete=startup_deletion.may_delete(current_user, organisation),
+        advice=advice_for(current_user, organisation),  # a founder looking at a partner or investor
     )
 
 

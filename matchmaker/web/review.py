@@ -13,6 +13,7 @@ from matchmaker.labels import label
 from matchmaker.models import DismissalKind, Organisation, Role
 from matchmaker.services import dashboard, reviews
 from matchmaker.services.errors import ServiceError
+from matchmaker.services.triples import triples_for
 from matchmaker.web.helpers import back_to, is_safe_next, refuse, roles_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -64,6 +65,8 @@ def index() -> str:
         founder_view=current_user.organisation.kind == "startup",
         freshness=_freshness(current_user.organisation),
         dismissals=reviews.dismissals_for(current_user),
+        # three-way matches sit above the unfiltered first page only: a filtered list shows what it asked
+        triples=triples_for(current_user.organisation) if query == reviews.ReviewQuery() else [],
         DISMISSAL_KINDS=list(DismissalKind),
     )
 

@@ -21,7 +21,7 @@ def upgrade():
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('action', sa.String(length=60), nullable=False),
     sa.Column('subject_id', sa.Integer(), nullable=True),
     sa.Column('details', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -30,6 +30,7 @@ def upgrade():
     )
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_events_action'), ['action'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_actor_id'), ['actor_id'], unique=False)
 
     op.create_table('organisation_imports',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -66,6 +67,7 @@ def downgrade():
 
     op.drop_table('organisation_imports')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_events_actor_id'))
         batch_op.drop_index(batch_op.f('ix_audit_events_action'))
 
     op.drop_table('audit_events')

@@ -123,6 +123,7 @@ def _walk_founder(walk: Walk) -> None:
     walk.visit("/introductions/", "introductions")
     walk.visit(f"/organisations/{_organisation_id(walk, 'voltcell-battery')}", "profile")
     walk.visit(f"/organisations/{_organisation_id(walk, 'voltcell-battery')}/edit", "edit-profile")
+    walk.visit(f"/organisations/{_organisation_id(walk, 'nvidia')}", "partner-and-what-would-raise-it")
 
 
 def _walk_counterpart(walk: Walk) -> None:
@@ -139,6 +140,7 @@ def _walk_counterpart(walk: Walk) -> None:
         opened.click()
         page.wait_for_load_state()
         walk.check("introduction")
+    walk.visit("/exclusions/?preview=배터리", "private-exclusions")
 
 
 def _walk_staff(walk: Walk) -> None:
@@ -166,6 +168,8 @@ def _walk_staff(walk: Walk) -> None:
     page.click("form.busy-form button[type=submit]")
     page.wait_for_load_state()
     walk.check("import-report")
+    walk.visit("/staff/learning/", "learning")
+    walk.visit("/staff/triples/", "three-way-matches")
 
 
 def _organisation_id(walk: Walk, slug: str) -> int:

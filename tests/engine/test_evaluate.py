@@ -58,6 +58,8 @@ def test_evaluate_prints_json_metrics(shared_data: Path, tmp_path: Path) -> None
     )
     metrics = json.loads(result.stdout.strip().splitlines()[-1])
     assert KEYS <= metrics.keys() and {"baselines", "n_train", "n_test", "seconds"} <= metrics.keys()
+    for key in ("as_deployed_similar_p_at_10", "as_deployed_partner_ndcg_at_10"):
+        assert 0.0 <= metrics[key] <= 1.0
     assert metrics["n_train"] == 300 and metrics["n_test"] == 200
     assert set(metrics["baselines"]) == {"tfidf", "minilm"}
     for values in [metrics, *metrics["baselines"].values()]:

@@ -38,6 +38,7 @@ STAFF = {"staff", "admin"}
 #   intro_act   the two sides act (the step itself may still be refused); outsiders are refused
 #   token_owner the token's owner; a token of somebody else is refused
 #   admin_user  admins act on accounts; everyone else is refused
+#   counterparts  partners and investors (their private exclusions); everyone else is refused
 RULES: dict[str, str] = {
     "dashboard.home": "signed_in",
     "dashboard.favicon": "public",
@@ -102,6 +103,15 @@ RULES: dict[str, str] = {
     "api.introduction_withdraw": "intro_act",
     "api.introduction_mark_met": "intro_act",
     "api.introduction_outcome": "intro_act",
+    "exclusions.index": "counterparts",
+    "exclusions.add_organisation": "counterparts",
+    "exclusions.add_keyword": "counterparts",
+    "exclusions.remove": "counterparts",
+    "learning.index": "staff",
+    "learning.switch": "staff",
+    "learning.learn_now": "staff",
+    "triples.index": "staff",
+    "triples.request_both": "founder_or_staff",
 }
 
 
@@ -134,6 +144,8 @@ def expected(rule: str, role: str, whose: str) -> str:
         return "any" if role in MEMBERS else "refused"
     if rule == "staff":
         return "through" if role in STAFF else "refused"
+    if rule == "counterparts":
+        return "through" if role in {"partner", "investor"} else "refused"
     if rule == "admin_user":
         return "through" if role == "admin" else "refused"
     if rule == "founder_or_staff":
@@ -228,6 +240,8 @@ def _url(app: Flask, rule: Any, world: World, role: str, whose: str) -> str:
             values[name] = "withdraw"
         elif name in {"token"}:
             values[name] = "not-a-real-token"
+        elif name == "exclusion_id":
+            values[name] = 999_999  # nobody's: the step refuses it with a message on the page
         elif name == "filename":
             values[name] = "style.css"
         elif name == "import_id":

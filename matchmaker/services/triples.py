@@ -1,0 +1,138 @@
+"""Three-way matches from the stored matches, for a founder and for staff, and requesting a triple's
+two introductions together (each through the normal request and approval)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from matchmaker.engine.triples import MIN_INVESTOR_SCORE, Triple, propose_triples
+from matchmaker.extensions import db
+from matchmaker.models import Introduction, Match, Organisation, OrganisationKind, Side, User, Visibility
+from matchmaker.services import introductions
+from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied
+from matchmaker.services.exclusions import hidden_from
+from matchmaker.services.introductions import PENDING_STATES, max_pending_requests, possible_id
+from matchmaker.services.matching import to_profile
+
+
+@dataclass(frozen=True)
+class TripleView:
+    """A proposed triple with its three organisations."""
+
+    triple: Triple
+    startup: Organisation
+    partner: Organisation
+    investor: Organisation
+
+
+def _introduced_pairs(startup_ids: Iterable[int], open_only: bool) -> set[tuple[int, int]]:
+    statement = select(Introduction.startup_id, Introduction.counterpart_id).where(
+        Introduction.startup_id.in_(sorted(set(startup_ids)))
+    )
+    if open_only:
+        statement = statement.where(Introduction.open_pair.is_not(None))
+    return {(s, c) for s, c in db.session.execute(statement)}
+
+
+def _proposals(startup_ids: list[int] | None, open_only: bool) -> list[TripleView]:
+    """Triples from the stored matches of ``startup_ids`` (None: every listed startup)."""
+    other = aliased(Organisation)
+    own = aliased(Organisation)
+    statement = (
+        select(Match.startup_id, Match.counterpart_id, Match.score, other.kind)
+        .join(other, other.id == Match.counterpart_id)
+        .join(own, own.id == Match.startup_id)
+        .where(
+            other.visibility == Visibility.LISTED.value,
+            own.visibility == Visibility.LISTED.value,
+            Match.score >= MIN_INVESTOR_SCORE,
+        )
+    )
+    if startup_ids is not None:
+        statement = statement.where(Match.startup_id.in_(startup_ids))
+    scores: dict[int, dict[str, dict[int, float]]] = defaultdict(lambda: {"partner": {}, "investor": {}})
+    for startup_id, counterpart_id, score, kind in db.session.execute(statement):
+        scores[startup_id][kind][counterpart_id] = score
+    if not scores:
+        return []
+    done = _introduced_pairs(scores, open_only)
+    ids = set(scores) | {i for s in scores.values() for by_kind in s.values() for i in by_kind}
+    organisations = {
+        o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
+    }
+    profiles = {i: to_profile(o) for i, o in organisations.items()}
+    out = []
+    for startup_id, by_kind in scores.items():
+        hidden = hidden_from(startup_id)  # stored matches already leave these out; a refresh may be under way
+        keep = {
+            kind: {c: v for c, v in found.items() if c not in hidden and (startup_id, c) not in done}
+            for kind, found in by_kind.items()
+        }
+        for triple in propose_triples(profiles[startup_id], keep["partner"], keep["investor"], profiles):
+            out.append(
+                TripleView(
+                    triple,
+                    organisations[startup_id],
+                    organisations[triple.partner_id],
+                    organisations[triple.investor_id],
+                )
+            )
+    return sorted(out, key=lambda v: (-v.triple.score, v.startup.id, v.partner.id, v.investor.id))
+
+
+def triples_for(startup: Organisation, limit: int = 3) -> list[TripleView]:
+    """The startup's best triples whose two pairs have no open introduction."""
+    if startup.kind != OrganisationKind.STARTUP or not startup.is_listed:
+        return []
+    return _proposals([startup.id], open_only=True)[:limit]
+
+
+def best_triples(limit: int = 20) -> list[TripleView]:
+    """The best triples of every listed startup whose pairs were never introduced, for staff."""
+    return _proposals(None, open_only=False)[:limit]
+
+
+def request_triple(actor: User, startup_id: int, partner_id: int, investor_id: int) -> list[Introduction]:
+    """Request a triple's two introductions together: both are checked first, then each is requested
+    with the normal request function (and later approved by staff one by one)."""
+    ids = (startup_id, partner_id, investor_id)
+    found = [db.session.get(Organisation, i) if possible_id(i) else None for i in ids]
+    kinds = (OrganisationKind.STARTUP, OrganisationKind.PARTNER, OrganisationKind.INVESTOR)
+    if any(o is None or not o.is_listed or o.kind != k for o, k in zip(found, kinds, strict=True)):
+        raise NotFound(_("There is no such three-way match."))
+    startup, partner, investor = found
+    if not actor.is_staff and actor.organisation_id != startup.id:
+        raise PermissionDenied(_("Only the startup's founders and the complex's staff request this."))
+    open_pairs = _introduced_pairs([startup.id], open_only=True)
+    if (startup.id, partner.id) in open_pairs or (startup.id, investor.id) in open_pairs:
+        raise ConflictError(_("One of the two introductions is already open."))
+    pending = db.session.scalar(
+        select(func.count())
+        .select_from(Introduction)
+        .where(
+            Introduction.startup_id == startup.id,
+            Introduction.requested_by_side == Side.STARTUP.value,
+            Introduction.state.in_(PENDING_STATES),
+        )
+    )
+    if pending + 2 > max_pending_requests():
+        raise ConflictError(
+            _("%(name)s has too many requests waiting to ask for two more.", name=startup.name)
+        )
+    message = _(
+        "Three-way introduction: %(startup)s with %(partner)s (a pilot) and %(investor)s (investment).",
+        startup=startup.name,
+        partner=partner.name,
+        investor=investor.name,
+    )
+    on_behalf = startup.id if actor.is_staff else None
+    return [
+        introductions.request_introduction(actor, other.id, message, for_startup_id=on_behalf)
+        for other in (partner, investor)
+    ]
