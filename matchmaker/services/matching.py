@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
 from matchmaker.engine import ranking
+from matchmaker.engine.candidates import CandidateSet, rank_against
 from matchmaker.engine.encoder import Encoder
 from matchmaker.engine.explain import ENGINE_VERSION
 from matchmaker.engine.lexical import LexicalIndex
@@ -27,6 +28,7 @@ from matchmaker.engine.scoring import (
 from matchmaker.extensions import db
 from matchmaker.models import Match, Organisation, Visibility, utcnow
 from matchmaker.services import money
+from matchmaker.services.candidates import listed_candidates, make_profile
 from matchmaker.services.embeddings import app_encoder, stored_encoder
 
 logger = logging.getLogger(__name__)
@@ -34,9 +36,10 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 
 _LEXICAL_KEY = "matchmaker.lexical"
-# A fitted TF-IDF vocabulary stays good while the corpus changes little; refit when it grows or ages.
+# A fitted TF-IDF vocabulary stays good while the corpus changes little: an edited or new profile's
+# text is added to the fitted index (vectorised once with its vocabulary); the index is refitted only
+# when the corpus grew or shrank by this share, and by `flask rematch`, which recomputes every match.
 LEXICAL_REFIT_GROWTH = 0.10
-LEXICAL_MAX_AGE_SECONDS = 3600
 
 
 @dataclass
@@ -50,24 +53,7 @@ class RefreshReport:
 
 def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Profile:
     """The engine's view of an organisation; amounts in dollars at the configured rate."""
-    rate = money.krw_per_usd()
-    return Profile(
-        id=organisation.id,
-        kind=organisation.kind,
-        name=organisation.name,
-        description=organisation.description or "",
-        offers=organisation.offers or "",
-        seeks=organisation.seeks or "",
-        sectors=frozenset(organisation.sectors),
-        tags=tuple(organisation.tags or ()),
-        stage=organisation.stage,
-        raising_usd=money.to_usd(organisation.raising_amount, organisation.raising_currency, rate),
-        investor_stages=frozenset(organisation.investor_stages or ()),
-        ticket_min_usd=money.to_usd(organisation.ticket_min, organisation.ticket_currency, rate),
-        ticket_max_usd=money.to_usd(organisation.ticket_max, organisation.ticket_currency, rate),
-        listed=organisation.visibility == Visibility.LISTED,
-        excluded_ids=frozenset(excluded),
-    )
+    return make_profile(organisation, organisation.sectors, money.krw_per_usd(), excluded)
 
 
 def excluded_pairs() -> dict[int, set[int]]:
@@ -91,7 +77,8 @@ def lexical_index() -> LexicalIndex:
     """The process's TF-IDF index over every listed profile.
 
     Fitting is the slow part and a vocabulary stays good while the corpus changes little, so the
-    fitted index is kept and refitted only when the corpus grew or shrank by 10% or is an hour old.
+    fitted index is kept (texts met later are added to it) and refitted only when the corpus grew or
+    shrank by 10%.
     """
     cache: dict[str, Any] | None = current_app.extensions.get(_LEXICAL_KEY)
     size = db.session.scalar(
@@ -100,9 +87,7 @@ def lexical_index() -> LexicalIndex:
         .where(Organisation.visibility == Visibility.LISTED.value)
     )
     if cache is not None:
-        fresh = time.monotonic() - cache["fitted_at"] < LEXICAL_MAX_AGE_SECONDS
-        similar_size = abs(size - cache["size"]) <= max(2, LEXICAL_REFIT_GROWTH * cache["size"])
-        if fresh and similar_size:
+        if abs(size - cache["size"]) <= max(2, LEXICAL_REFIT_GROWTH * cache["size"]):
             return cache["index"]
     listed = _listed(["startup", "partner", "investor"])
     profiles = [to_profile(o) for o in listed]
@@ -215,21 +200,17 @@ def refresh_matches_for(organisation: Organisation) -> RefreshReport:
     the store, and no other organisation's matches with third parties are touched.
     """
     encoder = stored_encoder()
-    exclusions = excluded_pairs()
-    if organisation.kind == "startup":
-        others = _listed(["partner", "investor"])
-    else:
-        others = _listed(["startup"])
-    others = [o for o in others if o.id != organisation.id]
-    anchor = to_profile(organisation, exclusions.get(organisation.id, ()))
-    profiles = [anchor] + [to_profile(o, exclusions.get(o.id, ())) for o in others]
+    # Exclusions are kept in both directions, so the anchor's own set filters every dismissed pair.
+    anchor = to_profile(organisation, excluded_pairs().get(organisation.id, ()))
     matches: list[Any] = []
-    if anchor.listed and others:
-        vectors = embed_profiles(profiles, encoder)
-        lexical = lexical_index()
-        candidates = list(zip(profiles[1:], vectors[1:], strict=True))
-        rank = ranking.rank_counterparts_for if anchor.kind == "startup" else ranking.rank_startups_for
-        matches = rank(anchor, vectors[0], candidates, lexical, k=kept_per_organisation(), encoder=encoder)
+    if anchor.listed:
+        kinds = ["partner", "investor"] if anchor.kind == "startup" else ["startup"]
+        candidates = listed_candidates(kinds, encoder)
+        if len(candidates.ids):
+            (vectors,) = embed_profiles([anchor], encoder)
+            matches = rank_against(
+                anchor, vectors, candidates, lexical_index(), k=kept_per_organisation(), encoder=encoder
+            )
     _store([organisation.id], matches, model_version(encoder))
     db.session.commit()
     return RefreshReport(organisation.id, len(matches), encoder.embedded_texts)
@@ -256,12 +237,13 @@ def rematch_all(progress: Progress | None = None) -> int:
     startups = _listed(["startup"])
     counterparts = _listed(["partner", "investor"])
     startup_profiles = [to_profile(o, exclusions.get(o.id, ())) for o in startups]
-    counterpart_profiles = [to_profile(o, exclusions.get(o.id, ())) for o in counterparts]
+    # Counterparts without exclusions: each startup's own set holds its dismissed pairs both ways.
+    counterpart_profiles = [to_profile(o) for o in counterparts]
     vectors = embed_profiles(startup_profiles + counterpart_profiles, encoder)
     db.session.commit()
     lexical = lexical_index()
     startup_vectors = vectors[: len(startups)]
-    candidates = list(zip(counterpart_profiles, vectors[len(startups) :], strict=True))
+    candidates = CandidateSet.build(counterpart_profiles, vectors[len(startups) :])
     version = model_version(encoder)
     total = 0
     hidden = list(
@@ -269,9 +251,7 @@ def rematch_all(progress: Progress | None = None) -> int:
     )
     _store(hidden, [], version)  # hidden organisations keep no matches
     for profile, vecs in zip(startup_profiles, startup_vectors, strict=True):
-        matches = ranking.rank_counterparts_for(
-            profile, vecs, candidates, lexical, k=kept_per_organisation(), encoder=encoder
-        )
+        matches = rank_against(profile, vecs, candidates, lexical, k=kept_per_organisation(), encoder=encoder)
         _store([profile.id], matches, version)
         db.session.commit()  # one transaction per organisation
         total += len(matches)
