@@ -84,7 +84,7 @@ class LexicalIndex:
         # Every text's row in one matrix; `row_of_` finds it by the text as given and as cleaned.
         self.matrix_ = self._vectorise(unique)
         self.row_of_: dict[str, int] = {text: i for i, text in enumerate(unique)}
-        self._pending: list[Any] = []  # rows added since `matrix_` was last rebuilt
+        self._pending: list[Any] = []  # one-row matrices of texts added since `matrix_` was built
         self._words: dict[str, Any] = {}  # word-count rows of texts asked for shared terms
         self._lock = threading.Lock()
         return self
@@ -108,29 +108,36 @@ class LexicalIndex:
             missing = sorted({c for c in cleaned if c not in row_of})
             if missing:
                 fresh = self._vectorise(missing)
-                start = self.matrix_.shape[0] + sum(m.shape[0] for m in self._pending)
-                self._pending.append(fresh)
+                start = self.matrix_.shape[0] + len(self._pending)
+                self._pending.extend(fresh[i] for i in range(len(missing)))
                 for i, text in enumerate(missing):
                     row_of[text] = start + i
             for text, clean in zip(texts, cleaned, strict=True):
                 row_of.setdefault(text, row_of[clean])
         return np.asarray([row_of[t] for t in texts], dtype=np.int64)
 
-    def row_matrix(self) -> sp.csr_matrix:
-        """Every row known to the index, as one matrix (rows numbered as `rows` returns them)."""
-        if self._pending:
+    def _select(self, rows: np.ndarray) -> sp.csr_matrix:
+        """The given rows as one matrix; a few rows added since fitting are stacked on their own."""
+        with self._lock:
+            matrix, pending = self.matrix_, self._pending
+        if not len(rows) or rows.max() < matrix.shape[0]:
+            return matrix[rows]
+        if len(rows) > 64:  # many rows: fold the added rows into the matrix once
             import scipy.sparse as sp
 
             with self._lock:
                 if self._pending:
                     self.matrix_ = sp.vstack([self.matrix_, *self._pending], format="csr")
                     self._pending = []
-        return self.matrix_
+            return self.matrix_[rows]
+        import scipy.sparse as sp
+
+        base = matrix.shape[0]
+        return sp.vstack([matrix[r] if r < base else pending[r - base] for r in rows], format="csr")
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Return unit-norm sparse TF-IDF rows for texts (each text vectorised once, then kept)."""
-        rows = self.rows(texts)
-        return self.row_matrix()[rows]
+        return self._select(self.rows(texts))
 
     def similarities_to(self, query_row: int, rows: np.ndarray) -> np.ndarray:
         """Cosine of row `query_row` with each of `rows`, equal to `pairwise` of the same texts.
@@ -138,18 +145,17 @@ class LexicalIndex:
         The products of shared terms are formed and summed per row exactly as `pairwise` forms them
         (`multiply`, then a sum over each row), without repeating the query row once per candidate.
         """
-        matrix = self.row_matrix()
-        query = matrix[query_row]
-        dense = np.zeros(matrix.shape[1], dtype=matrix.dtype)
+        query = self._select(np.array([query_row]))
+        dense = np.zeros(query.shape[1], dtype=query.dtype)
         dense[query.indices] = query.data
-        candidates = matrix[rows]
+        candidates = self._select(np.asarray(rows))
         other = dense[candidates.indices]
         products = candidates.data * other
         keep = products != 0  # `multiply` stores no zero product
         kept_before = np.concatenate([[0], np.cumsum(keep)])
         starts = kept_before[candidates.indptr[:-1]]
         counts = kept_before[candidates.indptr[1:]] - starts
-        out = np.zeros(len(rows), dtype=matrix.dtype)
+        out = np.zeros(len(rows), dtype=query.dtype)
         nonempty = np.flatnonzero(counts)
         if len(nonempty):
             out[nonempty] = np.add.reduceat(products[keep], starts[nonempty])

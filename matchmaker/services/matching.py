@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
 from matchmaker.engine import ranking
-from matchmaker.engine.candidates import CandidateSet, rank_against
+from matchmaker.engine.candidates import CandidateSet, rank_against, script_mask
 from matchmaker.engine.encoder import Encoder
 from matchmaker.engine.explain import ENGINE_VERSION
 from matchmaker.engine.lexical import LexicalIndex
@@ -22,7 +22,6 @@ from matchmaker.engine.scoring import (
     LexicalEstimate,
     ScoringConfig,
     component_similarities,
-    lexical_applies,
     lexical_text,
 )
 from matchmaker.extensions import db
@@ -108,12 +107,26 @@ def _fit_lexical_estimate(index: LexicalIndex, profiles: Sequence[Profile]) -> L
     """
     startups = [p for p in profiles if p.kind == "startup"]
     others = [p for p in profiles if p.kind != "startup"]
-    pairs = [(s, o) for s in startups for o in others if lexical_applies(s, o)]
-    if len(pairs) > ESTIMATE_SAMPLE_PAIRS:
-        chosen = np.random.default_rng(0).choice(len(pairs), ESTIMATE_SAMPLE_PAIRS, replace=False)
-        pairs = [pairs[i] for i in sorted(chosen)]
-    if not pairs:
+    # The same pairs as listing every (startup, other) pair that `lexical_applies` to, startup by
+    # startup, and drawing from that list; without forming the startups x others list.
+    startup_scripts = np.array([script_mask(p) for p in startups], dtype=np.int64)
+    other_scripts = np.array([script_mask(p) for p in others], dtype=np.int64)
+    comparable = {m: np.flatnonzero(other_scripts & m) for m in set(startup_scripts.tolist())}
+    counts = np.array([len(comparable[m]) for m in startup_scripts.tolist()], dtype=np.int64)
+    total = int(counts.sum())
+    if total == 0:
         return None
+    if total > ESTIMATE_SAMPLE_PAIRS:
+        chosen = np.sort(np.random.default_rng(0).choice(total, ESTIMATE_SAMPLE_PAIRS, replace=False))
+    else:
+        chosen = np.arange(total)
+    ends = np.cumsum(counts)
+    rows = np.searchsorted(ends, chosen, side="right")
+    within = chosen - (ends[rows] - counts[rows])
+    pairs = [
+        (startups[r], others[comparable[int(startup_scripts[r])][w]])
+        for r, w in zip(rows.tolist(), within.tolist(), strict=True)
+    ]
     encoder = stored_encoder()
     involved = list({p.id: p for pair in pairs for p in pair}.values())
     vectors = dict(zip([p.id for p in involved], embed_profiles(involved, encoder), strict=True))
