@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from matchmaker.engine import ranking
 from matchmaker.engine.candidates import CandidateSet, rank_against, script_mask
@@ -288,7 +289,10 @@ def filter_summary(organisation: Organisation) -> dict[str, int]:
 
 
 def matches_for(organisation: Organisation, limit: int | None = None) -> list[Match]:
-    """An organisation's stored matches, best first (ties by the other side's id)."""
+    """An organisation's stored matches, best first (ties by the other side's id).
+
+    Both sides' organisations (and their sectors) come in one query each, not one per match.
+    """
     if organisation.kind == "startup":
         statement = (
             select(Match)
@@ -303,7 +307,20 @@ def matches_for(organisation: Organisation, limit: int | None = None) -> list[Ma
         )
     if limit is not None:
         statement = statement.limit(limit)
-    return list(db.session.scalars(statement))
+    return list(db.session.scalars(statement.options(*_with_sides())))
+
+
+def _with_sides() -> tuple[Any, ...]:
+    return (selectinload(Match.startup), selectinload(Match.counterpart))
+
+
+def load_matches(ids: Sequence[int]) -> list[Match]:
+    """The matches with these ids, in this order, with both organisations loaded in one query each."""
+    if not ids:
+        return []
+    statement = select(Match).where(Match.id.in_(ids)).options(*_with_sides())
+    found = {m.id: m for m in db.session.scalars(statement)}
+    return [found[i] for i in ids if i in found]
 
 
 def refresh_after_save(organisation: Organisation) -> None:
