@@ -169,7 +169,9 @@ def measure(path: Path, saves: int) -> dict[str, Any]:
             out["matches"][label] = [
                 [m.startup_id, m.counterpart_id, m.score, m.explanation]
                 for m in db.session.scalars(
-                    select(Match).where(column == organisation.id).order_by(Match.startup_id, Match.counterpart_id)
+                    select(Match)
+                    .where(column == organisation.id)
+                    .order_by(Match.startup_id, Match.counterpart_id)
                 )
             ]
     return out
@@ -197,7 +199,9 @@ def load_average() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--baseline", default=BASE_REVISION, help="git revision of today's path")
     parser.add_argument("--old-max", type=int, default=10000, help="largest size the old path runs at")
@@ -214,7 +218,9 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="refresh-baseline-") as old_root:
         archive = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "archive", args.baseline, "matchmaker"], capture_output=True, check=True
+            ["git", "-C", str(REPO_ROOT), "archive", args.baseline, "matchmaker"],
+            capture_output=True,
+            check=True,
         )
         subprocess.run(["tar", "-x", "-C", old_root], input=archive.stdout, check=True)
         log(f"old path: matchmaker at {args.baseline}; new path: {REPO_ROOT}")

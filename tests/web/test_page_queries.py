@@ -107,3 +107,37 @@ def test_counting_sees_a_query_per_item(app, crowded) -> None:
         for match in db.session.scalars(select(Match).limit(5)):
             _ = match.counterpart.name
     assert len(statements) >= 6
+
+
+def test_two_requests_marking_the_same_matches_seen_do_not_fail(app, crowded) -> None:
+    """Two tabs open the matches at once: the pair the other request marked first is skipped, not a 500."""
+    from sqlalchemy import func, insert
+
+    from matchmaker.models import SeenMatch
+    from matchmaker.services import dashboard
+
+    user = crowded["partner"]
+    first = db.session.execute(
+        select(Match.startup_id, Match.counterpart_id).where(Match.counterpart_id == user.organisation_id)
+    ).first()
+    raced: list[bool] = []
+
+    def other_request_first(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO SEEN_MATCHES") and not raced:
+            raced.append(True)
+            with db.engine.begin() as other:  # another request's own connection, committed first
+                other.execute(
+                    insert(SeenMatch).values(user_id=user.id, startup_id=first[0], counterpart_id=first[1])
+                )
+
+    event.listen(db.engine, "before_cursor_execute", other_request_first)
+    try:
+        dashboard.mark_matches_seen(user)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", other_request_first)
+    assert raced
+    seen = db.session.scalar(select(func.count()).select_from(SeenMatch).where(SeenMatch.user_id == user.id))
+    matched = db.session.scalar(
+        select(func.count()).select_from(Match).where(Match.counterpart_id == user.organisation_id)
+    )
+    assert seen == matched > 1
