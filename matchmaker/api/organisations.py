@@ -12,7 +12,7 @@ from matchmaker.api.serialise import (
     organisation_json,
 )
 from matchmaker.inputs import PAGE_MAX
-from matchmaker.models import Organisation, OrganisationKind, Role, Sector
+from matchmaker.models import Match, Organisation, OrganisationKind, Role, Sector, User
 from matchmaker.services import matching
 from matchmaker.services import organisations as service
 from matchmaker.services.contacts import contact_rule
@@ -121,11 +121,20 @@ def list_matches(organisation_id: int) -> Response:
     if not service.can_edit(viewer, organisation):
         raise PermissionDenied(_("Only the organisation's members and the complex's staff see its matches."))
     limit = int_arg("limit", PER_PAGE_MAX, maximum=PER_PAGE_MAX)
-    items = []
-    for match in matching.matches_for(organisation):
+    items: list[dict] = []
+    # The first `limit` matches usually fill the page; all of them are read only when some were hidden.
+    batch = matching.matches_for(organisation, limit=limit)
+    if len(batch) == limit:
+        batch = batch if _all_visible(viewer, organisation, batch) else matching.matches_for(organisation)
+    for match in batch:
         other = match.counterpart if match.startup_id == organisation.id else match.startup
         if service.can_view(viewer, other):  # a profile hidden since matching stays hidden here too
             items.append(match_json(match, organisation))
         if len(items) == limit:
             break
     return jsonify({"organisation": {"id": organisation.id, "name": organisation.name}, "items": items})
+
+
+def _all_visible(viewer: User, organisation: Organisation, matches: list[Match]) -> bool:
+    others = (m.counterpart if m.startup_id == organisation.id else m.startup for m in matches)
+    return all(service.can_view(viewer, other) for other in others)

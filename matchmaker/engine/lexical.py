@@ -6,18 +6,19 @@ character n-grams (char_wb) let word variants ("battery"/"batteries") match.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from matchmaker.engine.text import normalise_text
-from matchmaker.engine.words import word_features
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 # A word found in more than this share of all profiles is too common to show as "shared".
+# (scikit-learn and scipy are imported where an index is fitted or used, not by the web process.)
 SHARED_TERM_MAX_DOCUMENT_SHARE = 0.3
 MIN_DOCUMENTS_FOR_COMMON_TERMS = 10
 
@@ -25,8 +26,9 @@ MIN_DOCUMENTS_FOR_COMMON_TERMS = 10
 class LexicalIndex:
     """TF-IDF vectors (content words and word pairs + char_wb n-grams) with cheap cosine similarity.
 
-    `fit(texts)` learns the vocabulary and IDF on the whole profile corpus and caches the vectors of
-    those texts, so similarities between known profiles need no new vectorising.
+    `fit(texts)` learns the vocabulary and IDF on the whole profile corpus and keeps the vectors of
+    those texts as rows of one matrix; a text met later (an edited profile) is vectorised once with
+    the fitted vocabulary and added (`rows`), so nothing is vectorised twice and nothing refitted.
     """
 
     def __init__(
@@ -43,6 +45,10 @@ class LexicalIndex:
 
     def fit(self, texts: Sequence[str]) -> LexicalIndex:
         """Learn vocabulary and IDF from the profile texts; returns self."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from matchmaker.engine.words import word_features
+
         cleaned = [normalise_text(t).lower() for t in texts]
         if not any(cleaned):
             raise ValueError("LexicalIndex needs at least one non-empty text to fit")
@@ -75,27 +81,95 @@ class LexicalIndex:
         self.terms_ = self.word_vectorizer_.get_feature_names_out()
         self.n_word_features_ = len(self.terms_)
         unique = sorted(set(cleaned))
-        matrix = self._vectorise(unique)
-        self.cache_ = {text: matrix[i] for i, text in enumerate(unique)}
+        # Every text's row in one matrix; `row_of_` finds it by the text as given and as cleaned.
+        self.matrix_ = self._vectorise(unique)
+        self.row_of_: dict[str, int] = {text: i for i, text in enumerate(unique)}
+        self._pending: list[Any] = []  # one-row matrices of texts added since `matrix_` was built
+        self._words: dict[str, Any] = {}  # word-count rows of texts asked for shared terms
+        self._lock = threading.Lock()
         return self
 
     def _vectorise(self, cleaned: list[str]) -> sp.csr_matrix:
+        import scipy.sparse as sp
+        from sklearn.preprocessing import normalize
+
         words = self.word_vectorizer_.transform(cleaned)
         chars = self.char_vectorizer_.transform(cleaned) * self.char_weight
         return normalize(sp.hstack([words, chars], format="csr"))
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Return unit-norm sparse TF-IDF rows for texts (cached for the fitted corpus)."""
+    def rows(self, texts: Sequence[str]) -> np.ndarray:
+        """Row numbers of `texts` in the index, vectorising (once) and adding the texts not in it."""
+        row_of = self.row_of_
+        found = [row_of.get(t) for t in texts]
+        if all(r is not None for r in found):
+            return np.asarray(found, dtype=np.int64)
         cleaned = [normalise_text(t).lower() for t in texts]
-        cache = self.cache_
-        missing = sorted({t for t in cleaned if t not in cache})
-        fresh: dict[str, sp.csr_matrix] = (
-            dict(zip(missing, self._vectorise(missing), strict=True)) if missing else {}
-        )
-        rows = [cache[t] if t in cache else fresh[t] for t in cleaned]
-        if not rows:
-            return sp.csr_matrix((0, self.n_word_features_ + len(self.char_vectorizer_.vocabulary_)))
-        return sp.vstack(rows, format="csr")
+        with self._lock:
+            missing = sorted({c for c in cleaned if c not in row_of})
+            if missing:
+                fresh = self._vectorise(missing)
+                start = self.matrix_.shape[0] + len(self._pending)
+                self._pending.extend(fresh[i] for i in range(len(missing)))
+                for i, text in enumerate(missing):
+                    row_of[text] = start + i
+            for text, clean in zip(texts, cleaned, strict=True):
+                row_of.setdefault(text, row_of[clean])
+        return np.asarray([row_of[t] for t in texts], dtype=np.int64)
+
+    def _select(self, rows: np.ndarray) -> sp.csr_matrix:
+        """The given rows as one matrix; a few rows added since fitting are stacked on their own."""
+        with self._lock:
+            matrix, pending = self.matrix_, self._pending
+        if not len(rows) or rows.max() < matrix.shape[0]:
+            return matrix[rows]
+        if len(rows) > 64:  # many rows: fold the added rows into the matrix once
+            import scipy.sparse as sp
+
+            with self._lock:
+                if self._pending:
+                    self.matrix_ = sp.vstack([self.matrix_, *self._pending], format="csr")
+                    self._pending = []
+            return self.matrix_[rows]
+        import scipy.sparse as sp
+
+        base = matrix.shape[0]
+        return sp.vstack([matrix[r] if r < base else pending[r - base] for r in rows], format="csr")
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Return unit-norm sparse TF-IDF rows for texts (each text vectorised once, then kept)."""
+        return self._select(self.rows(texts))
+
+    def similarities_to(self, query_row: int, rows: np.ndarray) -> np.ndarray:
+        """Cosine of row `query_row` with each of `rows`, equal to `pairwise` of the same texts.
+
+        The products of shared terms are formed and summed per row exactly as `pairwise` forms them
+        (`multiply`, then a sum over each row), without repeating the query row once per candidate.
+        """
+        query = self._select(np.array([query_row]))
+        dense = np.zeros(query.shape[1], dtype=query.dtype)
+        dense[query.indices] = query.data
+        candidates = self._select(np.asarray(rows))
+        other = dense[candidates.indices]
+        products = candidates.data * other
+        keep = products != 0  # `multiply` stores no zero product
+        kept_before = np.concatenate([[0], np.cumsum(keep)])
+        starts = kept_before[candidates.indptr[:-1]]
+        counts = kept_before[candidates.indptr[1:]] - starts
+        out = np.zeros(len(rows), dtype=query.dtype)
+        nonempty = np.flatnonzero(counts)
+        if len(nonempty):
+            out[nonempty] = np.add.reduceat(products[keep], starts[nonempty])
+        return out
+
+    def word_row(self, text: str) -> Any:
+        """The word TF-IDF row of a text (kept: an anchor's text is asked once per match explained)."""
+        row = self._words.get(text)
+        if row is None:
+            row = self.word_vectorizer_.transform([normalise_text(text).lower()])
+            if len(self._words) > 50_000:
+                self._words.clear()
+            self._words[text] = row
+        return row
 
     def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:
         """Cosine similarity of one text to each of `texts`; empty texts give 0."""
@@ -113,8 +187,7 @@ class LexicalIndex:
 
     def shared_terms(self, text_a: str, text_b: str, n: int = 5) -> list[str]:
         """The words or word pairs that contribute most to the similarity of two texts."""
-        a = self.word_vectorizer_.transform([normalise_text(text_a).lower()])
-        b = self.word_vectorizer_.transform([normalise_text(text_b).lower()])
+        a, b = self.word_row(text_a), self.word_row(text_b)
         product = a.multiply(b).tocsr()
         if product.nnz == 0:
             return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,7 +21,9 @@ from matchmaker.engine.scoring import (
     lexical_applies,
     pair_weights,
 )
-from matchmaker.engine.similarity import SimilaritySpace
+
+if TYPE_CHECKING:  # a learned space (scikit-learn) is the evaluation's, not the web process's
+    from matchmaker.engine.similarity import SimilaritySpace
 
 Candidate = tuple[Profile, ProfileVectors]
 

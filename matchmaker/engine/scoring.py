@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from matchmaker.engine import words
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.profiles import Profile, ProfileVectors
-from matchmaker.engine.similarity import SimilaritySpace
 from matchmaker.engine.text import join_texts
+
+if TYPE_CHECKING:  # a learned space (scikit-learn) is the evaluation's, not the web process's
+    from matchmaker.engine.similarity import SimilaritySpace
 
 COMPONENTS: tuple[str, ...] = (
     "seeks_offers",  # what the startup seeks vs what the other offers

@@ -15,8 +15,6 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 LATIN_LETTER = re.compile(r"[A-Za-z]")
 _ENGLISH_WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -41,7 +39,21 @@ GENERIC_KOREAN = frozenset(
     통해 위해 대한 관련 가능 다양 새 최근 현재 이상 이하
     """.split()
 )
-STOP_WORDS = ENGLISH_STOP_WORDS | GENERIC_ENGLISH | GENERIC_KOREAN
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words and the generic words above (scikit-learn loaded on first use)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS | GENERIC_ENGLISH | GENERIC_KOREAN)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "STOP_WORDS":  # kept for callers of the old constant
+        return stop_words()
+    raise AttributeError(name)
+
 
 _kiwi: Any = None
 _kiwi_lock = threading.Lock()
@@ -88,8 +100,9 @@ def is_korean(text: str) -> bool:
 
 def content_words(text: str) -> list[str]:
     """The content words of a text, in order, lowercased: morphemes for Korean, words for English."""
+    stop = stop_words()
     if not has_hangul(text):
-        return [w for w in (m.lower() for m in _ENGLISH_WORD.findall(text)) if w not in STOP_WORDS]
+        return [w for w in (m.lower() for m in _ENGLISH_WORD.findall(text)) if w not in stop]
     words = []
     for token in _analyser().tokenize(text):
         if token.tag not in _CONTENT_TAGS:
@@ -97,7 +110,7 @@ def content_words(text: str) -> list[str]:
         word = token.form.lower()
         if token.tag == "SL" and len(word) < 2:
             continue
-        if word not in STOP_WORDS and not word.isdigit():
+        if word not in stop and not word.isdigit():
             words.append(word)
     return words
 

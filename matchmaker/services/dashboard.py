@@ -139,7 +139,19 @@ def mark_matches_seen(user: User) -> None:
     fresh = pairs - known
     if not fresh:
         return
-    db.session.add_all(SeenMatch(user_id=user.id, startup_id=s, counterpart_id=c) for s, c in fresh)
+    # The same person may open their matches in two tabs at once: a pair the other request already
+    # marked is skipped, not an error (both databases have INSERT ... ON CONFLICT DO NOTHING).
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    now = utcnow()
+    rows = [
+        {"user_id": user.id, "startup_id": s, "counterpart_id": c, "seen_at": now} for s, c in sorted(fresh)
+    ]
+    for start in range(0, len(rows), 500):
+        statement = dialect_insert(SeenMatch).values(rows[start : start + 500])
+        db.session.execute(statement.on_conflict_do_nothing())
     db.session.commit()
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.decomposition import PCA
 from sqlalchemy import select
 
 from matchmaker.engine.profiles import embed_texts
@@ -35,6 +34,8 @@ class MapPoint:
 
 def ecosystem_points(random_state: int = 0) -> list[MapPoint]:
     """Listed organisations with a description, placed by PCA of the startups' description vectors."""
+    from sklearn.decomposition import PCA  # loaded for the map only, not by every web process
+
     organisations = list(
         db.session.scalars(
             select(Organisation)

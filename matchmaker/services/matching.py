@@ -13,8 +13,10 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
 
 from matchmaker.engine import ranking
+from matchmaker.engine.candidates import CandidateSet, rank_against, script_mask
 from matchmaker.engine.encoder import Encoder
 from matchmaker.engine.explain import ENGINE_VERSION
 from matchmaker.engine.lexical import LexicalIndex
@@ -23,12 +25,12 @@ from matchmaker.engine.scoring import (
     LexicalEstimate,
     ScoringConfig,
     component_similarities,
-    lexical_applies,
     lexical_text,
 )
 from matchmaker.extensions import db
 from matchmaker.models import Match, Organisation, Visibility, utcnow
 from matchmaker.services import money
+from matchmaker.services.candidates import listed_candidates, make_profile
 from matchmaker.services.embeddings import app_encoder, stored_encoder
 
 logger = logging.getLogger(__name__)
@@ -36,9 +38,10 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 
 _LEXICAL_KEY = "matchmaker.lexical"
-# A fitted TF-IDF vocabulary stays good while the corpus changes little; refit when it grows or ages.
+# A fitted TF-IDF vocabulary stays good while the corpus changes little: an edited or new profile's
+# text is added to the fitted index (vectorised once with its vocabulary); the index is refitted only
+# when the corpus grew or shrank by this share, and by `flask rematch`, which recomputes every match.
 LEXICAL_REFIT_GROWTH = 0.10
-LEXICAL_MAX_AGE_SECONDS = 3600
 
 
 @dataclass
@@ -52,24 +55,7 @@ class RefreshReport:
 
 def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Profile:
     """The engine's view of an organisation; amounts in dollars at the configured rate."""
-    rate = money.krw_per_usd()
-    return Profile(
-        id=organisation.id,
-        kind=organisation.kind,
-        name=organisation.name,
-        description=organisation.description or "",
-        offers=organisation.offers or "",
-        seeks=organisation.seeks or "",
-        sectors=frozenset(organisation.sectors),
-        tags=tuple(organisation.tags or ()),
-        stage=organisation.stage,
-        raising_usd=money.to_usd(organisation.raising_amount, organisation.raising_currency, rate),
-        investor_stages=frozenset(organisation.investor_stages or ()),
-        ticket_min_usd=money.to_usd(organisation.ticket_min, organisation.ticket_currency, rate),
-        ticket_max_usd=money.to_usd(organisation.ticket_max, organisation.ticket_currency, rate),
-        listed=organisation.visibility == Visibility.LISTED,
-        excluded_ids=frozenset(excluded),
-    )
+    return make_profile(organisation, organisation.sectors, money.krw_per_usd(), excluded)
 
 
 def scoring_config(encoder: Encoder) -> ScoringConfig:
@@ -107,7 +93,8 @@ def lexical_index() -> LexicalIndex:
     """The process's TF-IDF index over every listed profile.
 
     Fitting is the slow part and a vocabulary stays good while the corpus changes little, so the
-    fitted index is kept and refitted only when the corpus grew or shrank by 10% or is an hour old.
+    fitted index is kept (texts met later are added to it) and refitted only when the corpus grew or
+    shrank by 10%.
     """
     cache: dict[str, Any] | None = current_app.extensions.get(_LEXICAL_KEY)
     size = db.session.scalar(
@@ -116,9 +103,7 @@ def lexical_index() -> LexicalIndex:
         .where(Organisation.visibility == Visibility.LISTED.value)
     )
     if cache is not None:
-        fresh = time.monotonic() - cache["fitted_at"] < LEXICAL_MAX_AGE_SECONDS
-        similar_size = abs(size - cache["size"]) <= max(2, LEXICAL_REFIT_GROWTH * cache["size"])
-        if fresh and similar_size:
+        if abs(size - cache["size"]) <= max(2, LEXICAL_REFIT_GROWTH * cache["size"]):
             return cache["index"]
     listed = _listed(["startup", "partner", "investor"])
     profiles = [to_profile(o) for o in listed]
@@ -139,12 +124,26 @@ def _fit_lexical_estimate(index: LexicalIndex, profiles: Sequence[Profile]) -> L
     """
     startups = [p for p in profiles if p.kind == "startup"]
     others = [p for p in profiles if p.kind != "startup"]
-    pairs = [(s, o) for s in startups for o in others if lexical_applies(s, o)]
-    if len(pairs) > ESTIMATE_SAMPLE_PAIRS:
-        chosen = np.random.default_rng(0).choice(len(pairs), ESTIMATE_SAMPLE_PAIRS, replace=False)
-        pairs = [pairs[i] for i in sorted(chosen)]
-    if not pairs:
+    # The same pairs as listing every (startup, other) pair that `lexical_applies` to, startup by
+    # startup, and drawing from that list; without forming the startups x others list.
+    startup_scripts = np.array([script_mask(p) for p in startups], dtype=np.int64)
+    other_scripts = np.array([script_mask(p) for p in others], dtype=np.int64)
+    comparable = {m: np.flatnonzero(other_scripts & m) for m in set(startup_scripts.tolist())}
+    counts = np.array([len(comparable[m]) for m in startup_scripts.tolist()], dtype=np.int64)
+    total = int(counts.sum())
+    if total == 0:
         return None
+    if total > ESTIMATE_SAMPLE_PAIRS:
+        chosen = np.sort(np.random.default_rng(0).choice(total, ESTIMATE_SAMPLE_PAIRS, replace=False))
+    else:
+        chosen = np.arange(total)
+    ends = np.cumsum(counts)
+    rows = np.searchsorted(ends, chosen, side="right")
+    within = chosen - (ends[rows] - counts[rows])
+    pairs = [
+        (startups[r], others[comparable[int(startup_scripts[r])][w]])
+        for r, w in zip(rows.tolist(), within.tolist(), strict=True)
+    ]
     encoder = stored_encoder()
     involved = list({p.id: p for pair in pairs for p in pair}.values())
     vectors = dict(zip([p.id for p in involved], embed_profiles(involved, encoder), strict=True))
@@ -233,24 +232,23 @@ def refresh_matches_for(organisation: Organisation) -> RefreshReport:
     the store, and no other organisation's matches with third parties are touched.
     """
     encoder = stored_encoder()
-    exclusions = excluded_pairs()
-    if organisation.kind == "startup":
-        others = _listed(["partner", "investor"])
-    else:
-        others = _listed(["startup"])
-    others = [o for o in others if o.id != organisation.id]
-    anchor = to_profile(organisation, exclusions.get(organisation.id, ()))
-    profiles = [anchor] + [to_profile(o, exclusions.get(o.id, ())) for o in others]
+    # Exclusions are kept in both directions, so the anchor's own set filters every dismissed pair.
+    anchor = to_profile(organisation, excluded_pairs().get(organisation.id, ()))
     matches: list[Any] = []
-    if anchor.listed and others:
-        vectors = embed_profiles(profiles, encoder)
-        lexical = lexical_index()
-        candidates = list(zip(profiles[1:], vectors[1:], strict=True))
-        rank = ranking.rank_counterparts_for if anchor.kind == "startup" else ranking.rank_startups_for
-        config = scoring_config(encoder)
-        matches = rank(
-            anchor, vectors[0], candidates, lexical, k=kept_per_organisation(), config=config, encoder=encoder
-        )
+    if anchor.listed:
+        kinds = ["partner", "investor"] if anchor.kind == "startup" else ["startup"]
+        candidates = listed_candidates(kinds, encoder)
+        if len(candidates.ids):
+            (vectors,) = embed_profiles([anchor], encoder)
+            matches = rank_against(
+                anchor,
+                vectors,
+                candidates,
+                lexical_index(),
+                k=kept_per_organisation(),
+                config=scoring_config(encoder),
+                encoder=encoder,
+            )
     _store([organisation.id], matches, model_version(encoder))
     db.session.commit()
     return RefreshReport(organisation.id, len(matches), encoder.embedded_texts)
@@ -277,12 +275,13 @@ def rematch_all(progress: Progress | None = None) -> int:
     startups = _listed(["startup"])
     counterparts = _listed(["partner", "investor"])
     startup_profiles = [to_profile(o, exclusions.get(o.id, ())) for o in startups]
-    counterpart_profiles = [to_profile(o, exclusions.get(o.id, ())) for o in counterparts]
+    # Counterparts without exclusions: each startup's own set holds its dismissed pairs both ways.
+    counterpart_profiles = [to_profile(o) for o in counterparts]
     vectors = embed_profiles(startup_profiles + counterpart_profiles, encoder)
     db.session.commit()
     lexical = lexical_index()
     startup_vectors = vectors[: len(startups)]
-    candidates = list(zip(counterpart_profiles, vectors[len(startups) :], strict=True))
+    candidates = CandidateSet.build(counterpart_profiles, vectors[len(startups) :])
     version = model_version(encoder)
     config = scoring_config(encoder)
     total = 0
@@ -291,7 +290,7 @@ def rematch_all(progress: Progress | None = None) -> int:
     )
     _store(hidden, [], version)  # hidden organisations keep no matches
     for profile, vecs in zip(startup_profiles, startup_vectors, strict=True):
-        matches = ranking.rank_counterparts_for(
+        matches = rank_against(
             profile, vecs, candidates, lexical, k=kept_per_organisation(), config=config, encoder=encoder
         )
         _store([profile.id], matches, version)
@@ -325,7 +324,10 @@ def filter_summary(organisation: Organisation) -> dict[str, int]:
 
 
 def matches_for(organisation: Organisation, limit: int | None = None) -> list[Match]:
-    """An organisation's stored matches, best first (ties by the other side's id)."""
+    """An organisation's stored matches, best first (ties by the other side's id).
+
+    Both sides' organisations (and their sectors) come in one query each, not one per match.
+    """
     if organisation.kind == "startup":
         statement = (
             select(Match)
@@ -346,7 +348,20 @@ def matches_for(organisation: Organisation, limit: int | None = None) -> list[Ma
         statement = statement.where(other.not_in(sorted(private)))
     if limit is not None:
         statement = statement.limit(limit)
-    return list(db.session.scalars(statement))
+    return list(db.session.scalars(statement.options(*_with_sides())))
+
+
+def _with_sides() -> tuple[Any, ...]:
+    return (selectinload(Match.startup), selectinload(Match.counterpart))
+
+
+def load_matches(ids: Sequence[int]) -> list[Match]:
+    """The matches with these ids, in this order, with both organisations loaded in one query each."""
+    if not ids:
+        return []
+    statement = select(Match).where(Match.id.in_(ids)).options(*_with_sides())
+    found = {m.id: m for m in db.session.scalars(statement)}
+    return [found[i] for i in ids if i in found]
 
 
 def refresh_after_save(organisation: Organisation) -> None:

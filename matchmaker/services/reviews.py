@@ -192,8 +192,9 @@ def review_for(user: User, query: ReviewQuery, per_page: int = 10, now: datetime
     own_col, other_col = (
         (Match.startup_id, Match.counterpart_id) if founder_view else (Match.counterpart_id, Match.startup_id)
     )
+    # Ordering needs only ids and scores: the explanations are read for the page's matches alone.
     statement = (
-        select(Match)
+        select(Match.id, Match.startup_id, Match.counterpart_id, Match.score)
         .join(Organisation, Organisation.id == other_col)
         .where(own_col == own.id, Organisation.visibility == Visibility.LISTED.value)
     )
@@ -229,13 +230,13 @@ def review_for(user: User, query: ReviewQuery, per_page: int = 10, now: datetime
                 )
             )
         )
-    matches = list(db.session.scalars(statement.order_by(Match.score.desc(), Match.id)))
+    ranked: list = list(db.session.execute(statement.order_by(Match.score.desc(), Match.id)))
     if not founder_view:
-        matches = vary(matches) if query.order == VARIED else rotate(matches, own.id, now)
+        ranked = vary(ranked) if query.order == VARIED else rotate(ranked, own.id, now)
     page = max(1, query.page)
-    chosen = matches[(page - 1) * per_page : page * per_page]
-    filtered = matching.filter_summary(own) if not matches else {}
-    return ReviewPage(_with_introductions(chosen, founder_view), page, per_page, len(matches), filtered)
+    chosen = matching.load_matches([row.id for row in ranked[(page - 1) * per_page : page * per_page]])
+    filtered = matching.filter_summary(own) if not ranked else {}
+    return ReviewPage(_with_introductions(chosen, founder_view), page, per_page, len(ranked), filtered)
 
 
 def _with_introductions(matches: list[Match], founder_view: bool) -> list[ReviewItem]:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from matchmaker.engine.sectors import SectorSuggester
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, OrganisationSector
 from matchmaker.services.embeddings import stored_encoder
 from matchmaker.services.matching import to_profile
+
+if TYPE_CHECKING:  # scikit-learn is loaded where a suggester is fitted, not by every web process
+    from matchmaker.engine.sectors import SectorSuggester
 
 _KEY = "matchmaker.sector_suggester"
 # The suggester's thresholds maximise F1 over many profiles; a person is only shown a sector that
@@ -39,6 +41,8 @@ def sector_suggester() -> SectorSuggester:
             select(Organisation).where(Organisation.sector_links.any()).order_by(Organisation.id)
         )
     )
+    from matchmaker.engine.sectors import SectorSuggester
+
     suggester = SectorSuggester(encoder=stored_encoder())
     if labelled:
         suggester.fit([to_profile(o).all_text for o in labelled], [o.sectors for o in labelled])

@@ -1,0 +1,253 @@
+"""The vectorised refresh gives exactly the matches of the per-pair path: every component, total and phrase.
+
+The corpus is the demo profiles (Korean, bilingual and English), the Korean/English test startups and,
+where ../shared/data/startups_dev.jsonl is present, 400 real startups; scored with a lexical index that
+estimates cross-language words and the cross-language calibration, so every branch of scoring is used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matchmaker.engine import HashingEncoder, LexicalIndex, Profile, embed_profiles
+from matchmaker.engine.candidates import CandidateSet, anchor_similarities, rank_against
+from matchmaker.engine.multilingual import UniversalSentenceEncoder
+from matchmaker.engine.ranking import passes_hard_filters, rank_counterparts_for, rank_startups_for
+from matchmaker.engine.scoring import LexicalEstimate, ScoringConfig, component_similarities, lexical_text
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data" / "startups_dev.jsonl"
+STAGES = ["idea", "pre_seed", "seed", "series_a", "series_b_plus", "growth"]
+
+
+def _corpus() -> list[Profile]:
+    rng = random.Random(7)
+    profiles: list[Profile] = []
+
+    def add(kind: str, name: str, **fields) -> None:
+        profiles.append(Profile(id=len(profiles) + 1, kind=kind, name=name, **fields))
+
+    for entry in json.loads((REPO_ROOT / "matchmaker/demo/startups.json").read_text(encoding="utf-8")):
+        add(
+            "startup",
+            entry["name"],
+            description=entry.get("description", ""),
+            offers=entry.get("offers", ""),
+            seeks=entry.get("seeks", ""),
+            sectors=frozenset(entry.get("sectors", [])),
+            tags=tuple(entry.get("tags", [])),
+            stage=entry.get("stage"),
+            raising_usd=rng.choice([None, 400_000, 3_000_000, 12_000_000]),
+        )
+    for entry in json.loads((REPO_ROOT / "matchmaker/demo/partners.json").read_text(encoding="utf-8")):
+        add(
+            entry["kind"],
+            entry["name"],
+            description=entry.get("description", ""),
+            offers=entry.get("offers", ""),
+            seeks=entry.get("seeks", ""),
+            sectors=frozenset(entry.get("sectors", [])),
+            investor_stages=frozenset(entry.get("investor_stages", [])),
+            ticket_min_usd=250_000 if entry["kind"] == "investor" else None,
+            ticket_max_usd=5_000_000 if entry["kind"] == "investor" else None,
+        )
+    for pair in json.loads((REPO_ROOT / "tests/data/ko_en_startups.json").read_text(encoding="utf-8")):
+        for language in ("ko", "en"):
+            side = pair[language]
+            add(
+                "startup",
+                side["name"],
+                description=side["description"],
+                offers=side.get("offers", ""),
+                seeks=side.get("seeks", ""),
+                sectors=frozenset(side.get("sectors", [])),
+                stage=side.get("stage"),
+            )
+    if SHARED_DATA.exists():
+        rows = [json.loads(line) for line in SHARED_DATA.read_text(encoding="utf-8").splitlines()[:400]]
+        for row in rows:
+            add(
+                "startup",
+                row["name"],
+                description=row.get("long_description") or "",
+                offers=row.get("one_liner") or "",
+                seeks=rng.choice(["", "Hospitals and pilots.", "Grid partners; battery recycling."]),
+                sectors=frozenset(row.get("sectors") or []),
+                tags=tuple(row.get("tags") or [])[:3],
+                stage=rng.choice([None, *STAGES]),
+                raising_usd=rng.choice([None, 900_000, 6_000_000]),
+            )
+    elif os.environ.get("CI"):
+        pytest.fail(f"{SHARED_DATA} is missing; CI must compare on the real startups")
+    # Synthetic counterparts: English and Korean, some with empty fields, several investors.
+    texts = [
+        ("Battery storage pilots on our grid.", "Startups in energy storage and solar forecasting."),
+        ("병원 임상 데이터와 실증 병상을 제공합니다.", "의료 영상 AI와 원격 진료 스타트업을 찾습니다."),
+        ("", "Creator tools and streaming technology."),
+        ("Test vehicles and a proving ground.", ""),
+    ]
+    for i in range(12):
+        offers, seeks = texts[i % len(texts)]
+        kind = "investor" if i % 3 == 0 else "partner"
+        add(
+            kind,
+            f"Counterpart {i}",
+            description="" if i == 5 else f"A group in Gwangju. {offers} {seeks}",
+            offers=offers,
+            seeks=seeks,
+            sectors=frozenset(rng.sample(["automotive", "energy", "healthcare", "content"], i % 3)),
+            investor_stages=frozenset(rng.sample(STAGES, 3)) if kind == "investor" else frozenset(),
+            ticket_min_usd=100_000 if kind == "investor" and i % 2 else None,
+            ticket_max_usd=4_000_000 if kind == "investor" else None,
+        )
+    return profiles
+
+
+@pytest.fixture(scope="module")
+def world():
+    profiles = _corpus()
+    encoder = HashingEncoder()
+    vectors = embed_profiles(profiles, encoder)
+    lexical = LexicalIndex().fit([lexical_text(p) for p in profiles])
+    # The cross-language calibration of the shipped model, so that branch is taken too.
+    config = ScoringConfig.for_model(UniversalSentenceEncoder().model_id)
+    startups = [i for i, p in enumerate(profiles) if p.kind == "startup"]
+    others = [i for i, p in enumerate(profiles) if p.kind != "startup"]
+    pairs = [(s, o) for s in startups for o in others]
+    sims = component_similarities(
+        [profiles[s] for s, _ in pairs],
+        [vectors[s] for s, _ in pairs],
+        [profiles[o] for _, o in pairs],
+        [vectors[o] for _, o in pairs],
+        lexical,
+        config=config,
+    )
+    lexical.estimate_ = LexicalEstimate.fit(sims)
+    assert lexical.estimate_ is not None
+    return profiles, vectors, lexical, config, encoder
+
+
+def _split(profiles, vectors, anchor_index, dismissed=()):
+    anchor = profiles[anchor_index]
+    if dismissed:
+        anchor = Profile(**{**anchor.__dict__, "excluded_ids": frozenset(dismissed)})
+    side = ("startup",) if anchor.kind != "startup" else ("partner", "investor")
+    chosen = [i for i, p in enumerate(profiles) if p.kind in side]
+    return anchor, vectors[anchor_index], [profiles[i] for i in chosen], [vectors[i] for i in chosen]
+
+
+def _anchors(profiles):
+    startups = [i for i, p in enumerate(profiles) if p.kind == "startup"]
+    others = [i for i, p in enumerate(profiles) if p.kind != "startup"]
+    return startups[:6] + startups[36:40] + startups[-3:] + others
+
+
+def test_every_component_is_the_same_bit_for_bit(world) -> None:
+    profiles, vectors, lexical, config, _ = world
+    kinds = set()
+    for a in _anchors(profiles):
+        anchor, anchor_vectors, cands, cand_vectors = _split(profiles, vectors, a)
+        candidates = CandidateSet.build(cands, cand_vectors)
+        new = anchor_similarities(anchor, anchor_vectors, candidates, np.arange(len(cands)), lexical, config)
+        if anchor.kind == "startup":
+            old = component_similarities(
+                [anchor] * len(cands),
+                [anchor_vectors] * len(cands),
+                cands,
+                cand_vectors,
+                lexical,
+                config=config,
+            )
+        else:
+            old = component_similarities(
+                cands,
+                cand_vectors,
+                [anchor] * len(cands),
+                [anchor_vectors] * len(cands),
+                lexical,
+                config=config,
+            )
+        assert old.shape == new.shape
+        assert np.array_equal(old, new, equal_nan=True), (anchor.name, np.nanmax(np.abs(old - new)))
+        kinds.add(anchor.kind)
+    assert kinds == {"startup", "partner", "investor"}
+
+
+@pytest.mark.parametrize("k", [5, 10_000])
+def test_ranked_matches_equal_the_per_pair_path(world, k: int) -> None:
+    profiles, vectors, lexical, config, encoder = world
+    compared = estimated = 0
+    for a in _anchors(profiles):
+        # Exclusions and the investor stage filter must drop the same pairs on both paths.
+        dismissed = {profiles[(a * 7) % len(profiles)].id}
+        anchor, anchor_vectors, cands, cand_vectors = _split(profiles, vectors, a, dismissed)
+        rank = rank_counterparts_for if anchor.kind == "startup" else rank_startups_for
+        old = rank(
+            anchor,
+            anchor_vectors,
+            list(zip(cands, cand_vectors, strict=True)),
+            lexical,
+            k=k,
+            config=config,
+            encoder=encoder,
+        )
+        candidates = CandidateSet.build(cands, cand_vectors)
+        new = rank_against(anchor, anchor_vectors, candidates, lexical, k=k, config=config, encoder=encoder)
+        assert [(m.startup_id, m.counterpart_id) for m in new] == [
+            (m.startup_id, m.counterpart_id) for m in old
+        ]
+        assert new == old  # every score, component, phrase and hint
+        for match in new:
+            assert abs(sum(c.contribution for c in match.components) - match.score) < 1e-9
+        expected = sum(
+            passes_hard_filters(*((anchor, c) if anchor.kind == "startup" else (c, anchor))) for c in cands
+        )
+        assert len(new) == min(k, expected)
+        compared += len(new)
+        estimated += sum(c.level == "estimated" for m in new for c in m.components)
+    assert compared > 100
+    assert estimated > 0  # Korean-English pairs were among them
+
+
+def test_diversified_order_is_the_same(world) -> None:
+    profiles, vectors, lexical, config, encoder = world
+    partner = next(i for i, p in enumerate(profiles) if p.kind == "partner")
+    anchor, anchor_vectors, cands, cand_vectors = _split(profiles, vectors, partner)
+    old = rank_startups_for(
+        anchor,
+        anchor_vectors,
+        list(zip(cands, cand_vectors, strict=True)),
+        lexical,
+        k=8,
+        diversity=0.4,
+        config=config,
+        encoder=encoder,
+    )
+    new = rank_against(
+        anchor,
+        anchor_vectors,
+        CandidateSet.build(cands, cand_vectors),
+        lexical,
+        k=8,
+        config=config,
+        encoder=encoder,
+        diversity=0.4,
+    )
+    assert new == old
+
+
+def test_a_text_met_after_fitting_is_scored_as_the_pairwise_path_scores_it(world) -> None:
+    profiles, _, lexical, _, _ = world
+    texts = [lexical_text(p) for p in profiles]
+    query = "Second-life EV batteries for the grid, 배터리 재사용 실증"
+    rows = lexical.rows(texts)
+    new = lexical.similarities_to(int(lexical.rows([query])[0]), rows)
+    assert np.array_equal(new, lexical.pairwise([query] * len(texts), texts))
+    assert np.array_equal(new, lexical.pairwise(texts, [query] * len(texts)))
+    assert (new > 0).sum() > 10

