@@ -13,6 +13,7 @@ from matchmaker.models.introductions import (
     Outcome,
     Side,
 )
+from matchmaker.models.jobs import JobEvent, PendingRefresh
 from matchmaker.models.matches import Embedding, Match, SeenMatch
 from matchmaker.models.organisations import (
     Currency,
@@ -38,6 +39,8 @@ __all__ = [
     "OutboxMessage",
     "Side",
     "Embedding",
+    "JobEvent",
+    "PendingRefresh",
     "Match",
     "SeenMatch",
     "Organisation",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from datetime import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -251,11 +252,23 @@ def can_view(user: User, organisation: Organisation) -> bool:
     return organisation.is_listed or can_edit(user, organisation)
 
 
-def _run_after_save(organisation: Organisation) -> None:
-    # Saving a profile refreshes that organisation's matches, and only those.
-    from matchmaker.services.matching import refresh_after_save
+def _mark_pending(organisation: Organisation) -> datetime | None:
+    """In the save's transaction: its matches are stale until the refresh job has run."""
+    from matchmaker.services import tasks
 
-    refresh_after_save(organisation)
+    if not tasks.refresh_on_save_enabled():
+        return None
+    db.session.flush()  # a new organisation needs its id
+    return tasks.mark_pending(organisation.id)
+
+
+def _run_after_save(organisation: Organisation, requested_at: datetime | None) -> None:
+    # Saving a profile refreshes that organisation's matches, and only those: on the job queue when
+    # there is one (the request returns at once), else here.
+    from matchmaker.services import tasks
+
+    if requested_at is not None:
+        tasks.schedule_refresh(organisation.id, requested_at)
 
 
 def create_organisation(actor: User, kind: str, form: Mapping[str, Any]) -> Organisation:
@@ -275,11 +288,12 @@ def create_organisation(actor: User, kind: str, form: Mapping[str, Any]) -> Orga
     if not actor.is_staff:
         actor.organisation = organisation
     try:
+        requested_at = _mark_pending(organisation)
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
         raise ConflictError(_("This profile clashes with one saved at the same moment; try again.")) from exc
-    _run_after_save(organisation)
+    _run_after_save(organisation, requested_at)
     return organisation
 
 
@@ -307,8 +321,9 @@ def update_organisation(actor: User, organisation: Organisation, form: Mapping[s
     capacity_before = organisation.monthly_intro_capacity
     for field, value in data.items():
         setattr(organisation, field, value)
+    requested_at = _mark_pending(organisation)
     db.session.commit()
-    _run_after_save(organisation)
+    _run_after_save(organisation, requested_at)
     if (
         organisation.kind != OrganisationKind.STARTUP
         and organisation.monthly_intro_capacity != capacity_before
