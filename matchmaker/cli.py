@@ -20,6 +20,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(rematch_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from matchmaker.cli_jobs import jobs_group, worker_command
+
+    app.cli.add_command(worker_command)
+    app.cli.add_command(jobs_group)
 
 
 @click.command("seed-demo")

@@ -116,6 +116,31 @@ SCHEMAS: Json = {
             | {"description": "Null unless you are a member, staff, or introduced to this organisation."},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
+            "matches_job": ref("Job") | {"description": "Only in a 202 answer: the job refreshing matches."},
+        },
+    },
+    "Job": {
+        "type": "object",
+        "required": ["id", "state", "progress"],
+        "properties": {
+            "id": {"type": "string"},
+            "url": {"type": "string"},
+            "state": {
+                "enum": [
+                    "queued",
+                    "scheduled",
+                    "deferred",
+                    "started",
+                    "finished",
+                    "failed",
+                    "canceled",
+                    "stopped",
+                ]
+            },
+            "progress": {"type": "number", "minimum": 0, "maximum": 1},
+            "error": NULLABLE_TEXT,
+            "description": {"type": "string"},
+            "organisation_id": {"type": ["integer", "null"]},
         },
     },
     "OrganisationCreate": {
@@ -209,7 +234,10 @@ ORGANISATION_PATHS: Json = {
             "summary": "Create a profile: founders their one startup, staff any kind",
             "requestBody": body("OrganisationCreate"),
             "responses": {
-                "201": ok("Created", "Organisation"),
+                "201": ok("Created, matches computed", "Organisation"),
+                "202": ok(
+                    "Created; its matches are computed by a job (Location: the job's URL)", "Organisation"
+                ),
                 "400": error("Not a JSON object"),
                 "403": error("Your role may not create this kind"),
                 "409": error("You already belong to an organisation"),
@@ -234,7 +262,10 @@ ORGANISATION_PATHS: Json = {
             "summary": "Change some fields of a profile you may edit",
             "requestBody": body("OrganisationUpdate"),
             "responses": {
-                "200": ok("The saved profile", "Organisation"),
+                "200": ok("The saved profile, matches computed", "Organisation"),
+                "202": ok(
+                    "Saved; its matches are refreshed by a job (Location: the job's URL)", "Organisation"
+                ),
                 "400": error("Not a JSON object"),
                 "403": error("Not your organisation"),
                 "404": error("No such organisation"),
@@ -259,6 +290,21 @@ ORGANISATION_PATHS: Json = {
             },
         },
     },
+}
+
+JOB_PATHS: Json = {
+    "/jobs/{job_id}": {
+        "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "get": {
+            "operationId": "getJob",
+            "summary": "A background job's state and progress (members: their organisation's; staff: all)",
+            "responses": {
+                "200": ok("The job", "Job"),
+                "404": error("No such job, or not yours"),
+                **COMMON_ERRORS,
+            },
+        },
+    }
 }
 
 OPENAPI_PATHS: Json = {
@@ -289,7 +335,7 @@ def openapi_document() -> Json:
         },
         "servers": [{"url": API_PREFIX}],
         "security": [{"bearerToken": []}],
-        "paths": {**ORGANISATION_PATHS, **INTRODUCTION_PATHS, **OPENAPI_PATHS},
+        "paths": {**ORGANISATION_PATHS, **INTRODUCTION_PATHS, **JOB_PATHS, **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {
                 "bearerToken": {

@@ -8,6 +8,7 @@ from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
 from matchmaker.api.core import ApiError, api_user, bp, check_known_fields, int_arg, json_body
+from matchmaker.api.jobs import job_json
 from matchmaker.api.serialise import (
     PROFILE_FIELDS,
     match_json,
@@ -18,7 +19,7 @@ from matchmaker.extensions import db
 from matchmaker.inputs import PAGE_MAX
 from matchmaker.models import Organisation, OrganisationKind, Sector, User
 from matchmaker.models.introductions import CONTACT_STATES
-from matchmaker.services import introductions, matching
+from matchmaker.services import introductions, jobs, matching, tasks
 from matchmaker.services import organisations as service
 from matchmaker.services.errors import NotFound, PermissionDenied
 
@@ -106,11 +107,24 @@ def create_organisation() -> tuple[Response, int, dict[str, str]]:
         )
     organisation = service.create_organisation(api_user(), kind, profile_form(body))
     location = f"{bp.url_prefix}/organisations/{organisation.id}"
+    deferred = _deferred_refresh(organisation)
+    if deferred is not None:  # saved; its matches are computed by a job: 202 and where to follow it
+        payload = organisation_json(organisation, show_contact=True) | {"matches_job": deferred}
+        return jsonify(payload), 202, {"Location": deferred["url"], "Content-Location": location}
     return jsonify(organisation_json(organisation, show_contact=True)), 201, {"Location": location}
 
 
+def _deferred_refresh(organisation: Organisation) -> dict[str, object] | None:
+    """The job refreshing the organisation's matches, when that work was deferred to the queue."""
+    pending = tasks.pending_refresh(organisation.id)
+    if pending is None or pending.job_id is None:
+        return None
+    ref = jobs.fetch(pending.job_id)
+    return job_json(ref) if ref is not None else None
+
+
 @bp.patch("/organisations/<int:organisation_id>")
-def update_organisation(organisation_id: int) -> Response:
+def update_organisation(organisation_id: int) -> Response | tuple[Response, int, dict[str, str]]:
     """Change some fields: they are merged onto the stored profile, which is then validated whole."""
     organisation = visible_organisation(organisation_id)
     if not service.can_edit(api_user(), organisation):
@@ -121,6 +135,10 @@ def update_organisation(organisation_id: int) -> Response:
     service.lock_for_edit(organisation)  # merge onto the profile as the previous edit left it
     form = profile_form(service.profile_values(organisation) | body)
     service.update_organisation(api_user(), organisation, form)
+    deferred = _deferred_refresh(organisation)
+    if deferred is not None:  # saved; its matches are computed by a job: 202 and where to follow it
+        payload = organisation_json(organisation, show_contact=True) | {"matches_job": deferred}
+        return jsonify(payload), 202, {"Location": str(deferred["url"])}  # type: ignore[return-value]
     return jsonify(organisation_json(organisation, show_contact=True))
 
 

@@ -4,11 +4,15 @@ what staff did to failed jobs (the audit trail of the jobs page)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchmaker.models.base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from matchmaker.models.users import User
 
 
 class PendingRefresh(Base):
@@ -39,3 +43,5 @@ class JobEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()

@@ -153,7 +153,7 @@ def job_ref(job: Job) -> JobRef:
     meta = dict(job.meta or {})
     error = None
     if state == "failed":
-        error = _last_line(job.exc_info or "") or _("The job failed.")
+        error = _last_line(_traceback(job)) or _("The job failed.")
     return JobRef(
         id=job.id,
         state=state,
@@ -165,6 +165,16 @@ def job_ref(job: Job) -> JobRef:
         ended_at=job.ended_at,
         retries_left=job.retries_left,
     )
+
+
+def _traceback(job: Job) -> str:
+    """The failed job's traceback (``job.exc_info`` is deprecated in RQ 2)."""
+    from rq.results import Result
+
+    result = job.latest_result()
+    if result is not None and result.type == Result.Type.FAILED:
+        return result.exc_string or ""
+    return getattr(job, "_exc_info", None) or ""
 
 
 def _last_line(traceback: str) -> str:
@@ -289,7 +299,9 @@ def retry_failed(actor: User, job_id: str) -> JobRef:
     except InvalidJobOperation as error:
         raise ConflictError(_("This job is not failed any more; it was retried already.")) from error
     db.session.add(
-        JobEvent(job_id=job.id, description=(job.description or "")[:200], action="retried", actor_id=actor.id)
+        JobEvent(
+            job_id=job.id, description=(job.description or "")[:200], action="retried", actor_id=actor.id
+        )
     )
     db.session.commit()
     logger.info("staff %s retried job %s", actor.id, job.id)

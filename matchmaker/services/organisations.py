@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from datetime import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 

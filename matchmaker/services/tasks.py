@@ -48,6 +48,17 @@ def pending_refresh(organisation_id: int) -> PendingRefresh | None:
     return db.session.get(PendingRefresh, organisation_id)
 
 
+def refresh_status(organisation_id: int) -> dict[str, object]:
+    """For pages: are the matches being refreshed, in which job state, how far, with which error."""
+    pending = pending_refresh(organisation_id)
+    if pending is None:
+        return {"pending": False, "state": "fresh", "progress": 1.0, "error": None}
+    ref = jobs.fetch(pending.job_id) if pending.job_id else None
+    if ref is None:
+        return {"pending": True, "state": "waiting", "progress": 0.0, "error": None}
+    return {"pending": True, "state": ref.state, "progress": ref.progress, "error": ref.error}
+
+
 def schedule_refresh(organisation_id: int, requested_at: datetime) -> jobs.JobRef:
     """After the save committed: refresh the organisation's matches on the queue (or inline)."""
     ref = jobs.enqueue(
