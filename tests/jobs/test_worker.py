@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from matchmaker.extensions import db
-from matchmaker.models import Embedding, JobEvent, Match, PendingRefresh
+from matchmaker.models import Embedding, JobEvent, Match, Organisation, PendingRefresh
 from matchmaker.services import api_tokens, jobs, tasks
 from tests.jobs.conftest import wait_until
 
@@ -207,3 +207,28 @@ def test_a_failing_job_is_retried_then_shown_to_staff_who_retry_it(
     assert jobs.fetch(job_id).state == "finished"
     assert _count(Match, Match.startup_id == startup.id) == 3
     assert "No job has failed." in client.get("/staff/jobs/").get_data(as_text=True)
+
+
+def test_web_requests_never_embed_while_a_worker_exists(
+    queued_app, client, make_organisation, make_user, login, run_worker
+):
+    startup, founder = _world(make_organisation, make_user)
+    partner = db.session.scalars(select(Organisation).where(Organisation.kind == "partner")).first()
+    login(founder)
+    # English here: sector suggestions over a 4-profile corpus with one Korean text trip a known
+    # engine error (TF-IDF pruning leaves no terms), inline as well; not what this test is about.
+    english = _form(description="Second-life EV batteries as storage for solar farms", offers="Battery data")
+    assert client.post(f"/organisations/{startup.id}/edit", data=english).status_code == 302
+    # The pages that read vectors (sector suggestions, score make-up) answer without the model.
+    assert client.get(f"/organisations/{startup.id}").status_code == 200
+    assert client.get("/review/").status_code == 200
+    client.post("/logout")
+    login(make_user("partner", organisation=partner))
+    assert client.get("/review/?order=varied").status_code == 200
+    client.post("/logout")
+    login(make_user("staff"))
+    assert client.get("/staff/ecosystem").status_code == 200
+    assert _count(Embedding) == 0, "a web request embedded text; only the worker may"
+
+    assert run_worker().returncode == 0
+    assert _count(Embedding) > 0
