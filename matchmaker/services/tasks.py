@@ -97,11 +97,17 @@ def _clear_pending(organisation_id: int, requested_at: datetime | None) -> None:
 def refresh_organisation(organisation_id: int, requested_at: str | None = None) -> dict[str, int]:
     """Embed one organisation's changed texts and replace its matches (one transaction).
 
-    Killed halfway, the transaction never commits: the old matches stay and the job runs again.
+    Killed halfway, the transaction never commits: the old matches stay and the job runs again. A job
+    whose save was followed by another one (already queued) leaves the work to that later job.
     """
     from matchmaker.services import matching
 
     stamp = datetime.fromisoformat(requested_at) if requested_at else None
+    pending = pending_refresh(organisation_id)
+    if stamp is not None and pending is not None and pending.requested_at > stamp and pending.job_id:
+        # Saved again since: the job of that later save is queued and does this work once, newer.
+        jobs.set_progress(1.0, stage="superseded")
+        return {"matches": 0, "embedded_texts": 0, "superseded": 1}
     jobs.set_progress(0.05, stage="embedding")
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:  # deleted since it was saved: nothing to refresh

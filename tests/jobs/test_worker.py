@@ -232,3 +232,36 @@ def test_web_requests_never_embed_while_a_worker_exists(
 
     assert run_worker().returncode == 0
     assert _count(Embedding) > 0
+
+
+def test_rematch_from_the_command_runs_in_the_worker_with_progress(
+    queued_app, runner, make_organisation, run_worker
+):
+    for n in range(12):
+        make_organisation("startup", ["energy"], description=f"Battery storage startup number {n}")
+    make_organisation("partner", ["energy"], description="Energy storage pilots")
+    result = runner.invoke(args=["jobs", "enqueue", "rematch"])
+    assert result.exit_code == 0 and "queued as job" in result.output
+    job_id = result.output.strip().rsplit(" ", 1)[-1].rstrip(".")
+    assert _count(Match) == 0
+    assert run_worker().returncode == 0
+    job = jobs.fetch(job_id)
+    assert job.state == "finished" and job.meta["done"] == job.meta["total"] == 12
+    assert _count(Match) == 12
+
+
+def test_saves_in_a_row_are_refreshed_once_by_the_latest_job(
+    queued_app, client, make_organisation, make_user, login, run_worker
+):
+    startup, founder = _world(make_organisation, make_user)
+    login(founder)
+    job_ids = []
+    for n in range(3):
+        form = _form(description=f"전기차 폐배터리 에너지 저장 장치 {n}번째 설명")
+        assert client.post(f"/organisations/{startup.id}/edit", data=form).status_code == 302
+        job_ids.append(db.session.get(PendingRefresh, startup.id).job_id)
+    assert run_worker().returncode == 0
+    refs = [jobs.fetch(job_id) for job_id in job_ids]
+    assert [r.state for r in refs] == ["finished"] * 3
+    assert [r.meta.get("stage") for r in refs[:2]] == ["superseded", "superseded"]
+    assert _count(Match, Match.startup_id == startup.id) == 3 and _count(PendingRefresh) == 0
