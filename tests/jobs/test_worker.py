@@ -265,3 +265,17 @@ def test_saves_in_a_row_are_refreshed_once_by_the_latest_job(
     assert [r.state for r in refs] == ["finished"] * 3
     assert [r.meta.get("stage") for r in refs[:2]] == ["superseded", "superseded"]
     assert _count(Match, Match.startup_id == startup.id) == 3 and _count(PendingRefresh) == 0
+
+
+def test_with_smtp_the_outbox_is_sent_by_a_job_not_by_the_request(queued_app):
+    from matchmaker.models import OutboxMessage
+    from matchmaker.services import notifications
+
+    queued_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1)  # nothing listens: sending would fail
+    message = notifications.queue("someone@example.kr", "안녕하세요", "본문")
+    db.session.commit()
+    notifications.dispatch([message])
+    queue = jobs.job_queue()
+    queued = [job for job in queue.jobs if job.func_name.endswith("send_outbox")]
+    assert len(queued) == 1 and queued[0].args == ([message.id],)
+    assert db.session.get(OutboxMessage, message.id).sent_at is None
