@@ -60,6 +60,7 @@ RULES: dict[str, str] = {
     "organisations.show": "org_view",
     "organisations.edit": "org_member",
     "organisations.create": "founder_or_staff",
+    "organisations.matches_status": "org_member",
     "introductions.index": "signed_in",
     "introductions.show": "intro_party",
     "introductions.transition": "intro_act",
@@ -74,6 +75,8 @@ RULES: dict[str, str] = {
     "intro_staff.outbox": "staff",
     "intro_staff.queue": "staff",
     "intro_staff.decide": "staff",
+    "staff_jobs.index": "staff",
+    "staff_jobs.retry": "staff",
     "admin.toggle_active": "admin_user",
     "admin.reissue_invitation": "admin_user",
     "api.list_organisations": "signed_in",
@@ -81,6 +84,7 @@ RULES: dict[str, str] = {
     "api.get_organisation": "org_view",
     "api.update_organisation": "org_member",
     "api.list_matches": "org_member",
+    "api.get_job": "job",
     "api.list_introductions": "signed_in",
     "api.request_introduction": "members",
     "api.get_introduction": "intro_party",
@@ -119,6 +123,8 @@ def expected(rule: str, role: str, whose: str) -> str:
         return "through"
     if rule in {"public", "signed_in", "org_view"}:
         return "through"
+    if rule == "job":  # a job is read by its organisation's members and staff; tests/jobs checks whose
+        return "any"
     if rule == "members":
         return "through" if role in MEMBERS else "refused"
     if rule == "members_step":
@@ -213,6 +219,8 @@ def _url(app: Flask, rule: Any, world: World, role: str, whose: str) -> str:
             values[name] = "withdraw"
         elif name in {"token"}:
             values[name] = "not-a-real-token"
+        elif name == "job_id":
+            values[name] = "no-such-job"
         elif name == "filename":
             values[name] = "style.css"
         else:
