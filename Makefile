@@ -15,9 +15,8 @@ export TOKENIZERS_PARALLELISM := false
 
 .PHONY: run test test-fast setup db seed lint format clean browser redis pgtools translations lock check-lock
 
-run: setup db seed ## set everything up and serve the app with demo data on http://127.0.0.1:5000
-	@echo "Serving on http://$(HOST):$(PORT)/login  (Ctrl+C to stop)"
-	$(BIN)/gunicorn --workers 2 --threads 4 --timeout 120 --bind $(HOST):$(PORT) wsgi:app
+run: setup db seed ## serve the app with demo data on http://127.0.0.1:5000 (and a job worker when Redis answers)
+	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) tools/serve.sh
 
 test: setup browser redis pgtools db ## set everything up and run every test (SQLite, PostgreSQL, real model, browser)
 	$(BIN)/python -m pytest

@@ -140,6 +140,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(imports_bp)
 
+    from matchmaker.web.staff_jobs import bp as staff_jobs_bp
+
+    app.register_blueprint(staff_jobs_bp)
+
     from matchmaker.api import register_api
     from matchmaker.web.api_tokens import bp as api_tokens_bp
 

@@ -7,7 +7,12 @@ from flask import Flask
 
 def register_api(app: Flask) -> None:
     """Attach the API blueprint; it authenticates by bearer token only, so CSRF does not apply to it."""
-    from matchmaker.api import introductions, openapi, organisations  # noqa: F401  (they add the routes)
+    from matchmaker.api import (  # noqa: F401  (they add the routes)
+        introductions,
+        jobs,
+        openapi,
+        organisations,
+    )
     from matchmaker.api.core import bp
     from matchmaker.extensions import csrf
 

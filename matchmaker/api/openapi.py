@@ -13,6 +13,7 @@ from matchmaker.inputs import DB_INT_MAX, PAGE_MAX
 from matchmaker.models import OrganisationKind, Sector
 from matchmaker.schemas import responses
 from matchmaker.schemas.common import model_schemas
+from matchmaker.schemas.jobs import JobOut, OrganisationSaved
 from matchmaker.schemas.profile import OrganisationCreate, OrganisationOut, OrganisationSummary, ProfileFields
 
 Json = dict[str, Any]
@@ -70,6 +71,8 @@ SCHEMAS: Json = {
         ("OrganisationPage", responses.OrganisationPage, "serialization"),
         ("Match", responses.MatchOut, "serialization"),
         ("MatchList", responses.MatchList, "serialization"),
+        ("Job", JobOut, "serialization"),
+        ("OrganisationSaved", OrganisationSaved, "serialization"),
     ),
     **INTRODUCTION_SCHEMAS,
 }
@@ -119,7 +122,11 @@ ORGANISATION_PATHS: Json = {
             "summary": "Create a profile: founders their one startup, staff any kind",
             "requestBody": body("OrganisationCreate"),
             "responses": {
-                "201": ok("Created", "Organisation"),
+                "201": ok("Created, matches computed", "Organisation"),
+                "202": ok(
+                    "Created; its matches are computed by a job (Location: the job's URL)",
+                    "OrganisationSaved",
+                ),
                 "400": error("Not a JSON object"),
                 "403": error("Your role may not create this kind"),
                 "409": error("You already belong to an organisation"),
@@ -144,7 +151,10 @@ ORGANISATION_PATHS: Json = {
             "summary": "Change some fields of a profile you may edit",
             "requestBody": body("OrganisationUpdate"),
             "responses": {
-                "200": ok("The saved profile", "Organisation"),
+                "200": ok("The saved profile, matches computed", "Organisation"),
+                "202": ok(
+                    "Saved; its matches are refreshed by a job (Location: the job's URL)", "OrganisationSaved"
+                ),
                 "400": error("Not a JSON object"),
                 "403": error("Not your organisation"),
                 "404": error("No such organisation"),
@@ -170,6 +180,21 @@ ORGANISATION_PATHS: Json = {
             },
         },
     },
+}
+
+JOB_PATHS: Json = {
+    "/jobs/{job_id}": {
+        "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "get": {
+            "operationId": "getJob",
+            "summary": "A background job's state and progress (members: their organisation's; staff: all)",
+            "responses": {
+                "200": ok("The job", "Job"),
+                "404": error("No such job, or not yours"),
+                **COMMON_ERRORS,
+            },
+        },
+    }
 }
 
 OPENAPI_PATHS: Json = {
@@ -246,7 +271,9 @@ def openapi_document() -> Json:
         },
         "servers": [{"url": API_PREFIX}],
         "security": [{"bearerToken": []}],
-        "paths": _with_common_responses({**ORGANISATION_PATHS, **INTRODUCTION_PATHS, **OPENAPI_PATHS}),
+        "paths": _with_common_responses(
+            {**ORGANISATION_PATHS, **INTRODUCTION_PATHS, **JOB_PATHS, **OPENAPI_PATHS}
+        ),
         "components": {
             "securitySchemes": {
                 "bearerToken": {

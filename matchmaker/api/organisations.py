@@ -6,6 +6,7 @@ from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
 from matchmaker.api.core import ApiError, api_user, bp, check_known_fields, int_arg, json_body
+from matchmaker.api.jobs import job_json
 from matchmaker.api.serialise import (
     PROFILE_FIELDS,
     match_json,
@@ -13,7 +14,7 @@ from matchmaker.api.serialise import (
 )
 from matchmaker.inputs import PAGE_MAX
 from matchmaker.models import Match, Organisation, OrganisationKind, Role, Sector, User
-from matchmaker.services import matching
+from matchmaker.services import jobs, matching, tasks
 from matchmaker.services import organisations as service
 from matchmaker.services.contacts import contact_rule
 from matchmaker.services.errors import NotFound, PermissionDenied
@@ -94,11 +95,24 @@ def create_organisation() -> tuple[Response, int, dict[str, str]]:
     check_known_fields(body, PROFILE_FIELDS)
     organisation = service.create_organisation(viewer, kind, body, typed=True)
     location = f"{bp.url_prefix}/organisations/{organisation.id}"
+    deferred = _deferred_refresh(organisation)
+    if deferred is not None:  # saved; its matches are computed by a job: 202 and where to follow it
+        payload = organisation_json(organisation, show_contact=True) | {"matches_job": deferred}
+        return jsonify(payload), 202, {"Location": deferred["url"], "Content-Location": location}
     return jsonify(organisation_json(organisation, show_contact=True)), 201, {"Location": location}
 
 
+def _deferred_refresh(organisation: Organisation) -> dict[str, object] | None:
+    """The job refreshing the organisation's matches, when that work was deferred to the queue."""
+    pending = tasks.pending_refresh(organisation.id)
+    if pending is None or pending.job_id is None:
+        return None
+    ref = jobs.fetch(pending.job_id)
+    return job_json(ref) if ref is not None else None
+
+
 @bp.patch("/organisations/<int:organisation_id>")
-def update_organisation(organisation_id: int) -> Response:
+def update_organisation(organisation_id: int) -> Response | tuple[Response, int, dict[str, str]]:
     """Change some fields: they are merged onto the stored profile, which is then validated whole."""
     organisation = visible_organisation(organisation_id)
     if not service.can_edit(api_user(), organisation):
@@ -110,6 +124,10 @@ def update_organisation(organisation_id: int) -> Response:
     service.update_organisation(
         api_user(), organisation, service.profile_values(organisation) | body, typed=True
     )
+    deferred = _deferred_refresh(organisation)
+    if deferred is not None:  # saved; its matches are computed by a job: 202 and where to follow it
+        payload = organisation_json(organisation, show_contact=True) | {"matches_job": deferred}
+        return jsonify(payload), 202, {"Location": str(deferred["url"])}
     return jsonify(organisation_json(organisation, show_contact=True))
 
 

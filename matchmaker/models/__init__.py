@@ -16,6 +16,7 @@ from matchmaker.models.introductions import (
     Outcome,
     Side,
 )
+from matchmaker.models.jobs import JobEvent, PendingRefresh
 from matchmaker.models.matches import Embedding, Match, SeenMatch
 from matchmaker.models.organisations import (
     Currency,
@@ -46,6 +47,8 @@ __all__ = [
     "OutboxMessage",
     "Side",
     "Embedding",
+    "JobEvent",
+    "PendingRefresh",
     "Match",
     "SeenMatch",
     "Organisation",

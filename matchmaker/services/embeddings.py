@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -28,15 +28,29 @@ class StoredEmbeddings:
     changed text or model re-embeds only itself. ``embedded_texts`` counts real encoder work.
     """
 
-    def __init__(self, inner: Encoder, session: Session | scoped_session[Any]) -> None:
+    def __init__(
+        self, inner: Encoder, session: Session | scoped_session[Any], defer_missing: bool = False
+    ) -> None:
         self.inner = inner
         self.session = session
         self.model_id = inner.model_id
         self.embedded_texts = 0
+        # In a web process beside a job worker the model is never loaded: a text not embedded yet
+        # reads as a zero row (no evidence) until the worker's job stores its vector.
+        self.defer_missing = defer_missing
+        self.deferred_texts = 0
+        self._dimension: int | None = None
 
     @property
     def dimension(self) -> int:
-        return self.inner.dimension
+        if self._dimension is None:
+            stored = None
+            if self.defer_missing:  # read it from a stored vector rather than from the model
+                stored = self.session.scalar(
+                    select(Embedding.dimension).where(Embedding.model_id == self.model_id).limit(1)
+                )
+            self._dimension = int(stored) if stored else int(self.inner.dimension)
+        return self._dimension
 
     def _load(self, hashes: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -66,6 +80,11 @@ class StoredEmbeddings:
         keys = {t: text_hash(t) for t in cleaned if t}
         found = self._load(sorted(set(keys.values())))
         missing = sorted({t for t, key in keys.items() if key not in found})
+        if missing and self.defer_missing:
+            self.deferred_texts += len(missing)
+            for text in missing:
+                found[keys[text]] = np.zeros(self.dimension, dtype=np.float32)
+            missing = []
         if missing:
             fresh = self.inner.encode(missing)
             self.embedded_texts += len(missing)
@@ -105,5 +124,13 @@ def app_encoder(app: Flask | None = None) -> Encoder:
 
 
 def stored_encoder() -> StoredEmbeddings:
-    """The app's encoder behind the database cache, bound to the current session."""
-    return StoredEmbeddings(app_encoder(), db.session)
+    """The app's encoder behind the database cache, bound to the current session.
+
+    Inside a web request while a job worker exists (``MATCHMAKER_REDIS_URL``), nothing is embedded:
+    the worker embeds every saved text, and the web process stays free of the model.
+    """
+    from matchmaker.services.jobs import queue_enabled
+
+    return StoredEmbeddings(
+        app_encoder(), db.session, defer_missing=has_request_context() and queue_enabled()
+    )

@@ -61,22 +61,41 @@ def queue(
 
 
 def dispatch(messages: Iterable[OutboxMessage]) -> None:
-    """After the commit: log each message and, when a mail server is configured, send it."""
+    """After the commit: log each message and, when a mail server is configured, send it.
+
+    With a job queue the sending is a job (``tasks.send_outbox``), so a slow mail server never holds
+    a request; without one it happens here, as before.
+    """
+    messages = list(messages)
     smtp = bool(current_app.config.get("MAIL_SERVER"))
     for message in messages:
         logger.info("mail to %s: %s", message.recipient, message.subject)
-        if not smtp:
-            continue
-        try:
-            mail.send(Message(subject=message.subject, recipients=[message.recipient], body=message.body))
-        except Exception:  # a mail server that is down must not undo the change it reports
-            logger.exception(
-                "could not send mail %s to %s; it stays unsent in the outbox", message.id, message.recipient
-            )
-            continue
-        message.sent_at = utcnow()
-    if smtp:
-        db.session.commit()
+    if not smtp or not messages:
+        return
+    from matchmaker.services import jobs
+
+    if jobs.queue_enabled():
+        from matchmaker.services.tasks import send_outbox
+
+        ids = [message.id for message in messages]
+        jobs.enqueue(send_outbox, ids, description=f"send {len(ids)} outbox message(s)")
+        return
+    for message in messages:
+        send_now(message)
+    db.session.commit()
+
+
+def send_now(message: OutboxMessage) -> bool:
+    """Send one message over SMTP and mark it sent (the caller commits); False if the server failed."""
+    try:
+        mail.send(Message(subject=message.subject, recipients=[message.recipient], body=message.body))
+    except Exception:  # a mail server that is down must not undo the change it reports
+        logger.exception(
+            "could not send mail %s to %s; it stays unsent in the outbox", message.id, message.recipient
+        )
+        return False
+    message.sent_at = utcnow()
+    return True
 
 
 def outbox_page(page: int, per_page: int = 50) -> Pagination:

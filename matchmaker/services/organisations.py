@@ -7,6 +7,7 @@ import secrets
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -25,7 +26,7 @@ from matchmaker.models import (
     Visibility,
 )
 from matchmaker.schemas.profile import ProfileData, check_profile, profile_from_form
-from matchmaker.services import capacity, introductions, matching
+from matchmaker.services import capacity, introductions
 from matchmaker.services.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.services.registration import normalise_registration_number
 
@@ -114,9 +115,23 @@ def can_view(user: User, organisation: Organisation) -> bool:
     return organisation.is_listed or can_edit(user, organisation)
 
 
-def _run_after_save(organisation: Organisation) -> None:
-    # Saving a profile refreshes that organisation's matches, and only those.
-    matching.refresh_after_save(organisation)
+def _mark_pending(organisation: Organisation) -> datetime | None:
+    """In the save's transaction: its matches are stale until the refresh job has run."""
+    from matchmaker.services import tasks
+
+    if not tasks.refresh_on_save_enabled():
+        return None
+    db.session.flush()  # a new organisation needs its id
+    return tasks.mark_pending(organisation.id)
+
+
+def _run_after_save(organisation: Organisation, requested_at: datetime | None) -> None:
+    # Saving a profile refreshes that organisation's matches, and only those: on the job queue when
+    # there is one (the request returns at once), else here.
+    from matchmaker.services import tasks
+
+    if requested_at is not None:
+        tasks.schedule_refresh(organisation.id, requested_at)
 
 
 def check_may_create(actor: User, kind: str) -> None:
@@ -146,11 +161,12 @@ def create_organisation(
     if not actor.is_staff:
         actor.organisation = organisation
     try:
+        requested_at = _mark_pending(organisation)
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
         raise ConflictError(_("This profile clashes with one saved at the same moment; try again.")) from exc
-    _run_after_save(organisation)
+    _run_after_save(organisation, requested_at)
     return organisation
 
 
@@ -181,8 +197,9 @@ def update_organisation(
     capacity_before = organisation.monthly_intro_capacity
     for field, value in data.items():
         setattr(organisation, field, value)
+    requested_at = _mark_pending(organisation)
     db.session.commit()
-    _run_after_save(organisation)
+    _run_after_save(organisation, requested_at)
     if (
         organisation.kind != OrganisationKind.STARTUP
         and organisation.monthly_intro_capacity != capacity_before

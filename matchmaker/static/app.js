@@ -64,3 +64,39 @@ if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
     details.open = false;
   });
 }
+
+// Matches being refreshed after a save (a background job): poll the status, show the progress, and
+// reload once the new matches are stored. Without JavaScript the page says so and a reload shows them.
+(function () {
+  var box = document.querySelector("[data-status-url]");
+  if (!box || !window.fetch) {
+    return;
+  }
+  var url = box.dataset.statusUrl;
+  var bar = box.querySelector("progress");
+  var failed = box.querySelector(".refresh-error");
+  var delay = 1500;
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (status) {
+        if (!status) {
+          return;
+        }
+        if (!status.pending) {
+          window.location.reload();
+          return;
+        }
+        if (bar) {
+          bar.value = Math.round((status.progress || 0) * 100);
+        }
+        if (failed) {
+          failed.hidden = !status.error;
+        }
+        delay = Math.min(delay * 1.3, 10000);
+        window.setTimeout(poll, delay);
+      })
+      .catch(function () { window.setTimeout(poll, 10000); });
+  }
+  window.setTimeout(poll, delay);
+})();

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -17,6 +27,7 @@ from matchmaker.services.contacts import may_see_contact
 from matchmaker.services.errors import ServiceError
 from matchmaker.services.makeup import score_makeup
 from matchmaker.services.sectors import suggest_sectors
+from matchmaker.services.tasks import refresh_status
 from matchmaker.web.helpers import render_failure
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -141,6 +152,19 @@ def delete(organisation_id: int) -> Response | str | tuple[str, int]:
         return render_failure("web/organisation_delete.html", error, organisation=organisation)
     flash(_("The startup is deleted."), "success")
     return redirect(url_for("dashboard.index"))
+
+
+@bp.get("/<int:organisation_id>/matches-status")
+@login_required
+def matches_status(organisation_id: int) -> Response:
+    """Whether the organisation's matches are being refreshed, and how far (polled by static/app.js)."""
+    organisation = _get_or_404(organisation_id)
+    if not service.can_edit(current_user, organisation):
+        abort(404, _("There is no such organisation."))
+    status = refresh_status(organisation.id)
+    response = jsonify(status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _form_values(organisation: Organisation) -> dict[str, object]:

@@ -13,6 +13,7 @@ from matchmaker.labels import label
 from matchmaker.models import DismissalKind, Organisation, Role
 from matchmaker.services import dashboard, reviews
 from matchmaker.services.errors import ServiceError
+from matchmaker.services.tasks import refresh_status
 from matchmaker.services.triples import triples_for
 from matchmaker.web.helpers import back_to, is_safe_next, refuse, roles_required
 
@@ -64,6 +65,7 @@ def index() -> str:
         query=query,
         founder_view=current_user.organisation.kind == "startup",
         freshness=_freshness(current_user.organisation),
+        refresh=refresh_status(current_user.organisation.id),
         dismissals=reviews.dismissals_for(current_user),
         # three-way matches sit above the unfiltered first page only: a filtered list shows what it asked
         triples=triples_for(current_user.organisation) if query == reviews.ReviewQuery() else [],

@@ -63,6 +63,7 @@ RULES: dict[str, str] = {
     "organisations.edit": "org_member",
     "organisations.create": "founder_or_staff",
     "organisations.delete": "startup_founder",
+    "organisations.matches_status": "org_member",
     "introductions.index": "signed_in",
     "introductions.show": "intro_party",
     "introductions.transition": "intro_act",
@@ -84,6 +85,8 @@ RULES: dict[str, str] = {
     "intro_staff.outbox": "staff",
     "intro_staff.queue": "staff",
     "intro_staff.decide": "staff",
+    "staff_jobs.index": "staff",
+    "staff_jobs.retry": "staff",
     "admin.toggle_active": "admin_user",
     "admin.reissue_invitation": "admin_user",
     "api.list_organisations": "signed_in",
@@ -91,6 +94,7 @@ RULES: dict[str, str] = {
     "api.get_organisation": "org_view",
     "api.update_organisation": "org_member",
     "api.list_matches": "org_member",
+    "api.get_job": "job",
     "api.list_introductions": "signed_in",
     "api.request_introduction": "members",
     "api.get_introduction": "intro_party",
@@ -138,6 +142,8 @@ def expected(rule: str, role: str, whose: str) -> str:
         return "through"
     if rule in {"public", "signed_in", "org_view"}:
         return "through"
+    if rule == "job":  # a job is read by its organisation's members and staff; tests/jobs checks whose
+        return "any"
     if rule == "members":
         return "through" if role in MEMBERS else "refused"
     if rule == "members_step":
@@ -242,6 +248,8 @@ def _url(app: Flask, rule: Any, world: World, role: str, whose: str) -> str:
             values[name] = "not-a-real-token"
         elif name == "exclusion_id":
             values[name] = 999_999  # nobody's: the step refuses it with a message on the page
+        elif name == "job_id":
+            values[name] = "no-such-job"
         elif name == "filename":
             values[name] = "style.css"
         elif name == "import_id":

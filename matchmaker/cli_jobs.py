@@ -1,0 +1,65 @@
+"""The job worker and scheduled jobs: ``flask worker`` and ``flask jobs enqueue NAME``."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+SCHEDULED_NAMES = ["embed", "expire-introductions", "rematch", "send-digest", "send-outbox"]
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run every queued job, then stop (tests, cron, one-off work).")
+@click.option(
+    "--with-scheduler/--without-scheduler",
+    default=True,
+    help="Also move retries whose back-off has passed back onto the queue (default: on).",
+)
+@with_appcontext
+def worker_command(burst: bool, with_scheduler: bool) -> None:
+    """Run jobs from the Redis queue: match refreshes after saves, rematch, digest, outbox, expiry.
+
+    The model is loaded by the first job that needs it and stays loaded: the worker runs jobs in its
+    own process (no fork per job), with one torch/OpenMP thread, so it shares the machine's cores.
+    """
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(variable, str(current_app.config.get("MATCHMAKER_TORCH_THREADS") or 1))
+    from rq.worker import SimpleWorker
+
+    from matchmaker.services import jobs, tasks
+
+    if not jobs.queue_enabled():
+        raise click.ClickException("MATCHMAKER_REDIS_URL is not set; without Redis every job runs inline.")
+    recovered = jobs.recover_abandoned()
+    requeued = tasks.requeue_pending()
+    click.echo(
+        f"Queue {jobs.queue_name()!r}: {recovered} abandoned job(s) given back, "
+        f"{requeued} pending match refresh(es) queued."
+    )
+    worker = SimpleWorker([jobs.job_queue()], connection=jobs.redis_connection())
+    worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """Background jobs: put scheduled work on the queue (cron calls these)."""
+
+
+@jobs_group.command("enqueue")
+@click.argument("name", type=click.Choice(SCHEDULED_NAMES))
+@with_appcontext
+def enqueue_command(name: str) -> None:
+    """Put the job NAME on the queue (or run it now without Redis), e.g. from cron."""
+    from matchmaker.services import jobs, tasks
+
+    scheduled = tasks.SCHEDULED[name]
+    ref = jobs.enqueue(scheduled.function, description=scheduled.description)  # type: ignore[arg-type]
+    if ref.id is None:
+        click.echo(f"{name}: ran inline ({ref.state}).")
+        if ref.state == "failed":
+            raise click.ClickException(ref.error or "the job failed")
+    else:
+        click.echo(f"{name}: queued as job {ref.id}.")

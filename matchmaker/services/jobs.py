@@ -1,0 +1,366 @@
+"""Background jobs on Redis with RQ, or inline when ``MATCHMAKER_REDIS_URL`` is not set.
+
+A job is a plain function given ids, never objects. Decorated with ``job_function`` it opens its own
+app context in the worker, and it must be idempotent: RQ retries it (``Retry``) after an error, and
+``recover_abandoned`` runs it again after its worker was killed. Progress goes to ``job.meta``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from flask import Flask, current_app, has_app_context
+from flask_babel import gettext as _
+
+from matchmaker.extensions import db
+from matchmaker.models import JobEvent, User
+from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied
+
+if TYPE_CHECKING:
+    from redis import Redis
+    from rq import Queue
+    from rq.job import Job
+
+logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_REDIS_KEY = "matchmaker.jobs.redis"
+_INLINE_LOGGED_KEY = "matchmaker.jobs.inline_logged"
+JOB_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DEFAULT_RETRY_INTERVALS = (10, 60, 300)
+MAX_RETRIES = 3
+_worker_app: Flask | None = None
+
+
+@dataclass(frozen=True)
+class JobRef:
+    """What a caller needs to know about a job: its id (None when it ran inline) and its state."""
+
+    id: str | None
+    state: str  # queued, scheduled, started, finished, failed, deferred, canceled, stopped
+    description: str = ""
+    progress: float = 0.0
+    error: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    enqueued_at: datetime | None = None
+    ended_at: datetime | None = None
+    retries_left: int | None = None
+
+    @property
+    def deferred(self) -> bool:
+        """True when the work is not done yet (the API then answers 202)."""
+        return self.id is not None and self.state not in {"finished", "failed", "canceled", "stopped"}
+
+
+def queue_enabled(app: Flask | None = None) -> bool:
+    """Whether work goes to Redis: ``MATCHMAKER_REDIS_URL`` is set and jobs are not forced inline."""
+    config = (app or current_app).config
+    if str(config.get("MATCHMAKER_JOBS_INLINE", "")).strip().lower() in {"1", "true", "yes", "on"}:
+        return False
+    return bool(config.get("MATCHMAKER_REDIS_URL"))
+
+
+def redis_connection() -> Redis:
+    """The app's Redis connection for jobs (one per process)."""
+    from redis import Redis
+
+    connection = current_app.extensions.get(_REDIS_KEY)
+    if connection is None:
+        connection = Redis.from_url(current_app.config["MATCHMAKER_REDIS_URL"])
+        current_app.extensions[_REDIS_KEY] = connection
+    return connection
+
+
+def queue_name() -> str:
+    """The RQ queue of this installation (tests use one per session so runs cannot take each other's jobs)."""
+    return str(current_app.config.get("MATCHMAKER_JOB_QUEUE") or "matchmaker")
+
+
+def job_queue() -> Queue:
+    """The installation's RQ queue."""
+    from rq import Queue
+
+    return Queue(queue_name(), connection=redis_connection())
+
+
+def retry_intervals() -> list[int]:
+    """Seconds to wait before each retry; ``MATCHMAKER_JOB_RETRY_INTERVALS`` like ``10,60,300``."""
+    raw = current_app.config.get("MATCHMAKER_JOB_RETRY_INTERVALS", DEFAULT_RETRY_INTERVALS)
+    if isinstance(raw, str):
+        raw = [part for part in raw.split(",") if part.strip()]
+    return [max(0, int(value)) for value in raw] or [0]
+
+
+def _log_inline_once() -> None:
+    if not current_app.extensions.get(_INLINE_LOGGED_KEY):
+        current_app.extensions[_INLINE_LOGGED_KEY] = True
+        logger.info("MATCHMAKER_REDIS_URL is not set: background jobs run inline, inside the request")
+
+
+def enqueue(
+    func: Callable[..., Any],
+    *args: Any,
+    description: str,
+    meta: dict[str, Any] | None = None,
+    timeout: int = 1800,
+    **kwargs: Any,
+) -> JobRef:
+    """Run ``func(*args, **kwargs)`` on the queue, or at once when no queue is configured.
+
+    ``meta`` (e.g. ``{"organisation_id": 3}``) says whom the job concerns; it decides who may read it.
+    Inline, an error is logged and returned as a failed ref instead of raised: the caller's change is
+    already committed and the job can be run again.
+    """
+    if not queue_enabled():
+        _log_inline_once()
+        try:
+            func(*args, **kwargs)
+        except Exception as error:  # the saved change stands; the work can be redone later
+            db.session.rollback()
+            logger.exception("inline job %r failed", description)
+            return JobRef(None, "failed", description, 0.0, str(error) or error.__class__.__name__)
+        return JobRef(None, "finished", description, 1.0, meta=dict(meta or {}))
+    from rq import Retry
+
+    job = job_queue().enqueue(
+        func,
+        args=args,
+        kwargs=kwargs,
+        description=description[:200],
+        meta={"progress": 0.0, **(meta or {})},
+        retry=Retry(max=MAX_RETRIES, interval=retry_intervals()),
+        job_timeout=timeout,
+        result_ttl=24 * 3600,
+        failure_ttl=30 * 24 * 3600,
+    )
+    return job_ref(job)
+
+
+def job_ref(job: Job) -> JobRef:
+    """A plain snapshot of an RQ job."""
+    status = job.get_status(refresh=False)
+    state = status.value if hasattr(status, "value") else str(status or "queued")
+    meta = dict(job.meta or {})
+    error = None
+    if state == "failed":
+        error = _last_line(_traceback(job)) or _("The job failed.")
+    return JobRef(
+        id=job.id,
+        state=state,
+        description=job.description or "",
+        progress=1.0 if state == "finished" else float(meta.get("progress") or 0.0),
+        error=error,
+        meta=meta,
+        enqueued_at=job.enqueued_at,
+        ended_at=job.ended_at,
+        retries_left=job.retries_left,
+    )
+
+
+def _traceback(job: Job) -> str:
+    """The failed job's traceback (``job.exc_info`` is deprecated in RQ 2)."""
+    from rq.results import Result
+
+    result = job.latest_result()
+    if result is not None and result.type == Result.Type.FAILED:
+        return result.exc_string or ""
+    return getattr(job, "_exc_info", None) or ""
+
+
+def _last_line(traceback: str) -> str:
+    """The exception line of a traceback: what staff need to read first."""
+    lines = [line for line in traceback.strip().splitlines() if line.strip()]
+    return lines[-1][:500] if lines else ""
+
+
+def fetch(job_id: str) -> JobRef | None:
+    """The job with ``job_id``, or None when it is unknown, expired, or jobs run inline."""
+    if not queue_enabled() or not JOB_ID_PATTERN.match(job_id or ""):
+        return None
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    try:
+        job = Job.fetch(job_id, connection=redis_connection())
+    except NoSuchJobError:
+        return None
+    return job_ref(job)
+
+
+def may_read(user: User, ref: JobRef) -> bool:
+    """Staff read every job; members only the jobs about their own organisation."""
+    if user.is_staff:
+        return True
+    organisation_id = ref.meta.get("organisation_id")
+    return organisation_id is not None and organisation_id == user.organisation_id
+
+
+def job_for_viewer(user: User, job_id: str) -> JobRef:
+    """The job if ``user`` may read it; anything else is simply not found."""
+    ref = fetch(job_id)
+    if ref is None or not may_read(user, ref):
+        raise NotFound(_("There is no such job."))
+    return ref
+
+
+def set_progress(fraction: float, **meta: Any) -> None:
+    """Inside a job: store how far it got (0..1) and anything else worth showing; inline, nothing."""
+    from rq import get_current_job
+
+    job = get_current_job()
+    if job is None:
+        return
+    job.meta["progress"] = round(max(0.0, min(1.0, fraction)), 3)
+    job.meta.update(meta)
+    job.save_meta()
+
+
+def job_function(func: Callable[P, R]) -> Callable[P, R]:
+    """Make ``func`` a job: in a worker it runs in a fresh app context with its own database session."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        from rq import get_current_job
+
+        if has_app_context() and get_current_job() is None:
+            return func(*args, **kwargs)  # inline: the request's context and session
+        app = current_app._get_current_object() if has_app_context() else worker_app()  # type: ignore[attr-defined]
+        with app.app_context():  # a new context: a new session, removed when the job ends
+            return func(*args, **kwargs)
+
+    return run
+
+
+def worker_app() -> Flask:
+    """The app a worker process runs jobs in, made once from the environment."""
+    global _worker_app
+    if _worker_app is None:
+        from matchmaker import create_app
+
+        _worker_app = create_app()
+    return _worker_app
+
+
+@dataclass(frozen=True)
+class FailedJob:
+    """A job that used up its retries, as staff see it."""
+
+    ref: JobRef
+    function: str
+    arguments: str
+
+
+def failed_jobs(limit: int = 200) -> list[FailedJob]:
+    """Jobs in the failed registry, newest first."""
+    if not queue_enabled():
+        return []
+    from rq.job import Job
+
+    registry = job_queue().failed_job_registry
+    ids = list(reversed(registry.get_job_ids()))[:limit]
+    jobs = Job.fetch_many(ids, connection=redis_connection())
+    failed = []
+    for job in jobs:
+        if job is None:
+            continue
+        arguments = ", ".join([repr(a) for a in job.args] + [f"{k}={v!r}" for k, v in job.kwargs.items()])
+        failed.append(FailedJob(job_ref(job), job.func_name.rsplit(".", 1)[-1], arguments[:200]))
+    return failed
+
+
+def retry_failed(actor: User, job_id: str) -> JobRef:
+    """Put a failed job back on the queue (with fresh retries) and record who did it."""
+    if not actor.is_staff:
+        raise PermissionDenied(_("Failed jobs are for the complex's staff."))
+    if not queue_enabled() or not JOB_ID_PATTERN.match(job_id or ""):
+        raise NotFound(_("There is no such job."))
+    from rq.exceptions import InvalidJobOperation, NoSuchJobError
+    from rq.job import Job
+
+    registry = job_queue().failed_job_registry
+    try:
+        job = Job.fetch(job_id, connection=redis_connection())
+    except NoSuchJobError as error:
+        raise NotFound(_("There is no such job.")) from error
+    job.retries_left = MAX_RETRIES
+    job.save(include_meta=False, include_result=False)
+    try:
+        registry.requeue(job)
+    except InvalidJobOperation as error:
+        raise ConflictError(_("This job is not failed any more; it was retried already.")) from error
+    db.session.add(
+        JobEvent(
+            job_id=job.id, description=(job.description or "")[:200], action="retried", actor_id=actor.id
+        )
+    )
+    db.session.commit()
+    logger.info("staff %s retried job %s", actor.id, job.id)
+    return job_ref(job)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_abandoned() -> int:
+    """Give jobs whose worker died (killed, out of memory) back to the queue, or fail them.
+
+    RQ notices a dead worker only after its heartbeat expires; a worker starting on the same machine
+    knows at once, since the pid of the worker that started the job is gone. Returns how many.
+    """
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+    from rq.registry import StartedJobRegistry
+    from rq.worker import Worker
+
+    queue = job_queue()
+    connection = redis_connection()
+    registry = StartedJobRegistry(queue=queue)
+    live = {w.name: w for w in Worker.all(connection=connection)}
+    host = socket.gethostname()
+    recovered = 0
+    for job_id in registry.get_job_ids():
+        try:
+            job = Job.fetch(job_id, connection=connection)
+        except NoSuchJobError:
+            continue
+        if job.get_status() != "started":
+            continue
+        worker = live.get(job.worker_name or "")
+        if worker is not None and not (worker.hostname == host and not _process_alive(worker.pid)):
+            continue  # its worker is alive (or on another machine, where its heartbeat decides)
+        will_retry = bool(job.retries_left)
+        with connection.pipeline() as pipeline:
+            if will_retry:
+                job.retry(queue, pipeline)
+            else:
+                from rq.job import JobStatus
+
+                job.set_status(JobStatus.FAILED, pipeline=pipeline)
+                queue.failed_job_registry.add(job, exc_string="the worker running it died", pipeline=pipeline)
+            for key in registry.get_job_and_execution_ids():
+                if key[0] == job.id:
+                    pipeline.zrem(registry.key, f"{key[0]}:{key[1]}")
+            pipeline.execute()
+        if worker is not None:
+            worker.register_death()
+        recovered += 1
+        outcome = "queued again" if will_retry else "failed"
+        logger.warning("job %s was abandoned by a dead worker; %s", job.id, outcome)
+    return recovered

@@ -1,0 +1,71 @@
+"""Staff page for background jobs: what failed, why, and a button to run it again."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from matchmaker.extensions import db
+from matchmaker.models import JobEvent, Organisation, PendingRefresh
+from matchmaker.services import jobs
+from matchmaker.services.errors import ServiceError
+from matchmaker.web.helpers import refuse, staff_required
+
+bp = Blueprint("staff_jobs", __name__, url_prefix="/staff/jobs")
+
+
+def job_title(function: str, organisation: Organisation | None) -> str:
+    """What a job does, in the reader's language."""
+    titles = {
+        "refresh_organisation": _("Refresh the matches of %(name)s", name=organisation.name)
+        if organisation
+        else _("Refresh the matches of an organisation"),
+        "rematch_everything": _("Recompute every match"),
+        "embed_everything": _("Embed every profile"),
+        "send_digest": _("Send the digest of new matches"),
+        "expire_introductions": _("Expire unanswered introductions"),
+        "send_outbox": _("Send mail from the outbox"),
+    }
+    return titles.get(function, function)
+
+
+@bp.get("/")
+@staff_required
+def index() -> str:
+    """Failed jobs with their error and a retry button, organisations waiting for fresh matches, and
+    the latest retries (who and when)."""
+    failed = jobs.failed_jobs()
+    ids = {f.ref.meta.get("organisation_id") for f in failed} - {None}
+    organisations = {
+        o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
+    }
+    rows = [(f, job_title(f.function, organisations.get(f.ref.meta.get("organisation_id")))) for f in failed]
+    pending = db.session.execute(
+        select(PendingRefresh, Organisation)
+        .join(Organisation, Organisation.id == PendingRefresh.organisation_id)
+        .order_by(PendingRefresh.requested_at)
+        .limit(100)
+    ).all()
+    events = db.session.scalars(select(JobEvent).order_by(JobEvent.created_at.desc()).limit(20)).all()
+    return render_template(
+        "staff/jobs.html",
+        rows=rows,
+        pending=pending,
+        events=events,
+        queue_enabled=jobs.queue_enabled(),
+    )
+
+
+@bp.post("/<job_id>/retry")
+@staff_required
+def retry(job_id: str) -> Response:
+    """Put a failed job back on the queue; the retry is recorded with who asked for it."""
+    try:
+        jobs.retry_failed(current_user, job_id)
+    except ServiceError as error:
+        return refuse(error, url_for("staff_jobs.index"))
+    flash(_("The job is queued again."), "success")
+    return redirect(url_for("staff_jobs.index"), 303)
