@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
-from matchmaker.models import Introduction, IntroState, Organisation
+from matchmaker.models import Introduction, IntroState, Organisation, Side
 
 # Ended without taking the counterpart's time: these give their unit back.
 RETURNED_STATES = (IntroState.DECLINED.value, IntroState.WITHDRAWN.value, IntroState.EXPIRED.value)
@@ -53,3 +54,26 @@ def lock_organisation(organisation_id: int) -> Organisation | None:
         select(Organisation.id).where(Organisation.id == organisation_id).with_for_update()
     )
     return None if locked is None else db.session.get(Organisation, locked)
+
+
+# Requests a startup asked for that still wait on someone: staff, the counterpart's month, or an answer.
+PENDING_STATES = (IntroState.REQUESTED.value, IntroState.WAITLISTED.value, IntroState.APPROVED.value)
+
+
+def max_pending_requests() -> int:
+    """How many of its own requests a startup may have waiting at once."""
+    return int(current_app.config["MATCHMAKER_MAX_PENDING_REQUESTS"])
+
+
+def pending_requests(startup_id: int) -> int:
+    """The startup's own requests still waiting (counted against `max_pending_requests`)."""
+    statement = (
+        select(func.count())
+        .select_from(Introduction)
+        .where(
+            Introduction.startup_id == startup_id,
+            Introduction.requested_by_side == Side.STARTUP.value,
+            Introduction.state.in_(PENDING_STATES),
+        )
+    )
+    return db.session.execute(statement).scalar_one()

@@ -25,7 +25,7 @@ from typing import Any, cast
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -91,7 +91,7 @@ MILESTONES = {
     S.MET: "met_at",
     S.OUTCOME_RECORDED: "outcome_at",
 }
-PENDING_STATES = (S.REQUESTED.value, S.WAITLISTED.value, S.APPROVED.value)
+PENDING_STATES = capacity.PENDING_STATES
 ID_MAX = 2**31 - 1  # ids are 32-bit integers; a larger one from a URL simply does not exist
 
 
@@ -443,21 +443,9 @@ def _refuse_dismissed(startup_id: int, counterpart_id: int) -> None:
         )
 
 
-def max_pending_requests() -> int:
-    return current_app.config["MATCHMAKER_MAX_PENDING_REQUESTS"]
-
-
 def _check_pending_limit(startup_id: int) -> None:
-    pending = db.session.execute(
-        select(func.count())
-        .select_from(Introduction)
-        .where(
-            Introduction.startup_id == startup_id,
-            Introduction.requested_by_side == Side.STARTUP.value,
-            Introduction.state.in_(PENDING_STATES),
-        )
-    ).scalar_one()
-    limit = max_pending_requests()
+    pending = capacity.pending_requests(startup_id)
+    limit = capacity.max_pending_requests()
     if pending >= limit:
         db.session.rollback()
         raise ConflictError(

@@ -8,16 +8,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from matchmaker.engine.triples import MIN_INVESTOR_SCORE, Triple, propose_triples
 from matchmaker.extensions import db
-from matchmaker.models import Introduction, Match, Organisation, OrganisationKind, Side, User, Visibility
-from matchmaker.services import introductions
+from matchmaker.models import Introduction, Match, Organisation, OrganisationKind, User, Visibility
+from matchmaker.services import capacity, introductions
 from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied
 from matchmaker.services.exclusions import hidden_from
-from matchmaker.services.introductions import PENDING_STATES, max_pending_requests, possible_id
+from matchmaker.services.introductions import possible_id
 from matchmaker.services.matching import to_profile
 
 
@@ -112,16 +112,8 @@ def request_triple(actor: User, startup_id: int, partner_id: int, investor_id: i
     open_pairs = _introduced_pairs([startup.id], open_only=True)
     if (startup.id, partner.id) in open_pairs or (startup.id, investor.id) in open_pairs:
         raise ConflictError(_("One of the two introductions is already open."))
-    pending = db.session.scalar(
-        select(func.count())
-        .select_from(Introduction)
-        .where(
-            Introduction.startup_id == startup.id,
-            Introduction.requested_by_side == Side.STARTUP.value,
-            Introduction.state.in_(PENDING_STATES),
-        )
-    )
-    if pending + 2 > max_pending_requests():
+    pending = capacity.pending_requests(startup.id)
+    if pending + 2 > capacity.max_pending_requests():
         raise ConflictError(
             _("%(name)s has too many requests waiting to ask for two more.", name=startup.name)
         )
