@@ -330,7 +330,10 @@ def test_an_outcome_that_is_not_text_is_422_not_500(client, world):
     before = _stored(iid)
     response = _act(client, world, "founder", iid, "outcome", outcome=5)
     assert response.status_code == 422
-    assert response.get_json()["error"]["fields"] == {"outcome": "Send text (a JSON string)."}
+    # The one schema names the choices (the field is an enum), in the caller's language.
+    assert response.get_json()["error"]["fields"] == {
+        "outcome": "Choose pilot, investment, collaboration or no fit."
+    }
     assert _stored(iid) == before
 
 
