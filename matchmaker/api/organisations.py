@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
@@ -102,7 +104,7 @@ def create_organisation() -> tuple[Response, int, dict[str, str]]:
     return jsonify(organisation_json(organisation, show_contact=True)), 201, {"Location": location}
 
 
-def _deferred_refresh(organisation: Organisation) -> dict[str, object] | None:
+def _deferred_refresh(organisation: Organisation) -> dict[str, Any] | None:
     """The job refreshing the organisation's matches, when that work was deferred to the queue."""
     pending = tasks.pending_refresh(organisation.id)
     if pending is None or pending.job_id is None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from matchmaker.models import Match, Organisation
-from matchmaker.schemas.profile import PROFILE_FIELDS, OrganisationOut, OrganisationSummary
+from matchmaker.schemas.profile import PROFILE_FIELDS, KindName, OrganisationOut, OrganisationSummary
 from matchmaker.services.organisations import profile_values
 
 __all__ = ["PROFILE_FIELDS", "match_json", "organisation_json", "organisation_summary", "timestamp"]
@@ -19,7 +19,8 @@ def timestamp(value: datetime | None) -> str | None:
 
 def organisation_summary(organisation: Organisation) -> dict[str, Any]:
     """Enough to name and link an organisation inside another object."""
-    summary = OrganisationSummary(id=organisation.id, name=organisation.name, kind=organisation.kind)
+    kind = cast(KindName, organisation.kind)  # the column's CHECK constraint keeps it one of these
+    summary = OrganisationSummary(id=organisation.id, name=organisation.name, kind=kind)
     return summary.model_dump(mode="json")
 
 

@@ -63,7 +63,7 @@ def _text_changes(startup: Profile, other: Profile) -> list[tuple[str, dict[str,
         "description": other.seeks,
         "seeks": other.offers,  # what the startup seeks is compared with what the other offers
     }
-    out = []
+    out: list[tuple[str, dict[str, object], str]] = []
     for name, text in wanted.items():
         current = getattr(startup, name)
         for sentence in split_sentences(text, max_sentences=MAX_SENTENCES):

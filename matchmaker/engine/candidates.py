@@ -111,7 +111,9 @@ def _row_dots(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return out.astype(np.float64)
 
 
-def _cosines(first: tuple[np.ndarray, np.ndarray | bool], second: tuple[np.ndarray, np.ndarray | bool]):
+def _cosines(
+    first: tuple[np.ndarray, np.ndarray | bool], second: tuple[np.ndarray, np.ndarray | bool]
+) -> np.ndarray:
     values = _row_dots(first[0], second[0])
     values[~(np.asarray(first[1]) & np.asarray(second[1]))] = np.nan
     return values
@@ -217,7 +219,7 @@ def _weight_rows(
     rows: np.ndarray,
     applies: np.ndarray,
     config: ScoringConfig,
-    lexical,
+    lexical: LexicalIndex | None,
 ) -> np.ndarray:
     """Per pair, the weights `scoring.pair_weights` gives, as rows aligned with COMPONENTS."""
     table: dict[tuple[str, bool, int | None], np.ndarray] = {}

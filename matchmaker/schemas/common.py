@@ -25,9 +25,12 @@ def _integral(value: Any) -> Any:
     return value
 
 
+INTEGRAL = BeforeValidator(_integral)
+
+
 def whole(minimum: int, maximum: int) -> Any:
     """A JSON integer within [minimum, maximum] (``5.0`` counts)."""
-    return Annotated[int, Field(ge=minimum, le=maximum), BeforeValidator(_integral)]
+    return Annotated[int, Field(ge=minimum, le=maximum), INTEGRAL]
 
 
 DatabaseId = whole(1, DB_INT_MAX)

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeAlias, TypeVar
 
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
-from matchmaker.models import IntroState, Outcome
-from matchmaker.models.introductions import NOTE_MAX, Side
+from matchmaker.models.introductions import NOTE_MAX
 from matchmaker.schemas.common import DatabaseId, Explain, field_messages, generic_message
 from matchmaker.schemas.profile import OrganisationSummary
 from matchmaker.services.errors import ValidationError
 
 DECISIONS_MAX = 100  # introductions decided in one call
-OutcomeName = Literal[tuple(o.value for o in Outcome)]  # type: ignore[valid-type]
+# The enums' values written out so mypy reads them (tests/api/test_schema.py checks they match).
+OutcomeName: TypeAlias = Literal["pilot", "investment", "collaboration", "no_fit"]
 Note = Annotated[str, Field(max_length=NOTE_MAX)]
 
 
@@ -56,8 +56,20 @@ class Decisions(_Body):
 
 # --- what the API answers ----------------------------------------------------------------------------
 
-StateName = Literal[tuple(s.value for s in IntroState)]  # type: ignore[valid-type]
-SideName = Literal[tuple(s.value for s in Side)]  # type: ignore[valid-type]
+StateName: TypeAlias = Literal[
+    "requested",
+    "waitlisted",
+    "approved",
+    "rejected",
+    "accepted",
+    "declined",
+    "introduced",
+    "met",
+    "outcome_recorded",
+    "withdrawn",
+    "expired",
+]
+SideName: TypeAlias = Literal["startup", "counterpart"]
 # Kept equal to matchmaker.api.introductions.TRANSITION_ENDPOINTS by tests/api/test_openapi.py.
 ActionName = Literal["approve", "reject", "accept", "decline", "withdraw", "mark-met", "outcome"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -20,9 +20,10 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from matchmaker.inputs import whole_number
 from matchmaker.labels import label
-from matchmaker.models import Currency, OrganisationKind, Sector, Stage, Visibility
+from matchmaker.models import OrganisationKind, Sector, Stage, Visibility
 from matchmaker.models import organisations as limits
 from matchmaker.schemas.common import (
+    INTEGRAL,
     NOT_BLANK,
     DatabaseId,
     Explain,
@@ -30,17 +31,17 @@ from matchmaker.schemas.common import (
     generic_message,
     length_message,
     strip_blanks,
-    whole,
 )
 from matchmaker.services import money
 
 ProfileData = dict[str, Any]
 
-SectorName = Literal[tuple(s.value for s in Sector)]  # type: ignore[valid-type]
-StageName = Literal[tuple(s.value for s in Stage)]  # type: ignore[valid-type]
-CurrencyName = Literal[tuple(c.value for c in Currency)]  # type: ignore[valid-type]
-VisibilityName = Literal[tuple(v.value for v in Visibility)]  # type: ignore[valid-type]
-KindName = Literal[tuple(k.value for k in OrganisationKind)]  # type: ignore[valid-type]
+# The enums' values written out, in their order, so mypy reads them (tests/api/test_schema.py checks them).
+SectorName: TypeAlias = Literal["automotive", "energy", "healthcare", "content"]
+StageName: TypeAlias = Literal["idea", "pre_seed", "seed", "series_a", "series_b_plus", "growth"]
+CurrencyName: TypeAlias = Literal["KRW", "USD"]
+VisibilityName: TypeAlias = Literal["listed", "hidden"]
+KindName: TypeAlias = Literal["startup", "partner", "investor"]
 
 _NO_BLANK_CLASS = NOT_BLANK[2:-1]  # the blanks, as a character class body
 # Empty, or http(s)://host.tld[/…]: what a browser can open. Written out, not ``format: uri``, so that a
@@ -56,16 +57,22 @@ AMOUNT_TEXT_MAX = 40
 AMOUNT_EXAMPLES = "20억원, 1.5억, 5,000만, ₩2,000,000,000 or $1.5M"
 
 
-def _required_text(maximum: int) -> Any:
-    return Annotated[str, Field(max_length=maximum, pattern=NOT_BLANK)]
-
-
-def _optional_text(maximum: int, **extra: Any) -> Any:
-    return Annotated[str, Field(max_length=maximum, **extra)] | None
-
-
+# Each field's type as an alias mypy can read (a call in an annotation is not a type to it).
+Name: TypeAlias = Annotated[str, Field(max_length=limits.NAME_MAX, pattern=NOT_BLANK)]
+Description: TypeAlias = Annotated[str, Field(max_length=limits.DESCRIPTION_MAX, pattern=NOT_BLANK)]
+Offers: TypeAlias = Annotated[str, Field(max_length=limits.OFFERS_MAX)] | None
+Seeks: TypeAlias = Annotated[str, Field(max_length=limits.SEEKS_MAX)] | None
+Location: TypeAlias = Annotated[str, Field(max_length=limits.LOCATION_MAX)] | None
+Website: TypeAlias = Annotated[str, Field(max_length=limits.WEBSITE_MAX, pattern=WEBSITE_PATTERN)] | None
+ContactEmail: TypeAlias = Annotated[str, Field(max_length=EMAIL_MAX, pattern=EMAIL_PATTERN)] | None
+TeamSize: TypeAlias = Annotated[int, Field(ge=1, le=TEAM_SIZE_MAX), INTEGRAL] | None
+Capacity: TypeAlias = Annotated[int, Field(ge=0, le=CAPACITY_MAX), INTEGRAL] | None
 Tag = Annotated[str, Field(max_length=limits.TAG_MAX, pattern="^[^,]*$")]
-Amount = whole(0, max(money.AMOUNT_MAX.values())) | Annotated[str, Field(max_length=AMOUNT_TEXT_MAX)] | None
+Amount: TypeAlias = (
+    Annotated[int, Field(ge=0, le=max(money.AMOUNT_MAX.values())), INTEGRAL]
+    | Annotated[str, Field(max_length=AMOUNT_TEXT_MAX)]
+    | None
+)
 AMOUNT_DOC = (
     "Whole units of the currency beside it (won or dollars), or text as people type it: '20억원', "
     "'1.5억', '5,000만', '₩2,000,000,000', '$1.5M', '500k'. A currency mark in the text wins over the "
@@ -78,12 +85,10 @@ class ProfileFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, title="OrganisationProfile")
 
-    name: _required_text(limits.NAME_MAX)
-    description: _required_text(limits.DESCRIPTION_MAX) = Field(
-        description="What the organisation does; matching starts from it."
-    )
-    offers: _optional_text(limits.OFFERS_MAX) = ""
-    seeks: _optional_text(limits.SEEKS_MAX) = ""
+    name: Name
+    description: Description = Field(description="What the organisation does; matching starts from it.")
+    offers: Offers = ""
+    seeks: Seeks = ""
     sectors: list[SectorName] = []
     tags: list[Tag] = Field(default=[], max_length=limits.TAGS_MAX_COUNT)
     stage: StageName | None = Field(default=None, description="Startups only; ignored for other kinds.")
@@ -95,13 +100,13 @@ class ProfileFields(BaseModel):
     ticket_currency: CurrencyName | None = Field(default=None, description="Currency of the tickets.")
     ticket_min: Amount = Field(default=None, description="Investors only. " + AMOUNT_DOC)
     ticket_max: Amount = Field(default=None, description="Investors only; at least ticket_min.")
-    location: _optional_text(limits.LOCATION_MAX) = ""
+    location: Location = ""
     is_complex_tenant: bool = False
-    website: _optional_text(limits.WEBSITE_MAX, pattern=WEBSITE_PATTERN) = ""
-    contact_email: _optional_text(EMAIL_MAX, pattern=EMAIL_PATTERN) = ""
-    team_size: whole(1, TEAM_SIZE_MAX) | None = None
+    website: Website = ""
+    contact_email: ContactEmail = ""
+    team_size: TeamSize = None
     visibility: VisibilityName | None = Field(default=None, description="null: listed.")
-    monthly_intro_capacity: whole(0, CAPACITY_MAX) | None = Field(
+    monthly_intro_capacity: Capacity = Field(
         default=None,
         description="Partners and investors: new introductions taken per month; null means no limit.",
     )

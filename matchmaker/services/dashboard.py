@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, not_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from matchmaker.extensions import db
 from matchmaker.models import (
@@ -141,10 +143,11 @@ def mark_matches_seen(user: User) -> None:
         return
     # The same person may open their matches in two tabs at once: a pair the other request already
     # marked is skipped, not an error (both databases have INSERT ... ON CONFLICT DO NOTHING).
+    dialect_insert: Callable[[type[SeenMatch]], postgresql.Insert | sqlite.Insert]
     if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        dialect_insert = postgresql.insert
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        dialect_insert = sqlite.insert
     now = utcnow()
     rows = [
         {"user_id": user.id, "startup_id": s, "counterpart_id": c, "seen_at": now} for s, c in sorted(fresh)

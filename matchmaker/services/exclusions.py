@@ -101,14 +101,14 @@ def hidden_from(organisation_id: int) -> set[int]:
         hits = _startups_hit({k for _, k in rows if k})
         return {e for e, _ in rows if e is not None} | {i for found in hits.values() for i in found}
     text = profile_words(startup.name, startup.description, startup.offers, startup.tags)
-    rows = db.session.execute(
+    lists = db.session.execute(
         select(
             PrivateExclusion.organisation_id, PrivateExclusion.excluded_id, PrivateExclusion.keyword
         ).where((PrivateExclusion.excluded_id == organisation_id) | PrivateExclusion.keyword.is_not(None))
     ).all()
     return {
         owner
-        for owner, excluded, keyword in rows
+        for owner, excluded, keyword in lists
         if excluded == organisation_id or keyword_hits(keyword or "", text)
     }
 

@@ -273,6 +273,7 @@ def failed_jobs(limit: int = 200) -> list[FailedJob]:
     for job in jobs:
         if job is None:
             continue
+        assert job.func_name is not None  # a fetched job has its data
         arguments = ", ".join([repr(a) for a in job.args] + [f"{k}={v!r}" for k, v in job.kwargs.items()])
         failed.append(FailedJob(job_ref(job), job.func_name.rsplit(".", 1)[-1], arguments[:200]))
     return failed
@@ -343,7 +344,9 @@ def recover_abandoned() -> int:
         if job.get_status() != "started":
             continue
         worker = live.get(job.worker_name or "")
-        if worker is not None and not (worker.hostname == host and not _process_alive(worker.pid)):
+        if worker is not None and not (
+            worker.hostname == host and worker.pid is not None and not _process_alive(worker.pid)
+        ):
             continue  # its worker is alive (or on another machine, where its heartbeat decides)
         will_retry = bool(job.retries_left)
         with connection.pipeline() as pipeline:

@@ -129,7 +129,7 @@ def labelled_pairs() -> dict[tuple[int, int], bool]:
         good = _label(introduction)
         if good is not None:
             keep((introduction.startup_id, introduction.counterpart_id), introduction.state_changed_at, good)
-    kinds = dict(db.session.execute(select(Organisation.id, Organisation.kind)).all())
+    kinds = dict(db.session.execute(select(Organisation.id, Organisation.kind)).tuples().all())
     for dismissal in db.session.scalars(
         select(Dismissal).where(Dismissal.kind == DismissalKind.NOT_INTERESTED.value)
     ):
@@ -235,7 +235,7 @@ def audit_trail(limit: int = 20) -> list[AuditEvent]:
 def weight_table(base: ScoringConfig) -> list[tuple[str, Mapping[str, float | None]]]:
     """Per component: today's and the learned weight for partners and for investors (None: not used)."""
     weights = learned()
-    rows = []
+    rows: list[tuple[str, Mapping[str, float | None]]] = []
     for name in ("seeks_offers", "offers_seeks", "description", "sectors", "stage_ticket", "lexical"):
         rows.append(
             (

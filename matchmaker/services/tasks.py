@@ -8,11 +8,13 @@ so ``requeue_pending`` can give the work back to the queue whatever happened to 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, OutboxMessage, PendingRefresh, utcnow
@@ -30,10 +32,12 @@ def mark_pending(organisation_id: int) -> datetime:
     """In the caller's transaction: this organisation's matches wait for a refresh from now on."""
     now = utcnow()
     table = PendingRefresh.__table__
+    assert isinstance(table, Table)  # a mapped class's table (typed as any FromClause)
+    dialect_insert: Callable[[Table], postgresql.Insert | sqlite.Insert]
     if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        dialect_insert = postgresql.insert
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        dialect_insert = sqlite.insert
     insert = dialect_insert(table).values(organisation_id=organisation_id, requested_at=now, job_id=None)
     db.session.execute(
         insert.on_conflict_do_update(

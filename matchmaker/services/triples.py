@@ -98,7 +98,9 @@ def best_triples(limit: int = 20) -> list[TripleView]:
     return _proposals(None, open_only=False)[:limit]
 
 
-def request_triple(actor: User, startup_id: int, partner_id: int, investor_id: int) -> list[Introduction]:
+def request_triple(
+    actor: User, startup_id: int | None, partner_id: int | None, investor_id: int | None
+) -> list[Introduction]:
     """Request a triple's two introductions together: both are checked first, then each is requested
     with the normal request function (and later approved by staff one by one)."""
     ids = (startup_id, partner_id, investor_id)
@@ -107,6 +109,7 @@ def request_triple(actor: User, startup_id: int, partner_id: int, investor_id: i
     if any(o is None or not o.is_listed or o.kind != k for o, k in zip(found, kinds, strict=True)):
         raise NotFound(_("There is no such three-way match."))
     startup, partner, investor = found
+    assert startup is not None and partner is not None and investor is not None  # checked just above
     if not actor.is_staff and actor.organisation_id != startup.id:
         raise PermissionDenied(_("Only the startup's founders and the complex's staff request this."))
     open_pairs = _introduced_pairs([startup.id], open_only=True)

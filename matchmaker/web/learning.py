@@ -27,12 +27,12 @@ def _base() -> ScoringConfig:
 def index() -> str:
     """Learned against default weights per component, per-partner weights, the switch and its log."""
     weights = learning.learned()
-    names = {}
+    names: dict[int, str] = {}
     if weights and weights.counterparts:
         rows = db.session.execute(
             select(Organisation.id, Organisation.name).where(Organisation.id.in_(weights.counterparts))
         )
-        names = dict(rows.all())
+        names = dict(rows.tuples().all())
     return render_template(
         "learning/index.html",
         enabled=learning.learning_enabled(),

@@ -42,7 +42,9 @@ def index() -> str:
     organisations = {
         o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
     }
-    rows = [(f, job_title(f.function, organisations.get(f.ref.meta.get("organisation_id")))) for f in failed]
+    rows = [
+        (f, job_title(f.function, organisations.get(f.ref.meta.get("organisation_id", 0)))) for f in failed
+    ]
     pending = db.session.execute(
         select(PendingRefresh, Organisation)
         .join(Organisation, Organisation.id == PendingRefresh.organisation_id)

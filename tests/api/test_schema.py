@@ -6,6 +6,7 @@ Each case of issue 11's finding 9 (document and API disagreeing) is reproduced h
 from __future__ import annotations
 
 import re
+from typing import get_args
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +14,20 @@ from sqlalchemy import func, select
 from matchmaker.api.openapi import openapi_document
 from matchmaker.extensions import db
 from matchmaker.inputs import PAGE_MAX
-from matchmaker.models import Introduction, Organisation
+from matchmaker.models import (
+    Currency,
+    Introduction,
+    IntroState,
+    Organisation,
+    OrganisationKind,
+    Outcome,
+    Sector,
+    Stage,
+    Visibility,
+)
+from matchmaker.models.introductions import Side
+from matchmaker.schemas import introductions as intro_schemas
+from matchmaker.schemas import profile
 from matchmaker.schemas.profile import PROFILE_FIELDS, check_profile, max_lengths, profile_from_form
 from matchmaker.services import introductions as intro_service
 
@@ -244,3 +258,20 @@ def test_the_import_checks_a_row_of_text_without_raising(app):
     assert list(errors) == ["team_size"] and values == {}
     values, errors = check_profile_values(row | {"team_size": "12"}, "startup", typed=False)
     assert errors == {} and values["team_size"] == 12 and values["raising_amount"] == 2_000_000_000
+
+
+@pytest.mark.parametrize(
+    ("alias", "enum"),
+    [
+        (profile.SectorName, Sector),
+        (profile.StageName, Stage),
+        (profile.CurrencyName, Currency),
+        (profile.VisibilityName, Visibility),
+        (profile.KindName, OrganisationKind),
+        (intro_schemas.OutcomeName, Outcome),
+        (intro_schemas.StateName, IntroState),
+        (intro_schemas.SideName, Side),
+    ],
+)
+def test_the_literal_names_are_the_enums_values_in_order(alias, enum):
+    assert get_args(alias) == tuple(member.value for member in enum)
