@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
@@ -21,8 +22,14 @@ _KEY = "matchmaker.sector_suggester"
 MIN_SHOWN_SCORE = 0.5
 
 
+# Edits of labelled profiles are folded into the suggester at most this often: refitting takes seconds
+# and every save edits a profile, so refitting at each change made the page after a save slow. A
+# profile added or removed refits at once (the labels themselves changed).
+EDITS_REFIT_SECONDS = 600
+
+
 def _signature() -> tuple[int, Any]:
-    """Changes whenever a labelled profile is added or edited, so the suggester is refitted."""
+    """How many profiles carry sectors, and when the latest of them was edited."""
     labelled = select(OrganisationSector.organisation_id).distinct().scalar_subquery()
     count, latest = db.session.execute(
         select(func.count(), func.max(Organisation.updated_at)).where(Organisation.id.in_(labelled))
@@ -30,12 +37,24 @@ def _signature() -> tuple[int, Any]:
     return int(count), latest
 
 
+def _still_good(cached: tuple[tuple[int, Any], float, Any] | None, signature: tuple[int, Any]) -> bool:
+    if cached is None:
+        return False
+    (count, latest), fitted_at, _ = cached
+    if count != signature[0]:
+        return False
+    return latest == signature[1] or time.monotonic() - fitted_at < EDITS_REFIT_SECONDS
+
+
 def sector_suggester() -> SectorSuggester:
-    """A suggester fitted on the database's labelled profiles (prototypes where examples are few)."""
+    """A suggester fitted on the database's labelled profiles (prototypes where examples are few).
+
+    Refitted when a labelled profile is added or removed, and for edits at most every
+    EDITS_REFIT_SECONDS."""
     signature = _signature()
-    cached = current_app.extensions.get(_KEY)
-    if cached is not None and cached[0] == signature:
-        return cached[1]
+    cached: tuple[tuple[int, Any], float, SectorSuggester] | None = current_app.extensions.get(_KEY)
+    if cached is not None and _still_good(cached, signature):
+        return cached[2]
     labelled = list(
         db.session.scalars(
             select(Organisation).where(Organisation.sector_links.any()).order_by(Organisation.id)
@@ -47,7 +66,7 @@ def sector_suggester() -> SectorSuggester:
     if labelled:
         suggester.fit([to_profile(o).all_text for o in labelled], [o.sectors for o in labelled])
     db.session.commit()  # keep the embeddings the fit stored
-    current_app.extensions[_KEY] = (signature, suggester)
+    current_app.extensions[_KEY] = (signature, time.monotonic(), suggester)
     return suggester
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from matchmaker.extensions import db
 from matchmaker.services.sectors import sector_suggester, suggest_sectors
 
 ENERGY = [
@@ -35,6 +36,12 @@ def test_suggester_learns_from_the_database_and_refits_when_it_changes(
     )
     suggestions = dict(suggest_sectors(unlabelled))
     assert "energy" in suggestions and "healthcare" not in suggestions
+    # An edit is folded in later, not at once: the page after every save would otherwise refit.
+    edited = make_organisation("startup", name="Edited", description=HEALTH[0], sectors=["healthcare"])
+    refitted = sector_suggester()
+    edited.description = HEALTH[1]
+    db.session.commit()
+    assert sector_suggester() is refitted
     make_organisation(
         "startup", name="One more", description="Hospital AI for patients.", sectors=["healthcare"]
     )
