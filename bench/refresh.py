@@ -31,29 +31,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from counterparts import COUNTERPARTS
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_PATH = REPO_ROOT.parent / "shared" / "data" / "startups_dev.jsonl"
 SEED = 20261124
 BASE_REVISION = "6f9fc31"  # main when this work started: today's inline refresh
-
-COUNTERPARTS = [
-    (
-        "Clinical trial sites and hospital data partnerships. Co-development with our R&D team.",
-        "Digital health, medical imaging AI and remote patient monitoring startups.",
-    ),
-    (
-        "Studio space, distribution deals and marketing budget for new content formats.",
-        "Creator tools, streaming technology, games and interactive media.",
-    ),
-    (
-        "Rooftops and substations for pilots, power purchase agreements and grid data.",
-        "Solar, storage, hydrogen and demand response software.",
-    ),
-    (
-        "Test vehicles, supplier onboarding and a proving ground for mobility pilots.",
-        "Autonomous driving, EV charging, fleet software and vehicle cybersecurity.",
-    ),
-]
 
 
 def log(message: str) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import harness  # noqa: F401  (sets the offline flags and sys.path before numpy and matchmaker load)
+from counterparts import COUNTERPARTS
 from harness import (
     SEED,
     fmt,
@@ -21,25 +22,6 @@ from harness import (
     table,
     timed,
 )
-
-COUNTERPART_TEMPLATES = [
-    (
-        "Clinical trial sites and hospital data partnerships. Co-development with our R&D team.",
-        "Digital health, medical imaging AI and remote patient monitoring startups.",
-    ),
-    (
-        "Studio space, distribution deals and marketing budget for new content formats.",
-        "Creator tools, streaming technology, games and interactive media.",
-    ),
-    (
-        "Rooftops and substations for pilots, power purchase agreements and grid data.",
-        "Solar, storage, hydrogen and demand response software.",
-    ),
-    (
-        "Test vehicles, supplier onboarding and a proving ground for mobility pilots.",
-        "Autonomous driving, EV charging, fleet software and vehicle cybersecurity.",
-    ),
-]
 
 
 def section_service(rows_data: list[dict[str, Any]], n_orgs: int, results: dict[str, Any]) -> None:
@@ -100,7 +82,7 @@ def section_service(rows_data: list[dict[str, Any]], n_orgs: int, results: dict[
                     org["stage"] = rng.choice(STAGES)
                     org["raising_usd"] = rng.choice([None, 500_000, 2_000_000, 10_000_000])
                 else:
-                    org["offers"], org["seeks"] = COUNTERPART_TEMPLATES[i % len(COUNTERPART_TEMPLATES)]
+                    org["offers"], org["seeks"] = COUNTERPARTS[i % len(COUNTERPARTS)]
                     if kind == "investor":
                         org["investor_stages"] = rng.sample(STAGES, 3)
                         org["ticket_min_usd"], org["ticket_max_usd"] = 100_000, 20_000_000
