@@ -190,21 +190,7 @@ def evaluate_engine(
     p10 = precision_at_k(mapped @ mapped.T, [subindustry_of(r) for r in test], [r["id"] for r in test])
 
     log("engine: partner ranking")
-    startups = [
-        Profile(id=int(r["id"]), kind="startup", name=r.get("name") or "", description=t)
-        for r, t in zip(test, test_texts, strict=True)
-    ]
-    candidates = list(
-        zip(startups, [ProfileVectors(description=v if v.any() else None) for v in test_vecs], strict=True)
-    )
-    position = {p.id: i for i, p in enumerate(startups)}
-
-    def rank(seeks: str) -> list[int]:
-        partner = Profile(id=-1, kind="partner", name="Partner", seeks=seeks)
-        matches = rank_startups_for(
-            partner, embed_profiles([partner], encoder)[0], candidates, lexical, K, space=space
-        )
-        return [position[m.startup_id] for m in matches]
+    rank = _partner_ranker(test, test_texts, test_vecs, encoder, lexical, space=space)
 
     metrics = {
         "sector_macro_f1": f1,
@@ -246,6 +232,23 @@ def evaluate_as_deployed(
         (words @ words.T).toarray(), config.lexical_floor, config.lexical_ceiling
     )
     p10 = precision_at_k(similarity, [subindustry_of(r) for r in test], [r["id"] for r in test])
+    rank = _partner_ranker(test, test_texts, test_vecs, encoder, lexical, config=config)
+    return {
+        "as_deployed_similar_p_at_10": p10,
+        "as_deployed_partner_ndcg_at_10": ranking_ndcg(queries, test, rank),
+    }
+
+
+def _partner_ranker(
+    test: list[dict],
+    test_texts: list[str],
+    test_vecs: np.ndarray,
+    encoder: Encoder,
+    lexical: LexicalIndex,
+    **options: Any,
+) -> Callable[[str], list[int]]:
+    """Ranks the test startups for a partner seeking a query text (positions into ``test``), with
+    `rank_startups_for` and ``options`` (a fitted ``space``, or the app's ``config``)."""
     startups = [
         Profile(id=int(r["id"]), kind="startup", name=r.get("name") or "", description=t)
         for r, t in zip(test, test_texts, strict=True)
@@ -258,13 +261,10 @@ def evaluate_as_deployed(
     def rank(seeks: str) -> list[int]:
         partner = Profile(id=-1, kind="partner", name="Partner", seeks=seeks)
         vectors = embed_profiles([partner], encoder)[0]
-        matches = rank_startups_for(partner, vectors, candidates, lexical, K, config=config)
+        matches = rank_startups_for(partner, vectors, candidates, lexical, K, **options)
         return [position[m.startup_id] for m in matches]
 
-    return {
-        "as_deployed_similar_p_at_10": p10,
-        "as_deployed_partner_ndcg_at_10": ranking_ndcg(queries, test, rank),
-    }
+    return rank
 
 
 def _stack(vectors: Sequence[np.ndarray | None], dim: int) -> np.ndarray:
