@@ -40,7 +40,6 @@ TRANSITION_ENDPOINTS: dict[str, tuple[str, Callable[..., Introduction], type[Bas
     "mark-met": ("mark_met", service.mark_met, TransitionNote),
     "outcome": ("record_outcome", service.record_outcome, OutcomeRecord),
 }
-STAFF_ONLY = {"approve", "reject"}
 SEGMENT_OF_ACTION = {action: segment for segment, (action, _, _) in TRANSITION_ENDPOINTS.items()}
 
 
@@ -168,13 +167,12 @@ def request_introduction() -> tuple[Response, int, dict[str, str]]:
 
 
 def _transition_view(segment: str) -> Callable[[int], Response]:
-    _name, action, schema = TRANSITION_ENDPOINTS[segment]
+    name, action, schema = TRANSITION_ENDPOINTS[segment]
 
     def view(introduction_id: int) -> Response:
         viewer = api_user()
-        service.get_for_viewer(viewer, introduction_id)  # 404 for those who may not see it
-        if segment in STAFF_ONLY and not viewer.is_staff:  # then the role, before the body
-            raise PermissionDenied(_("Only the complex's staff approve or reject introductions."))
+        # 404 for those who may not see it, then 403 for the wrong side or role: both before the body
+        service.get_for_actor(viewer, introduction_id, name)
         body = read_body(schema, json_body(required=False)).model_dump()
         note = body.pop("note")
         introduction = action(viewer, introduction_id, note=note, **body)

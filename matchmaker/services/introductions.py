@@ -180,6 +180,17 @@ def get_for_viewer(user: User, introduction_id: int) -> Introduction:
     return introduction
 
 
+def get_for_actor(user: User, introduction_id: int, action: str) -> Introduction:
+    """The introduction if ``user`` may see it (else NotFound) and may take ``action`` on it (else
+    PermissionDenied); its state is checked later, when the action is taken. Lets a view refuse the
+    wrong side (403) before it reads the request body (422)."""
+    introduction = get_for_viewer(user, introduction_id)
+    refusal = _role_refusal(action, user, introduction)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return introduction
+
+
 def list_for_viewer(user: User, states: Iterable[str] | None = None) -> list[Introduction]:
     """Staff see every introduction, members those of their organisation; newest first."""
     statement = select(Introduction).order_by(Introduction.created_at.desc(), Introduction.id.desc())

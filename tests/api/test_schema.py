@@ -250,6 +250,39 @@ def test_the_role_is_checked_before_the_body(client, make_user, make_organisatio
     assert introduction.state == "requested" and _count() == 2
 
 
+def test_the_side_is_checked_before_the_body(client, make_user, make_organisation, auth):
+    """The wrong side of an introduction learns that it may not act (403) before what its body lacks."""
+    startup, partner = make_organisation("startup", name="볼트셀"), make_organisation("partner")
+    founder = make_user(organisation=startup)
+    partner_member = make_user("partner", organisation=partner)
+    introduction = intro_service.request_introduction(founder, partner.id, "안녕하세요")
+    intro_service.approve(make_user("staff"), introduction.id, "")
+    bad = {"note": 12345, "outcome": ["not", "text"]}
+    wrong_side = [
+        ("accept", founder),  # the requester does not answer its own request
+        ("decline", founder),
+        ("withdraw", partner_member),  # the asked side cannot withdraw the request
+    ]
+    for segment, user in wrong_side:
+        response = client.post(
+            f"/api/v1/introductions/{introduction.id}/{segment}", json=bad, headers=auth(user)
+        )
+        assert response.status_code == 403, (segment, response.get_json())
+    # The right side with the same bad body learns what the body lacks.
+    response = client.post(
+        f"/api/v1/introductions/{introduction.id}/accept", json=bad, headers=auth(partner_member)
+    )
+    assert response.status_code == 422
+    # Someone who may not see it at all still gets 404 first.
+    outsider = make_user(organisation=make_organisation("startup"))
+    response = client.post(
+        f"/api/v1/introductions/{introduction.id}/withdraw", json=bad, headers=auth(outsider)
+    )
+    assert response.status_code == 404
+    db.session.refresh(introduction)
+    assert introduction.state == "approved"
+
+
 def test_the_import_checks_a_row_of_text_without_raising(app):
     from matchmaker.services.organisations import check_profile_values
 
