@@ -3,10 +3,13 @@
 Both modes run in this one script, each against its own copy of the demo database, behind gunicorn
 as `make run` serves it (2 workers x 4 threads). A founder saves their profile N times over HTTP,
 each time with a changed description (so every save needs new embeddings and a refresh). Printed:
-save latency p50/p95 per mode, time from the last save to fresh matches on the queue, and the RSS of
-each gunicorn worker afterwards (inline: the model is loaded in the web worker; queue: it is not).
+the RSS of each gunicorn worker at start, after a founder's own profile page and a partner's page
+(sector suggestions, "what would raise this match") and after every page as founder, partner and
+staff; then save latency p50/p95 per mode, time from the last save to fresh matches on the queue, and
+the RSS of each gunicorn worker afterwards (inline: the model is loaded in the web worker; queue: not).
 
     .venv/bin/python bench/jobs.py [--saves 30] [--redis redis://127.0.0.1:6379/2]
+    .venv/bin/python bench/jobs.py --saves 0      # the memory walk only
 
 Needs Redis for the queue mode. A script that prints numbers, not a test.
 """
@@ -14,6 +17,7 @@ Needs Redis for the queue mode. A script that prints numbers, not a test.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -29,11 +33,31 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 FOUNDER = ("founder@matchmaker.example", "founder-demo-2026")
+PARTNER = ("partner@matchmaker.example", "partner-demo-2026")
+STAFF = ("staff@matchmaker.example", "staff-demo-2026")
+PAGES = [
+    "/dashboard",
+    "/organisations/",
+    "/review/",
+    "/introductions/",
+    "/exclusions/",
+    "/account/data",
+    "/staff/queue",
+    "/staff/funnel",
+    "/staff/outbox",
+    "/staff/imports",
+    "/staff/ecosystem",
+    "/staff/learning/",
+    "/staff/accounts",
+    "/staff/jobs/",
+    "/staff/triples/",
+]
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -52,6 +76,13 @@ def rss_mb(pid: int) -> float:
 
 def loaded_torch(pid: int) -> bool:
     return "libtorch" in Path(f"/proc/{pid}/maps").read_text()
+
+
+def loaded_model(pid: int) -> bool:
+    """Whether the process mapped Kiwi's, scikit-learn's, scipy's or torch's native code."""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    # numpy's own OpenBLAS is called libscipy_openblas: look for the packages' directories instead.
+    return any(name in maps for name in ("libtorch", "/kiwipiepy", "/sklearn/", "/scipy/"))
 
 
 def children(pid: int) -> list[int]:
@@ -108,8 +139,9 @@ def prepare_database(workdir: Path) -> Path:
     return path
 
 
-def run_mode(mode: str, database: Path, saves: int, redis_url: str) -> dict[str, object]:
-    """Serve, sign in, save ``saves`` times; return latencies, freshness time and worker memory."""
+@contextlib.contextmanager
+def serving(mode: str, database: Path, redis_url: str) -> Iterator[tuple[Browser, subprocess.Popen[bytes]]]:
+    """gunicorn as `make run` serves it (2 workers x 4 threads), plus one job worker in queue mode."""
     port = free_port()
     env = os.environ | {"DATABASE_URL": f"sqlite:///{database}", "HF_HUB_OFFLINE": "1"}
     env.pop("MATCHMAKER_REDIS_URL", None)
@@ -146,18 +178,39 @@ def run_mode(mode: str, database: Path, saves: int, redis_url: str) -> dict[str,
     processes.append(server)
     try:
         browser = Browser(f"http://127.0.0.1:{port}")
-        for _ in range(100):
+        for _ in range(300):
             try:
                 browser.get("/login")
                 break
             except OSError:
                 time.sleep(0.2)
-        credentials = {"email": FOUNDER[0], "password": FOUNDER[1]}
-        assert browser.post("/login", credentials, browser.token("/login")) == 302
-        with sqlite3.connect(database) as db:
-            organisation_id = db.execute(
-                "SELECT organisation_id FROM users WHERE email = ?", (FOUNDER[0],)
-            ).fetchone()[0]
+        yield browser, server
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGINT)
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def sign_in(browser: Browser, account: tuple[str, str]) -> None:
+    credentials = {"email": account[0], "password": account[1]}
+    assert browser.post("/login", credentials, browser.token("/login")) == 302
+
+
+def organisation_of(database: Path, email: str) -> int | None:
+    with sqlite3.connect(database) as db:
+        found = db.execute("SELECT organisation_id FROM users WHERE email = ?", (email,)).fetchone()
+    return int(found[0]) if found and found[0] is not None else None
+
+
+def run_mode(mode: str, database: Path, saves: int, redis_url: str) -> dict[str, object]:
+    """Serve, sign in, save ``saves`` times; return latencies, freshness time and worker memory."""
+    with serving(mode, database, redis_url) as (browser, server):
+        sign_in(browser, FOUNDER)
+        organisation_id = organisation_of(database, FOUNDER[0])
         edit = f"/organisations/{organisation_id}/edit"
         form = {
             "name": "VoltCell",
@@ -192,14 +245,53 @@ def run_mode(mode: str, database: Path, saves: int, redis_url: str) -> dict[str,
             "rss_after": [round(rss_mb(pid)) for pid in workers],
             "torch": [loaded_torch(pid) for pid in workers],
         }
-    finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+
+
+def run_walk(mode: str, database: Path, redis_url: str) -> list[tuple[str, float, list[int], bool]]:
+    """Web worker memory through a founder's visit: at start, after their own profile page, after a
+    partner's page (where the "what would raise this match" advice is), then after every page as
+    founder, partner and staff. Each step: first-view ms, RSS MB of each gunicorn worker, model loaded."""
+    steps: list[tuple[str, float, list[int], bool]] = []
+    with serving(mode, database, redis_url) as (browser, server):
+
+        def record(step: str, path: str | None) -> None:
+            started = time.perf_counter()
+            if path is not None:
+                browser.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+            workers = children(server.pid)
+            steps.append(
+                (step, elapsed, [round(rss_mb(pid)) for pid in workers], any(map(loaded_model, workers)))
+            )
+
+        sign_in(browser, FOUNDER)
+        record("start (signed in)", None)
+        own = organisation_of(database, FOUNDER[0])
+        partner = organisation_of(database, PARTNER[0])
+        assert own is not None and partner is not None
+        record("founder: own profile", f"/organisations/{own}")
+        record("founder: partner's profile", f"/organisations/{partner}")
+        if mode == "queue":  # the advice is computed by the worker; the page polls, then shows it
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                try:
+                    status = browser.get(f"/organisations/{partner}/advice-status")
+                except urllib.error.HTTPError:
+                    break  # a version of the app that computes the advice in the request
+                if '"pending":true' not in status.replace(" ", ""):
+                    break
+                time.sleep(0.2)
+            record("founder: partner's profile, advice ready", f"/organisations/{partner}")
+        for account in (FOUNDER, PARTNER, STAFF):
+            walker = Browser(browser.base)
+            sign_in(walker, account)
+            for path in PAGES + [f"/organisations/{organisation_of(database, account[0]) or own}"]:
+                try:
+                    walker.get(path)
+                except urllib.error.HTTPError:
+                    pass  # pages a role may not see answer 403
+        record("after every page as founder, partner, staff", None)
+    return steps
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -209,13 +301,27 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--saves", type=int, default=30)
+    parser.add_argument("--saves", type=int, default=30, help="0 skips the saves (memory walk only)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/2")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-jobs-"))
     try:
         print("preparing the demo database ...", file=sys.stderr)
         demo = prepare_database(workdir)
+        walks = {}
+        for mode in ("inline", "queue"):
+            copy = workdir / f"walk-{mode}.sqlite"
+            shutil.copy(demo, copy)
+            print(f"{mode}: memory walk ...", file=sys.stderr)
+            walks[mode] = run_walk(mode, copy, args.redis)
+        print("web worker memory (gunicorn 2x4, SQLite, demo data): RSS MB of each worker after each step")
+        print(f"{'mode':<7} {'step':<46} {'first view ms':>13}  {'RSS MB':<12} heavy native code")
+        for mode, steps in walks.items():
+            for step, elapsed, rss, heavy in steps:
+                rss_text = ", ".join(str(r) for r in rss)
+                print(f"{mode:<7} {step:<46} {elapsed:13.0f}  {rss_text:<12} {'yes' if heavy else 'no'}")
+        if args.saves <= 0:
+            return
         results = {}
         for mode in ("inline", "queue"):
             copy = workdir / f"{mode}.sqlite"

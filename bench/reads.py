@@ -1,6 +1,7 @@
 """Reads under load: 50 locust users against gunicorn on the demo data, old code and layout next to the new.
 
 Run:  .venv/bin/python bench/reads.py [--seconds 20] [--users 50] [--layouts 2x4,4x2,3x1] [--baseline REV]
+                                     [--savers 5] [--pages matches,review,api]
 
 One SQLite database with the demo data (`flask seed-demo`, embedded with the hashing encoder so seeding
 takes seconds; reading a page never embeds) serves every run. Each run starts gunicorn (gthread
@@ -13,6 +14,12 @@ in once before the runs (their session cookie is shared by the users, so no run 
 hashing); API users take turns over 100 tokens of five members of the founder's startup, so the
 per-token limit (300 calls a minute) is not what is measured. Locust runs on the same two cores as the
 server (and as the other engineers' work: the load average is printed with every row).
+
+With --savers N, each run also has N users saving the profiles of N other startups as fast as they
+can (PATCH /api/v1/organisations/ID with a changed description, through HTTP), with Redis
+configured and one job worker running beside gunicorn, as `make run` serves it: the rows then show
+the readers, and a "save" row the savers. The Redis database is --redis-url (default db 7, so no
+other work's queue is touched).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import argparse
 import csv
 import json
 import os
-import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -35,7 +42,8 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 BASE_REVISION = "6f9fc31"  # main when this work started
-PAGES = ("matches", "review", "api")
+PAGES = ("matches", "review", "api")  # and "static", the floor (--pages static,matches,...)
+SAVERS_REDIS = "redis://127.0.0.1:6379/7"
 ACCOUNTS = {
     "matches": ("founder@matchmaker.example", "founder-demo-2026"),
     "review": ("partner@matchmaker.example", "partner-demo-2026"),
@@ -70,9 +78,9 @@ PREPARE_SCRIPT = """
 import json, re, sys
 from matchmaker import create_app
 from matchmaker.extensions import db
-from matchmaker.models import User
+from matchmaker.models import Organisation, User
 from matchmaker.services import api_tokens
-accounts, tokens = json.loads(sys.argv[1]), int(sys.argv[2])
+accounts, tokens, savers = json.loads(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 app = create_app()
 out = {"cookies": {}}
 with app.app_context():
@@ -88,6 +96,24 @@ with app.app_context():
         db.session.commit()
         count = min(20, tokens - n)
         out["tokens"] += [api_tokens.create_token(member, f"bench {i}")[1] for i in range(count)]
+    # Savers: a founder account for each of `savers` other startups, 20 tokens each (rate limits).
+    others = db.session.scalars(
+        db.select(Organisation)
+        .where(Organisation.kind == "startup", Organisation.id != founder.organisation_id)
+        .order_by(Organisation.id)
+        .limit(savers)
+    ).all()
+    out["savers"] = []
+    for n, startup in enumerate(others):
+        member = User(
+            email=f"saver-{n}@matchmaker.example", display_name=f"Saver {n}", role=founder.role,
+            organisation_id=startup.id,
+        )
+        db.session.add(member)
+        db.session.commit()
+        secrets = [api_tokens.create_token(member, f"saver {i}")[1] for i in range(20)]
+        out["savers"].append({"path": f"/api/v1/organisations/{startup.id}", "tokens": secrets,
+                              "description": startup.description})
 for page, (email, password) in accounts.items():
     client = app.test_client()
     agent = {"User-Agent": "matchmaker-bench"}  # sessions are bound to address and browser ("strong")
@@ -100,7 +126,7 @@ print(json.dumps(out))
 """
 
 
-def prepare(tmp: Path) -> tuple[dict[str, str], dict[str, Any]]:
+def prepare(tmp: Path, savers: int) -> tuple[dict[str, str], dict[str, Any]]:
     """The demo database, signed-in session cookies, API tokens and the path of the founder's matches."""
     env = dict(
         os.environ,
@@ -112,7 +138,7 @@ def prepare(tmp: Path) -> tuple[dict[str, str], dict[str, Any]]:
     flask(env, "db", "upgrade")
     flask(env, "seed-demo")
     result = subprocess.run(
-        [sys.executable, "-c", PREPARE_SCRIPT, json.dumps(ACCOUNTS), str(TOKENS)],
+        [sys.executable, "-c", PREPARE_SCRIPT, json.dumps(ACCOUNTS), str(TOKENS), str(savers)],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -122,14 +148,26 @@ def prepare(tmp: Path) -> tuple[dict[str, str], dict[str, Any]]:
     return env, json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def start_worker(tree: Path, env: dict[str, str]) -> subprocess.Popen:
+    """One job worker for the tree, as `make run` starts it beside gunicorn."""
+    return subprocess.Popen(
+        [str(BIN / "flask"), "--app", "matchmaker", "worker"],
+        cwd=tree,
+        env=dict(env, PYTHONPATH=str(tree)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def serve(tree: Path, env: dict[str, str], workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+    """gunicorn on a free port: gthread workers x threads, or sync workers when threads is 0."""
     port = free_port()
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
             "--workers", str(workers),
-            "--threads", str(threads),
-            "--worker-class", "gthread",
+            "--threads", str(max(1, threads)),
+            "--worker-class", "gthread" if threads else "sync",
             "--bind", f"127.0.0.1:{port}",
             "--log-level", "warning",
             "wsgi:app",
@@ -148,25 +186,50 @@ def serve(tree: Path, env: dict[str, str], workers: int, threads: int) -> tuple[
     raise RuntimeError("gunicorn did not answer within 120 s")
 
 
+def tree_cpu_seconds(*pids: int) -> float:
+    """CPU seconds (user + system, with waited-for children) of these processes and their children."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ppid, times = int(fields[1]), sum(int(x) for x in fields[11:15])
+        stats[int(entry.name)] = (ppid, times / tick)
+    wanted = set(pids)
+    return sum(cpu for pid, (ppid, cpu) in stats.items() if pid in wanted or ppid in wanted)
+
+
 def run_locust(
-    port: int, page: str, env: dict[str, str], users: int, seconds: int, tmp: Path
-) -> dict[str, str]:
+    port: int, page: str, env: dict[str, str], users: int, seconds: int, tmp: Path, savers: int
+) -> dict[str, dict[str, str]]:
     prefix = tmp / f"locust-{page}-{port}"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [
             str(BIN / "locust"),
             "-f", str(REPO_ROOT / "bench" / "locust_reads.py"),
-            "--headless", "--users", str(users), "--spawn-rate", str(users),
+            "--headless", "--users", str(users + savers), "--spawn-rate", str(users + savers),
             "--run-time", f"{seconds}s", "--host", f"http://127.0.0.1:{port}",
             "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR",
         ],
-        env=dict(env, READS_TARGET=page),
+        env=dict(env, READS_TARGET=page, READS_SAVERS=str(savers)),
         capture_output=True,
         check=False,
     )  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(f"{prefix}_stats.csv", newline="") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    return rows.get("page", {})
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    rows["locust"] = {"cpu": str(cpu)}
+    errors = Path(f"{prefix}_failures.csv")
+    if errors.exists():
+        for row in csv.DictReader(errors.open(newline="")):
+            log(f"    errors: {row.get('Occurrences')} x {row.get('Name')}: {row.get('Error', '')[:200]}")
+    return rows
 
 
 def main() -> int:
@@ -178,12 +241,17 @@ def main() -> int:
     parser.add_argument("--layouts", default="2x4,4x2,3x1")
     parser.add_argument("--baseline", default=BASE_REVISION)
     parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--savers", type=int, default=0, help="users saving profiles during each run")
+    parser.add_argument("--redis-url", default=SAVERS_REDIS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="reads-bench-") as name:
         tmp = Path(name)
-        env, prepared = prepare(tmp)
+        env, prepared = prepare(tmp, args.savers)
+        if args.savers:
+            env["MATCHMAKER_REDIS_URL"] = args.redis_url
         env = dict(
             env,
+            READS_SAVER_PATHS=json.dumps(prepared["savers"]),
             READS_TOKENS=",".join(prepared["tokens"]),
             READS_API_PATH=prepared["api_path"],
             READS_COOKIE_MATCHES=prepared["cookies"]["matches"],
@@ -198,31 +266,55 @@ def main() -> int:
         )
         subprocess.run(["tar", "-x", "-C", str(old_root)], input=archive.stdout, check=True)
         runs = [("old", old_root, 2, 4)]
-        for layout in args.layouts.split(","):
-            workers, threads = (int(x) for x in re.split("x", layout))
+        for layout in args.layouts.split(","):  # "2x4": gthread, 2 workers x 4 threads; "4s": 4 sync workers
+            workers, threads = (int(layout[:-1]), 0) if layout.endswith("s") else map(int, layout.split("x"))
             runs.append(("new", REPO_ROOT, workers, threads))
         results = []
         for label, tree, workers, threads in runs:
-            log(f"{label} {workers}x{threads}: starting gunicorn")
+            layout = f"{workers}x{threads}" if threads else f"{workers} sync"
+            log(f"{label} {layout}: starting gunicorn")
+            if args.savers:  # no job of an earlier run is left for this run's worker
+                subprocess.run(
+                    ["redis-cli", "-u", args.redis_url, "flushdb"], capture_output=True, check=True
+                )
             process, port = serve(tree, env, workers, threads)
+            worker = start_worker(tree, env) if args.savers else None
             try:
                 for page in args.pages.split(","):
                     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-                    log(f"  {page}: {args.users} users for {args.seconds}s (load {load})")
-                    row = run_locust(port, page, env, args.users, args.seconds, tmp)
-                    results.append((label, f"{workers}x{threads}", page, row, load))
+                    log(f"  {page}: {args.users} users, {args.savers} savers, {args.seconds}s (load {load})")
+                    pids = [process.pid] + ([worker.pid] if worker else [])
+                    server_before = tree_cpu_seconds(*pids)
+                    rows = run_locust(port, page, env, args.users, args.seconds, tmp, args.savers)
+                    served = sum(float(rows.get(n, {}).get("Request Count") or 0) for n in ("page", "save"))
+                    server_cpu = tree_cpu_seconds(*pids) - server_before
+                    cpu = (
+                        1000 * server_cpu / max(served, 1),
+                        1000 * float(rows["locust"]["cpu"]) / max(served, 1),
+                    )
+                    rows["page"] = dict(rows.get("page", {}), cpu=cpu)
+                    results.append((label, layout, page, rows.get("page", {}), load))
+                    if args.savers:
+                        results.append(
+                            (label, f"{workers}x{threads}", f"save ({page})", rows.get("save", {}), load)
+                        )
             finally:
-                process.terminate()
-                process.wait(timeout=30)
+                for running in (process, worker):
+                    if running is not None:
+                        running.terminate()
+                        running.wait(timeout=30)
         shutil.rmtree(old_root, ignore_errors=True)
     print()
     print(
-        "| code | workers x threads | page | requests/s | p50 ms | p95 ms | requests | errors | load before |"
+        "| code | workers x threads | page | requests/s | p50 ms | p95 ms | requests | errors "
+        "| server CPU ms/request | locust CPU ms/request | load before |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for label, layout, page, row, load in results:
         cells = [label, layout, page, f"{float(row.get('Requests/s') or 0):.0f}"]
-        cells += [row.get(k, "-") for k in ("50%", "95%", "Request Count", "Failure Count")] + [load]
+        cells += [row.get(k, "-") for k in ("50%", "95%", "Request Count", "Failure Count")]
+        server, client = row.get("cpu", (None, None))
+        cells += [f"{server:.1f}" if server else "", f"{client:.1f}" if client else "", load]
         print("| " + " | ".join(cells) + " |")
     return 0
 

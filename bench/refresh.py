@@ -1,6 +1,7 @@
 """Time from a saved profile to its fresh matches at 1k, 10k and 100k organisations, old path vs new.
 
 Run:  .venv/bin/python bench/refresh.py [--sizes 1000,10000,100000] [--baseline REV] [--old-max 10000]
+                                        [--cache DIR] [--rebuild]
 
 For each size it builds one SQLite database (organisations made from ../shared/data/startups_dev.jsonl,
 each text made distinct by mixing two real descriptions; 90% startups, 7% partners, 3% investors) and
@@ -13,7 +14,11 @@ REV (default: the commit this branch started from), "new" runs this checkout. Ea
 2. three saves of a partner and three of a startup: the description changes, the profile is committed,
    and `refresh_matches_for` embeds the new text and rescores, explains and stores its matches.
 Both processes print the stored matches of the last refresh; the parent checks they are identical.
+Each process also reports its peak resident memory (what a worker holding the candidates needs).
 Sizes above --old-max run only the new path (the old one takes minutes per save there).
+Built databases are kept in --cache (default /tmp/matchmaker-refresh-bench) and reused by later runs
+(the 100k one takes a few minutes to build); --rebuild builds them again. The closing table gives how
+each time grows from one size to the next.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -157,6 +163,8 @@ def measure(path: Path, saves: int) -> dict[str, Any]:
                     .order_by(Match.startup_id, Match.counterpart_id)
                 )
             ]
+    # ru_maxrss is in kilobytes on Linux: the peak of this process, model and candidates included.
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
@@ -190,6 +198,7 @@ def main() -> int:
     parser.add_argument("--old-max", type=int, default=10000, help="largest size the old path runs at")
     parser.add_argument("--saves", type=int, default=3)
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "matchmaker-refresh-bench"))
+    parser.add_argument("--rebuild", action="store_true", help="build the cached databases again")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -208,9 +217,10 @@ def main() -> int:
         subprocess.run(["tar", "-x", "-C", old_root], input=archive.stdout, check=True)
         log(f"old path: matchmaker at {args.baseline}; new path: {REPO_ROOT}")
         table = []
+        measured: dict[tuple[str, int], dict[str, Any]] = {}
         for n in sizes:
             db_path = cache / f"orgs-{n}.sqlite"
-            if not db_path.exists():
+            if args.rebuild or not db_path.exists():
                 log(f"building {n:,} organisations (cached in {db_path})")
                 partial = db_path.with_suffix(".partial")
                 partial.unlink(missing_ok=True)
@@ -222,6 +232,7 @@ def main() -> int:
                     continue
                 log(f"{n:,} organisations: {label} path (load {load_average()})")
                 results[label] = run_worker(root, db_path, args.saves)
+                measured[(label, n)] = results[label]
             same = "-"
             if "old" in results:
                 same = "yes" if results["old"]["matches"] == results["new"]["matches"] else "NO"
@@ -230,9 +241,10 @@ def main() -> int:
                 for side in ("partner", "startup"):
                     seconds = data["saves"][side]["seconds"]
                     row.append(f"{statistics.median(seconds):.3f} (max {max(seconds):.3f})")
-                row += [str(data["saves"]["partner"]["matches"]), same]
+                row += [f"{data['peak_rss_mb']:.0f}", str(data["saves"]["partner"]["matches"]), same]
                 table.append(row)
             print_table(table)
+    print_growth(measured, sizes)
     print(f"load average at the end: {load_average()} (2 cores shared with other engineers)")
     return 0
 
@@ -244,10 +256,45 @@ def print_table(rows: list[list[str]]) -> None:
         "first refresh in a new process (s)",
         "partner save -> fresh matches, median s",
         "startup save -> fresh matches, median s",
+        "peak RSS (MB)",
         "kept",
         "same matches",
     ]
     print()
+    print("| " + " | ".join(headers) + " |")
+    print("|" + "---|" * len(headers))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    sys.stdout.flush()
+
+
+def print_growth(measured: dict[tuple[str, int], dict[str, Any]], sizes: list[int]) -> None:
+    """How each measure grows from one size to the next (x10 organisations: 10 would be linear)."""
+    rows = []
+    for label in ("old", "new"):
+        for small, large in zip(sizes, sizes[1:], strict=False):
+            a, b = measured.get((label, small)), measured.get((label, large))
+            if a is None or b is None:
+                continue
+
+            def ratio(get: Any, a: dict[str, Any] = a, b: dict[str, Any] = b) -> str:
+                return f"x{get(b) / get(a):.1f}"
+
+            rows.append(
+                [
+                    label,
+                    f"{small:,} -> {large:,} (x{large / small:g})",
+                    ratio(lambda d: d["first_refresh_s"]),
+                    ratio(lambda d: statistics.median(d["saves"]["partner"]["seconds"])),
+                    ratio(lambda d: statistics.median(d["saves"]["startup"]["seconds"])),
+                    ratio(lambda d: d["peak_rss_mb"]),
+                ]
+            )
+    if not rows:
+        return
+    headers = ["path", "organisations", "first refresh", "partner save", "startup save", "peak RSS"]
+    print()
+    print("Growth (ratio of the larger size's value to the smaller's):")
     print("| " + " | ".join(headers) + " |")
     print("|" + "---|" * len(headers))
     for row in rows:

@@ -61,6 +61,8 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from matchmaker.services import versions  # noqa: F401  (raises the data version on each commit)
+
     db.init_app(app)
     migrate.init_app(
         app,

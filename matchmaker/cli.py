@@ -23,9 +23,10 @@ def register_commands(app: Flask) -> None:
     from matchmaker.cli_imports import import_organisations_command
 
     app.cli.add_command(import_organisations_command)
-    from matchmaker.cli_learning import learn_weights_command
+    from matchmaker.cli_learning import learn_space_command, learn_weights_command
 
     app.cli.add_command(learn_weights_command)
+    app.cli.add_command(learn_space_command)
     from matchmaker.cli_jobs import jobs_group, worker_command
 
     app.cli.add_command(worker_command)

@@ -23,7 +23,10 @@ def _lines(file: Path, dry_run: bool) -> tuple[list[Line], dict[str, int]]:
         ]
         return lines, {a: sum(p.action == a for p in plans) for a in imports.ACTION_LABELS}
     record = imports.create_import(None, file.name, data)
-    imports.start_import(record.id)
+    # Here, not on the queue: the command prints the report, and a command may load the model.
+    finished = imports.run_import(record.id)
+    assert finished is not None
+    record = finished
     lines = [
         (
             e["row"],

@@ -8,7 +8,15 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-SCHEDULED_NAMES = ["embed", "expire-introductions", "rematch", "send-digest", "send-outbox"]
+SCHEDULED_NAMES = [
+    "embed",
+    "expire-introductions",
+    "learn-space",
+    "rematch",
+    "send-digest",
+    "send-outbox",
+    "suggest-sectors",
+]
 
 
 @click.command("worker")

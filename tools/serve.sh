@@ -6,7 +6,9 @@ BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}
 REDIS=${MATCHMAKER_REDIS_URL:-redis://127.0.0.1:6379/2}
-GUNICORN=("$BIN/gunicorn" --workers 2 --threads 4 --timeout 120 --bind "$HOST:$PORT" wsgi:app)
+# 3 gthread workers x 4 threads, chosen by bench/reads.py (README there): on 2 cores a kept-alive
+# client stays on the worker that accepted it, and with 2 workers one often sat idle.
+GUNICORN=("$BIN/gunicorn" --workers 3 --threads 4 --timeout 120 --bind "$HOST:$PORT" wsgi:app)
 
 if "$BIN/python" -c "import redis, sys; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=1).ping()" "$REDIS" 2>/dev/null; then
   export MATCHMAKER_REDIS_URL="$REDIS"

@@ -28,6 +28,7 @@ from matchmaker.engine.scoring import (
     sector_overlap,
     stage_ticket_fit,
 )
+from matchmaker.engine.space import LinearSpace
 from matchmaker.engine.text import split_sentences
 from matchmaker.engine.words import scripts
 
@@ -53,6 +54,7 @@ class CandidateSet:
     lexical_texts: list[str]
     lexical_rows: np.ndarray | None = None  # rows in the LexicalIndex they were bound to
     lexical_index: LexicalIndex | None = None
+    mapped: tuple[str, dict[str, tuple[np.ndarray, np.ndarray]]] | None = None  # (space version, fields)
 
     @classmethod
     def build(
@@ -82,6 +84,18 @@ class CandidateSet:
         if lexical is not None and self.lexical_index is not lexical:
             self.lexical_rows = lexical.rows(self.lexical_texts)
             self.lexical_index = lexical
+
+    def fields_in(self, space: LinearSpace | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The stacked field vectors, mapped by `space` (kept per space version); as stored without one."""
+        if space is None:
+            return self.fields
+        if self.mapped is None or self.mapped[0] != space.version:
+            mapped = {
+                name: (space.map_stacked([v.get(name) for v in self.vectors], m), p)
+                for name, (m, p) in self.fields.items()
+            }
+            self.mapped = (space.version, mapped)
+        return self.mapped[1]
 
 
 def _stack(vectors: Sequence[np.ndarray | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -129,19 +143,26 @@ def anchor_similarities(
 ) -> np.ndarray:
     """Calibrated similarities (len(rows), len(COMPONENTS)) of `anchor` with candidates[rows].
 
-    Equal to `scoring.component_similarities` of the same pairs (without a learned space).
+    Equal to `scoring.component_similarities` of the same pairs (with `config.space`, if any).
     """
     n = len(rows)
     out = np.full((n, len(COMPONENTS)), np.nan)
     if n == 0:
         return out
     col = COMPONENTS.index
+    space = config.space
     # An anchor without a field is a zero row, masked as the pairwise path masks it (einsum broadcasts).
     anchor_fields = {}
     for name in TEXT_FIELDS:
         vector = anchor_vectors.get(name)
+        if vector is not None and space is not None:
+            vector = space.transform([""], vector[None, :])[0]
         anchor_fields[name] = (np.zeros(1, np.float32) if vector is None else vector, vector is not None)
-    fields = {name: (m[rows], p[rows]) for name, (m, p) in candidates.fields.items()}
+    in_space = candidates.fields_in(space)
+    if n == len(candidates.ids) and np.array_equal(rows, np.arange(n)):  # every candidate: no copy
+        fields = in_space
+    else:
+        fields = {name: (m[rows], p[rows]) for name, (m, p) in in_space.items()}
     s, o = (anchor_fields, fields) if anchor.kind == "startup" else (fields, anchor_fields)
     out[:, col("seeks_offers")] = _cosines(s["seeks"], o["offers"])
     both = np.vstack([_cosines(o["seeks"], s["description"]), _cosines(o["seeks"], s["offers"])])
@@ -150,10 +171,12 @@ def anchor_similarities(
     out[:, col("description")] = _cosines(s["description"], o["description"])
     text_columns = [col(name) for name in TEXT_COMPONENTS]
     raw_text = out[:, text_columns].copy()
+    floor, ceiling = space.calibration_ if space is not None else (config.cosine_floor, config.cosine_ceiling)
     for name in TEXT_COMPONENTS:
-        out[:, col(name)] = calibrate(out[:, col(name)], config.cosine_floor, config.cosine_ceiling)
+        out[:, col(name)] = calibrate(out[:, col(name)], floor, ceiling)
     applies = (candidates.scripts[rows] & script_mask(anchor)) != 0
-    if config.crosslingual_floor is not None and config.crosslingual_ceiling is not None:
+    # In a learned space a translation is not read on the model's cross-language scale (as pairwise).
+    if space is None and config.crosslingual_floor is not None and config.crosslingual_ceiling is not None:
         across = ~applies
         if across.any():
             out[np.ix_(across, text_columns)] = calibrate(
@@ -295,7 +318,7 @@ def rank_against(
     totals = contributions.sum(axis=1)
     ids = candidates.ids[rows]
     if diversity > 0:
-        matrix = candidates.fields["description"][0][rows]
+        matrix = candidates.fields_in(config.space)["description"][0][rows]
         picked = {i for i, _ in mmr(None, matrix, np.arange(len(rows)), k, diversity, relevance=totals)}
         chosen = [i for i in _order(totals, ids) if i in picked]
     else:

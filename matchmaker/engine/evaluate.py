@@ -4,7 +4,9 @@
 
 Reads files shaped like startups_dev.jsonl; only `name`, `one_liner` and `long_description` are
 inputs, `sectors` and `subindustry` are labels. `as_deployed_*` are the same metrics for the
-configuration the app ranks with (no space fitted on labels the app does not have).
+configuration the app ranks with (no space fitted on labels the app does not have); `as_learned_*`
+for that configuration plus the space the app learns from what it stores (the TRAIN startups'
+sectors and tags; never their sub-industry), its settings chosen on a validation year inside TRAIN.
 `--pairs` reads lines {"ko": ..., "en": ...}: the same startup described in Korean and in English,
 to measure matching across the two languages.
 Progress goes to stderr; the last stdout line is one JSON object with the metrics.
@@ -13,10 +15,12 @@ Progress goes to stderr; the last stdout line is one JSON object with the metric
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +35,8 @@ from matchmaker.engine.profiles import SECTORS, Profile, ProfileVectors, embed_p
 from matchmaker.engine.ranking import rank_startups_for
 from matchmaker.engine.scoring import ScoringConfig, calibrate
 from matchmaker.engine.sectors import SectorSuggester
-from matchmaker.engine.similarity import SimilaritySpace
+from matchmaker.engine.similarity import SimilaritySpace, fit_linear_space
+from matchmaker.engine.space import LinearSpace
 from matchmaker.engine.text import join_texts
 
 UNSPECIFIED = "Unspecified"
@@ -133,11 +138,16 @@ def _order_by_score(scores: np.ndarray, ids: np.ndarray) -> list[int]:
     return list(np.lexsort((ids, -scores))[:K])
 
 
-def crosslingual_ranks(pairs: Sequence[dict], distractors: Sequence[str], encoder: Encoder) -> list[int]:
+def crosslingual_ranks(
+    pairs: Sequence[dict], distractors: Sequence[str], encoder: Encoder, space: LinearSpace | None = None
+) -> list[int]:
     """For each Korean text, the rank (1 = first) of its English pair among every English pair text
-    and the distractor texts, by the description vectors the engine ranks with."""
+    and the distractor texts, by the description vectors the engine ranks with (mapped by `space`)."""
     korean = _stack(embed_texts([p["ko"] for p in pairs], encoder), encoder.dimension)
     english = _stack(embed_texts([p["en"] for p in pairs] + list(distractors), encoder), encoder.dimension)
+    if space is not None:
+        korean = space.transform([""] * len(korean), korean)
+        english = space.transform([""] * len(english), english)
     similarity = korean @ english.T
     own = similarity[np.arange(len(pairs)), np.arange(len(pairs))]
     # Rank = 1 + how many other candidates are at least as close: a tie counts against the model,
@@ -220,22 +230,137 @@ def evaluate_as_deployed(
     ranking: `rank_startups_for` with the app's `ScoringConfig` and no space.
     """
     log("as deployed: calibrated cosine + lexical + structured components")
+    p10, ndcg = _app_metrics(_app_world(train, test, encoder, queries), encoder, None)
+    return {"as_deployed_similar_p_at_10": p10, "as_deployed_partner_ndcg_at_10": ndcg}
+
+
+def stored_labels(row: dict[str, Any]) -> list[str]:
+    """What the app stores that can teach a space: the mission sectors and the free tags.
+
+    Never the sub-industry, nor `industries` (whose second entry is the sub-industry's name).
+    """
+    return list(row.get("sectors") or []) + list(row.get("tags") or [])
+
+
+# The settings tried for the learned space; the best on the validation year is reported on TEST.
+SPACE_GRID: dict[str, tuple[Any, ...]] = {
+    "design": ("exploded", "specific"),
+    "shrinkage": (0.3, 0.6, 0.9),
+    "embedding_weight": (0.15, 0.3, 0.5),
+    "min_class_size": (5,),
+}
+
+
+@dataclass
+class _AppWorld:
+    """What the app's configuration needs of one (train, test, queries) split, prepared once."""
+
+    test: list[dict]
+    texts: list[str]
+    vectors: np.ndarray
+    lexical: LexicalIndex
+    lexical_similarity: np.ndarray
+    queries: list
+
+
+def _app_world(train: list[dict], test: list[dict], encoder: Encoder, queries: list) -> _AppWorld:
     config = ScoringConfig.for_model(encoder.model_id)
-    test_texts = [description_of(r) for r in test]
-    test_vecs = _stack(embed_texts(test_texts, encoder), encoder.dimension)
-    lexical = LexicalIndex().fit([description_of(r) for r in train] + test_texts + [q for _, q in queries])
+    texts = [description_of(r) for r in test]
+    vectors = _stack(embed_texts(texts, encoder), encoder.dimension)
+    lexical = LexicalIndex().fit([description_of(r) for r in train] + texts + [q for _, q in queries])
+    words = lexical.transform(texts)
+    similarity = calibrate((words @ words.T).toarray(), config.lexical_floor, config.lexical_ceiling)
+    return _AppWorld(test, texts, vectors, lexical, similarity, queries)
+
+
+def _app_metrics(world: _AppWorld, encoder: Encoder, space: LinearSpace | None) -> tuple[float, float]:
+    """(P@10, nDCG@10) of the app's configuration on the world's TEST, with ``space`` (None: as deployed).
+
+    Similar startups: the description and lexical components, weighted as for a partner; partner
+    ranking: `rank_startups_for` with the app's `ScoringConfig` (its space, if any).
+    """
+    config = replace(ScoringConfig.for_model(encoder.model_id), space=space)
     weights = config.weights_for("partner")
-    words = lexical.transform(test_texts)
-    similarity = weights["description"] * calibrate(
-        test_vecs @ test_vecs.T, config.cosine_floor, config.cosine_ceiling
-    ) + weights["lexical"] * calibrate(
-        (words @ words.T).toarray(), config.lexical_floor, config.lexical_ceiling
+    if space is None:
+        mapped, (floor, ceiling) = world.vectors, (config.cosine_floor, config.cosine_ceiling)
+    else:
+        mapped, (floor, ceiling) = space.transform(world.texts, world.vectors), space.calibration_
+    similarity = (
+        weights["description"] * calibrate(mapped @ mapped.T, floor, ceiling)
+        + weights["lexical"] * world.lexical_similarity
     )
+    test = world.test
     p10 = precision_at_k(similarity, [subindustry_of(r) for r in test], [r["id"] for r in test])
-    rank = _partner_ranker(test, test_texts, test_vecs, encoder, lexical, config=config)
-    return {
-        "as_deployed_similar_p_at_10": p10,
-        "as_deployed_partner_ndcg_at_10": ranking_ndcg(queries, test, rank),
+    rank = _partner_ranker(test, world.texts, world.vectors, encoder, world.lexical, config=config)
+    return p10, ranking_ndcg(world.queries, test, rank)
+
+
+def _fit_space(
+    train: list[dict], encoder: Encoder, labels: Callable[[dict], list[str]], **settings: Any
+) -> LinearSpace | None:
+    """A space fitted as the app fits it: description vectors and one label set per startup."""
+    config = ScoringConfig.for_model(encoder.model_id)
+    vectors = _stack(embed_texts([description_of(r) for r in train], encoder), encoder.dimension)
+    return fit_linear_space(
+        vectors, [labels(r) for r in train], config.cosine_floor, config.cosine_ceiling, **settings
+    )
+
+
+def choose_space_settings(train: list[dict], encoder: Encoder) -> tuple[dict[str, Any], list[dict]]:
+    """Pick the learned space's settings inside TRAIN: fit on every year but the last, measure on the
+    last (mean of P@10 and nDCG@10), never looking at TEST. Returns the best settings and every trial."""
+    years = sorted({int(r["year"]) for r in train if r.get("year")})
+    if len(years) < 2:
+        return dict(zip(SPACE_GRID, (v[0] for v in SPACE_GRID.values()), strict=True)), []
+    fit = [r for r in train if r.get("year") and int(r["year"]) < years[-1]]
+    validation = [r for r in train if r.get("year") and int(r["year"]) == years[-1]]
+    world = _app_world(fit, validation, encoder, partner_queries(fit, validation))
+    trials: list[dict[str, Any]] = []
+    base = _app_metrics(world, encoder, None)
+    trials.append({"settings": None, "p_at_10": base[0], "ndcg_at_10": base[1]})
+    for values in itertools.product(*SPACE_GRID.values()):
+        settings = dict(zip(SPACE_GRID, values, strict=True))
+        space = _fit_space(fit, encoder, stored_labels, **settings)
+        p10, ndcg = _app_metrics(world, encoder, space) if space else base
+        trials.append({"settings": settings, "p_at_10": p10, "ndcg_at_10": ndcg})
+        log(f"as learned: validation {years[-1]} {settings}: P@10 {p10:.3f} nDCG@10 {ndcg:.3f}")
+    best = max((t for t in trials if t["settings"]), key=lambda t: t["p_at_10"] + t["ndcg_at_10"])
+    return dict(best["settings"]), trials
+
+
+def evaluate_as_learned(
+    train: list[dict], test: list[dict], encoder: Encoder, queries: list, pairs: Sequence[dict] = ()
+) -> dict[str, Any]:
+    """The app's configuration with the space it learns from TRAIN's sectors and tags (`as_learned_*`),
+    settings chosen on TRAIN's last year; and, as a ceiling for that kind of space, the same fitted on
+    TRAIN's sub-industries (`as_learned_subindustry_*`, which the app cannot have)."""
+    log("as learned: choosing settings on the validation year inside TRAIN")
+    settings, trials = choose_space_settings(train, encoder)
+    log(f"as learned: chosen {settings}")
+    space = _fit_space(train, encoder, stored_labels, **settings)
+    world = _app_world(train, test, encoder, queries)
+    p10, ndcg = _app_metrics(world, encoder, space)
+    ceiling_space = _fit_space(train, encoder, lambda r: [s] if (s := subindustry_of(r)) else [], **settings)
+    ceiling = _app_metrics(world, encoder, ceiling_space)
+    validation: dict[str, Any] = {"as_deployed": trials[0] if trials else None}
+    chosen = [t for t in trials if t["settings"] == settings]
+    if chosen:
+        validation["as_learned"] = chosen[0]
+    metrics: dict[str, Any] = {}
+    if pairs:  # the space must keep a Korean text next to its English translation
+        ranks = crosslingual_ranks(pairs, world.texts, encoder, space)
+        metrics.update(
+            as_learned_crosslingual_top1=float(np.mean([r == 1 for r in ranks])),
+            as_learned_crosslingual_mean_rank=float(np.mean(ranks)),
+        )
+    return metrics | {
+        "as_learned_similar_p_at_10": p10,
+        "as_learned_partner_ndcg_at_10": ndcg,
+        "as_learned_subindustry_similar_p_at_10": ceiling[0],
+        "as_learned_subindustry_partner_ndcg_at_10": ceiling[1],
+        "as_learned_settings": settings,
+        "as_learned_space": space.info if space else None,
+        "as_learned_validation": validation,
     }
 
 
@@ -383,6 +508,7 @@ def run(
     log(f"{len(queries)} partner queries")
     metrics: dict[str, Any] = evaluate_engine(train, test, encoder, queries, pairs)
     metrics.update(evaluate_as_deployed(train, test, encoder, queries))
+    metrics.update(evaluate_as_learned(train, test, encoder, queries, pairs))
     metrics["baselines"] = evaluate_baselines(train, test, baseline, queries)
     if cache_path:
         for used in {id(encoder): encoder, id(baseline): baseline}.values():
@@ -395,6 +521,29 @@ def run(
         seconds=round(time.perf_counter() - started, 1),
     )
     return metrics
+
+
+def quality_table(metrics: dict[str, Any]) -> str:
+    """The similarity configurations side by side: P@10 and nDCG@10 of each, one row per line."""
+    rows = [
+        ("space fitted on sub-industries (not in the app)", "similar_p_at_10", "partner_ndcg_at_10"),
+        ("as deployed (no space)", "as_deployed_similar_p_at_10", "as_deployed_partner_ndcg_at_10"),
+        (
+            "as learned (space from sectors + tags)",
+            "as_learned_similar_p_at_10",
+            "as_learned_partner_ndcg_at_10",
+        ),
+        (
+            "as learned, labels = sub-industries (ceiling)",
+            "as_learned_subindustry_similar_p_at_10",
+            "as_learned_subindustry_partner_ndcg_at_10",
+        ),
+    ]
+    lines = [f"{'configuration':<50} {'P@10':>6} {'nDCG@10':>8}"]
+    for name, p10, ndcg in rows:
+        if p10 in metrics:
+            lines.append(f"{name:<50} {metrics[p10]:6.3f} {metrics[ndcg]:8.3f}")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -414,6 +563,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     metrics = run(args.train, args.test, args.model, args.embedding_cache, args.pairs, args.baseline_model)
+    print(quality_table(metrics))
     print(json.dumps(metrics, sort_keys=True))
     return 0
 

@@ -59,7 +59,10 @@ class LexicalIndex:
             min_df=min_df,
             max_features=self.max_features,
             dtype=np.float32,
-        ).fit(cleaned)
+        )
+        # fit_transform analyses each text once where fit() then transform() analysed it twice;
+        # with its indices sorted, a row is the one transform() gives, bit for bit.
+        words = self.word_vectorizer_.fit_transform(cleaned)
         # Words in too many profiles say nothing about a pair; IDF ln((1+n)/(1+df))+1 tells which.
         n_docs = len(cleaned)
         document_share = (1 + n_docs) / np.exp(self.word_vectorizer_.idf_ - 1) - 1
@@ -74,15 +77,18 @@ class LexicalIndex:
             min_df=min_df,
             max_features=self.max_features,
             dtype=np.float32,
-        ).fit(cleaned)
+        )
+        chars = self.char_vectorizer_.fit_transform(cleaned)
         # How pairs in two languages are scored, learned later from this corpus's same-language pairs
         # (`scoring.LexicalEstimate.fit`); None: such pairs leave words out.
         self.estimate_: Any = None
         self.terms_ = self.word_vectorizer_.get_feature_names_out()
         self.n_word_features_ = len(self.terms_)
-        unique = sorted(set(cleaned))
+        first = {text: i for i, text in reversed(list(enumerate(cleaned)))}
+        unique = sorted(first)
         # Every text's row in one matrix; `row_of_` finds it by the text as given and as cleaned.
-        self.matrix_ = self._vectorise(unique)
+        picked = np.array([first[text] for text in unique], dtype=np.int64)
+        self.matrix_ = self._combine(words[picked], chars[picked])
         self.row_of_: dict[str, int] = {text: i for i, text in enumerate(unique)}
         self._pending: list[Any] = []  # one-row matrices of texts added since `matrix_` was built
         self._words: dict[str, Any] = {}  # word-count rows of texts asked for shared terms
@@ -90,12 +96,18 @@ class LexicalIndex:
         return self
 
     def _vectorise(self, cleaned: list[str]) -> sp.csr_matrix:
+        words = self.word_vectorizer_.transform(cleaned)
+        chars = self.char_vectorizer_.transform(cleaned)
+        return self._combine(words, chars)
+
+    def _combine(self, words: sp.csr_matrix, chars: sp.csr_matrix) -> sp.csr_matrix:
         import scipy.sparse as sp
         from sklearn.preprocessing import normalize
 
-        words = self.word_vectorizer_.transform(cleaned)
-        chars = self.char_vectorizer_.transform(cleaned) * self.char_weight
-        return normalize(sp.hstack([words, chars], format="csr"))
+        words, chars = words.tocsr(), chars.tocsr()
+        words.sort_indices()
+        chars.sort_indices()
+        return normalize(sp.hstack([words, chars * self.char_weight], format="csr"))
 
     def rows(self, texts: Sequence[str]) -> np.ndarray:
         """Row numbers of `texts` in the index, vectorising (once) and adding the texts not in it."""
@@ -144,21 +156,34 @@ class LexicalIndex:
 
         The products of shared terms are formed and summed per row exactly as `pairwise` forms them
         (`multiply`, then a sum over each row), without repeating the query row once per candidate.
+        When most fitted rows are asked for, they are read block by block from the matrix itself
+        rather than copied out of it first (at 100,000 profiles that copy is gigabytes).
         """
+        rows = np.asarray(rows, dtype=np.int64)
         query = self._select(np.array([query_row]))
         dense = np.zeros(query.shape[1], dtype=query.dtype)
         dense[query.indices] = query.data
-        candidates = self._select(np.asarray(rows))
-        other = dense[candidates.indices]
-        products = candidates.data * other
-        keep = products != 0  # `multiply` stores no zero product
-        kept_before = np.concatenate([[0], np.cumsum(keep)])
-        starts = kept_before[candidates.indptr[:-1]]
-        counts = kept_before[candidates.indptr[1:]] - starts
+        with self._lock:
+            matrix, pending = self.matrix_, list(self._pending)
+        base = matrix.shape[0]
+        fitted = rows < base
         out = np.zeros(len(rows), dtype=query.dtype)
-        nonempty = np.flatnonzero(counts)
-        if len(nonempty):
-            out[nonempty] = np.add.reduceat(products[keep], starts[nonempty])
+        if not len(rows):
+            return out
+        if fitted.sum() * 4 < base:  # a few rows: copy them out
+            out[fitted] = _row_products(matrix[rows[fitted]], dense)
+        else:
+            every = np.empty(base, dtype=query.dtype)
+            for start in range(0, base, _BLOCK_ROWS):
+                stop = min(start + _BLOCK_ROWS, base)
+                every[start:stop] = _row_products(_row_block(matrix, start, stop), dense)
+            out[fitted] = every[rows[fitted]]
+        # Rows added since fitting on their own: folding them into the matrix would copy all of it.
+        if not fitted.all():
+            import scipy.sparse as sp
+
+            added = sp.vstack([pending[r - base] for r in rows[~fitted]], format="csr")
+            out[~fitted] = _row_products(added, dense)
         return out
 
     def word_row(self, text: str) -> Any:
@@ -204,3 +229,33 @@ class LexicalIndex:
             if len(terms) == n:
                 break
         return terms
+
+
+_BLOCK_ROWS = 8192
+
+
+def _row_block(matrix: sp.csr_matrix, start: int, stop: int) -> Any:
+    """Rows start..stop of a CSR matrix as views of its arrays (no copy of the data)."""
+    import scipy.sparse as sp
+
+    first, last = matrix.indptr[start], matrix.indptr[stop]
+    return sp.csr_matrix(
+        (matrix.data[first:last], matrix.indices[first:last], matrix.indptr[start : stop + 1] - first),
+        shape=(stop - start, matrix.shape[1]),
+        copy=False,
+    )
+
+
+def _row_products(candidates: sp.csr_matrix, dense: np.ndarray) -> np.ndarray:
+    """Per row, the sum of its products with `dense`, formed and summed as `pairwise` does."""
+    other = dense[candidates.indices]
+    products = candidates.data * other
+    keep = products != 0  # `multiply` stores no zero product
+    kept_before = np.concatenate([[0], np.cumsum(keep)])
+    starts = kept_before[candidates.indptr[:-1]]
+    counts = kept_before[candidates.indptr[1:]] - starts
+    out = np.zeros(candidates.shape[0], dtype=dense.dtype)
+    nonempty = np.flatnonzero(counts)
+    if len(nonempty):
+        out[nonempty] = np.add.reduceat(products[keep], starts[nonempty])
+    return out

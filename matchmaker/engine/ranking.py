@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,9 +20,7 @@ from matchmaker.engine.scoring import (
     lexical_applies,
     pair_weights,
 )
-
-if TYPE_CHECKING:  # a learned space (scikit-learn) is the evaluation's, not the web process's
-    from matchmaker.engine.similarity import SimilaritySpace
+from matchmaker.engine.space import Space
 
 Candidate = tuple[Profile, ProfileVectors]
 
@@ -191,7 +188,7 @@ def score_pair(
     other: Profile,
     other_vecs: ProfileVectors,
     lexical: LexicalIndex | None = None,
-    space: SimilaritySpace | None = None,
+    space: Space | None = None,
     config: ScoringConfig | None = None,
     encoder: Encoder | None = None,
 ) -> Match:
@@ -209,11 +206,12 @@ def _rank(
     lexical: LexicalIndex | None,
     k: int,
     diversity: float,
-    space: SimilaritySpace | None,
+    space: Space | None,
     config: ScoringConfig | None,
     encoder: Encoder | None,
 ) -> list[Match]:
     config = config or ScoringConfig.for_model(encoder.model_id if encoder is not None else "")
+    space = space if space is not None else config.space
     profile, vecs = anchor
     pairs: list[tuple[Candidate, Candidate]] = [
         ((profile, vecs), c) if anchor_is_startup else (c, (profile, vecs))
@@ -257,7 +255,7 @@ def rank_counterparts_for(
     candidates: Sequence[Candidate],
     lexical: LexicalIndex | None,
     k: int = 10,
-    space: SimilaritySpace | None = None,
+    space: Space | None = None,
     config: ScoringConfig | None = None,
     encoder: Encoder | None = None,
     diversity: float = 0.0,
@@ -273,7 +271,7 @@ def rank_startups_for(
     lexical: LexicalIndex | None,
     k: int = 10,
     diversity: float = 0.0,
-    space: SimilaritySpace | None = None,
+    space: Space | None = None,
     config: ScoringConfig | None = None,
     encoder: Encoder | None = None,
 ) -> list[Match]:

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from matchmaker.engine import words
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.profiles import Profile, ProfileVectors
+from matchmaker.engine.space import LinearSpace, Space
 from matchmaker.engine.text import join_texts
-
-if TYPE_CHECKING:  # a learned space (scikit-learn) is the evaluation's, not the web process's
-    from matchmaker.engine.similarity import SimilaritySpace
 
 COMPONENTS: tuple[str, ...] = (
     "seeks_offers",  # what the startup seeks vs what the other offers
@@ -82,6 +79,9 @@ class ScoringConfig:
     confident_score: float = CONFIDENT_MATCH_SCORE
     # Weights learned for one partner or investor from its own history (engine/learning.py), by id.
     counterpart_weights: Mapping[int, Mapping[str, float]] = field(default_factory=dict)
+    # A similarity space learned from the installation's own sectors and tags (engine/space.py), used
+    # for the text components wherever this configuration scores; None: plain calibrated cosine.
+    space: LinearSpace | None = field(default=None, compare=False)
 
     @classmethod
     def for_model(cls, model_id: str, **overrides: object) -> ScoringConfig:
@@ -116,7 +116,7 @@ def field_matrix(
     profiles: Sequence[Profile],
     vectors: Sequence[ProfileVectors],
     field_name: str,
-    space: SimilaritySpace | None,
+    space: Space | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Stack one field's vectors (mapped by `space`) and a mask of which profiles have the field."""
     present = np.array([v.get(field_name) is not None for v in vectors], dtype=bool)
@@ -253,7 +253,7 @@ def component_similarities(
     others: Sequence[Profile],
     other_vectors: Sequence[ProfileVectors],
     lexical: LexicalIndex | None = None,
-    space: SimilaritySpace | None = None,
+    space: Space | None = None,
     config: ScoringConfig | None = None,
 ) -> np.ndarray:
     """Calibrated similarities of aligned pairs (startups[i], others[i]): (n, len(COMPONENTS)).
@@ -261,6 +261,7 @@ def component_similarities(
     NaN marks a component with missing data on either side.
     """
     config = config or ScoringConfig()
+    space = space if space is not None else config.space
     n = len(startups)
     if not (len(startup_vectors) == len(others) == len(other_vectors) == n):
         raise ValueError("startups, others and their vectors must be aligned (same length)")

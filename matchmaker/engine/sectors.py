@@ -293,7 +293,13 @@ class SectorSuggester:
         """
         if len(texts) != len(label_sets):
             raise ValueError("texts and label_sets must have the same length")
-        self.lexical_ = LexicalIndex(min_df=2).fit(texts) if self.use_lexical and texts else None
+        self.lexical_ = None
+        if self.use_lexical and texts:
+            try:
+                self.lexical_ = LexicalIndex(min_df=2).fit(texts)
+            except ValueError as error:  # a few profiles that share no word: no lexical evidence yet
+                if "no terms remain" not in str(error):
+                    raise
         self.models_: dict[str, SectorEnsemble] = {}
         self.thresholds_: dict[str, float] = {}
         if not len(texts):

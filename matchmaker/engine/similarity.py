@@ -16,6 +16,7 @@ from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
 from matchmaker.engine.encoder import l2_normalise
 from matchmaker.engine.lexical import LexicalIndex
+from matchmaker.engine.space import LinearSpace
 
 
 class SimilaritySpace:
@@ -116,3 +117,91 @@ class SimilaritySpace:
         empty = ~embeddings.any(axis=1)
         rows[empty] = 0.0
         return rows
+
+
+# Below this many labelled organisations a learned space is not trusted: ranking stays as today.
+MIN_SPACE_ORGANISATIONS = 100
+
+
+def label_rows(
+    label_sets: Sequence[Sequence[str]], min_class_size: int, design: str
+) -> list[tuple[int, str]]:
+    """(organisation index, label) rows the discriminant learns from.
+
+    Labels are case-folded; only labels that at least `min_class_size` organisations carry count.
+    ``design`` "exploded": one row per (organisation, label); "specific": one row per organisation,
+    with its rarest usable label (ties by name).
+    """
+    cleaned = [
+        sorted({str(label).strip().casefold() for label in labels if str(label).strip()})
+        for labels in label_sets
+    ]
+    counts = Counter(label for labels in cleaned for label in labels)
+    usable = [[label for label in labels if counts[label] >= min_class_size] for labels in cleaned]
+    if design == "exploded":
+        return [(i, label) for i, labels in enumerate(usable) for label in labels]
+    if design == "specific":
+        return [
+            (i, min(labels, key=lambda label: (counts[label], label)))
+            for i, labels in enumerate(usable)
+            if labels
+        ]
+    raise ValueError(f"unknown design {design!r}; expected 'exploded' or 'specific'")
+
+
+def fit_linear_space(
+    embeddings: np.ndarray,
+    label_sets: Sequence[Sequence[str]],
+    cosine_floor: float,
+    cosine_ceiling: float,
+    design: str = "exploded",
+    shrinkage: float = 0.9,
+    embedding_weight: float = 0.15,
+    min_class_size: int = 5,
+    min_organisations: int = MIN_SPACE_ORGANISATIONS,
+    prior_organisations: int = 100,
+    random_state: int = 0,
+) -> LinearSpace | None:
+    """Learn a `LinearSpace` from organisations' embeddings and their labels (sectors and tags).
+
+    None when fewer than `min_organisations` carry a usable label or fewer than two labels are
+    usable: ranking then stays exactly as it is without a space. With n labelled organisations the
+    plain embedding keeps a share 1 - (1 - embedding_weight) * n / (n + prior_organisations), so a
+    space learned from little data stays close to plain cosine. Its similarities are calibrated at
+    the quantiles of random pairs where `cosine_floor` and `cosine_ceiling` lie for plain cosines,
+    so a calibrated component means the same with or without the space.
+    """
+    embeddings = l2_normalise(np.asarray(embeddings, dtype=np.float32))
+    if len(embeddings) != len(label_sets):
+        raise ValueError("embeddings and label_sets must have the same length")
+    present = set(np.flatnonzero(embeddings.any(axis=1)).tolist())
+    rows = [(i, label) for i, label in label_rows(label_sets, min_class_size, design) if i in present]
+    organisations = sorted({i for i, _ in rows})
+    classes = sorted({label for _, label in rows})
+    if len(organisations) < min_organisations or len(classes) < 2:
+        return None
+    index = np.array([i for i, _ in rows])
+    discriminant = LinearDiscriminantAnalysis(solver="eigen", shrinkage=shrinkage)
+    discriminant.fit(embeddings[index], np.array([label for _, label in rows]))
+    projection = discriminant.scalings_[:, : discriminant._max_components]
+    n = len(organisations)
+    weight = 1.0 - (1.0 - embedding_weight) * n / (n + prior_organisations)
+    unscaled = LinearSpace(projection, weight, 0.0, 1.0)
+    sample = embeddings[organisations]
+    rng = np.random.default_rng(random_state)
+    a, b = rng.integers(0, len(sample), (2, 20_000))
+    a, b = a[a != b], b[a != b]
+    plain = np.einsum("ij,ij->i", sample[a], sample[b])
+    mapped = unscaled.transform([""] * len(sample), sample)
+    learned = np.einsum("ij,ij->i", mapped[a], mapped[b])
+    floor = float(np.quantile(learned, float(np.mean(plain <= cosine_floor))))
+    ceiling = float(np.quantile(learned, float(np.mean(plain <= cosine_ceiling))))
+    info = {
+        "organisations": n,
+        "labels": len(classes),
+        "rows": len(rows),
+        "design": design,
+        "shrinkage": shrinkage,
+        "embedding_weight": weight,
+    }
+    return LinearSpace(projection, weight, floor, max(ceiling, floor + 0.05), info=info)

@@ -3,6 +3,7 @@
 from matchmaker.models.api_tokens import ApiToken
 from matchmaker.models.audit import AuditEvent
 from matchmaker.models.base import Base, utcnow
+from matchmaker.models.derived import MatchAdvice, SectorSuggestion
 from matchmaker.models.exclusions import PrivateExclusion, Setting
 from matchmaker.models.imports import ImportStatus, OrganisationImport
 from matchmaker.models.introductions import (
@@ -28,9 +29,13 @@ from matchmaker.models.organisations import (
     Visibility,
 )
 from matchmaker.models.users import STAFF_ROLES, Role, User, normalise_email
+from matchmaker.models.versions import DataVersion
 
 __all__ = [
+    "MatchAdvice",
+    "SectorSuggestion",
     "ApiToken",
+    "DataVersion",
     "AuditEvent",
     "ImportStatus",
     "OrganisationImport",

@@ -122,23 +122,40 @@ def _new_matches(user: User, organisation: Organisation) -> int:
     ).scalar_one()
 
 
-def mark_matches_seen(user: User) -> None:
-    """Remember every current match of the person's organisation as seen (they opened their matches)."""
+def mark_matches_seen(user: User, version: int | None = None) -> None:
+    """Remember every current match of the person's organisation as seen (they opened their matches).
+
+    ``version``: the data version read before (services/versions.py). Matches change only with a new
+    version, so once this process marked everything at a version, the same version needs no read.
+    """
+    marked: dict[int, int] = current_app.extensions.setdefault("matchmaker.seen_versions", {})
+    if version is not None and marked.get(user.id) == version:
+        return
     organisation = user.organisation
     if organisation is None:
         return
+    _mark_unseen(user, organisation)
+    if version is not None:
+        marked[user.id] = version
+
+
+def _mark_unseen(user: User, organisation: Organisation) -> None:
     side = Match.startup_id if organisation.kind == OrganisationKind.STARTUP else Match.counterpart_id
-    pairs = set(
+    # One read that finds only the unseen pairs: a page view with nothing new writes nothing.
+    unseen = (
+        select(SeenMatch.user_id)
+        .where(
+            SeenMatch.user_id == user.id,
+            SeenMatch.startup_id == Match.startup_id,
+            SeenMatch.counterpart_id == Match.counterpart_id,
+        )
+        .exists()
+    )
+    fresh = set(
         db.session.execute(
-            select(Match.startup_id, Match.counterpart_id).where(side == organisation.id)
+            select(Match.startup_id, Match.counterpart_id).where(side == organisation.id, ~unseen)
         ).all()
     )
-    known = set(
-        db.session.execute(
-            select(SeenMatch.startup_id, SeenMatch.counterpart_id).where(SeenMatch.user_id == user.id)
-        ).all()
-    )
-    fresh = pairs - known
     if not fresh:
         return
     # The same person may open their matches in two tabs at once: a pair the other request already

@@ -32,10 +32,19 @@ class MapPoint:
     y: float
 
 
-def ecosystem_points(random_state: int = 0) -> list[MapPoint]:
-    """Listed organisations with a description, placed by PCA of the startups' description vectors."""
-    from sklearn.decomposition import PCA  # loaded for the map only, not by every web process
+def principal_components(fit: np.ndarray, points: np.ndarray, n_components: int = 2) -> np.ndarray:
+    """``points`` projected on the first principal components of ``fit``: scikit-learn's exact PCA
+    (``svd_solver="full"``, signs included: each component's largest entry is positive) in numpy
+    alone, so the staff page does not load scikit-learn and scipy into the web process."""
+    mean = fit.mean(axis=0)
+    _, _, vt = np.linalg.svd(fit - mean, full_matrices=False)
+    components = vt[:n_components]
+    signs = np.sign(components[np.arange(len(components)), np.argmax(np.abs(components), axis=1)])
+    return (points - mean) @ (components * signs[:, None]).T
 
+
+def ecosystem_points() -> list[MapPoint]:
+    """Listed organisations with a description, placed by PCA of the startups' description vectors."""
     organisations = list(
         db.session.scalars(
             select(Organisation)
@@ -51,8 +60,7 @@ def ecosystem_points(random_state: int = 0) -> list[MapPoint]:
     usable = [(o, v) for o, v in zip(organisations, vectors, strict=True) if v is not None]
     matrix = np.vstack([v for _o, v in usable]).astype(np.float64)
     is_startup = np.array([o.kind == OrganisationKind.STARTUP for o, _v in usable])
-    projection = PCA(n_components=2, random_state=random_state).fit(matrix[is_startup])
-    coordinates = projection.transform(matrix)
+    coordinates = principal_components(matrix[is_startup], matrix)
     low, high = coordinates.min(axis=0), coordinates.max(axis=0)
     span = np.where(high - low > 0, high - low, 1.0)
     scaled = (coordinates - low) / span * MAP_SIZE

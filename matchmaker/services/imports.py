@@ -31,7 +31,7 @@ from matchmaker.models import (
     User,
     utcnow,
 )
-from matchmaker.services import organisations
+from matchmaker.services import jobs, organisations
 from matchmaker.services.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.services.import_columns import (
     BY_FIELD,
@@ -44,6 +44,7 @@ from matchmaker.services.import_columns import (
     tenant_value_unknown,
     website_domain,
 )
+from matchmaker.services.jobs import JobRef
 from matchmaker.services.registration import normalise_registration_number
 from matchmaker.services.spreadsheets import FORMATS, ExportFile, FileRefused, read_table, table_file
 
@@ -388,12 +389,32 @@ def _refresh_matches(record: OrganisationImport) -> None:
         logger.exception("refreshing matches after import %s failed", record.id)
 
 
-def start_import(import_id: int) -> None:
-    """The one place an import is started: inline today; routed through the job queue at merge."""
-    run_import(import_id)
+def start_import(import_id: int) -> JobRef:
+    """The one place an import is started: a job on the queue (retried, listed for staff when it
+    fails), or run at once without Redis. The import's row records its progress and report."""
+    from matchmaker.services import tasks
+
+    return jobs.enqueue(
+        tasks.import_organisations,
+        import_id,
+        description=f"import organisations (import {import_id})",
+        meta={"kind": "import", "import_id": import_id},
+        timeout=3 * 3600,
+    )
 
 
-def confirm_import(actor: User, record: OrganisationImport) -> None:
+def import_progress(record: OrganisationImport) -> dict[str, object]:
+    """For the import page's poll: still running, how far (rows written of all rows), any error."""
+    total = record.total_rows or 0
+    return {
+        "pending": record.status == ImportStatus.RUNNING,
+        "state": record.status,
+        "progress": round(record.processed_rows / total, 3) if total else 0.0,
+        "error": record.error or None,
+    }
+
+
+def confirm_import(actor: User, record: OrganisationImport) -> JobRef:
     """Staff confirm a previewed (or stopped) import, which then runs; a second click does nothing."""
     if not actor.is_staff:
         raise PermissionDenied(_("Imports are for the complex's staff."))
@@ -413,7 +434,7 @@ def confirm_import(actor: User, record: OrganisationImport) -> None:
     db.session.commit()
     if claimed.rowcount != 1:
         raise ConflictError(_("This import is already running or done."))
-    start_import(record.id)
+    return start_import(record.id)
 
 
 def reasons(content: dict[str, Any], errors: dict[str, Any], language: str) -> list[str]:

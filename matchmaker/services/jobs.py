@@ -113,11 +113,14 @@ def enqueue(
     description: str,
     meta: dict[str, Any] | None = None,
     timeout: int = 1800,
+    unique_id: str | None = None,
     **kwargs: Any,
 ) -> JobRef:
     """Run ``func(*args, **kwargs)`` on the queue, or at once when no queue is configured.
 
     ``meta`` (e.g. ``{"organisation_id": 3}``) says whom the job concerns; it decides who may read it.
+    ``unique_id`` names the work (e.g. one pair's advice for one version of both profiles): while a job
+    of that id is waiting or running, asking again returns it instead of queueing the work twice.
     Inline, an error is logged and returned as a failed ref instead of raised: the caller's change is
     already committed and the job can be run again.
     """
@@ -132,8 +135,13 @@ def enqueue(
         return JobRef(None, "finished", description, 1.0, meta=dict(meta or {}))
     from rq import Retry
 
+    if unique_id is not None:
+        existing = fetch(unique_id)
+        if existing is not None and existing.state in {"queued", "scheduled", "started", "deferred"}:
+            return existing
     job = job_queue().enqueue(
         func,
+        job_id=unique_id,
         args=args,
         kwargs=kwargs,
         description=description[:200],
@@ -144,6 +152,13 @@ def enqueue(
         failure_ttl=30 * 24 * 3600,
     )
     return job_ref(job)
+
+
+def running_in_worker() -> bool:
+    """Whether this code runs inside a job on a worker (not inline in a request or a command)."""
+    from rq import get_current_job
+
+    return get_current_job() is not None
 
 
 def job_ref(job: Job) -> JobRef:

@@ -89,24 +89,40 @@ def learned() -> LearnedWeights | None:
 
 
 def active_config(base: ScoringConfig) -> ScoringConfig:
-    """``base`` with the learned weights when learning is on and has learned from some history."""
+    """``base`` with the learned weights when learning is on and has learned from some history, and
+    the learned similarity space when one is stored and switched on (`services.space`)."""
+    from matchmaker.services.space import active_space
+
+    config = base
     weights = learned()
-    if weights is None or not weights.has_history or not learning_enabled():
-        return base
-    return replace(
-        base,
-        partner_weights=weights.partner,
-        investor_weights=weights.investor,
-        counterpart_weights=weights.counterparts,
-    )
+    if weights is not None and weights.has_history and learning_enabled():
+        config = replace(
+            config,
+            partner_weights=weights.partner,
+            investor_weights=weights.investor,
+            counterpart_weights=weights.counterparts,
+        )
+    space = active_space()
+    return replace(config, space=space) if space is not None else config
 
 
 def weights_tag(config: ScoringConfig, base: ScoringConfig) -> str:
-    """A short tag naming the weights in use ('' for today's), so stored matches show what made them."""
+    """A short tag naming the weights and space in use ('' for today's), so stored matches show what
+    made them."""
     if config is base:
         return ""
-    payload = [config.partner_weights, config.investor_weights, sorted(config.counterpart_weights.items())]
-    return "w" + hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:8]
+    tags = []
+    weights = (config.partner_weights, config.investor_weights, config.counterpart_weights)
+    if weights != (base.partner_weights, base.investor_weights, base.counterpart_weights):
+        payload = [
+            config.partner_weights,
+            config.investor_weights,
+            sorted(config.counterpart_weights.items()),
+        ]
+        tags.append("w" + hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:8])
+    if config.space is not None:
+        tags.append(config.space.version)
+    return "+".join(tags)
 
 
 def _label(introduction: Introduction) -> bool | None:
@@ -176,8 +192,11 @@ def _check_staff(actor: User | None) -> None:
 
 def learn(actor: User | None, base: ScoringConfig) -> LearnedWeights:
     """Fit the learner on the whole history and store what it learned, with an audit event."""
+    from matchmaker.services.space import active_space
+
     _check_staff(actor)
-    learner = OutcomeLearner().fit(history(base), base)
+    # The components are read as ranking reads them: in the learned similarity space when it is on.
+    learner = OutcomeLearner().fit(history(replace(base, space=active_space())), base)
     value = {
         "partner": learner.kind_weights_["partner"],
         "investor": learner.kind_weights_["investor"],
@@ -225,7 +244,16 @@ def audit_trail(limit: int = 20) -> list[AuditEvent]:
     return list(
         db.session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.action.in_(["learning.switched", "learning.fitted"]))
+            .where(
+                AuditEvent.action.in_(
+                    [
+                        "learning.switched",
+                        "learning.fitted",
+                        "learning.space_switched",
+                        "learning.space_fitted",
+                    ]
+                )
+            )
             .order_by(AuditEvent.id.desc())
             .limit(limit)
         )

@@ -30,7 +30,12 @@ from matchmaker.engine.scoring import (
 from matchmaker.extensions import db
 from matchmaker.models import Match, Organisation, Visibility, utcnow
 from matchmaker.services import money
-from matchmaker.services.candidates import listed_candidates, make_profile
+from matchmaker.services.candidates import (
+    listed_candidates,
+    listed_profiles,
+    make_profile,
+    profile_chunks,
+)
 from matchmaker.services.embeddings import app_encoder, stored_encoder
 
 logger = logging.getLogger(__name__)
@@ -42,6 +47,10 @@ _LEXICAL_KEY = "matchmaker.lexical"
 # text is added to the fitted index (vectorised once with its vocabulary); the index is refitted only
 # when the corpus grew or shrank by this share, and by `flask rematch`, which recomputes every match.
 LEXICAL_REFIT_GROWTH = 0.10
+# `rematch_all` replaces each startup's matches whole; committing them a few dozen at a time rather
+# than one by one spares a disk sync per startup (an interrupted rematch still leaves each startup
+# with either its old or its new matches, and running it again finishes the work).
+REMATCH_COMMIT_EVERY = 50
 
 
 @dataclass
@@ -79,16 +88,6 @@ def excluded_pairs() -> dict[int, set[int]]:
     return pairs
 
 
-def _listed(kinds: Sequence[str]) -> list[Organisation]:
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.kind.in_(kinds), Organisation.visibility == Visibility.LISTED.value)
-            .order_by(Organisation.id)
-        )
-    )
-
-
 def lexical_index() -> LexicalIndex:
     """The process's TF-IDF index over every listed profile.
 
@@ -105,8 +104,7 @@ def lexical_index() -> LexicalIndex:
     if cache is not None:
         if abs(size - cache["size"]) <= max(2, LEXICAL_REFIT_GROWTH * cache["size"]):
             return cache["index"]
-    listed = _listed(["startup", "partner", "investor"])
-    profiles = [to_profile(o) for o in listed]
+    profiles = listed_profiles(["startup", "partner", "investor"])
     index = LexicalIndex().fit([lexical_text(p) for p in profiles] or [""])
     index.estimate_ = _fit_lexical_estimate(index, profiles)
     current_app.extensions[_LEXICAL_KEY] = {"index": index, "size": size, "fitted_at": time.monotonic()}
@@ -257,13 +255,12 @@ def refresh_matches_for(organisation: Organisation) -> RefreshReport:
 def embed_all(progress: Progress | None = None, batch: int = 64) -> int:
     """Embed every organisation's texts that are not stored yet; returns how many texts were embedded."""
     encoder = stored_encoder()
-    organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.id)))
-    for start in range(0, len(organisations), batch):
-        chunk = organisations[start : start + batch]
-        embed_profiles([to_profile(o) for o in chunk], encoder)
+    # Rows by id range, not models: nothing is reloaded after each chunk's commit.
+    for profiles in profile_chunks(listed_only=False, chunk=batch):
+        embed_profiles(profiles, encoder)
         db.session.commit()
         if progress:
-            progress(len(chunk))
+            progress(len(profiles))
     return encoder.embedded_texts
 
 
@@ -272,16 +269,14 @@ def rematch_all(progress: Progress | None = None) -> int:
     encoder = stored_encoder()
     exclusions = excluded_pairs()
     forget_lexical_index()
-    startups = _listed(["startup"])
-    counterparts = _listed(["partner", "investor"])
-    startup_profiles = [to_profile(o, exclusions.get(o.id, ())) for o in startups]
+    startup_profiles = listed_profiles(["startup"], exclusions)
     # Counterparts without exclusions: each startup's own set holds its dismissed pairs both ways.
-    counterpart_profiles = [to_profile(o) for o in counterparts]
+    counterpart_profiles = listed_profiles(["partner", "investor"])
     vectors = embed_profiles(startup_profiles + counterpart_profiles, encoder)
     db.session.commit()
     lexical = lexical_index()
-    startup_vectors = vectors[: len(startups)]
-    candidates = CandidateSet.build(counterpart_profiles, vectors[len(startups) :])
+    startup_vectors = vectors[: len(startup_profiles)]
+    candidates = CandidateSet.build(counterpart_profiles, vectors[len(startup_profiles) :])
     version = model_version(encoder)
     config = scoring_config(encoder)
     total = 0
@@ -289,16 +284,30 @@ def rematch_all(progress: Progress | None = None) -> int:
         db.session.scalars(select(Organisation.id).where(Organisation.visibility != Visibility.LISTED.value))
     )
     _store(hidden, [], version)  # hidden organisations keep no matches
+    done = 0
     for profile, vecs in zip(startup_profiles, startup_vectors, strict=True):
         matches = rank_against(
             profile, vecs, candidates, lexical, k=kept_per_organisation(), config=config, encoder=encoder
         )
         _store([profile.id], matches, version)
-        db.session.commit()  # one transaction per organisation
+        done += 1
+        if done % REMATCH_COMMIT_EVERY == 0:
+            db.session.commit()
         total += len(matches)
         if progress:
             progress(1)
+    db.session.commit()
     return total
+
+
+def warm_up() -> None:
+    """Fit the lexical index and build both sides' candidates now, for a worker to call as it starts:
+    at 100,000 organisations that is minutes the first save would otherwise wait."""
+    encoder = stored_encoder()
+    lexical = lexical_index()
+    for kinds in (["startup"], ["partner", "investor"]):
+        listed_candidates(kinds, encoder).bind(lexical)
+    db.session.commit()  # texts embedded on the way are kept
 
 
 def filter_summary(organisation: Organisation) -> dict[str, int]:

@@ -19,6 +19,8 @@ import numpy as np
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from matchmaker.engine.profiles import embed_texts
 from matchmaker.engine.ranking import mmr
@@ -83,6 +85,8 @@ class ReviewPage:
     total: int
     # When nothing is listed: how many possible counterparts each hard filter kept away.
     filtered: dict[str, int] = field(default_factory=dict)
+    # Ids kept away by private exclusions (hidden_from), read once per page and reused by the triples.
+    private: set[int] = field(default_factory=set)
 
     @property
     def pages(self) -> int:
@@ -111,15 +115,23 @@ def _member_organisation(user: User) -> Organisation:
     return user.organisation
 
 
-def excluded_for(organisation_id: int) -> set[int]:
+def organisation_as_of_now(organisation_id: int) -> Organisation | None:
+    """The organisation read again from the database, even if this session already holds it (a page
+    kept per data version must not be built from a row read before the version)."""
+    return db.session.get(Organisation, organisation_id, populate_existing=True)
+
+
+def excluded_for(organisation_id: int, private: set[int] | None = None) -> set[int]:
     """Organisations never to be suggested to (or with) ``organisation_id``, whoever dismissed whom,
-    and whoever privately excluded whom."""
+    and whoever privately excluded whom (``private``: ``hidden_from(organisation_id)`` if already read)."""
     rows = db.session.execute(
         select(Dismissal.organisation_id, Dismissal.other_id).where(
             or_(Dismissal.organisation_id == organisation_id, Dismissal.other_id == organisation_id)
         )
     ).all()
-    return {b if a == organisation_id else a for a, b in rows} | hidden_from(organisation_id)
+    if private is None:
+        private = hidden_from(organisation_id)
+    return {b if a == organisation_id else a for a, b in rows} | private
 
 
 def excluded_pairs() -> dict[int, set[int]]:
@@ -198,7 +210,8 @@ def review_for(user: User, query: ReviewQuery, per_page: int = 10, now: datetime
         .join(Organisation, Organisation.id == other_col)
         .where(own_col == own.id, Organisation.visibility == Visibility.LISTED.value)
     )
-    excluded = excluded_for(own.id)
+    private = hidden_from(own.id)
+    excluded = excluded_for(own.id, private)
     if excluded:
         statement = statement.where(other_col.not_in(sorted(excluded)))
     if query.min_score > 0:
@@ -234,9 +247,28 @@ def review_for(user: User, query: ReviewQuery, per_page: int = 10, now: datetime
     if not founder_view:
         ranked = vary(ranked) if query.order == VARIED else rotate(ranked, own.id, now)
     page = max(1, query.page)
-    chosen = matching.load_matches([row.id for row in ranked[(page - 1) * per_page : page * per_page]])
+    chosen = _load_page(
+        [row.id for row in ranked[(page - 1) * per_page : page * per_page]], own, founder_view
+    )
     filtered = matching.filter_summary(own) if not ranked else {}
-    return ReviewPage(_with_introductions(chosen, founder_view), page, per_page, len(ranked), filtered)
+    items = _with_introductions(chosen, founder_view)
+    return ReviewPage(items, page, per_page, len(ranked), filtered, private)
+
+
+def _load_page(ids: list[int], own: Organisation, founder_view: bool) -> list[Match]:
+    """The page's matches in this order; only the other side is loaded (one query, plus its sectors):
+    the viewer's own side is the organisation already in hand."""
+    if not ids:
+        return []
+    other = Match.counterpart if founder_view else Match.startup
+    found = {
+        m.id: m
+        for m in db.session.scalars(select(Match).where(Match.id.in_(ids)).options(selectinload(other)))
+    }
+    chosen = [found[i] for i in ids if i in found]
+    for match in chosen:
+        set_committed_value(match, "startup" if founder_view else "counterpart", own)
+    return chosen
 
 
 def _with_introductions(matches: list[Match], founder_view: bool) -> list[ReviewItem]:
@@ -316,6 +348,9 @@ def dismissals_for(user: User) -> list[Dismissal]:
     own = _member_organisation(user)
     return list(
         db.session.scalars(
-            select(Dismissal).where(Dismissal.organisation_id == own.id).order_by(Dismissal.created_at.desc())
+            select(Dismissal)
+            .where(Dismissal.organisation_id == own.id)
+            .options(selectinload(Dismissal.other))
+            .order_by(Dismissal.created_at.desc())
         )
     )

@@ -122,6 +122,11 @@ def refresh_organisation(organisation_id: int, requested_at: str | None = None) 
     jobs.set_progress(0.95, stage="storing")
     _clear_pending(organisation_id, stamp)
     db.session.commit()
+    if jobs.running_in_worker():  # inline, the page computes them itself when it is shown
+        # A job of its own, queued behind the refreshes already waiting: fresh matches come first.
+        from matchmaker.services.sectors import queue_sector_suggestions
+
+        queue_sector_suggestions(organisation)
     logger.info(
         "refreshed %d matches of organisation %s (%d texts embedded)",
         report.matches,
@@ -174,7 +179,56 @@ def rematch_everything() -> dict[str, int]:
     matches = matching.rematch_all(progress=progress)
     db.session.execute(delete(PendingRefresh).where(PendingRefresh.requested_at <= started))
     db.session.commit()
+    if jobs.running_in_worker():  # the suggester may have learned from new labels: every profile
+        _store_sector_suggestions(None)
     return {"matches": matches, "startups": total}
+
+
+def _store_sector_suggestions(organisation_ids: list[int] | None) -> None:
+    """After a rematch: the sector suggestions of these organisations, recomputed (a failure here
+    leaves the fresh matches alone; the pages ask again)."""
+    from matchmaker.services.sectors import store_sector_suggestions
+
+    try:
+        store_sector_suggestions(organisation_ids, force=True)
+    except Exception:
+        db.session.rollback()
+        logger.exception("sector suggestions of %s failed", organisation_ids or "every organisation")
+
+
+@jobs.job_function
+def suggest_sectors(organisation_ids: list[int] | None = None) -> dict[str, int]:
+    """Compute and store sector suggestions (these organisations, or every one); unchanged texts are
+    skipped, so running it twice does nothing new."""
+    from matchmaker.services.sectors import store_sector_suggestions
+
+    return {"computed": store_sector_suggestions(organisation_ids)}
+
+
+@jobs.job_function
+def compute_advice(startup_id: int, counterpart_id: int) -> dict[str, int]:
+    """Compute and store "what would raise this match" for one pair (the page polls for it)."""
+    from matchmaker.services.advice import store_advice
+
+    jobs.set_progress(0.1, stage="advice")
+    return {"stored": int(store_advice(startup_id, counterpart_id))}
+
+
+@jobs.job_function
+def import_organisations(import_id: int) -> dict[str, int]:
+    """Run a confirmed import (``services/imports.py``); a retry resumes after the rows already done."""
+    from matchmaker.services.imports import run_import
+
+    record = run_import(import_id)
+    if record is None:
+        return {"rows": 0}
+    return {
+        "rows": record.processed_rows,
+        "created": record.created,
+        "updated": record.updated,
+        "unchanged": record.unchanged,
+        "refused": record.refused,
+    }
 
 
 @jobs.job_function
@@ -223,6 +277,17 @@ def send_outbox(message_ids: list[int] | None = None) -> dict[str, int]:
     return {"sent": sent}
 
 
+@jobs.job_function
+def learn_space() -> dict[str, int]:
+    """Learn the similarity space from the organisations' sectors and tags, then recompute every match."""
+    from matchmaker.engine.scoring import ScoringConfig
+    from matchmaker.services import space
+    from matchmaker.services.embeddings import app_encoder
+
+    state = space.learn_space(None, ScoringConfig.for_model(app_encoder().model_id))
+    return {"labelled": state.labelled, **rematch_everything.__wrapped__()}  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Scheduled:
     """A job that cron (or a person) puts on the queue by name: ``flask jobs enqueue NAME``."""
@@ -238,4 +303,8 @@ SCHEDULED = {
     "send-outbox": Scheduled("send-outbox", send_outbox, "send unsent outbox messages"),
     "rematch": Scheduled("rematch", rematch_everything, "recompute every match"),
     "embed": Scheduled("embed", embed_everything, "embed every text not stored yet"),
+    "suggest-sectors": Scheduled(
+        "suggest-sectors", suggest_sectors, "suggest sectors for every organisation whose text changed"
+    ),
+    "learn-space": Scheduled("learn-space", learn_space, "learn the similarity space, rematch"),
 }

@@ -40,17 +40,26 @@ def _introduced_pairs(startup_ids: Iterable[int], open_only: bool) -> set[tuple[
     return {(s, c) for s, c in db.session.execute(statement)}
 
 
-def _proposals(startup_ids: list[int] | None, open_only: bool) -> list[TripleView]:
-    """Triples from the stored matches of ``startup_ids`` (None: every listed startup)."""
-    other = aliased(Organisation)
-    own = aliased(Organisation)
+# Module-level aliases: SQLAlchemy caches a compiled statement per alias object, so aliases made
+# per call were compiled (and their columns adapted) again on every page view.
+_OTHER = aliased(Organisation)
+_OWN = aliased(Organisation)
+
+
+def _proposals(
+    startup_ids: list[int] | None, open_only: bool, hidden: set[int] | None = None
+) -> list[TripleView]:
+    """Triples from the stored matches of ``startup_ids`` (None: every listed startup).
+
+    ``hidden``: for a single startup, its ``hidden_from`` set when the caller has already read it.
+    """
     statement = (
-        select(Match.startup_id, Match.counterpart_id, Match.score, other.kind)
-        .join(other, other.id == Match.counterpart_id)
-        .join(own, own.id == Match.startup_id)
+        select(Match.startup_id, Match.counterpart_id, Match.score, _OTHER.kind)
+        .join(_OTHER, _OTHER.id == Match.counterpart_id)
+        .join(_OWN, _OWN.id == Match.startup_id)
         .where(
-            other.visibility == Visibility.LISTED.value,
-            own.visibility == Visibility.LISTED.value,
+            _OTHER.visibility == Visibility.LISTED.value,
+            _OWN.visibility == Visibility.LISTED.value,
             Match.score >= MIN_INVESTOR_SCORE,
         )
     )
@@ -69,9 +78,10 @@ def _proposals(startup_ids: list[int] | None, open_only: bool) -> list[TripleVie
     profiles = {i: to_profile(o) for i, o in organisations.items()}
     out = []
     for startup_id, by_kind in scores.items():
-        hidden = hidden_from(startup_id)  # stored matches already leave these out; a refresh may be under way
+        # stored matches already leave these out; a refresh may be under way
+        hidden_here = hidden if hidden is not None else hidden_from(startup_id)
         keep = {
-            kind: {c: v for c, v in found.items() if c not in hidden and (startup_id, c) not in done}
+            kind: {c: v for c, v in found.items() if c not in hidden_here and (startup_id, c) not in done}
             for kind, found in by_kind.items()
         }
         for triple in propose_triples(profiles[startup_id], keep["partner"], keep["investor"], profiles):
@@ -86,11 +96,14 @@ def _proposals(startup_ids: list[int] | None, open_only: bool) -> list[TripleVie
     return sorted(out, key=lambda v: (-v.triple.score, v.startup.id, v.partner.id, v.investor.id))
 
 
-def triples_for(startup: Organisation, limit: int = 3) -> list[TripleView]:
-    """The startup's best triples whose two pairs have no open introduction."""
+def triples_for(startup: Organisation, limit: int = 3, hidden: set[int] | None = None) -> list[TripleView]:
+    """The startup's best triples whose two pairs have no open introduction.
+
+    ``hidden``: ``hidden_from(startup.id)`` if the caller already has it (the review page does).
+    """
     if startup.kind != OrganisationKind.STARTUP or not startup.is_listed:
         return []
-    return _proposals([startup.id], open_only=True)[:limit]
+    return _proposals([startup.id], open_only=True, hidden=hidden)[:limit]
 
 
 def best_triples(limit: int = 20) -> list[TripleView]:

@@ -65,11 +65,11 @@ if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
   });
 }
 
-// Matches being refreshed after a save (a background job): poll the status, show the progress, and
-// reload once the new matches are stored. Without JavaScript the page says so and a reload shows them.
-(function () {
-  var box = document.querySelector("[data-status-url]");
-  if (!box || !window.fetch) {
+// Work done by a background job (matches refreshed after a save, advice computed by the model): poll
+// each box's status, show the progress, and reload once the result is stored. Without JavaScript the
+// page says so and a reload shows it.
+document.querySelectorAll("[data-status-url]").forEach(function (box) {
+  if (!window.fetch) {
     return;
   }
   var url = box.dataset.statusUrl;
@@ -99,4 +99,4 @@ if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
       .catch(function () { window.setTimeout(poll, 10000); });
   }
   window.setTimeout(poll, delay);
-})();
+});

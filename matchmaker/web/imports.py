@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -88,17 +88,29 @@ def run(import_id: int) -> Response:
     """Staff confirm the preview: the import runs and its report follows."""
     record = _get_or_404(import_id)
     try:
-        imports.confirm_import(current_user, record)
+        ref = imports.confirm_import(current_user, record)
     except ServiceError as error:
         flash(error.message, "info" if error.status_code == 409 else "error")
-    except Exception:  # recorded on the import as failed; staff see it on its page
-        flash(
-            _("The import stopped with an error; it is recorded on this page. Run it again to resume."),
-            "error",
-        )
     else:
-        flash(_("The import is done."), "success")
+        if ref.deferred:
+            flash(_("The import runs in the background; this page shows how far it got."), "info")
+        elif ref.state == "failed":  # recorded on the import as failed; staff see it on its page
+            flash(
+                _("The import stopped with an error; it is recorded on this page. Run it again to resume."),
+                "error",
+            )
+        else:
+            flash(_("The import is done."), "success")
     return redirect(url_for("imports.show", import_id=record.id), 303)
+
+
+@bp.get("/imports/<int:import_id>/status")
+@staff_required
+def status(import_id: int) -> Response:
+    """How far a running import got (polled by static/app.js, which shows the report once done)."""
+    response = jsonify(imports.import_progress(_get_or_404(import_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/imports/<int:import_id>/report.csv")

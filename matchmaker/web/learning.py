@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from matchmaker.engine.scoring import ScoringConfig
 from matchmaker.extensions import db
 from matchmaker.models import Organisation
-from matchmaker.services import learning, matching
+from matchmaker.services import learning, matching, space
 from matchmaker.services.embeddings import app_encoder
 from matchmaker.web.helpers import staff_required
 
@@ -40,6 +40,8 @@ def index() -> str:
         table=learning.weight_table(_base()),
         counterpart_names=names,
         trail=learning.audit_trail(),
+        space=space.space_state(),
+        space_enabled=space.space_enabled(),
     )
 
 
@@ -71,4 +73,43 @@ def learn_now() -> Response:
         ),
         "success",
     )
+    return redirect(url_for("learning.index"), 303)
+
+
+@bp.post("/space/switch")
+@staff_required
+def switch_space() -> Response:
+    enabled = request.form.get("enabled") == "1"
+    space.set_space(current_user, enabled)
+    total = matching.rematch_all()
+    message = (
+        _("The learned similarity space is on; %(num)s matches were ranked again.", num=total)
+        if enabled
+        else _(
+            "The learned similarity space is off: plain similarity ranks every match again (%(num)s).",
+            num=total,
+        )
+    )
+    flash(message, "success")
+    return redirect(url_for("learning.index"), 303)
+
+
+@bp.post("/space/learn")
+@staff_required
+def learn_space() -> Response:
+    state = space.learn_space(current_user, _base())
+    total = matching.rematch_all()
+    if state.fitted:
+        message = _(
+            "Learned the similarity space from %(num)s organisations; %(matches)s matches were ranked again.",
+            num=state.labelled,
+            matches=total,
+        )
+    else:
+        message = _(
+            "Only %(num)s organisations have sectors or tags (%(needed)s needed): no space was learned.",
+            num=state.labelled,
+            needed=state.needed,
+        )
+    flash(message, "success")
     return redirect(url_for("learning.index"), 303)

@@ -22,7 +22,7 @@ from matchmaker.inputs import PAGE_MAX, whole_number
 from matchmaker.models import Organisation, OrganisationKind, Role
 from matchmaker.services import organisations as service
 from matchmaker.services import startup_deletion
-from matchmaker.services.advice import advice_for
+from matchmaker.services.advice import advice_for, advice_status
 from matchmaker.services.contacts import may_see_contact
 from matchmaker.services.errors import ServiceError
 from matchmaker.services.makeup import score_makeup
@@ -162,6 +162,22 @@ def matches_status(organisation_id: int) -> Response:
     if not service.can_edit(current_user, organisation):
         abort(404, _("There is no such organisation."))
     status = refresh_status(organisation.id)
+    response = jsonify(status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:organisation_id>/advice-status")
+@login_required
+def advice_progress(organisation_id: int) -> Response:
+    """Whether the job worker is still computing "what would raise your match" with this partner or
+    investor (polled by static/app.js, which shows the page again once it is stored)."""
+    organisation = _get_or_404(organisation_id)
+    if not service.can_view(current_user, organisation):
+        abort(404, _("There is no such organisation."))
+    status = advice_status(current_user, organisation)
+    if status is None:
+        abort(404, _("There is no such organisation."))
     response = jsonify(status)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from matchmaker.i18n import format_moment
 from matchmaker.inputs import whole_number
 from matchmaker.labels import label
-from matchmaker.models import DismissalKind, Organisation, Role
-from matchmaker.services import dashboard, reviews
+from matchmaker.models import DismissalKind, Organisation, Role, utcnow
+from matchmaker.services import dashboard, reviews, versions
 from matchmaker.services.errors import ServiceError
+from matchmaker.services.page_cache import PageCache
 from matchmaker.services.tasks import refresh_status
 from matchmaker.services.triples import triples_for
 from matchmaker.web.helpers import back_to, is_safe_next, refuse, roles_required
@@ -41,12 +47,53 @@ def _freshness(organisation: Organisation) -> str:
     return _("Matches computed %(moment)s.", moment=format_moment(computed, "short"))
 
 
+def _page_cache() -> PageCache:
+    return current_app.extensions.setdefault("matchmaker.review_cache", PageCache())
+
+
+# Stands in for the CSRF token in a cached list: each visitor's own token is put back when it is served.
+CSRF_MARK = "\x00csrf\x00"
+
+
+def _render_list(
+    organisation: Organisation, query: reviews.ReviewQuery, per_page: int, now: datetime
+) -> dict[str, object]:
+    """What the review page shows from the database: the list part rendered (CSRF token marked),
+    the freshness line, the heading's name and which side is looking."""
+    page = reviews.review_for(current_user, query, per_page, now)
+    founder_view = organisation.kind == "startup"
+    body = render_template(
+        "review/_body.html",
+        page=page,
+        query=query,
+        founder_view=founder_view,
+        dismissals=reviews.dismissals_for(current_user),
+        # three-way matches sit above the unfiltered first page only: a filtered list shows what it asked
+        triples=triples_for(organisation, hidden=page.private) if query == reviews.ReviewQuery() else [],
+        DISMISSAL_KINDS=list(DismissalKind),
+    )
+    return {
+        "founder_view": founder_view,
+        "name": organisation.name,
+        "freshness": _freshness(organisation),
+        "body": body.replace(generate_csrf(), CSRF_MARK),
+    }
+
+
 @bp.get("/")
 @member_required
 def index() -> str:
-    """The organisation's ranked matches with filters, search and pages; dismissed pairs are gone."""
-    if current_user.organisation is None:
+    """The organisation's ranked matches with filters, search and pages; dismissed pairs are gone.
+
+    What the page shows from the database is rendered once per data version, organisation, language,
+    URL, page size, ISO week (rotation) and month (popular startups), and kept in process: every change
+    it shows raises the data version in its own transaction (services/versions.py). The version is read
+    before any of that data (the organisation too), so a kept page is never older than its version.
+    """
+    organisation_id = current_user.organisation_id
+    if organisation_id is None:
         abort(409, _("Describe your organisation first; matches are computed from its profile."))
+    version = versions.current()
     query = reviews.ReviewQuery(
         text=request.args.get("q", "").strip()[:100],
         sector=request.args.get("sector", ""),
@@ -57,19 +104,27 @@ def index() -> str:
         order=request.args.get("order", ""),
         page=_int_arg("page", 1, 1, 10_000),
     )
-    page = reviews.review_for(current_user, query, per_page=current_app.config["REVIEW_PAGE_SIZE"])
-    dashboard.mark_matches_seen(current_user)  # the dashboard's "new matches" now counts from here
+    now = utcnow()
+    year, week, _weekday = now.isocalendar()
+    per_page = current_app.config["REVIEW_PAGE_SIZE"]
+    key = (organisation_id, str(get_locale()), request.full_path, per_page, year, week, now.month)
+    cached = _page_cache().get(version, key)
+    if cached is None:
+        organisation = reviews.organisation_as_of_now(organisation_id)
+        if organisation is None:
+            abort(409, _("Describe your organisation first; matches are computed from its profile."))
+        cached = _render_list(organisation, query, per_page, now)
+        _page_cache().put(version, key, cached)
+    dashboard.mark_matches_seen(current_user, version)  # the dashboard's "new matches" count from here
     return render_template(
         "review/index.html",
-        page=page,
+        body=Markup(str(cached["body"]).replace(CSRF_MARK, generate_csrf())),
         query=query,
-        founder_view=current_user.organisation.kind == "startup",
-        freshness=_freshness(current_user.organisation),
-        refresh=refresh_status(current_user.organisation.id),
-        dismissals=reviews.dismissals_for(current_user),
-        # three-way matches sit above the unfiltered first page only: a filtered list shows what it asked
-        triples=triples_for(current_user.organisation) if query == reviews.ReviewQuery() else [],
-        DISMISSAL_KINDS=list(DismissalKind),
+        founder_view=cached["founder_view"],
+        organisation_name=cached["name"],
+        organisation_id=organisation_id,
+        freshness=cached["freshness"],
+        refresh=refresh_status(organisation_id),
     )
 
 

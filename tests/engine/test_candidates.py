@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from matchmaker.engine.candidates import CandidateSet, anchor_similarities, rank
 from matchmaker.engine.multilingual import UniversalSentenceEncoder
 from matchmaker.engine.ranking import passes_hard_filters, rank_counterparts_for, rank_startups_for
 from matchmaker.engine.scoring import LexicalEstimate, ScoringConfig, component_similarities, lexical_text
+from matchmaker.engine.similarity import fit_linear_space
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data" / "startups_dev.jsonl"
@@ -109,8 +111,8 @@ def _corpus() -> list[Profile]:
     return profiles
 
 
-@pytest.fixture(scope="module")
-def world():
+@pytest.fixture(scope="module", params=["plain cosine", "learned space"])
+def world(request):
     profiles = _corpus()
     encoder = HashingEncoder()
     vectors = embed_profiles(profiles, encoder)
@@ -130,6 +132,21 @@ def world():
     )
     lexical.estimate_ = LexicalEstimate.fit(sims)
     assert lexical.estimate_ is not None
+    if request.param == "learned space":
+        # A space learned from the profiles' sectors and tags, as the app learns it (few, for speed).
+        described = [
+            (p, v.description) for p, v in zip(profiles, vectors, strict=True) if v.description is not None
+        ]
+        space = fit_linear_space(
+            np.vstack([v for _, v in described]),
+            [sorted(p.sectors) + list(p.tags) for p, _ in described],
+            config.cosine_floor,
+            config.cosine_ceiling,
+            min_class_size=2,
+            min_organisations=10,
+        )
+        assert space is not None
+        config = replace(config, space=space)
     return profiles, vectors, lexical, config, encoder
 
 
@@ -151,6 +168,7 @@ def _anchors(profiles):
 def test_every_component_is_the_same_bit_for_bit(world) -> None:
     profiles, vectors, lexical, config, _ = world
     kinds = set()
+    moved = 0
     for a in _anchors(profiles):
         anchor, anchor_vectors, cands, cand_vectors = _split(profiles, vectors, a)
         candidates = CandidateSet.build(cands, cand_vectors)
@@ -175,8 +193,20 @@ def test_every_component_is_the_same_bit_for_bit(world) -> None:
             )
         assert old.shape == new.shape
         assert np.array_equal(old, new, equal_nan=True), (anchor.name, np.nanmax(np.abs(old - new)))
+        if config.space is not None:  # the space is really used: the text components move
+            plain = anchor_similarities(
+                anchor,
+                anchor_vectors,
+                candidates,
+                np.arange(len(cands)),
+                lexical,
+                replace(config, space=None),
+            )
+            moved += not np.array_equal(plain, new, equal_nan=True)
         kinds.add(anchor.kind)
     assert kinds == {"startup", "partner", "investor"}
+    if config.space is not None:
+        assert moved > len(_anchors(profiles)) // 2, moved
 
 
 @pytest.mark.parametrize("k", [5, 10_000])
@@ -251,3 +281,32 @@ def test_a_text_met_after_fitting_is_scored_as_the_pairwise_path_scores_it(world
     assert np.array_equal(new, lexical.pairwise([query] * len(texts), texts))
     assert np.array_equal(new, lexical.pairwise(texts, [query] * len(texts)))
     assert (new > 0).sum() > 10
+
+
+def test_the_fitted_rows_are_the_rows_a_text_met_later_gets(world) -> None:
+    """Fitting keeps each text's row from one pass of the analysers (fit_transform); a text added
+    after fitting is vectorised on its own. Both must give the same row, bit for bit, or a profile's
+    lexical score would depend on whether it was in the corpus when the index was fitted."""
+    profiles, *_ = world
+    texts = [lexical_text(p) for p in profiles]
+    texts += texts[:5] + ["", texts[7].upper()]  # repeats, an empty text, a case variant
+    index = LexicalIndex().fit(texts)
+    unique = sorted(index.row_of_, key=index.row_of_.__getitem__)
+    again = index._vectorise(unique)
+    assert again.shape == index.matrix_.shape
+    for attr in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(again, attr), getattr(index.matrix_, attr)), attr
+
+
+@pytest.mark.parametrize("share", [1.0, 0.1])  # most rows (read block by block) and a few (copied)
+def test_similarities_to_rows_added_after_fitting_equal_pairwise(world, share: float) -> None:
+    profiles, *_ = world
+    texts = [lexical_text(p) for p in profiles]
+    index = LexicalIndex().fit(texts[:-80])
+    added = [f"{t} Revision {i}: new pilots." for i, t in enumerate(texts[-80:])]  # 80 rows after fitting
+    asked = texts[: int(len(texts) * share)] + added
+    rows = index.rows(asked)
+    assert (rows >= index.matrix_.shape[0]).sum() >= 80
+    query = index.rows([added[3]])[0]
+    got = index.similarities_to(int(query), rows)
+    assert np.array_equal(got, index.pairwise([added[3]] * len(asked), asked))

@@ -58,8 +58,17 @@ def test_evaluate_prints_json_metrics(shared_data: Path, tmp_path: Path) -> None
     )
     metrics = json.loads(result.stdout.strip().splitlines()[-1])
     assert KEYS <= metrics.keys() and {"baselines", "n_train", "n_test", "seconds"} <= metrics.keys()
-    for key in ("as_deployed_similar_p_at_10", "as_deployed_partner_ndcg_at_10"):
+    for key in (
+        "as_deployed_similar_p_at_10",
+        "as_deployed_partner_ndcg_at_10",
+        "as_learned_similar_p_at_10",
+        "as_learned_partner_ndcg_at_10",
+        "as_learned_subindustry_similar_p_at_10",
+    ):
         assert 0.0 <= metrics[key] <= 1.0
+    # Settings were chosen on a year inside TRAIN, and the table shows the configurations side by side.
+    assert metrics["as_learned_validation"]["as_learned"]["settings"] == metrics["as_learned_settings"]
+    assert "as learned (space from sectors + tags)" in result.stdout
     assert metrics["n_train"] == 300 and metrics["n_test"] == 200
     assert set(metrics["baselines"]) == {"tfidf", "minilm"}
     for values in [metrics, *metrics["baselines"].values()]:

@@ -99,3 +99,20 @@ def test_prototypes_cover_every_sector_in_english_and_korean() -> None:
     for phrases in SECTOR_PROTOTYPES.values():
         assert len(phrases) >= 5
         assert any(any("\uac00" <= ch <= "\ud7a3" for ch in p) for p in phrases)
+
+
+def test_a_few_profiles_that_share_no_word_still_get_suggestions() -> None:
+    # Words in fewer than two profiles are pruned; with these four profiles none remain, and a
+    # fresh installation's first profile page failed on it.
+    from matchmaker.engine.encoder import HashingEncoder
+
+    texts = [
+        "태양광 발전소를 위한 전기차 폐배터리 에너지 저장 장치",
+        "Energy storage pilots",
+        "Cloud credits for AI",
+        "Hospital data partnerships",
+    ]
+    labels = [["energy"], ["energy"], ["content"], ["healthcare"]]
+    suggester = SectorSuggester(encoder=HashingEncoder()).fit(texts, labels)
+    assert suggester.lexical_ is None
+    assert {sector for sector, _ in suggester.suggest(["Battery storage for solar farms"])[0]} <= set(SECTORS)

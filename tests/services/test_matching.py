@@ -261,3 +261,51 @@ def test_rematch_if_stale_recomputes_only_after_the_model_changed(
     result = runner.invoke(args=["rematch", "--if-stale"])
     assert "4 stored matches come from another model" in result.output and "4 matches stored" in result.output
     assert matching.stale_matches() == 0
+
+
+def test_a_refresh_from_the_kept_candidates_equals_one_from_scratch(app, small_world, make_organisation):
+    """The worker keeps the stacked candidates between refreshes and rebuilds only changed rows;
+    after edits, a new profile and a hidden one, its matches must be those of a fresh process."""
+    from matchmaker.services.candidates import forget_candidates
+
+    energy = small_world["energy"]
+
+    def stored() -> list[tuple[int, float, object]]:
+        db.session.expire_all()
+        return [(m.startup_id, m.score, m.explanation) for m in matching.matches_for(energy)]
+
+    matching.refresh_matches_for(energy)  # builds the candidates
+    small_world["battery"].description = "Battery storage for the grid, now with solar forecasting."
+    small_world["music"].sectors = ["content", "energy"]
+    make_organisation(
+        "startup",
+        name="SunCast",
+        description="Solar forecasting for grid operators.",
+        seeks="Utilities and grid data.",
+        offers="Hourly solar forecasts.",
+        sectors=["energy"],
+    )
+    hidden = make_organisation("startup", name="Hidden", description="Grid batteries.", sectors=["energy"])
+    hidden.visibility = "hidden"
+    db.session.commit()
+    matching.refresh_matches_for(energy)  # reuses the unchanged rows
+    kept = stored()
+    assert len(kept) == 3 and hidden.id not in {startup_id for startup_id, *_ in kept}
+    forget_candidates()
+    matching.refresh_matches_for(energy)
+    assert stored() == kept
+
+
+def test_after_warm_up_the_first_refresh_fits_and_builds_nothing(app, small_world, monkeypatch):
+    from matchmaker.engine import candidates as engine_candidates
+    from matchmaker.engine.lexical import LexicalIndex
+
+    matching.warm_up()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a warmed-up worker must not fit or stack again")
+
+    monkeypatch.setattr(LexicalIndex, "fit", refuse)
+    monkeypatch.setattr(engine_candidates.CandidateSet, "build", refuse)
+    assert matching.refresh_matches_for(small_world["energy"]).matches == 2
+    assert matching.refresh_matches_for(small_world["battery"]).matches == 2

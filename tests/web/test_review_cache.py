@@ -1,0 +1,191 @@
+"""The review page is kept rendered per data version: every change it shows appears on the next view.
+
+Each test reads the page once (so the list is cached), changes one thing the page shows in the way
+the app changes it, and reads again.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, text, update
+
+from matchmaker.extensions import db
+from matchmaker.models import ApiToken, Match, SeenMatch, utcnow
+from matchmaker.services import api_tokens, dashboard, matching, versions
+from tests.conftest import TEST_PASSWORD
+
+
+@pytest.fixture
+def pair(make_organisation):
+    """A startup, a partner and an investor, matched."""
+    startup = make_organisation(
+        "startup", name="VoltBox", stage="seed", description="Battery storage for solar farms.",
+        seeks="Grid pilots.", offers="Battery units.", sectors=["energy"],
+    )  # fmt: skip
+    partner = make_organisation(
+        "partner", name="GridCo", description="Battery storage pilots on the grid.",
+        offers="Substations for pilots.", seeks="Battery startups.", sectors=["energy"],
+    )  # fmt: skip
+    investor = make_organisation(
+        "investor", name="Sun Fund", description="Invests in energy storage.", investor_stages=["seed"],
+        sectors=["energy"],
+    )  # fmt: skip
+    matching.rematch_all()
+    return startup, partner, investor
+
+
+def review(client) -> str:
+    response = client.get("/review/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def items(page: str) -> list[str]:
+    return re.findall(r'data-organisation="(\d+)"', page)
+
+
+def cache_of(app: Flask):
+    return app.extensions["matchmaker.review_cache"]
+
+
+def test_a_second_view_is_served_from_the_cache_and_reads_the_same(app, client, pair, make_user, login):
+    startup, partner, _investor = pair
+    login(make_user("founder", organisation=startup))
+    first = review(client)
+    hits = cache_of(app).hits
+    second = review(client)
+    assert cache_of(app).hits == hits + 1
+    assert items(first) == items(second) and str(partner.id) in items(second)
+    strip = re.compile(r'name="csrf_token" value="[^"]*"')
+    assert strip.sub("", first) == strip.sub("", second)
+
+
+def test_a_dismissal_shows_on_the_next_view(client, pair, make_user, login):
+    startup, partner, _investor = pair
+    login(make_user("founder", organisation=startup))
+    assert str(partner.id) in items(review(client))
+    assert client.post(f"/review/{partner.id}/dismiss", data={"kind": "not_interested"}).status_code == 302
+    page = review(client)
+    assert str(partner.id) not in items(page) and "Show again" in page
+    assert client.post(f"/review/{partner.id}/restore").status_code == 302
+    assert str(partner.id) in items(review(client))
+
+
+def test_an_introduction_request_shows_on_the_next_view(client, pair, make_user, login):
+    startup, partner, _investor = pair
+    login(make_user("founder", organisation=startup))
+    assert "Introduction: " not in review(client)
+    response = client.post("/introductions/request", data={"other_id": partner.id, "message": "Hello"})
+    assert response.status_code == 302
+    assert "Introduction: " in review(client)
+
+
+def test_a_private_exclusion_shows_on_the_next_view(client, pair, make_user, login):
+    startup, partner, _investor = pair
+    login(make_user("partner", organisation=partner))
+    assert str(startup.id) in items(review(client))
+    assert client.post("/exclusions/organisation", data={"startup_id": startup.id}).status_code in (302, 303)
+    assert str(startup.id) not in items(review(client))
+
+
+def test_a_profile_edit_of_the_other_side_shows_on_the_next_view(client, pair, make_user, login):
+    startup, partner, _investor = pair
+    login(make_user("founder", organisation=startup))
+    assert "GridCo" in review(client)
+    partner.name = "GridCo Renamed"
+    db.session.commit()
+    assert "GridCo Renamed" in review(client)
+
+
+def test_refreshed_matches_show_on_the_next_view(client, pair, make_user, login):
+    startup, partner, _investor = pair
+    login(make_user("founder", organisation=startup))
+    review(client)
+    # a statement (as a refresh writes) and a change through the unit of work both count
+    db.session.execute(update(Match).where(Match.counterpart_id == partner.id).values(score=0.87))
+    db.session.commit()
+    assert 'data-score="87"' in review(client)
+    match = db.session.scalar(select(Match).where(Match.counterpart_id == partner.id))
+    match.score = 0.42
+    db.session.commit()
+    assert 'data-score="42"' in review(client)
+
+
+def test_each_language_has_its_own_page(client, pair, make_user, login):
+    startup, _partner, _investor = pair
+    login(make_user("founder", organisation=startup))
+    assert "Why this match" in review(client)
+    assert client.post("/language", data={"language": "ko", "next": "/review/"}).status_code == 302
+    page = review(client)
+    assert "Why this match" not in page and "매칭" in page
+
+
+def test_each_visitor_gets_their_own_csrf_token(app, new_client, pair, make_user):
+    startup, partner, _investor = pair
+    app.config["WTF_CSRF_ENABLED"] = True
+    tokens, clients = [], []
+    for n in range(2):
+        client = new_client()
+        user = make_user("founder", organisation=startup, email=f"member{n}@example.kr")
+        form = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        data = {"email": user.email, "password": TEST_PASSWORD, "csrf_token": token}
+        assert client.post("/login", data=data).status_code == 302
+        tokens.append(re.search(r'name="csrf_token" value="([^"]+)"', review(client)).group(1))
+        clients.append(client)
+    assert tokens[0] != tokens[1]
+    # the second visitor's page came from the cache, yet its token is the second visitor's own
+    response = clients[1].post(
+        f"/review/{partner.id}/dismiss", data={"kind": "already_met", "csrf_token": tokens[1]}
+    )
+    assert response.status_code == 302
+
+
+def test_the_version_moves_with_shown_data_only(app, pair, make_user):
+    startup, partner, _investor = pair
+    founder = make_user("founder", organisation=startup)
+    before = versions.current()
+    dashboard.mark_matches_seen(founder)  # the "new" badges' bookkeeping is not shown by the list
+    assert db.session.scalars(select(SeenMatch)).first() is not None
+    assert versions.current() == before
+    partner.description = "Changed"
+    db.session.rollback()  # a rolled-back change raises nothing
+    assert versions.current() == before
+    partner.description = "Changed"
+    db.session.commit()
+    assert versions.current() == before + 1
+
+
+def test_sql_the_version_cannot_read_raises_it_and_token_use_does_not(app, pair, make_user):
+    startup, partner, _investor = pair
+    founder = make_user("founder", organisation=startup)
+    _token, _secret = api_tokens.create_token(founder, "tests")
+    before = versions.current()
+    db.session.execute(update(ApiToken).values(last_used_at=utcnow()))  # every API call writes this
+    db.session.commit()
+    assert versions.current() == before
+    db.session.execute(text("UPDATE organisations SET name = 'Raw' WHERE id = :id"), {"id": partner.id})
+    db.session.commit()
+    assert versions.current() == before + 1
+
+
+def test_derived_caches_the_worker_fills_leave_the_version_alone(app, pair):
+    """Stored sector suggestions and advice are shown on profile pages, never on a kept page: filling
+    them (the worker does, for every profile after a rematch) must not throw every kept page away."""
+    from matchmaker.models.derived import MatchAdvice, SectorSuggestion
+
+    startup, partner, _investor = pair
+    before = versions.current()
+    db.session.add(
+        SectorSuggestion(organisation_id=startup.id, text_hash="x" * 64, suggestions=[["energy", 0.9]])
+    )
+    db.session.add(
+        MatchAdvice(
+            startup_id=startup.id, counterpart_id=partner.id, version="v" * 64, percent=41.0, suggestions=[]
+        )
+    )
+    db.session.commit()
+    assert versions.current() == before
