@@ -39,6 +39,8 @@ STAFF = {"staff", "admin"}
 #   token_owner the token's owner; a token of somebody else is refused
 #   admin_user  admins act on accounts; everyone else is refused
 #   counterparts  partners and investors (their private exclusions); everyone else is refused
+#   founder_advice  a founder reads their advice with a listed partner or investor (tests/jobs checks
+#               which); everyone else is refused
 RULES: dict[str, str] = {
     "dashboard.home": "signed_in",
     "dashboard.favicon": "public",
@@ -64,6 +66,7 @@ RULES: dict[str, str] = {
     "organisations.create": "founder_or_staff",
     "organisations.delete": "startup_founder",
     "organisations.matches_status": "org_member",
+    "organisations.advice_progress": "founder_advice",
     "introductions.index": "signed_in",
     "introductions.show": "intro_party",
     "introductions.transition": "intro_act",
@@ -78,6 +81,7 @@ RULES: dict[str, str] = {
     "imports.show": "staff",
     "imports.run": "staff",
     "imports.report": "staff",
+    "imports.status": "staff",
     "imports.template": "staff",
     "imports.export": "staff",
     "insights.ecosystem": "staff",
@@ -114,6 +118,8 @@ RULES: dict[str, str] = {
     "learning.index": "staff",
     "learning.switch": "staff",
     "learning.learn_now": "staff",
+    "learning.switch_space": "staff",
+    "learning.learn_space": "staff",
     "triples.index": "staff",
     "triples.request_both": "founder_or_staff",
 }
@@ -152,6 +158,8 @@ def expected(rule: str, role: str, whose: str) -> str:
         return "through" if role in STAFF else "refused"
     if rule == "counterparts":
         return "through" if role in {"partner", "investor"} else "refused"
+    if rule == "founder_advice":
+        return "any" if role == "founder" else "refused"
     if rule == "admin_user":
         return "through" if role == "admin" else "refused"
     if rule == "founder_or_staff":
