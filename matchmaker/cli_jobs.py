@@ -26,8 +26,14 @@ SCHEDULED_NAMES = [
     default=True,
     help="Also move retries whose back-off has passed back onto the queue (default: on).",
 )
+@click.option(
+    "--warm-up/--no-warm-up",
+    default=None,
+    help="Load the model and build the candidates before the first job "
+    "(default: on for a long-running worker, off with --burst).",
+)
 @with_appcontext
-def worker_command(burst: bool, with_scheduler: bool) -> None:
+def worker_command(burst: bool, with_scheduler: bool, warm_up: bool | None) -> None:
     """Run jobs from the Redis queue: match refreshes after saves, rematch, digest, outbox, expiry.
 
     The model is loaded by the first job that needs it and stays loaded: the worker runs jobs in its
@@ -47,8 +53,25 @@ def worker_command(burst: bool, with_scheduler: bool) -> None:
         f"Queue {jobs.queue_name()!r}: {recovered} abandoned job(s) given back, "
         f"{requeued} pending match refresh(es) queued."
     )
+    if warm_up if warm_up is not None else not burst:
+        _warm_up()
     worker = SimpleWorker([jobs.job_queue()], connection=jobs.redis_connection())
     worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
+
+
+def _warm_up() -> None:
+    """Build what the first refresh needs in the app the jobs run in (its caches are per app)."""
+    import time
+
+    from matchmaker.services import jobs, matching
+
+    started = time.perf_counter()
+    with jobs.worker_app().app_context():
+        sizes = matching.warm_up()
+    click.echo(
+        f"Warmed up in {time.perf_counter() - started:.1f} s: "
+        f"{sizes['startups']} startups, {sizes['counterparts']} partners and investors ready."
+    )
 
 
 @click.group("jobs")

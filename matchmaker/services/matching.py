@@ -300,14 +300,20 @@ def rematch_all(progress: Progress | None = None) -> int:
     return total
 
 
-def warm_up() -> None:
+def warm_up() -> dict[str, int]:
     """Fit the lexical index and build both sides' candidates now, for a worker to call as it starts:
-    at 100,000 organisations that is minutes the first save would otherwise wait."""
+    at 100,000 organisations that is minutes the first save would otherwise wait.
+
+    Returns how many organisations each side holds (the worker prints it)."""
     encoder = stored_encoder()
     lexical = lexical_index()
-    for kinds in (["startup"], ["partner", "investor"]):
-        listed_candidates(kinds, encoder).bind(lexical)
+    sizes: dict[str, int] = {}
+    for side, kinds in (("startups", ["startup"]), ("counterparts", ["partner", "investor"])):
+        candidates = listed_candidates(kinds, encoder)
+        candidates.bind(lexical)
+        sizes[side] = len(candidates.ids)
     db.session.commit()  # texts embedded on the way are kept
+    return sizes
 
 
 def filter_summary(organisation: Organisation) -> dict[str, int]:

@@ -107,7 +107,9 @@ def start_worker(worker_env: dict[str, str]) -> Iterator[Callable[..., subproces
 
     def start(**overrides: str) -> subprocess.Popen[str]:
         process = subprocess.Popen(
-            [FLASK, "--app", "matchmaker", "worker", "--without-scheduler"],
+            # No warm-up: these tests hold database locks to catch the worker inside a job, and a
+            # warm-up that embeds and commits would wait on them (test_a_worker_warms_up... covers it).
+            [FLASK, "--app", "matchmaker", "worker", "--without-scheduler", "--no-warm-up"],
             cwd=ROOT,
             env=worker_env | overrides,
             stdout=subprocess.DEVNULL,
