@@ -75,6 +75,11 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     mail.init_app(app)  # used only when MAIL_SERVER is set; otherwise mail stays in the outbox
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("MATCHMAKER_REDIS_URL") or "memory://")
+    # If that Redis stops answering, limits are counted in this process until it is back: sign-in keeps
+    # working and stays throttled (per process) instead of failing for everyone.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    if str(app.config["RATELIMIT_STORAGE_URI"]).startswith("redis"):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 2, "socket_timeout": 2})
     limiter.init_app(app)
     from flask_babel import gettext
 

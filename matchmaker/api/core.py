@@ -137,7 +137,8 @@ def handle_api_error(error: ApiError) -> Response:
 def handle_service_error(error: ServiceError) -> Response:
     """The services' refusals keep their status; whatever they left unsaved is dropped."""
     db.session.rollback()
-    return error_response(error.status_code, error.message, getattr(error, "errors", None))
+    headers = {"Retry-After": "60"} if error.status_code == 503 else None
+    return error_response(error.status_code, error.message, getattr(error, "errors", None), headers)
 
 
 @bp.errorhandler(HTTPException)

@@ -191,6 +191,7 @@ JOB_PATHS: Json = {
             "responses": {
                 "200": ok("The job", "Job"),
                 "404": error("No such job, or not yours"),
+                "503": error("The job queue (Redis) does not answer just now; try again (Retry-After)"),
                 **COMMON_ERRORS,
             },
         },

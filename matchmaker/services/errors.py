@@ -37,3 +37,9 @@ class PermissionDenied(ServiceError):
 
 class NotFound(ServiceError):
     status_code = 404
+
+
+class Unavailable(ServiceError):
+    """A service the request needs (the job queue's Redis) does not answer; asking later may work."""
+
+    status_code = 503

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 
 from matchmaker.extensions import db
 from matchmaker.models import JobEvent, User
-from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied
+from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, Unavailable
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -76,7 +76,8 @@ def redis_connection() -> Redis:
 
     connection = current_app.extensions.get(_REDIS_KEY)
     if connection is None:
-        connection = Redis.from_url(current_app.config["MATCHMAKER_REDIS_URL"])
+        # A Redis that does not answer must not hold a request: connecting gives up after 2 s.
+        connection = Redis.from_url(current_app.config["MATCHMAKER_REDIS_URL"], socket_connect_timeout=2)
         current_app.extensions[_REDIS_KEY] = connection
     return connection
 
@@ -99,6 +100,19 @@ def retry_intervals() -> list[int]:
     if isinstance(raw, str):
         raw = [part for part in raw.split(",") if part.strip()]
     return [max(0, int(value)) for value in raw] or [0]
+
+
+def _unreachable(error: Exception, doing: str) -> Unavailable:
+    """Log that Redis did not answer; the error to raise where nothing can stand in for it."""
+    url = current_app.config.get("MATCHMAKER_REDIS_URL")
+    logger.warning("Redis is unreachable (%s) while %s: %s", url, doing, error)
+    return Unavailable(_("The job queue cannot be reached just now; please try again in a minute."))
+
+
+def _redis_error() -> type[Exception]:
+    from redis.exceptions import RedisError
+
+    return RedisError
 
 
 def _log_inline_once() -> None:
@@ -126,32 +140,49 @@ def enqueue(
     """
     if not queue_enabled():
         _log_inline_once()
-        try:
-            func(*args, **kwargs)
-        except Exception as error:  # the saved change stands; the work can be redone later
-            db.session.rollback()
-            logger.exception("inline job %r failed", description)
-            return JobRef(None, "failed", description, 0.0, str(error) or error.__class__.__name__)
-        return JobRef(None, "finished", description, 1.0, meta=dict(meta or {}))
+        return _run_inline(func, args, kwargs, description, meta)
     from rq import Retry
 
-    if unique_id is not None:
-        existing = fetch(unique_id)
-        if existing is not None and existing.state in {"queued", "scheduled", "started", "deferred"}:
-            return existing
-    job = job_queue().enqueue(
-        func,
-        job_id=unique_id,
-        args=args,
-        kwargs=kwargs,
-        description=description[:200],
-        meta={"progress": 0.0, **(meta or {})},
-        retry=Retry(max=MAX_RETRIES, interval=retry_intervals()),
-        job_timeout=timeout,
-        result_ttl=24 * 3600,
-        failure_ttl=30 * 24 * 3600,
-    )
+    try:
+        if unique_id is not None:
+            existing = fetch(unique_id)
+            if existing is not None and existing.state in {"queued", "scheduled", "started", "deferred"}:
+                return existing
+        job = job_queue().enqueue(
+            func,
+            job_id=unique_id,
+            args=args,
+            kwargs=kwargs,
+            description=description[:200],
+            meta={"progress": 0.0, **(meta or {})},
+            retry=Retry(max=MAX_RETRIES, interval=retry_intervals()),
+            job_timeout=timeout,
+            result_ttl=24 * 3600,
+            failure_ttl=30 * 24 * 3600,
+        )
+    except _redis_error() as error:
+        # Redis is configured but down (restarting, unreachable): the work is done now, as without
+        # Redis, rather than lost or left to a worker that may not come back soon.
+        _unreachable(error, f"queueing {description!r}; it runs inline instead")
+        return _run_inline(func, args, kwargs, description, meta)
     return job_ref(job)
+
+
+def _run_inline(
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    description: str,
+    meta: dict[str, Any] | None,
+) -> JobRef:
+    """Run a job's function at once, in the caller's context; an error is logged and returned."""
+    try:
+        func(*args, **kwargs)
+    except Exception as error:  # the saved change stands; the work can be redone later
+        db.session.rollback()
+        logger.exception("inline job %r failed", description)
+        return JobRef(None, "failed", description, 0.0, str(error) or error.__class__.__name__)
+    return JobRef(None, "finished", description, 1.0, meta=dict(meta or {}))
 
 
 def running_in_worker() -> bool:
@@ -199,17 +230,27 @@ def _last_line(traceback: str) -> str:
 
 
 def fetch(job_id: str) -> JobRef | None:
-    """The job with ``job_id``, or None when it is unknown, expired, or jobs run inline."""
+    """The job with ``job_id``, or None when it is unknown, expired, jobs run inline, or Redis does
+    not answer (a page then shows the work as waiting instead of failing)."""
+    try:
+        return _fetch(job_id)
+    except Unavailable:
+        return None
+
+
+def _fetch(job_id: str) -> JobRef | None:
+    """As `fetch`, but Unavailable when Redis does not answer."""
     if not queue_enabled() or not JOB_ID_PATTERN.match(job_id or ""):
         return None
     from rq.exceptions import NoSuchJobError
     from rq.job import Job
 
     try:
-        job = Job.fetch(job_id, connection=redis_connection())
+        return job_ref(Job.fetch(job_id, connection=redis_connection()))
     except NoSuchJobError:
         return None
-    return job_ref(job)
+    except _redis_error() as error:
+        raise _unreachable(error, f"reading job {job_id}") from error
 
 
 def may_read(user: User, ref: JobRef) -> bool:
@@ -221,8 +262,9 @@ def may_read(user: User, ref: JobRef) -> bool:
 
 
 def job_for_viewer(user: User, job_id: str) -> JobRef:
-    """The job if ``user`` may read it; anything else is simply not found."""
-    ref = fetch(job_id)
+    """The job if ``user`` may read it; anything else is simply not found (Unavailable when Redis
+    does not answer: the job may well exist)."""
+    ref = _fetch(job_id)
     if ref is None or not may_read(user, ref):
         raise NotFound(_("There is no such job."))
     return ref
@@ -276,14 +318,17 @@ class FailedJob:
 
 
 def failed_jobs(limit: int = 200) -> list[FailedJob]:
-    """Jobs in the failed registry, newest first."""
+    """Jobs in the failed registry, newest first (Unavailable when Redis does not answer)."""
     if not queue_enabled():
         return []
     from rq.job import Job
 
-    registry = job_queue().failed_job_registry
-    ids = list(reversed(registry.get_job_ids()))[:limit]
-    jobs = Job.fetch_many(ids, connection=redis_connection())
+    try:
+        registry = job_queue().failed_job_registry
+        ids = list(reversed(registry.get_job_ids()))[:limit]
+        jobs = Job.fetch_many(ids, connection=redis_connection())
+    except _redis_error() as error:
+        raise _unreachable(error, "listing failed jobs") from error
     failed = []
     for job in jobs:
         if job is None:
@@ -303,17 +348,20 @@ def retry_failed(actor: User, job_id: str) -> JobRef:
     from rq.exceptions import InvalidJobOperation, NoSuchJobError
     from rq.job import Job
 
-    registry = job_queue().failed_job_registry
     try:
-        job = Job.fetch(job_id, connection=redis_connection())
-    except NoSuchJobError as error:
-        raise NotFound(_("There is no such job.")) from error
-    job.retries_left = MAX_RETRIES
-    job.save(include_meta=False, include_result=False)
-    try:
-        registry.requeue(job)
-    except InvalidJobOperation as error:
-        raise ConflictError(_("This job is not failed any more; it was retried already.")) from error
+        registry = job_queue().failed_job_registry
+        try:
+            job = Job.fetch(job_id, connection=redis_connection())
+        except NoSuchJobError as error:
+            raise NotFound(_("There is no such job.")) from error
+        job.retries_left = MAX_RETRIES
+        job.save(include_meta=False, include_result=False)
+        try:
+            registry.requeue(job)
+        except InvalidJobOperation as error:
+            raise ConflictError(_("This job is not failed any more; it was retried already.")) from error
+    except _redis_error() as error:
+        raise _unreachable(error, f"retrying job {job_id}") from error
     db.session.add(
         JobEvent(
             job_id=job.id, description=(job.description or "")[:200], action="retried", actor_id=actor.id

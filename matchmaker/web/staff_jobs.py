@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from matchmaker.extensions import db
 from matchmaker.models import JobEvent, Organisation, PendingRefresh
 from matchmaker.services import jobs
-from matchmaker.services.errors import ServiceError
+from matchmaker.services.errors import ServiceError, Unavailable
 from matchmaker.web.helpers import refuse, staff_required
 
 bp = Blueprint("staff_jobs", __name__, url_prefix="/staff/jobs")
@@ -28,6 +28,10 @@ def job_title(function: str, organisation: Organisation | None) -> str:
         "send_digest": _("Send the digest of new matches"),
         "expire_introductions": _("Expire unanswered introductions"),
         "send_outbox": _("Send mail from the outbox"),
+        "suggest_sectors": _("Suggest sectors for profiles"),
+        "compute_advice": _("Work out what would raise a match"),
+        "import_organisations": _("Import organisations from a file"),
+        "learn_space": _("Learn the similarity space"),
     }
     return titles.get(function, function)
 
@@ -37,7 +41,10 @@ def job_title(function: str, organisation: Organisation | None) -> str:
 def index() -> str:
     """Failed jobs with their error and a retry button, organisations waiting for fresh matches, and
     the latest retries (who and when)."""
-    failed = jobs.failed_jobs()
+    try:
+        failed, unreachable = jobs.failed_jobs(), None
+    except Unavailable as error:
+        failed, unreachable = [], error.message
     ids = {f.ref.meta.get("organisation_id") for f in failed} - {None}
     organisations = {
         o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
@@ -58,6 +65,7 @@ def index() -> str:
         pending=pending,
         events=events,
         queue_enabled=jobs.queue_enabled(),
+        unreachable=unreachable,
     )
 
 
