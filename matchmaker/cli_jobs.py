@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import click
@@ -55,7 +56,8 @@ def worker_command(burst: bool, with_scheduler: bool, warm_up: bool | None) -> N
     )
     if warm_up if warm_up is not None else not burst:
         _warm_up()
-    worker = SimpleWorker([jobs.job_queue()], connection=jobs.redis_connection())
+    queue = jobs.worker_queue()
+    worker = SimpleWorker([queue], connection=queue.connection)
     worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
 
 
@@ -66,8 +68,15 @@ def _warm_up() -> None:
     from matchmaker.services import jobs, matching
 
     started = time.perf_counter()
-    with jobs.worker_app().app_context():
-        sizes = matching.warm_up()
+    try:
+        with jobs.worker_app().app_context():
+            sizes = matching.warm_up()
+    except Exception as error:  # an empty directory, a database not reachable yet: jobs still run
+        logging.getLogger(__name__).exception("warm-up failed")
+        click.echo(
+            f"Warm-up skipped ({error.__class__.__name__}: {error}); the first job builds what it needs."
+        )
+        return
     click.echo(
         f"Warmed up in {time.perf_counter() - started:.1f} s: "
         f"{sizes['startups']} startups, {sizes['counterparts']} partners and investors ready."

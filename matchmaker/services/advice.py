@@ -175,6 +175,7 @@ def advice_for(viewer: User, counterpart: Organisation) -> MatchAdvice | None:
         description=f"advice for organisation {startup.id} with {counterpart.id}",
         meta={"organisation_id": startup.id, "kind": "advice"},
         unique_id=_job_id(startup, counterpart, version),
+        inline_fallback=False,  # a page asked: never the model in a web process
     )
     return MatchAdvice(startup, counterpart, None, [], pending=True)
 
@@ -192,9 +193,8 @@ def advice_status(viewer: User, counterpart: Organisation) -> dict[str, object] 
     ref = jobs.fetch(_job_id(startup, counterpart, version))
     if ref is None:
         return {"pending": True, "state": "waiting", "progress": 0.0, "error": None}
-    error = ref.error if ref.state == "failed" else None
-    if error is not None:
-        error = _("It could not be computed: %(error)s", error=error)
+    # The job's own error (a traceback line) is for staff on /staff/jobs/, not for the founder.
+    error = _("It could not be computed just now; please try again later.") if ref.state == "failed" else None
     return {"pending": True, "state": ref.state, "progress": ref.progress, "error": error}
 
 

@@ -76,10 +76,23 @@ def redis_connection() -> Redis:
 
     connection = current_app.extensions.get(_REDIS_KEY)
     if connection is None:
-        # A Redis that does not answer must not hold a request: connecting gives up after 2 s.
-        connection = Redis.from_url(current_app.config["MATCHMAKER_REDIS_URL"], socket_connect_timeout=2)
+        # A Redis that does not answer must not hold a request: connecting gives up after 2 s, a
+        # command after 5 s (the worker's blocking wait for jobs has its own connection).
+        connection = Redis.from_url(
+            current_app.config["MATCHMAKER_REDIS_URL"], socket_connect_timeout=2, socket_timeout=5
+        )
         current_app.extensions[_REDIS_KEY] = connection
     return connection
+
+
+def worker_queue() -> Queue:
+    """The queue as a worker listens on it: its own connection without a command timeout, since the
+    worker blocks on it for minutes waiting for the next job."""
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(current_app.config["MATCHMAKER_REDIS_URL"], socket_connect_timeout=2)
+    return Queue(queue_name(), connection=connection)
 
 
 def queue_name() -> str:
@@ -128,6 +141,7 @@ def enqueue(
     meta: dict[str, Any] | None = None,
     timeout: int = 1800,
     unique_id: str | None = None,
+    inline_fallback: bool = True,
     **kwargs: Any,
 ) -> JobRef:
     """Run ``func(*args, **kwargs)`` on the queue, or at once when no queue is configured.
@@ -136,7 +150,9 @@ def enqueue(
     ``unique_id`` names the work (e.g. one pair's advice for one version of both profiles): while a job
     of that id is waiting or running, asking again returns it instead of queueing the work twice.
     Inline, an error is logged and returned as a failed ref instead of raised: the caller's change is
-    already committed and the job can be run again.
+    already committed and the job can be run again. When Redis is configured but does not answer, the
+    job runs inline too, unless ``inline_fallback`` is False (work a page view asked for that the web
+    process should not do, such as loading the model): it is then returned failed and not run.
     """
     if not queue_enabled():
         _log_inline_once()
@@ -163,6 +179,9 @@ def enqueue(
     except _redis_error() as error:
         # Redis is configured but down (restarting, unreachable): the work is done now, as without
         # Redis, rather than lost or left to a worker that may not come back soon.
+        if not inline_fallback:
+            refusal = _unreachable(error, f"queueing {description!r}; it is not run")
+            return JobRef(None, "failed", description, 0.0, refusal.message, dict(meta or {}))
         _unreachable(error, f"queueing {description!r}; it runs inline instead")
         return _run_inline(func, args, kwargs, description, meta)
     return job_ref(job)

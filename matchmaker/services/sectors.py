@@ -154,4 +154,5 @@ def queue_sector_suggestions(organisation: Organisation) -> None:
         description=f"suggest sectors for organisation {organisation.id}",
         meta={"organisation_id": organisation.id, "kind": "sectors"},
         unique_id=f"sectors-{organisation.id}-{_text_hash(organisation)[:16]}",
+        inline_fallback=False,  # a page asked: never the model in a web process
     )

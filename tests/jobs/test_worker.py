@@ -306,3 +306,18 @@ def test_a_worker_warms_up_before_its_first_job(
     # Only listed organisations are candidates: the hidden investor is not counted.
     assert "1 startups, 3 partners and investors ready" in worker.stdout
     assert _count(Embedding) > 0
+
+
+def test_a_worker_on_an_empty_directory_starts_and_runs_jobs(queued_app, worker_env):
+    """Nothing to warm up (a new installation): the worker says so and goes on to its jobs."""
+    worker = subprocess.run(
+        [FLASK, "--app", "matchmaker", "worker", "--burst", "--without-scheduler", "--warm-up"],
+        cwd=ROOT,
+        env=worker_env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    assert "Warmed up" in worker.stdout or "Warm-up skipped" in worker.stdout, worker.stdout
