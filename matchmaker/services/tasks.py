@@ -278,13 +278,16 @@ def send_outbox(message_ids: list[int] | None = None) -> dict[str, int]:
 
 
 @jobs.job_function
-def learn_space() -> dict[str, int]:
-    """Learn the similarity space from the organisations' sectors and tags, then recompute every match."""
+def learn_space(actor_id: int | None = None) -> dict[str, int]:
+    """Learn the similarity space from the organisations' sectors and tags, then recompute every match
+    (``actor_id``: the staff member who asked, for the audit trail)."""
     from matchmaker.engine.scoring import ScoringConfig
+    from matchmaker.models import User
     from matchmaker.services import space
     from matchmaker.services.embeddings import app_encoder
 
-    state = space.learn_space(None, ScoringConfig.for_model(app_encoder().model_id))
+    actor = db.session.get(User, actor_id) if actor_id is not None else None
+    state = space.learn_space(actor, ScoringConfig.for_model(app_encoder().model_id))
     return {"labelled": state.labelled, **rematch_everything.__wrapped__()}  # type: ignore[attr-defined]
 
 

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from matchmaker.engine.scoring import ScoringConfig
 from matchmaker.extensions import db
 from matchmaker.models import Organisation
-from matchmaker.services import learning, matching, space
+from matchmaker.services import jobs, learning, matching, space, tasks
 from matchmaker.services.embeddings import app_encoder
 from matchmaker.web.helpers import staff_required
 
@@ -20,6 +20,26 @@ bp = Blueprint("learning", __name__, url_prefix="/staff/learning")
 
 def _base() -> ScoringConfig:
     return ScoringConfig.for_model(app_encoder().model_id)
+
+
+def _rank_again() -> int | None:
+    """Rank every stored match again: on the job queue when there is one (the page returns at once;
+    /staff/jobs/ shows the job), else here. The number of matches, or None when queued."""
+    if jobs.queue_enabled():
+        ref = jobs.enqueue(
+            tasks.rematch_everything,
+            description="rematch everything (staff learning page)",
+            inline_fallback=False,  # Redis down: ranked here, below
+        )
+        if ref.id is not None:
+            return None
+    return matching.rematch_all()
+
+
+def _ranked_message(total: int | None) -> str:
+    if total is None:
+        return _("Every match is being ranked again by a background job; the lists update as it goes.")
+    return _("%(num)s matches were ranked again.", num=total)
 
 
 @bp.get("/")
@@ -50,13 +70,9 @@ def index() -> str:
 def switch() -> Response:
     enabled = request.form.get("enabled") == "1"
     learning.set_learning(current_user, enabled)
-    total = matching.rematch_all()  # every stored match is ranked again with the weights now in use
-    message = (
-        _("Learning is on; %(num)s matches were ranked again.", num=total)
-        if enabled
-        else _("Learning is off: today's weights rank every match again (%(num)s).", num=total)
-    )
-    flash(message, "success")
+    total = _rank_again()  # every stored match is ranked again with the weights now in use
+    state = _("Learning is on.") if enabled else _("Learning is off: today's weights rank every match.")
+    flash(f"{state} {_ranked_message(total)}", "success")
     return redirect(url_for("learning.index"), 303)
 
 
@@ -64,15 +80,8 @@ def switch() -> Response:
 @staff_required
 def learn_now() -> Response:
     weights = learning.learn(current_user, _base())
-    total = matching.rematch_all()
-    flash(
-        _(
-            "Learned from %(num)s outcomes; %(matches)s matches were ranked again.",
-            num=sum(weights.history.values()),
-            matches=total,
-        ),
-        "success",
-    )
+    learned = _("Learned from %(num)s outcomes.", num=sum(weights.history.values()))
+    flash(f"{learned} {_ranked_message(_rank_again())}", "success")
     return redirect(url_for("learning.index"), 303)
 
 
@@ -81,30 +90,41 @@ def learn_now() -> Response:
 def switch_space() -> Response:
     enabled = request.form.get("enabled") == "1"
     space.set_space(current_user, enabled)
-    total = matching.rematch_all()
-    message = (
-        _("The learned similarity space is on; %(num)s matches were ranked again.", num=total)
+    state = (
+        _("The learned similarity space is on.")
         if enabled
-        else _(
-            "The learned similarity space is off: plain similarity ranks every match again (%(num)s).",
-            num=total,
-        )
+        else _("The learned similarity space is off: plain similarity ranks every match.")
     )
-    flash(message, "success")
+    flash(f"{state} {_ranked_message(_rank_again())}", "success")
     return redirect(url_for("learning.index"), 303)
 
 
 @bp.post("/space/learn")
 @staff_required
 def learn_space() -> Response:
-    state = space.learn_space(current_user, _base())
-    total = matching.rematch_all()
-    if state.fitted:
-        message = _(
-            "Learned the similarity space from %(num)s organisations; %(matches)s matches were ranked again.",
-            num=state.labelled,
-            matches=total,
+    if jobs.queue_enabled():
+        # Embedding every organisation and fitting is the worker's work, not a page view's.
+        ref = jobs.enqueue(
+            tasks.learn_space,
+            current_user.id,
+            description="learn the similarity space (staff learning page)",
+            inline_fallback=False,
         )
+        if ref.id is None:  # Redis does not answer: nothing was learned; say so
+            flash(ref.error or _("The job failed."), "error")
+        else:
+            flash(
+                _(
+                    "The similarity space is being learned by a background job, then every match is "
+                    "ranked again; this page shows it when it is done."
+                ),
+                "success",
+            )
+        return redirect(url_for("learning.index"), 303)
+    state = space.learn_space(current_user, _base())
+    if state.fitted:
+        learned = _("Learned the similarity space from %(num)s organisations.", num=state.labelled)
+        message = f"{learned} {_ranked_message(matching.rematch_all())}"
     else:
         message = _(
             "Only %(num)s organisations have sectors or tags (%(needed)s needed): no space was learned.",
