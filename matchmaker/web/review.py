@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -55,8 +56,24 @@ def _page_cache() -> PageCache:
 CSRF_MARK = "\x00csrf\x00"
 
 
+def _canonical_path(query: reviews.ReviewQuery) -> str:
+    """The page's URL with only the filters it understood, in one order: the cache key, and where the
+    page's forms send the visitor back to (a made-up parameter never reaches either)."""
+    args: dict[str, Any] = {
+        "q": query.text or None,
+        "sector": query.sector or None,
+        "stage": query.stage or None,
+        "kind": query.kind or None,
+        "tenant": 1 if query.tenant_only else None,
+        "min_score": query.min_score or None,
+        "order": query.order or None,
+        "page": query.page if query.page > 1 else None,
+    }
+    return url_for("review.index", **{k: v for k, v in args.items() if v is not None})
+
+
 def _render_list(
-    organisation: Organisation, query: reviews.ReviewQuery, per_page: int, now: datetime
+    organisation: Organisation, query: reviews.ReviewQuery, per_page: int, now: datetime, here: str
 ) -> dict[str, object]:
     """What the review page shows from the database: the list part rendered (CSRF token marked),
     the freshness line, the heading's name and which side is looking."""
@@ -71,6 +88,7 @@ def _render_list(
         # three-way matches sit above the unfiltered first page only: a filtered list shows what it asked
         triples=triples_for(organisation, hidden=page.private) if query == reviews.ReviewQuery() else [],
         DISMISSAL_KINDS=list(DismissalKind),
+        here=here,
     )
     return {
         "founder_view": founder_view,
@@ -107,14 +125,15 @@ def index() -> str:
     now = utcnow()
     year, week, _weekday = now.isocalendar()
     per_page = current_app.config["REVIEW_PAGE_SIZE"]
-    key = (organisation_id, str(get_locale()), request.full_path, per_page, year, week, now.month)
+    here = _canonical_path(query)
+    key = (organisation_id, str(get_locale()), here, per_page, year, week, now.month)
     cached = _page_cache().get(version, key)
     if cached is None:
         organisation = reviews.organisation_as_of_now(organisation_id)
         if organisation is None:
             abort(409, _("Describe your organisation first; matches are computed from its profile."))
-        cached = _render_list(organisation, query, per_page, now)
-        _page_cache().put(version, key, cached)
+        cached = _render_list(organisation, query, per_page, now, here)
+        _page_cache().put(version, key, cached, size=len(str(cached["body"])))
     dashboard.mark_matches_seen(current_user, version)  # the dashboard's "new matches" count from here
     return render_template(
         "review/index.html",

@@ -189,3 +189,39 @@ def test_derived_caches_the_worker_fills_leave_the_version_alone(app, pair):
     )
     db.session.commit()
     assert versions.current() == before
+
+
+def test_made_up_parameters_share_the_entry_and_never_reach_the_page(app, client, pair, make_user, login):
+    """The key and the forms' return address are the filters the page understood, so padding the URL
+    neither grows the cache nor sends the next visitor anywhere odd."""
+    startup, _partner, _investor = pair
+    login(make_user("founder", organisation=startup))
+    first = client.get("/review/?kind=partner&pad=" + "x" * 2000).get_data(as_text=True)
+    entries = len(cache_of(app)._entries)
+    hits = cache_of(app).hits
+    second = client.get("/review/?utm=1&kind=partner").get_data(as_text=True)
+    assert cache_of(app).hits == hits + 1 and len(cache_of(app)._entries) == entries
+    assert items(first) == items(second)
+    main = second.split("<main", 1)[1]  # (the language switch above it keeps the visitor's own URL)
+    returns = set(re.findall(r'name="next" value="([^"]*)"', main))
+    assert returns == {"/review/?kind=partner"}, returns
+
+
+def test_the_cache_drops_its_oldest_entries_past_its_budget():
+    from matchmaker.services.page_cache import PageCache
+
+    cache = PageCache(max_entries=3, max_bytes=100)
+    for n in range(3):
+        cache.put(None, n, "x")  # no version: nothing kept
+    cache.get(1, "warm")  # the first read of a version starts it
+    for n in range(3):
+        cache.put(1, n, f"page {n}", size=30)
+    assert [cache.get(1, n) for n in range(3)] == ["page 0", "page 1", "page 2"]
+    cache.put(1, 3, "page 3", size=30)  # a fourth entry: the oldest goes
+    assert cache.get(1, 0) is None and cache.get(1, 3) == "page 3"
+    cache.put(1, 4, "big", size=70)  # 70 + 30 + 30 > 100: two more go
+    assert [cache.get(1, n) for n in (1, 2, 3, 4)] == [None, None, "page 3", "big"]
+    cache.put(1, 5, "huge", size=101)  # larger than the whole budget: never kept
+    assert cache.get(1, 5) is None and cache.get(1, 4) == "big"
+    cache.get(2, 4)  # a newer version empties it
+    assert cache.get(2, 3) is None
