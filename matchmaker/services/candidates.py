@@ -171,7 +171,8 @@ def listed_candidates(kinds: Sequence[str], encoder: Encoder) -> CandidateSet:
     changed: list[tuple[Any, tuple[Any, ...]]] = []
     for start in range(0, len(stale), _ROWS_CHUNK):
         chunk = stale[start : start + _ROWS_CHUNK]
-        for row in db.session.execute(select(*PROFILE_COLUMNS).where(Organisation.id.in_(chunk))):
+        # Listed again here: a row hidden since the stamps were read is left out of this refresh.
+        for row in db.session.execute(select(*PROFILE_COLUMNS).where(Organisation.id.in_(chunk), *listed)):
             key = _key(row, stamps[row.id][1], rate)
             entry = old.get(row.id)
             if entry is not None and entry.key == key:  # touched, not changed

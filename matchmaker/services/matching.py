@@ -49,8 +49,12 @@ _LEXICAL_KEY = "matchmaker.lexical"
 LEXICAL_REFIT_GROWTH = 0.10
 # `rematch_all` replaces each startup's matches whole; committing them a few dozen at a time rather
 # than one by one spares a disk sync per startup (an interrupted rematch still leaves each startup
-# with either its old or its new matches, and running it again finishes the work).
+# with either its old or its new matches, and running it again finishes the work). It also commits
+# whenever REMATCH_COMMIT_SECONDS have passed: on SQLite a transaction holds the one write lock, and a
+# save waiting longer than the busy timeout (5 s) would fail; with many candidates 50 rankings take
+# seconds.
 REMATCH_COMMIT_EVERY = 50
+REMATCH_COMMIT_SECONDS = 0.5
 
 
 @dataclass
@@ -284,15 +288,16 @@ def rematch_all(progress: Progress | None = None) -> int:
         db.session.scalars(select(Organisation.id).where(Organisation.visibility != Visibility.LISTED.value))
     )
     _store(hidden, [], version)  # hidden organisations keep no matches
-    done = 0
+    done, uncommitted, since = 0, 0, time.monotonic()
     for profile, vecs in zip(startup_profiles, startup_vectors, strict=True):
         matches = rank_against(
             profile, vecs, candidates, lexical, k=kept_per_organisation(), config=config, encoder=encoder
         )
         _store([profile.id], matches, version)
-        done += 1
-        if done % REMATCH_COMMIT_EVERY == 0:
+        done, uncommitted = done + 1, uncommitted + 1
+        if uncommitted >= REMATCH_COMMIT_EVERY or time.monotonic() - since >= REMATCH_COMMIT_SECONDS:
             db.session.commit()
+            uncommitted, since = 0, time.monotonic()
         total += len(matches)
         if progress:
             progress(1)

@@ -309,3 +309,26 @@ def test_after_warm_up_the_first_refresh_fits_and_builds_nothing(app, small_worl
     monkeypatch.setattr(engine_candidates.CandidateSet, "build", refuse)
     assert matching.refresh_matches_for(small_world["energy"]).matches == 2
     assert matching.refresh_matches_for(small_world["battery"]).matches == 2
+
+
+def test_a_slow_rematch_commits_as_time_passes_not_only_every_fifty(app, make_organisation, monkeypatch):
+    """On SQLite a transaction holds the write lock: a rematch whose rankings are slow commits at least
+    every REMATCH_COMMIT_SECONDS, so a save waiting for the lock is never kept past its busy timeout."""
+    from sqlalchemy import event
+
+    make_organisation("partner", ["energy"], description="에너지 저장 실증")
+    for n in range(6):
+        make_organisation("startup", ["energy"], description=f"배터리 저장 스타트업 {n}")
+    commits: list[int] = []
+    listener = lambda session: commits.append(1)  # noqa: E731
+    event.listen(db.session, "after_commit", listener)
+    try:
+        matching.rematch_all()
+        quick = len(commits)
+        commits.clear()
+        monkeypatch.setattr(matching, "REMATCH_COMMIT_SECONDS", 0.0)
+        matching.rematch_all()
+        slow = len(commits)
+    finally:
+        event.remove(db.session, "after_commit", listener)
+    assert slow >= quick + 5  # one commit per startup once each ranking "took" the whole budget
