@@ -36,6 +36,11 @@ def _rank_again() -> int | None:
     return matching.rematch_all()
 
 
+def _sentences(*translated: str) -> str:
+    """Sentences already in the reader's language, one after the other."""
+    return " ".join(translated)
+
+
 def _ranked_message(total: int | None) -> str:
     if total is None:
         return _("Every match is being ranked again by a background job; the lists update as it goes.")
@@ -72,7 +77,7 @@ def switch() -> Response:
     learning.set_learning(current_user, enabled)
     total = _rank_again()  # every stored match is ranked again with the weights now in use
     state = _("Learning is on.") if enabled else _("Learning is off: today's weights rank every match.")
-    flash(f"{state} {_ranked_message(total)}", "success")
+    flash(_sentences(state, _ranked_message(total)), "success")
     return redirect(url_for("learning.index"), 303)
 
 
@@ -81,7 +86,7 @@ def switch() -> Response:
 def learn_now() -> Response:
     weights = learning.learn(current_user, _base())
     learned = _("Learned from %(num)s outcomes.", num=sum(weights.history.values()))
-    flash(f"{learned} {_ranked_message(_rank_again())}", "success")
+    flash(_sentences(learned, _ranked_message(_rank_again())), "success")
     return redirect(url_for("learning.index"), 303)
 
 
@@ -95,7 +100,7 @@ def switch_space() -> Response:
         if enabled
         else _("The learned similarity space is off: plain similarity ranks every match.")
     )
-    flash(f"{state} {_ranked_message(_rank_again())}", "success")
+    flash(_sentences(state, _ranked_message(_rank_again())), "success")
     return redirect(url_for("learning.index"), 303)
 
 
@@ -124,7 +129,7 @@ def learn_space() -> Response:
     state = space.learn_space(current_user, _base())
     if state.fitted:
         learned = _("Learned the similarity space from %(num)s organisations.", num=state.labelled)
-        message = f"{learned} {_ranked_message(matching.rematch_all())}"
+        message = _sentences(learned, _ranked_message(matching.rematch_all()))
     else:
         message = _(
             "Only %(num)s organisations have sectors or tags (%(needed)s needed): no space was learned.",
