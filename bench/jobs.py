@@ -1,7 +1,7 @@
 """Save latency and web-worker memory: matching inline in the request (baseline) vs on the RQ queue.
 
 Both modes run in this one script, each against its own copy of the demo database, behind gunicorn
-as `make run` serves it (2 workers x 4 threads). A founder saves their profile N times over HTTP,
+as `make run` serves it (3 workers x 4 threads). A founder saves their profile N times over HTTP,
 each time with a changed description (so every save needs new embeddings and a refresh). Printed:
 the RSS of each gunicorn worker at start, after a founder's own profile page and a partner's page
 (sector suggestions, "what would raise this match") and after every page as founder, partner and
@@ -141,7 +141,7 @@ def prepare_database(workdir: Path) -> Path:
 
 @contextlib.contextmanager
 def serving(mode: str, database: Path, redis_url: str) -> Iterator[tuple[Browser, subprocess.Popen[bytes]]]:
-    """gunicorn as `make run` serves it (2 workers x 4 threads), plus one job worker in queue mode."""
+    """gunicorn as `make run` serves it (3 workers x 4 threads), plus one job worker in queue mode."""
     port = free_port()
     env = os.environ | {"DATABASE_URL": f"sqlite:///{database}", "HF_HUB_OFFLINE": "1"}
     env.pop("MATCHMAKER_REDIS_URL", None)
@@ -161,7 +161,7 @@ def serving(mode: str, database: Path, redis_url: str) -> Iterator[tuple[Browser
         [
             BIN / "gunicorn",
             "--workers",
-            "2",
+            "3",
             "--threads",
             "4",
             "--timeout",
@@ -314,7 +314,7 @@ def main() -> None:
             shutil.copy(demo, copy)
             print(f"{mode}: memory walk ...", file=sys.stderr)
             walks[mode] = run_walk(mode, copy, args.redis)
-        print("web worker memory (gunicorn 2x4, SQLite, demo data): RSS MB of each worker after each step")
+        print("web worker memory (gunicorn 3x4, SQLite, demo data): RSS MB of each worker after each step")
         print(f"{'mode':<7} {'step':<46} {'first view ms':>13}  {'RSS MB':<12} heavy native code")
         for mode, steps in walks.items():
             for step, elapsed, rss, heavy in steps:
@@ -328,7 +328,7 @@ def main() -> None:
             shutil.copy(demo, copy)
             print(f"{mode}: {args.saves} saves ...", file=sys.stderr)
             results[mode] = run_mode(mode, copy, args.saves, args.redis)
-        print(f"saves per mode: {args.saves}, each with a changed description; gunicorn 2x4; SQLite")
+        print(f"saves per mode: {args.saves}, each with a changed description; gunicorn 3x4; SQLite")
         print(
             f"{'mode':<8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'fresh after last save':>22}  "
             "web worker RSS MB before -> after (torch loaded)"
