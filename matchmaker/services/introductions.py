@@ -181,9 +181,8 @@ def get_for_viewer(user: User, introduction_id: int) -> Introduction:
 
 
 def get_for_actor(user: User, introduction_id: int, action: str) -> Introduction:
-    """The introduction if ``user`` may see it (else NotFound) and may take ``action`` on it (else
-    PermissionDenied); its state is checked later, when the action is taken. Lets a view refuse the
-    wrong side (403) before it reads the request body (422)."""
+    """The introduction if ``user`` may see it (else NotFound) and take ``action`` on it (else
+    PermissionDenied), so a view refuses the wrong side (403) before reading the body (422)."""
     introduction = get_for_viewer(user, introduction_id)
     refusal = _role_refusal(action, user, introduction)
     if refusal:

@@ -185,7 +185,8 @@ def history(base: ScoringConfig) -> list[Observation]:
     ]
 
 
-def _check_staff(actor: User | None) -> None:
+def check_staff(actor: User | None) -> None:
+    """Refuse anyone but staff; None is the system (a job, a command)."""
     if actor is not None and not actor.is_staff:
         raise PermissionDenied(_("Only the complex's staff change how matching learns."))
 
@@ -194,7 +195,7 @@ def learn(actor: User | None, base: ScoringConfig) -> LearnedWeights:
     """Fit the learner on the whole history and store what it learned, with an audit event."""
     from matchmaker.services.space import active_space
 
-    _check_staff(actor)
+    check_staff(actor)
     # The components are read as ranking reads them: in the learned similarity space when it is on.
     learner = OutcomeLearner().fit(history(replace(base, space=active_space())), base)
     value = {
@@ -204,7 +205,7 @@ def learn(actor: User | None, base: ScoringConfig) -> LearnedWeights:
         "history": learner.history_,
         "fitted_at": utcnow().isoformat(),
     }
-    _put(LEARNED_KEY, value, actor)
+    put_setting(LEARNED_KEY, value, actor)
     db.session.add(
         AuditEvent(
             actor_id=actor.id if actor else None,
@@ -220,18 +221,21 @@ def learn(actor: User | None, base: ScoringConfig) -> LearnedWeights:
 
 def set_learning(actor: User, enabled: bool) -> None:
     """Switch learning on or off; one transaction with its audit event."""
-    _check_staff(actor)
-    before = learning_enabled()
-    _put(ENABLED_KEY, bool(enabled), actor)
+    switch_setting(actor, ENABLED_KEY, enabled, "learning.switched", before=learning_enabled())
+
+
+def switch_setting(actor: User, key: str, enabled: bool, action: str, before: bool) -> None:
+    """Store a staff switch (learning, the learned space) and its audit event in one transaction."""
+    check_staff(actor)
+    put_setting(key, bool(enabled), actor)
     db.session.add(
-        AuditEvent(
-            actor_id=actor.id, action="learning.switched", details={"from": before, "to": bool(enabled)}
-        )
+        AuditEvent(actor_id=actor.id, action=action, details={"from": before, "to": bool(enabled)})
     )
     db.session.commit()
 
 
-def _put(key: str, value: Any, actor: User | None) -> None:
+def put_setting(key: str, value: Any, actor: User | None) -> None:
+    """Write a learning setting row (not committed), noting who wrote it."""
     row = db.session.get(Setting, key)
     if row is None:
         row = Setting(key=key)

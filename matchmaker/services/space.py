@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -26,7 +25,7 @@ from matchmaker.engine.scoring import ScoringConfig
 from matchmaker.engine.space import LinearSpace
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, Organisation, Setting, User, utcnow
-from matchmaker.services.errors import PermissionDenied
+from matchmaker.services.learning import check_staff, put_setting, switch_setting
 
 SPACE_KEY = "learning.space"
 MATRIX_KEY = "learning.space_matrix"
@@ -71,14 +70,6 @@ class SpaceState:
 def _setting(key: str) -> Any:
     row = db.session.get(Setting, key)
     return None if row is None else row.value
-
-
-def _put(key: str, value: Any, actor: User | None) -> None:
-    row = db.session.get(Setting, key)
-    if row is None:
-        row = Setting(key=key)
-        db.session.add(row)
-    row.value, row.updated_by_id = value, actor.id if actor else None
 
 
 def space_enabled() -> bool:
@@ -136,11 +127,6 @@ def active_space() -> LinearSpace | None:
     return stored_space() if space_enabled() else None
 
 
-def _check_staff(actor: User | None) -> None:
-    if actor is not None and not actor.is_staff:
-        raise PermissionDenied(_("Only the complex's staff change how matching learns."))
-
-
 def learn_space(actor: User | None, base: ScoringConfig) -> SpaceState:
     """Fit the space on every organisation's description vector and its sectors and tags, store it with
     an audit event (one transaction). With too few labelled organisations, store that no space is used."""
@@ -148,7 +134,7 @@ def learn_space(actor: User | None, base: ScoringConfig) -> SpaceState:
     from matchmaker.services.embeddings import stored_encoder
     from matchmaker.services.matching import to_profile
 
-    _check_staff(actor)
+    check_staff(actor)
     organisations = list(
         db.session.scalars(
             select(Organisation).options(selectinload(Organisation.sector_links)).order_by(Organisation.id)
@@ -180,8 +166,8 @@ def learn_space(actor: User | None, base: ScoringConfig) -> SpaceState:
         "info": {**(space.info if space else {}), "model": encoder.model_id},
         "provenance": PROVENANCE,
     }
-    _put(SPACE_KEY, value, actor)
-    _put(MATRIX_KEY, space.to_payload() if space else None, actor)
+    put_setting(SPACE_KEY, value, actor)
+    put_setting(MATRIX_KEY, space.to_payload() if space else None, actor)
     db.session.add(
         AuditEvent(
             actor_id=actor.id if actor else None,
@@ -197,12 +183,4 @@ def learn_space(actor: User | None, base: ScoringConfig) -> SpaceState:
 
 def set_space(actor: User, enabled: bool) -> None:
     """Switch the learned space on or off; one transaction with its audit event."""
-    _check_staff(actor)
-    before = space_enabled()
-    _put(SPACE_ENABLED_KEY, bool(enabled), actor)
-    db.session.add(
-        AuditEvent(
-            actor_id=actor.id, action="learning.space_switched", details={"from": before, "to": bool(enabled)}
-        )
-    )
-    db.session.commit()
+    switch_setting(actor, SPACE_ENABLED_KEY, enabled, "learning.space_switched", before=space_enabled())

@@ -86,9 +86,11 @@ def worker_env(queued_app: Flask, queue_name: str) -> dict[str, str]:
 def run_worker(worker_env: dict[str, str]) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run `flask worker --burst` until the queue is empty; returns the finished process."""
 
-    def run(timeout: float = 180, **overrides: str) -> subprocess.CompletedProcess[str]:
+    def run(
+        timeout: float = 180, args: tuple[str, ...] = (), **overrides: str
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [FLASK, "--app", "matchmaker", "worker", "--burst", "--without-scheduler"],
+            [FLASK, "--app", "matchmaker", "worker", "--burst", "--without-scheduler", *args],
             cwd=ROOT,
             env=worker_env | overrides,
             capture_output=True,

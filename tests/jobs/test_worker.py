@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
 import time
 
 from sqlalchemy import create_engine, func, select, text
@@ -15,7 +14,7 @@ from sqlalchemy.engine import make_url
 from matchmaker.extensions import db
 from matchmaker.models import Embedding, JobEvent, Match, Organisation, PendingRefresh
 from matchmaker.services import api_tokens, jobs, tasks
-from tests.jobs.conftest import FLASK, ROOT, wait_until
+from tests.jobs.conftest import wait_until
 
 
 def _count(model, *where) -> int:
@@ -282,9 +281,7 @@ def test_with_smtp_the_outbox_is_sent_by_a_job_not_by_the_request(queued_app):
     assert db.session.get(OutboxMessage, message.id).sent_at is None
 
 
-def test_a_worker_warms_up_before_its_first_job(
-    queued_app, make_organisation, make_user, run_worker, worker_env
-):
+def test_a_worker_warms_up_before_its_first_job(queued_app, make_organisation, make_user, run_worker):
     """A long-running worker builds both sides' candidates (and embeds what is missing) as it starts, so
     the first save after a restart does not wait for it; a burst worker skips that unless asked."""
     _world(make_organisation, make_user)
@@ -293,31 +290,15 @@ def test_a_worker_warms_up_before_its_first_job(
     assert skipped.returncode == 0 and "Warmed up" not in skipped.stdout + skipped.stderr
     assert _count(Embedding) == 0
 
-    worker = subprocess.run(
-        [FLASK, "--app", "matchmaker", "worker", "--burst", "--without-scheduler", "--warm-up"],
-        cwd=ROOT,
-        env=worker_env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    worker = run_worker(args=("--warm-up",))
     assert worker.returncode == 0, worker.stderr[-2000:]
     # Only listed organisations are candidates: the hidden investor is not counted.
     assert "1 startups, 3 partners and investors ready" in worker.stdout
     assert _count(Embedding) > 0
 
 
-def test_a_worker_on_an_empty_directory_starts_and_runs_jobs(queued_app, worker_env):
+def test_a_worker_on_an_empty_directory_starts_and_runs_jobs(queued_app, run_worker):
     """Nothing to warm up (a new installation): the worker says so and goes on to its jobs."""
-    worker = subprocess.run(
-        [FLASK, "--app", "matchmaker", "worker", "--burst", "--without-scheduler", "--warm-up"],
-        cwd=ROOT,
-        env=worker_env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    worker = run_worker(args=("--warm-up",))
     assert worker.returncode == 0, worker.stderr[-2000:]
     assert "Warmed up" in worker.stdout or "Warm-up skipped" in worker.stdout, worker.stdout

@@ -20,24 +20,9 @@ from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, Match, Setting
 from matchmaker.services import matching, space
 from matchmaker.services.embeddings import app_encoder
+from tests.learning.test_learning_service import CONTENT, ENERGY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ENERGY = [
-    "배터리 에너지 저장장치로 전력망을 안정화합니다.",
-    "Solar forecasting for grid operators.",
-    "EV battery recycling into storage for solar farms.",
-    "Smart charging software for electric buses.",
-    "전력 수요를 예측하는 인공지능 서비스입니다.",
-    "Hydrogen fuel cells for trucks.",
-]
-CONTENT = [
-    "K-pop fan community with live streaming.",
-    "웹툰을 번역하는 인공지능 서비스입니다.",
-    "Music recommendation for indie artists.",
-    "Game engine tools for small studios.",
-    "Short video editing with AI.",
-    "음원 저작권 정산 플랫폼입니다.",
-]
 
 
 @pytest.fixture
@@ -194,9 +179,9 @@ def test_ranking_with_a_stored_space_needs_no_scikit_learn(tmp_path):
         "    s = LinearSpace(np.eye(8)[:, :3], 0.5, 0.1, 0.6)\n"
         "    from matchmaker.services.embeddings import app_encoder\n"
         "    info = {'model': app_encoder().model_id}\n"
-        "    space._put(space.SPACE_KEY, {'version': s.version, 'info': info}, None)\n"
-        "    space._put(space.MATRIX_KEY, s.to_payload(), None)\n"
-        "    space._put(space.SPACE_ENABLED_KEY, True, None)\n"
+        "    space.put_setting(space.SPACE_KEY, {'version': s.version, 'info': info}, None)\n"
+        "    space.put_setting(space.MATRIX_KEY, s.to_payload(), None)\n"
+        "    space.put_setting(space.SPACE_ENABLED_KEY, True, None)\n"
         "    db.session.commit()\n"
         "    config = learning.active_config(ScoringConfig())\n"
         "    rows = config.space.transform(['a'], np.ones((1, 8), np.float32))\n"
