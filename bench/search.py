@@ -39,6 +39,10 @@ def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
 
 
+def _row(values: tuple[float, float, float]) -> str:
+    return " ".join(f"{value:5.3f}" for value in values)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(DATA))
@@ -81,9 +85,9 @@ def main() -> int:
         en, ko = f1(*counts["en"][j]), f1(*counts["ko"][j])
         mark = " <- best ko F1" if j == best else ""
         mark += " (in use)" if abs(threshold - MEANING_THRESHOLD) < 1e-9 else ""
-        print(f"{threshold:9.2f}  {en[0]:5.3f} {en[1]:5.3f} {en[2]:5.3f}  {ko[0]:5.3f} {ko[1]:5.3f} {ko[2]:5.3f}{mark}")
+        print(f"{threshold:9.2f}  {_row(en)}  {_row(ko)}{mark}")
     en, ko = f1(*top10["en"]), f1(*top10["ko"])
-    print(f"{'top 10':>9}  {en[0]:5.3f} {en[1]:5.3f} {en[2]:5.3f}  {ko[0]:5.3f} {ko[1]:5.3f} {ko[2]:5.3f}  (baseline)")
+    print(f"{'top 10':>9}  {_row(en)}  {_row(ko)}  (baseline)")
     return 0
 
 
