@@ -30,6 +30,10 @@ from matchmaker.models import MatchAdvice as StoredAdvice
 from matchmaker.models import Organisation, OrganisationKind, User
 from matchmaker.organisations.profiles import profile_values
 
+# Raised when what a stored advice holds changes, so older rows are computed again (2: text suggested in
+# the founder's language, with the other side's sentence as the reason).
+ADVICE_FORMAT = 2
+
 
 @dataclass(frozen=True)
 class MatchAdvice:
@@ -58,6 +62,7 @@ def advice_version(startup: Profile, counterpart: Profile, model_id: str, config
     """What the advice depends on, hashed: both profiles as the engine sees them, the model and the
     weights. A save of either profile, another model or learned weights make a stored advice stale."""
     inputs = {
+        "format": ADVICE_FORMAT,
         "startup": _canonical(dataclasses.asdict(startup)),
         "counterpart": _canonical(dataclasses.asdict(counterpart)),
         "model": model_id,
@@ -113,6 +118,7 @@ def _suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
         "gain_points": suggestion.gain_points,
         "score_after": suggestion.score_after,
         "quote": suggestion.quote,
+        "text": suggestion.text,
     }
 
 
@@ -121,7 +127,9 @@ def _stored(startup: Organisation, counterpart: Organisation, version: str) -> M
     if row is None or row.version != version:
         return None
     suggestions = [
-        Suggestion(s["code"], dict(s["changes"]), s["gain_points"], s["score_after"], s["quote"])
+        Suggestion(
+            s["code"], dict(s["changes"]), s["gain_points"], s["score_after"], s["quote"], s.get("text", "")
+        )
         for s in row.suggestions
     ]
     return MatchAdvice(startup, counterpart, row.percent, suggestions)
