@@ -151,6 +151,12 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(staff_jobs_bp)
 
+    from matchmaker.operations.metrics import register_metrics
+    from matchmaker.operations.views import bp as operations_bp
+
+    app.register_blueprint(operations_bp)
+    register_metrics(app)
+
     from matchmaker.api import register_api
     from matchmaker.web.api_tokens import bp as api_tokens_bp
 

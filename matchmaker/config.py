@@ -55,6 +55,8 @@ class DefaultConfig:
     MATCHMAKER_MATCH_ON_SAVE = True  # saving a profile refreshes that organisation's matches at once
     MATCHMAKER_REDIS_URL: str | None = None  # where throttling counts live; None: each process's memory
     MATCHMAKER_TRUSTED_PROXIES = 0  # proxies in front whose X-Forwarded-* headers are believed
+    MATCHMAKER_METRICS_TOKEN: str | None = None  # bearer token for /metrics from outside loopback
+    MATCHMAKER_WORKER_HEARTBEAT_TTL = 45  # /readyz: seconds after a worker's last beat it counts as gone
     LOG_LEVEL = "INFO"  # the package's log level (MATCHMAKER_LOG_LEVEL): DEBUG, INFO, WARNING, ERROR
     # Introductions (issue 4)
     MATCHMAKER_MAX_PENDING_REQUESTS = 5  # open requests a startup may have waiting at once
