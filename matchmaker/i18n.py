@@ -12,6 +12,7 @@ from typing import Any, TypeGuard
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
+    Domain,
     force_locale,
     format_date,
     format_datetime,
@@ -22,7 +23,13 @@ from flask_babel import (
     refresh,
 )
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
+
+from matchmaker.extensions import babel
+from matchmaker.language.particles import resolve_particles
 
 # The languages the interface speaks, each named in its own language for the switch.
 LANGUAGES: dict[str, str] = {"ko": "한국어", "en": "English"}
@@ -64,6 +71,63 @@ def http_error_text(error: HTTPException) -> tuple[str, str]:
         return str(title), str(CSRF_EXPIRED)
     is_default = description == type(error).description or not description
     return str(title), str(default) if is_default else description
+
+
+def korean_particles(text: str) -> str:
+    """``text`` with the fallback particles of a Korean translation resolved (이(가) → 이 or 가), in Korean.
+
+    The Korean catalog writes "%(name)s이(가)" because it cannot know the name; once the name is in,
+    the particle its final sound takes is chosen (볼트버스 진단이, NVIDIA가, HomeWatt과, 서울로).
+    Markup stays markup; other languages are left as they are.
+    """
+    if not text or "(" not in text:
+        return text
+    locale = get_locale()
+    if locale is None or locale.language != "ko":
+        return text
+    resolved = resolve_particles(str(text))
+    return Markup(resolved) if isinstance(text, Markup) else resolved
+
+
+class ParticleDomain(Domain):
+    """Flask-Babel's translations with Korean particles resolved once the variables are interpolated.
+
+    Every ``gettext``/``ngettext`` in Python (pages, mail, flashes, API messages, lazy strings) goes
+    through the app's domain; templates interpolate after the call, so they get :func:`_resolving`.
+    """
+
+    def gettext(self, string: str, **variables: Any) -> str:
+        return korean_particles(super().gettext(string, **variables))
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
+        return korean_particles(super().ngettext(singular, plural, num, **variables))
+
+    def pgettext(self, context: str, string: str, **variables: Any) -> str:
+        return korean_particles(super().pgettext(context, string, **variables))
+
+    def npgettext(self, context: str, singular: str, plural: str, num: int, **variables: Any) -> str:
+        return korean_particles(super().npgettext(context, singular, plural, num, **variables))
+
+
+def _resolving(translate: Any) -> Any:
+    """A template's gettext callable that resolves particles after Jinja has put the variables in."""
+
+    @pass_context
+    def call(context: Context, *args: Any, **kwargs: Any) -> str:
+        return korean_particles(translate(context, *args, **kwargs))
+
+    return call
+
+
+def install_particles(app: Flask) -> None:
+    """Resolve Korean particles in every translated text: the app's Babel domain and its templates."""
+    babel.domain_instance = ParticleDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+    for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+        installed = app.jinja_env.globals.get(name)
+        if installed is not None and not getattr(installed, "resolves_particles", False):
+            wrapped = _resolving(installed)
+            wrapped.resolves_particles = True
+            app.jinja_env.globals[name] = wrapped
 
 
 def is_supported(language: str | None) -> TypeGuard[str]:
