@@ -50,6 +50,11 @@ NOTE_STARTUP_DELETED = N_("The startup was deleted by its founder.")
 _STORED_TEXTS = frozenset({DELETED_STARTUP_NAME, DELETED_MEMBER_NAME, NOTE_STARTUP_DELETED})
 
 
+def is_stored_text(value: Any) -> bool:
+    """True for a text the app stores in English and shows translated (a Jinja test: ``is stored_text``)."""
+    return value.__class__ is str and value in _STORED_TEXTS
+
+
 def shown(value: Any) -> Any:
     """``value`` as a reader sees it: a stored placeholder or note in their language, anything else as is."""
     if value.__class__ is str and value in _STORED_TEXTS:
@@ -144,6 +149,7 @@ def install_particles(app: Flask) -> None:
     show stored placeholders in the reader's language in every page."""
     babel.domain_instance = ParticleDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     app.jinja_env.finalize = shown
+    app.jinja_env.tests["stored_text"] = is_stored_text
     for name in ("gettext", "ngettext", "pgettext", "npgettext"):
         installed = app.jinja_env.globals.get(name)
         if installed is not None and not getattr(installed, "resolves_particles", False):

@@ -81,5 +81,5 @@ def test_the_catalog_speaks_one_register() -> None:
     with CATALOG.open("rb") as po:
         catalog = read_po(po)
     strings = [s for m in catalog if m.id for s in ((m.string,) if isinstance(m.string, str) else m.string)]
-    polite_informal = re.compile(r"(세요|해요|에요|예요|어요|아요|네요|까요)[.?!:]?(\s|$)")
+    polite_informal = re.compile(r"(세요|해요|에요|예요|어요|아요|네요|까요|나요|가요)[.?!:]?(\s|$)")
     assert [s for s in strings if polite_informal.search(s)] == []
