@@ -83,9 +83,10 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     from flask_babel import gettext
 
-    from matchmaker.i18n import N_, select_locale
+    from matchmaker.i18n import N_, install_particles, select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    install_particles(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = N_("Please sign in to see that page.")

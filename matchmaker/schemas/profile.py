@@ -55,6 +55,8 @@ TEAM_SIZE_MAX = 1_000_000
 CAPACITY_MAX = 1000
 AMOUNT_TEXT_MAX = 40
 AMOUNT_EXAMPLES = "20억원, 1.5억, 5,000만, ₩2,000,000,000 or $1.5M"
+# The same examples with the "or" left to the reader's language (the list itself reads in both).
+_AMOUNT_EXAMPLE_LIST, _AMOUNT_EXAMPLE_LAST = "20억원, 1.5억, 5,000만, ₩2,000,000,000", "$1.5M"
 
 
 # Each field's type as an alias mypy can read (a call in an annotation is not a type to it).
@@ -231,7 +233,11 @@ def _tags(error: ErrorDetails) -> str:
 def _amount(error: ErrorDetails) -> str:
     if _is_type_error(error) and error["type"] != "string_type":
         return _('Send a whole amount as a number, or text like "20억원" or "$1.5M".')
-    return _("Enter an amount like %(examples)s.", examples=AMOUNT_EXAMPLES)
+    return _(
+        "Enter an amount like %(examples)s or %(last)s.",
+        examples=_AMOUNT_EXAMPLE_LIST,
+        last=_AMOUNT_EXAMPLE_LAST,
+    )
 
 
 PROFILE_MESSAGES: dict[str, Explain] = {
