@@ -40,19 +40,15 @@ def examine() -> list[Finding]:
 
     public_url = str(config.get("MATCHMAKER_PUBLIC_URL") or "")
     parts = urlsplit(public_url)
-    if not public_url or not parts.netloc:
+    if not public_url or not parts.netloc or parts.hostname in {"127.0.0.1", "localhost", "::1"}:
         add(
             "error",
             "public URL",
-            "MATCHMAKER_PUBLIC_URL is not set: links in mail (invitations, password resets) need the "
-            "address people reach the service at, e.g. https://matchmaker.example.kr",
+            f"MATCHMAKER_PUBLIC_URL is {public_url or 'not set'}: links in mail (invitations, password "
+            "resets) need the address people reach the service at, e.g. https://matchmaker.example.kr",
         )
     elif parts.scheme != "https":
-        add(
-            "warning",
-            "public URL",
-            f"{public_url} is not https: sign-in cookies would cross the network in clear.",
-        )
+        add("warning", "public URL", f"{public_url} is not https: cookies would cross the network in clear.")
     else:
         add("ok", "public URL", public_url)
 

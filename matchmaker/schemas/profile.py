@@ -25,7 +25,9 @@ from matchmaker.models import OrganisationKind, Sector, Stage, Visibility
 from matchmaker.models import organisations as limits
 from matchmaker.schemas.common import (
     INTEGRAL,
+    LINE,
     NOT_BLANK,
+    TEXT,
     DatabaseId,
     Explain,
     field_messages,
@@ -60,19 +62,21 @@ _AMOUNT_EXAMPLE_LIST, _AMOUNT_EXAMPLE_LAST = "20억원, 1.5억, 5,000만, ₩2,0
 
 
 # Each field's type as an alias mypy can read (a call in an annotation is not a type to it).
-Name: TypeAlias = Annotated[str, Field(max_length=limits.NAME_MAX, pattern=NOT_BLANK)]
-Description: TypeAlias = Annotated[str, Field(max_length=limits.DESCRIPTION_MAX, pattern=NOT_BLANK)]
-Offers: TypeAlias = Annotated[str, Field(max_length=limits.OFFERS_MAX)] | None
-Seeks: TypeAlias = Annotated[str, Field(max_length=limits.SEEKS_MAX)] | None
-Location: TypeAlias = Annotated[str, Field(max_length=limits.LOCATION_MAX)] | None
-Website: TypeAlias = Annotated[str, Field(max_length=limits.WEBSITE_MAX, pattern=WEBSITE_PATTERN)] | None
-ContactEmail: TypeAlias = Annotated[str, Field(max_length=EMAIL_MAX, pattern=EMAIL_PATTERN)] | None
+Name: TypeAlias = Annotated[str, LINE, Field(max_length=limits.NAME_MAX, pattern=NOT_BLANK)]
+Description: TypeAlias = Annotated[str, TEXT, Field(max_length=limits.DESCRIPTION_MAX, pattern=NOT_BLANK)]
+Offers: TypeAlias = Annotated[str, TEXT, Field(max_length=limits.OFFERS_MAX)] | None
+Seeks: TypeAlias = Annotated[str, TEXT, Field(max_length=limits.SEEKS_MAX)] | None
+Location: TypeAlias = Annotated[str, LINE, Field(max_length=limits.LOCATION_MAX)] | None
+Website: TypeAlias = (
+    Annotated[str, LINE, Field(max_length=limits.WEBSITE_MAX, pattern=WEBSITE_PATTERN)] | None
+)
+ContactEmail: TypeAlias = Annotated[str, LINE, Field(max_length=EMAIL_MAX, pattern=EMAIL_PATTERN)] | None
 TeamSize: TypeAlias = Annotated[int, Field(ge=1, le=TEAM_SIZE_MAX), INTEGRAL] | None
 Capacity: TypeAlias = Annotated[int, Field(ge=0, le=CAPACITY_MAX), INTEGRAL] | None
-Tag = Annotated[str, Field(max_length=limits.TAG_MAX, pattern="^[^,]*$")]
+Tag = Annotated[str, LINE, Field(max_length=limits.TAG_MAX, pattern="^[^,]*$")]
 Amount: TypeAlias = (
     Annotated[int, Field(ge=0, le=max(money.AMOUNT_MAX.values())), INTEGRAL]
-    | Annotated[str, Field(max_length=AMOUNT_TEXT_MAX)]
+    | Annotated[str, LINE, Field(max_length=AMOUNT_TEXT_MAX)]
     | None
 )
 AMOUNT_DOC = (
