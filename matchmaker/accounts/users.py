@@ -15,9 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from matchmaker.accounts.languages import language_for_role
 from matchmaker.accounts.passwords import password_problem
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
+from matchmaker.i18n import is_supported
 from matchmaker.labels import label
 from matchmaker.links import public_url_for
 from matchmaker.mail import notifications
@@ -127,7 +129,7 @@ def _mail_existing_owner(email: str) -> None:
     if owner is None:  # the racing sign-up that took the address was rolled back since
         return
     message = notifications.queue_mail(
-        notifications.Recipient(owner.email, owner.language),
+        notifications.Recipient.of(owner),
         "signup_taken",
         user=owner,
         login_link=public_url_for("auth.login"),
@@ -187,9 +189,22 @@ ROLE_FOR_KIND = {"startup": Role.FOUNDER, "partner": Role.PARTNER, "investor": R
 ROLE_KIND = {role: kind for kind, role in ROLE_FOR_KIND.items()}
 
 
-def invite_user(inviter: User, display_name: str, email: str, role: str, organisation_id: int | None) -> User:
-    """Staff create partner and investor accounts, admins staff accounts; the invitee sets a password."""
+def invite_user(
+    inviter: User,
+    display_name: str,
+    email: str,
+    role: str,
+    organisation_id: int | None,
+    language: str = "",
+) -> User:
+    """Staff create partner and investor accounts, admins staff accounts; the invitee sets a password.
+
+    ``language`` ("ko" or "en") is the one the person reads, from the invitation on; left empty, a
+    partner or investor gets their organisation's language and anyone else the app's (Korean).
+    """
     errors = _check_identity(display_name, email, own=False)
+    if language and not is_supported(language):
+        errors["language"] = _("Choose Korean or English.")
     try:
         wanted = Role(role)
     except ValueError:
@@ -218,6 +233,7 @@ def invite_user(inviter: User, display_name: str, email: str, role: str, organis
         display_name=display_name.strip(),
         role=wanted.value,
         organisation=organisation,
+        language=language or language_for_role(wanted, organisation),
     )
     return _insert_user(user)
 
@@ -282,7 +298,7 @@ def send_invitation(user: User) -> str:
             )
         )
     link = public_url_for("auth.accept_invitation", token=invitation_token(user))
-    recipient = notifications.Recipient(user.email, user.language)
+    recipient = notifications.Recipient.of(user)
     message = notifications.queue_mail(recipient, "invitation", secret=link, user=user, link=link)
     db.session.commit()
     notifications.dispatch([message])
@@ -340,7 +356,7 @@ def _mail_reset_link(email: str) -> None:
     link = public_url_for("auth.reset_password", token=password_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60
     message = notifications.queue_mail(
-        notifications.Recipient(user.email, user.language),
+        notifications.Recipient.of(user),
         "password_reset",
         secret=link,
         user=user,
