@@ -439,7 +439,6 @@ def request_version(actor: User, organisation: Organisation, language: str) -> i
             "version_request",
             organisation=organisation,
             language_name=LANGUAGE_NAMES[language],
-            language=language,
             link=_edit_link(organisation),
         )
         for recipient in recipients
