@@ -14,7 +14,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from matchmaker.extensions import db
 from matchmaker.introductions import capacity
-from matchmaker.organisations import bilingual
 from matchmaker.models import (
     Introduction,
     IntroState,
@@ -27,6 +26,7 @@ from matchmaker.models import (
     User,
     utcnow,
 )
+from matchmaker.organisations import bilingual
 
 # Open states in which an introduction waits on someone; staff see those waiting too long.
 STUCK_STATES = (IntroState.REQUESTED, IntroState.WAITLISTED, IntroState.APPROVED, IntroState.INTRODUCED)
