@@ -233,3 +233,6 @@ def register_template_helpers(app: Flask) -> None:
     app.context_processor(template_globals)
     register_i18n_helpers(app)
     app.jinja_env.filters["money"] = format_money_for_viewer
+    from matchmaker.organisations.bilingual import register_template_helpers as register_text_helpers
+
+    register_text_helpers(app)
