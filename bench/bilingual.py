@@ -28,12 +28,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from matchmaker.services import matching  # noqa: E402
+
 from matchmaker import create_app  # noqa: E402
 from matchmaker.engine.encoder import make_encoder  # noqa: E402
 from matchmaker.extensions import db  # noqa: E402
 from matchmaker.models import Organisation  # noqa: E402
-from matchmaker.services import matching  # noqa: E402
-from matchmaker.services.demo import seed_demo  # noqa: E402
+from matchmaker.organisations.demo import seed_demo  # noqa: E402
 
 PAIRS = ROOT / "tests" / "data" / "ko_en_startups.json"
 PARAPHRASES = ROOT / "bench" / "data" / "en_paraphrases.json"

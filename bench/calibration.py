@@ -23,9 +23,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from matchmaker.engine.encoder import CachingEncoder, make_encoder  # noqa: E402
-from matchmaker.engine.evaluate import read_jsonl  # noqa: E402
 from matchmaker.engine.profiles import embed_texts  # noqa: E402
 from matchmaker.engine.scoring import CROSSLINGUAL_CALIBRATION, MODEL_CALIBRATION, ScoringConfig  # noqa: E402
+from matchmaker.evaluation.evaluate import read_jsonl  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "startups_dev.jsonl"
 

@@ -83,7 +83,7 @@ def section_embed(
     strings = len({p for t in texts for p in field_texts_to_encode(t)})
     vectors = None
     try:
-        from matchmaker.services.embeddings import StoredEmbeddings  # noqa: F401
+        from matchmaker.matching.embeddings import StoredEmbeddings  # noqa: F401
     except ImportError as exc:
         stored_missing = f"not measured: {error_text(exc)}"
     else:
@@ -154,8 +154,8 @@ def _stored_embeddings_rows(
 
     from matchmaker.engine.encoder import SentenceTransformerEncoder
     from matchmaker.engine.profiles import embed_profiles
+    from matchmaker.matching.embeddings import StoredEmbeddings
     from matchmaker.models import Base, Embedding
-    from matchmaker.services.embeddings import StoredEmbeddings
 
     n = len(profiles)
     rows: list[dict[str, Any]] = []

@@ -9,7 +9,7 @@ app's thread count), RSS before loading, after loading, at the end and at the pe
 `bench/data/ko_en_pairs.jsonl` (for each Korean text, the rank of its English pair among every
 English pair text plus real startups as distractors: top-1, mean rank, MRR); and English quality on
 the 2022 startups (similar-startup P@10 and partner nDCG@10, plain cosine, as in
-`matchmaker.engine.evaluate`'s baselines). Prints a table, then one JSON line. Not a test.
+`matchmaker.evaluation.evaluate`'s baselines). Prints a table, then one JSON line. Not a test.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matchmaker.engine.encoder import make_encoder  # noqa: E402
-from matchmaker.engine.evaluate import (  # noqa: E402
+from matchmaker.evaluation.evaluate import (  # noqa: E402
     _order_by_score,
     description_of,
     partner_queries,
@@ -98,7 +98,7 @@ def measure(name: str, threads: int, data_path: Path, n_speed: int, n_distractor
     result: dict = {"model": name, "threads": threads, "rss_before_mb": rss_mb()}
     encoder = make_encoder(name)
     if hasattr(encoder, "num_threads"):
-        encoder.num_threads = threads  # as services/embeddings.py does
+        encoder.num_threads = threads  # as matching/embeddings.py does
     started = time.perf_counter()
     encoder.encode(["warm up"])
     result.update(

@@ -30,13 +30,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flask import current_app  # noqa: E402
+from matchmaker.services import imports, matching, organisations  # noqa: E402
 
 from matchmaker import create_app  # noqa: E402
 from matchmaker.extensions import db  # noqa: E402
 from matchmaker.models import Role, User  # noqa: E402
-from matchmaker.services import imports, matching, organisations  # noqa: E402
-from matchmaker.services.demo import seed_demo  # noqa: E402
-from matchmaker.services.registration import check_digit  # noqa: E402
+from matchmaker.organisations.demo import seed_demo  # noqa: E402
+from matchmaker.organisations.registration import check_digit  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "startups_dev.jsonl"
 

@@ -165,8 +165,8 @@ def _model_phrase_rows(
     from sqlalchemy.orm import Session
 
     from matchmaker.engine.ranking import rank_startups_for
+    from matchmaker.matching.embeddings import StoredEmbeddings
     from matchmaker.models import Base
-    from matchmaker.services.embeddings import StoredEmbeddings
 
     engine = create_engine("sqlite://")  # in memory, one connection
     Base.metadata.create_all(engine)

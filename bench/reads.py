@@ -79,7 +79,7 @@ import json, re, sys
 from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, User
-from matchmaker.services import api_tokens
+from matchmaker.accounts import tokens as api_tokens
 accounts, tokens, savers = json.loads(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 app = create_app()
 out = {"cookies": {}}

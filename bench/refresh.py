@@ -64,8 +64,8 @@ def build_database(path: Path, n_orgs: int) -> None:
     from matchmaker import create_app
     from matchmaker.engine.profiles import SECTORS, STAGES
     from matchmaker.extensions import db
+    from matchmaker.matching import refresh as matching
     from matchmaker.models import Base, Organisation, OrganisationSector
-    from matchmaker.services import matching
 
     rows = load_rows()
     rng = random.Random(SEED)
@@ -133,8 +133,8 @@ def measure(path: Path, saves: int) -> dict[str, Any]:
 
     from matchmaker import create_app
     from matchmaker.extensions import db
+    from matchmaker.matching import refresh as matching
     from matchmaker.models import Match, Organisation
-    from matchmaker.services import matching
 
     app = create_app(_config(path))
     out: dict[str, Any] = {"saves": {}, "matches": {}}

@@ -7,7 +7,7 @@ For every test year Y, the suggester learns from all startups of earlier years a
 of year Y: the same shape as the issue's split (learn from every cohort so far, tag the next ones).
 Per-year macro-F1 is noisy (a year has 2-13 automotive or energy startups), so the predictions of
 all test years are also pooled into one macro-F1, the number to compare settings by. The baselines
-of `matchmaker.engine.evaluate` (TF-IDF and MiniLM with logistic regression) run on the same splits
+of `matchmaker.evaluation.evaluate` (TF-IDF and MiniLM with logistic regression) run on the same splits
 in the same run. It prints a table; it is not a test.
 """
 
@@ -26,9 +26,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matchmaker.engine.encoder import CachingEncoder, make_encoder  # noqa: E402
-from matchmaker.engine.evaluate import _baseline_tfidf, _sector_lr, read_jsonl, sector_text_of  # noqa: E402
 from matchmaker.engine.profiles import SECTORS  # noqa: E402
 from matchmaker.engine.sectors import SectorSuggester  # noqa: E402
+from matchmaker.evaluation.evaluate import (  # noqa: E402
+    _baseline_tfidf,
+    _sector_lr,
+    read_jsonl,
+    sector_text_of,
+)
 
 DATA = ROOT.parent / "shared" / "data" / "startups_dev.jsonl"
 

@@ -31,9 +31,9 @@ def section_service(rows_data: list[dict[str, Any]], n_orgs: int, results: dict[
     from matchmaker import create_app
     from matchmaker.engine.profiles import SECTORS, STAGES
     from matchmaker.extensions import db
+    from matchmaker.matching import refresh as matching
+    from matchmaker.matching.refresh import RefreshReport
     from matchmaker.models import Base, Match, Organisation, OrganisationSector
-    from matchmaker.services import matching
-    from matchmaker.services.matching import RefreshReport
 
     n_partners = max(1, n_orgs * 7 // 100)
     n_investors = max(1, n_orgs * 3 // 100)

@@ -61,7 +61,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from matchmaker.services import versions  # noqa: F401  (raises the data version on each commit)
+    from matchmaker.operations import versions  # noqa: F401  (raises the data version on each commit)
 
     db.init_app(app)
     migrate.init_app(
@@ -93,7 +93,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    from matchmaker.services.accounts import load_user
+    from matchmaker.accounts.users import load_user
 
     login_manager.user_loader(load_user)
 

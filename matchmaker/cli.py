@@ -39,7 +39,7 @@ def register_commands(app: Flask) -> None:
 )
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo partners, startups and one account per role (running it twice changes nothing)."""
-    from matchmaker.services import demo
+    from matchmaker.organisations import demo
 
     if if_empty and not demo.database_is_empty():
         click.echo("The database already holds data; demo data not loaded.")
@@ -50,7 +50,7 @@ def seed_demo_command(if_empty: bool) -> None:
         f"{report.accounts_created} accounts created (existing ones left as they were)."
     )
     if report.organisations_created:
-        from matchmaker.services import matching
+        from matchmaker.matching import refresh as matching
 
         with click.progressbar(length=demo.startup_count(), label="Matching demo startups") as bar:
             matches = matching.rematch_all(progress=bar.update)
@@ -66,8 +66,8 @@ def embed_command() -> None:
     from sqlalchemy import func, select
 
     from matchmaker.extensions import db
+    from matchmaker.matching import refresh as matching
     from matchmaker.models import Organisation
-    from matchmaker.services import matching
 
     total = db.session.scalar(select(func.count()).select_from(Organisation)) or 0
     with click.progressbar(length=total, label="Embedding profiles") as bar:
@@ -90,8 +90,8 @@ def rematch_command(if_stale: bool) -> None:
     from sqlalchemy import func, select
 
     from matchmaker.extensions import db
+    from matchmaker.matching import refresh as matching
     from matchmaker.models import Organisation
-    from matchmaker.services import matching
 
     if if_stale:
         stale = matching.stale_matches()
@@ -115,8 +115,9 @@ def rematch_command(if_stale: bool) -> None:
 @click.option("--name", required=True, help="What will use the token, e.g. 'CRM sync'.")
 def create_api_token_command(email: str, name: str) -> None:
     """Issue an API token for the account with EMAIL and print it (the only time it is shown)."""
-    from matchmaker.services import accounts, api_tokens
-    from matchmaker.services.errors import ServiceError
+    from matchmaker.accounts import tokens as api_tokens
+    from matchmaker.accounts import users as accounts
+    from matchmaker.errors import ServiceError
 
     user = accounts.find_by_email(email)
     if user is None:
@@ -134,7 +135,7 @@ def create_api_token_command(email: str, name: str) -> None:
 @click.argument("target", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def backup_command(target: Path) -> None:
     """Write the whole database to TARGET (SQLite: its backup API; PostgreSQL: pg_dump's custom format)."""
-    from matchmaker.services import backup
+    from matchmaker.operations import backup
 
     try:
         backup.backup(target)
@@ -148,7 +149,7 @@ def backup_command(target: Path) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask: replace the database's contents.")
 def restore_command(source: Path, yes: bool) -> None:
     """Replace everything in the database with the backup in SOURCE."""
-    from matchmaker.services import backup
+    from matchmaker.operations import backup
 
     if not yes:
         click.confirm("This replaces every row in the database with the backup's. Go on?", abort=True)

@@ -11,7 +11,7 @@ Line = tuple[int, str, str, str]
 
 def _lines(file: Path, dry_run: bool) -> tuple[list[Line], dict[str, int]]:
     """Each row's (number, action, name, reasons or changes) and the counts, through the import service."""
-    from matchmaker.services import imports
+    from matchmaker.organisations import imports
 
     data = file.read_bytes()
     if dry_run:
@@ -48,7 +48,7 @@ def import_organisations_command(file: Path, dry_run: bool, quiet: bool) -> None
     """Import organisations from a CSV or XLSX FILE (the staff page's columns, Korean or English)."""
     from flask_babel import force_locale
 
-    from matchmaker.services.errors import ServiceError
+    from matchmaker.errors import ServiceError
 
     with force_locale("en"):  # like every command's output; the staff page speaks Korean too
         try:

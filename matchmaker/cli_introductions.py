@@ -11,7 +11,7 @@ def expire_introductions_command() -> None:
 
     Meant for a daily scheduler (cron, systemd timer); running it twice does nothing new.
     """
-    from matchmaker.services.introductions import expire_stale
+    from matchmaker.introductions.requests import expire_stale
 
     expired = expire_stale()
     click.echo(f"{expired} introduction{'' if expired == 1 else 's'} expired.")
@@ -26,7 +26,7 @@ def expire_introductions_command() -> None:
 )
 def send_digest_command(limit: int | None) -> None:
     """Send each member their best new matches (only ones not sent before)."""
-    from matchmaker.services.digest import send_digest
+    from matchmaker.introductions.digest import send_digest
 
     report = send_digest(limit)
     plural = "" if report.messages == 1 else "s"

@@ -9,15 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-SCHEDULED_NAMES = [
-    "embed",
-    "expire-introductions",
-    "learn-space",
-    "rematch",
-    "send-digest",
-    "send-outbox",
-    "suggest-sectors",
-]
+from matchmaker.jobs import registry
 
 
 @click.command("worker")
@@ -44,12 +36,14 @@ def worker_command(burst: bool, with_scheduler: bool, warm_up: bool | None) -> N
         os.environ.setdefault(variable, str(current_app.config.get("MATCHMAKER_TORCH_THREADS") or 1))
     from rq.worker import SimpleWorker
 
-    from matchmaker.services import jobs, tasks
+    from matchmaker.jobs import queue as jobs
+    from matchmaker.jobs import recovery
+    from matchmaker.matching import pending
 
     if not jobs.queue_enabled():
         raise click.ClickException("MATCHMAKER_REDIS_URL is not set; without Redis every job runs inline.")
-    recovered = jobs.recover_abandoned()
-    requeued = tasks.requeue_pending()
+    recovered = recovery.recover_abandoned()
+    requeued = pending.requeue_pending()
     click.echo(
         f"Queue {jobs.queue_name()!r}: {recovered} abandoned job(s) given back, "
         f"{requeued} pending match refresh(es) queued."
@@ -65,7 +59,8 @@ def _warm_up() -> None:
     """Build what the first refresh needs in the app the jobs run in (its caches are per app)."""
     import time
 
-    from matchmaker.services import jobs, matching
+    from matchmaker.jobs import queue as jobs
+    from matchmaker.matching import refresh as matching
 
     started = time.perf_counter()
     try:
@@ -89,14 +84,13 @@ def jobs_group() -> None:
 
 
 @jobs_group.command("enqueue")
-@click.argument("name", type=click.Choice(SCHEDULED_NAMES))
+@click.argument("name", type=click.Choice(registry.scheduled_names()))
 @with_appcontext
 def enqueue_command(name: str) -> None:
     """Put the job NAME on the queue (or run it now without Redis), e.g. from cron."""
-    from matchmaker.services import jobs, tasks
+    from matchmaker.jobs import queue as jobs
 
-    scheduled = tasks.SCHEDULED[name]
-    ref = jobs.enqueue(scheduled.function, description=scheduled.description)  # type: ignore[arg-type]
+    ref = jobs.enqueue(name, description=registry.JOBS[name].description)
     if ref.id is None:
         click.echo(f"{name}: ran inline ({ref.state}).")
         if ref.state == "failed":

@@ -7,7 +7,7 @@ import click
 
 
 def _echo_space() -> None:
-    from matchmaker.services import space
+    from matchmaker.matching import space
 
     state = space.space_state()
     if state is None:
@@ -32,8 +32,9 @@ def learn_weights_command(no_rematch: bool, no_space: bool) -> None:
     """Learn component weights from every recorded outcome (and the similarity space from the
     organisations' sectors and tags), then rank every match again with them."""
     from matchmaker.engine.scoring import ScoringConfig
-    from matchmaker.services import learning, matching, space
-    from matchmaker.services.embeddings import app_encoder
+    from matchmaker.matching import learning, space
+    from matchmaker.matching import refresh as matching
+    from matchmaker.matching.embeddings import app_encoder
 
     base = ScoringConfig.for_model(app_encoder().model_id)
     weights = learning.learn(None, base)
@@ -56,8 +57,9 @@ def learn_weights_command(no_rematch: bool, no_space: bool) -> None:
 def learn_space_command(no_rematch: bool) -> None:
     """Learn the similarity space from the organisations' sectors and tags, then rank every match again."""
     from matchmaker.engine.scoring import ScoringConfig
-    from matchmaker.services import matching, space
-    from matchmaker.services.embeddings import app_encoder
+    from matchmaker.matching import refresh as matching
+    from matchmaker.matching import space
+    from matchmaker.matching.embeddings import app_encoder
 
     space.learn_space(None, ScoringConfig.for_model(app_encoder().model_id))
     _echo_space()

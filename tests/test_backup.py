@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
+from matchmaker.introductions import requests as intros
 from matchmaker.models import Organisation, OutboxMessage, User
-from matchmaker.services import api_tokens
-from matchmaker.services import introductions as intros
 
 
 def _snapshot() -> dict[str, list[Any]]:

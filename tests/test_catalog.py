@@ -98,7 +98,21 @@ MESSAGE_ARGS = {
     "refuse": (0,),
     "error_response": (1,),
 }
-SOURCES = [ROOT / "matchmaker" / d for d in ("services", "web", "auth", "api")]
+SOURCES = [
+    ROOT / "matchmaker" / d
+    for d in (
+        "organisations",
+        "matching",
+        "introductions",
+        "accounts",
+        "mail",
+        "jobs",
+        "operations",
+        "web",
+        "auth",
+        "api",
+    )
+]
 
 
 def _literal_text(node: ast.AST) -> str | None:

@@ -8,12 +8,12 @@ from flask import Blueprint, Response, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, HTTPException
 
+from matchmaker.accounts import tokens as api_tokens
+from matchmaker.errors import ServiceError
 from matchmaker.extensions import db
 from matchmaker.i18n import http_error_text
 from matchmaker.inputs import DB_INT_MAX, whole_number
 from matchmaker.models import User
-from matchmaker.services import api_tokens
-from matchmaker.services.errors import ServiceError
 from matchmaker.web.throttling import api_token, throttle
 
 API_PREFIX = "/api/v1"

@@ -15,7 +15,9 @@ from pydantic import BaseModel
 
 from matchmaker.api.core import ApiError, api_user, bp, int_arg, json_body
 from matchmaker.api.serialise import organisation_summary
+from matchmaker.errors import PermissionDenied
 from matchmaker.inputs import PAGE_MAX
+from matchmaker.introductions import requests as service
 from matchmaker.models import Introduction, IntroState, User
 from matchmaker.schemas.introductions import (
     Decisions,
@@ -26,8 +28,6 @@ from matchmaker.schemas.introductions import (
     TransitionNote,
     read_body,
 )
-from matchmaker.services import introductions as service
-from matchmaker.services.errors import PermissionDenied
 
 PER_PAGE_MAX = 100
 # URL segment -> (the service's action name, its function, the schema of its body).

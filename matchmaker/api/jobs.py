@@ -7,7 +7,8 @@ from typing import Any
 from flask import Response, jsonify
 
 from matchmaker.api.core import api_user, bp
-from matchmaker.services import jobs
+from matchmaker.jobs import admin
+from matchmaker.jobs import queue as jobs
 
 
 def job_url(job_id: str) -> str:
@@ -31,4 +32,4 @@ def job_json(ref: jobs.JobRef) -> dict[str, Any]:
 @bp.get("/jobs/<job_id>")
 def get_job(job_id: str) -> Response:
     """A job's state; members see the jobs about their organisation, staff every job."""
-    return jsonify(job_json(jobs.job_for_viewer(api_user(), job_id)))
+    return jsonify(job_json(admin.job_for_viewer(api_user(), job_id)))

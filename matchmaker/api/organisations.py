@@ -14,12 +14,14 @@ from matchmaker.api.serialise import (
     match_json,
     organisation_json,
 )
+from matchmaker.errors import NotFound, PermissionDenied
 from matchmaker.inputs import PAGE_MAX
+from matchmaker.jobs import queue as jobs
+from matchmaker.matching import pending
+from matchmaker.matching import refresh as matching
 from matchmaker.models import Match, Organisation, OrganisationKind, Role, Sector, User
-from matchmaker.services import jobs, matching, tasks
-from matchmaker.services import organisations as service
-from matchmaker.services.contacts import contact_rule
-from matchmaker.services.errors import NotFound, PermissionDenied
+from matchmaker.organisations import profiles as service
+from matchmaker.organisations.contacts import contact_rule
 
 PER_PAGE_MAX = 100
 QUERY_TEXT_MAX = 100
@@ -106,10 +108,10 @@ def create_organisation() -> tuple[Response, int, dict[str, str]]:
 
 def _deferred_refresh(organisation: Organisation) -> dict[str, Any] | None:
     """The job refreshing the organisation's matches, when that work was deferred to the queue."""
-    pending = tasks.pending_refresh(organisation.id)
-    if pending is None or pending.job_id is None:
+    waiting = pending.pending_refresh(organisation.id)
+    if waiting is None or waiting.job_id is None:
         return None
-    ref = jobs.fetch(pending.job_id)
+    ref = jobs.fetch(waiting.job_id)
     return job_json(ref) if ref is not None else None
 
 

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any, cast
 
 from matchmaker.models import Match, Organisation
+from matchmaker.organisations.profiles import profile_values
 from matchmaker.schemas.profile import PROFILE_FIELDS, KindName, OrganisationOut, OrganisationSummary
-from matchmaker.services.organisations import profile_values
 
 __all__ = ["PROFILE_FIELDS", "match_json", "organisation_json", "organisation_summary", "timestamp"]
 

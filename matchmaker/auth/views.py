@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from matchmaker.accounts import users as accounts
+from matchmaker.accounts.preferences import save_language
+from matchmaker.errors import ServiceError
 from matchmaker.i18n import SESSION_KEY, is_supported
-from matchmaker.services import accounts
-from matchmaker.services.errors import ServiceError
-from matchmaker.services.preferences import save_language
 from matchmaker.web.helpers import is_safe_next, render_failure
 from matchmaker.web.security import no_store
 from matchmaker.web.throttling import client_address, submitted_account, throttle

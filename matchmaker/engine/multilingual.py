@@ -46,7 +46,7 @@ class _LazyPackageEncoder:
     dimension: int
 
     def __init__(self, num_threads: int | None = None) -> None:
-        # Read at every encode, so the app can set it after construction (services/embeddings.py).
+        # Read at every encode, so the app can set it after construction (matching/embeddings.py).
         self.num_threads = num_threads
         self._model: Any = None
         self._lock = threading.Lock()

@@ -39,7 +39,7 @@ class MatchAdvice(Base):
     counterpart_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
     )
-    # Both profiles' versions and the model (services/advice.py: advice_version).
+    # Both profiles' versions and the model (matching/advice.py: advice_version).
     version: Mapped[str] = mapped_column(String(64))
     percent: Mapped[float] = mapped_column(Float)
     suggestions: Mapped[list[Any]] = mapped_column(JSON, default=list)

@@ -1,7 +1,7 @@
 """Introductions between a startup and a partner or investor, their audit log, dismissed pairs and mail.
 
 The rules (who may move an introduction from which state to which) live in
-``matchmaker.services.introductions``; these models only store the result and refuse impossible rows.
+``matchmaker.introductions.requests``; these models only store the result and refuse impossible rows.
 """
 
 from __future__ import annotations

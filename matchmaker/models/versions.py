@@ -11,7 +11,7 @@ from matchmaker.models.base import Base
 class DataVersion(Base):
     """A single row (id 1) whose value grows with each committed change of shown data.
 
-    Page caches key their entries by it (services/versions.py): a change and its raise of the value
+    Page caches key their entries by it (operations/versions.py): a change and its raise of the value
     commit together, so no reader can see the change under the old value once it is committed.
     """
 

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from matchmaker.errors import ValidationError
 from matchmaker.models.introductions import NOTE_MAX
 from matchmaker.schemas.common import DatabaseId, Explain, field_messages, generic_message
 from matchmaker.schemas.profile import OrganisationSummary
-from matchmaker.services.errors import ValidationError
 
 DECISIONS_MAX = 100  # introductions decided in one call
 # The enums' values written out so mypy reads them (tests/api/test_schema.py checks they match).

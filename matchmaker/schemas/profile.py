@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from matchmaker import money
 from matchmaker.inputs import whole_number
 from matchmaker.labels import label
 from matchmaker.models import OrganisationKind, Sector, Stage, Visibility
@@ -32,7 +33,6 @@ from matchmaker.schemas.common import (
     length_message,
     strip_blanks,
 )
-from matchmaker.services import money
 
 ProfileData = dict[str, Any]
 

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from matchmaker.services import personal_data
-from matchmaker.services.errors import ServiceError
+from matchmaker.accounts import personal_data
+from matchmaker.errors import ServiceError
 from matchmaker.web.helpers import render_failure
 from matchmaker.web.security import no_store
 

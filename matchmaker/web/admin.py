@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matchmaker.accounts import users as accounts
+from matchmaker.errors import ServiceError
 from matchmaker.models import User
-from matchmaker.services import accounts
-from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from matchmaker.services import api_tokens
-from matchmaker.services.errors import ServiceError
+from matchmaker.accounts import tokens as api_tokens
+from matchmaker.errors import ServiceError
 from matchmaker.web.helpers import render_failure
 from matchmaker.web.security import no_store
 from matchmaker.web.throttling import signed_in_account, throttle

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
+from matchmaker.errors import ServiceError
 from matchmaker.extensions import db
 from matchmaker.inputs import (
     DB_INT_MAX,
@@ -24,7 +25,6 @@ from matchmaker.inputs import (
     json_nesting_depth,
     positive_up_to,
 )
-from matchmaker.services.errors import ServiceError
 
 JSON_DEPTH_MAX = 32
 

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, send_from_d
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from matchmaker.services import dashboard
+from matchmaker.operations import dashboard
 
 bp = Blueprint("dashboard", __name__)
 

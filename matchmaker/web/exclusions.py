@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matchmaker.errors import ServiceError
 from matchmaker.inputs import whole_number
+from matchmaker.matching import exclusions
+from matchmaker.matching import refresh as matching
 from matchmaker.models import Role
-from matchmaker.services import exclusions, matching
-from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import back_to, refuse, roles_required
 
 bp = Blueprint("exclusions", __name__, url_prefix="/exclusions")

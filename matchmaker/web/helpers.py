@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from matchmaker import money
+from matchmaker.errors import ServiceError
 from matchmaker.models import OrganisationKind, Role, Sector, Stage
 from matchmaker.schemas.profile import max_lengths
-from matchmaker.services import money
-from matchmaker.services.errors import ServiceError
 from matchmaker.web import explanations
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matchmaker.errors import ServiceError
 from matchmaker.extensions import db
 from matchmaker.i18n import current_language
 from matchmaker.models import ImportStatus, OrganisationImport
-from matchmaker.services import exports, imports
-from matchmaker.services.errors import ServiceError
-from matchmaker.services.spreadsheets import ExportFile
+from matchmaker.organisations import exports, imports
+from matchmaker.organisations.spreadsheets import ExportFile
 from matchmaker.web.helpers import staff_required
 
 bp = Blueprint("imports", __name__, url_prefix="/staff")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from matchmaker.services.ecosystem import MAP_SIZE, ecosystem_points
+from matchmaker.matching.ecosystem import MAP_SIZE, ecosystem_points
 from matchmaker.web.helpers import staff_required
 
 bp = Blueprint("insights", __name__, url_prefix="/staff")

@@ -8,12 +8,13 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matchmaker.errors import ServiceError
 from matchmaker.inputs import PAGE_MAX, whole_number
+from matchmaker.introductions import funnel
+from matchmaker.introductions import requests as service
+from matchmaker.introductions.staff_queue import staff_queue_view
+from matchmaker.mail import notifications
 from matchmaker.models import Sector
-from matchmaker.services import funnel, notifications
-from matchmaker.services import introductions as service
-from matchmaker.services.errors import ServiceError
-from matchmaker.services.staff_queue import staff_queue_view
 from matchmaker.web.helpers import refuse, staff_required
 
 bp = Blueprint("intro_staff", __name__, url_prefix="/staff")

@@ -8,12 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from matchmaker.errors import ServiceError
 from matchmaker.extensions import db
 from matchmaker.inputs import DB_INT_MAX, whole_number
+from matchmaker.introductions import requests as service
+from matchmaker.matching import pairs
 from matchmaker.models import Outcome, Role
-from matchmaker.services import introductions as service
-from matchmaker.services import pairs
-from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import back_to, refuse, roles_required
 
 bp = Blueprint("introductions", __name__, url_prefix="/introductions")

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matchmaker.accounts.preferences import save_language
 from matchmaker.i18n import SESSION_KEY, is_supported
-from matchmaker.services.preferences import save_language
 from matchmaker.web.helpers import is_safe_next
 
 bp = Blueprint("language", __name__)

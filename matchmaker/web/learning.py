@@ -10,9 +10,11 @@ from werkzeug.wrappers import Response
 
 from matchmaker.engine.scoring import ScoringConfig
 from matchmaker.extensions import db
+from matchmaker.jobs import queue as jobs
+from matchmaker.matching import learning, space
+from matchmaker.matching import refresh as matching
+from matchmaker.matching.embeddings import app_encoder
 from matchmaker.models import Organisation
-from matchmaker.services import jobs, learning, matching, space, tasks
-from matchmaker.services.embeddings import app_encoder
 from matchmaker.web.helpers import staff_required
 
 bp = Blueprint("learning", __name__, url_prefix="/staff/learning")
@@ -27,7 +29,7 @@ def _rank_again() -> int | None:
     /staff/jobs/ shows the job), else here. The number of matches, or None when queued."""
     if jobs.queue_enabled():
         ref = jobs.enqueue(
-            tasks.rematch_everything,
+            "rematch",
             description="rematch everything (staff learning page)",
             inline_fallback=False,  # Redis down: ranked here, below
         )
@@ -110,7 +112,7 @@ def learn_space() -> Response:
     if jobs.queue_enabled():
         # Embedding every organisation and fitting is the worker's work, not a page view's.
         ref = jobs.enqueue(
-            tasks.learn_space,
+            "learn-space",
             current_user.id,
             description="learn the similarity space (staff learning page)",
             inline_fallback=False,

@@ -17,17 +17,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from matchmaker.errors import ServiceError
 from matchmaker.extensions import db
 from matchmaker.inputs import PAGE_MAX, whole_number
+from matchmaker.matching.advice import advice_for, advice_status
+from matchmaker.matching.makeup import score_makeup
+from matchmaker.matching.pending import refresh_status
+from matchmaker.matching.sectors import suggest_sectors
 from matchmaker.models import Organisation, OrganisationKind, Role
-from matchmaker.services import organisations as service
-from matchmaker.services import startup_deletion
-from matchmaker.services.advice import advice_for, advice_status
-from matchmaker.services.contacts import may_see_contact
-from matchmaker.services.errors import ServiceError
-from matchmaker.services.makeup import score_makeup
-from matchmaker.services.sectors import suggest_sectors
-from matchmaker.services.tasks import refresh_status
+from matchmaker.organisations import deletion as startup_deletion
+from matchmaker.organisations import profiles as service
+from matchmaker.organisations.contacts import may_see_contact
 from matchmaker.web.helpers import render_failure
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")

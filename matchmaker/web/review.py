@@ -13,15 +13,16 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from matchmaker.errors import ServiceError
 from matchmaker.i18n import format_moment
 from matchmaker.inputs import whole_number
 from matchmaker.labels import label
+from matchmaker.matching import reviews
+from matchmaker.matching.pending import refresh_status
+from matchmaker.matching.triples import triples_for
 from matchmaker.models import DismissalKind, Organisation, Role, utcnow
-from matchmaker.services import dashboard, reviews, versions
-from matchmaker.services.errors import ServiceError
-from matchmaker.services.page_cache import PageCache
-from matchmaker.services.tasks import refresh_status
-from matchmaker.services.triples import triples_for
+from matchmaker.operations import dashboard, versions
+from matchmaker.operations.page_cache import PageCache
 from matchmaker.web.helpers import back_to, is_safe_next, refuse, roles_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -105,7 +106,7 @@ def index() -> str:
 
     What the page shows from the database is rendered once per data version, organisation, language,
     URL, page size, ISO week (rotation) and month (popular startups), and kept in process: every change
-    it shows raises the data version in its own transaction (services/versions.py). The version is read
+    it shows raises the data version in its own transaction (operations/versions.py). The version is read
     before any of that data (the organisation too), so a kept page is never older than its version.
     """
     organisation_id = current_user.organisation_id

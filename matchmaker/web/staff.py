@@ -6,10 +6,11 @@ from flask import Blueprint, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from matchmaker.accounts import users as accounts
+from matchmaker.errors import ServiceError
 from matchmaker.inputs import whole_number
 from matchmaker.models import Role
-from matchmaker.services import accounts, organisations
-from matchmaker.services.errors import ServiceError
+from matchmaker.organisations import profiles as organisations
 from matchmaker.web.helpers import render_failure, staff_required
 from matchmaker.web.throttling import signed_in_account, throttle
 

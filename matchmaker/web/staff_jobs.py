@@ -8,32 +8,24 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from matchmaker.errors import ServiceError, Unavailable
 from matchmaker.extensions import db
+from matchmaker.jobs import admin, registry
+from matchmaker.jobs import queue as jobs
 from matchmaker.models import JobEvent, Organisation, PendingRefresh
-from matchmaker.services import jobs
-from matchmaker.services.errors import ServiceError, Unavailable
 from matchmaker.web.helpers import refuse, staff_required
 
 bp = Blueprint("staff_jobs", __name__, url_prefix="/staff/jobs")
 
 
 def job_title(function: str, organisation: Organisation | None) -> str:
-    """What a job does, in the reader's language."""
-    titles = {
-        "refresh_organisation": _("Refresh the matches of %(name)s", name=organisation.name)
-        if organisation
-        else _("Refresh the matches of an organisation"),
-        "rematch_everything": _("Recompute every match"),
-        "embed_everything": _("Embed every profile"),
-        "send_digest": _("Send the digest of new matches"),
-        "expire_introductions": _("Expire unanswered introductions"),
-        "send_outbox": _("Send mail from the outbox"),
-        "suggest_sectors": _("Suggest sectors for profiles"),
-        "compute_advice": _("Work out what would raise a match"),
-        "import_organisations": _("Import organisations from a file"),
-        "learn_space": _("Learn the similarity space"),
-    }
-    return titles.get(function, function)
+    """What a job does, in the reader's language (``function``: the name RQ stored)."""
+    kind = registry.kind_of(function)
+    if kind is None:
+        return function
+    if kind.name == "refresh-organisation" and organisation is not None:
+        return _("Refresh the matches of %(name)s", name=organisation.name)
+    return _(kind.title)
 
 
 @bp.get("/")
@@ -42,7 +34,7 @@ def index() -> str:
     """Failed jobs with their error and a retry button, organisations waiting for fresh matches, and
     the latest retries (who and when)."""
     try:
-        failed, unreachable = jobs.failed_jobs(), None
+        failed, unreachable = admin.failed_jobs(), None
     except Unavailable as error:
         failed, unreachable = [], error.message
     ids = {f.ref.meta.get("organisation_id") for f in failed} - {None}
@@ -74,7 +66,7 @@ def index() -> str:
 def retry(job_id: str) -> Response:
     """Put a failed job back on the queue; the retry is recorded with who asked for it."""
     try:
-        jobs.retry_failed(current_user, job_id)
+        admin.retry_failed(current_user, job_id)
     except ServiceError as error:
         return refuse(error, url_for("staff_jobs.index"))
     flash(_("The job is queued again."), "success")

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matchmaker.errors import ServiceError
 from matchmaker.inputs import whole_number
+from matchmaker.matching import triples
 from matchmaker.models import Role
-from matchmaker.services import triples
-from matchmaker.services.errors import ServiceError
 from matchmaker.web.helpers import back_to, refuse, roles_required, staff_required
 
 bp = Blueprint("triples", __name__)

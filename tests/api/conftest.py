@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
+from matchmaker.accounts import tokens as api_tokens
 from matchmaker.models import User
-from matchmaker.services import api_tokens
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
 from matchmaker.models import Match, Organisation, OrganisationSector, User
-from matchmaker.services import api_tokens
 from tests.conftest import app_with_schema
 
 pytestmark = pytest.mark.postgres

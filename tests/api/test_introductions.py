@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from matchmaker.api.introductions import TRANSITION_ENDPOINTS
 from matchmaker.extensions import db
+from matchmaker.introductions import requests as service
 from matchmaker.models import Introduction, IntroductionEvent, utcnow
-from matchmaker.services import introductions as service
 
 # The actions of the API, with the service's states each may start from.
 SOURCES = {

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from matchmaker.api.openapi import openapi_document
 from matchmaker.extensions import db
 from matchmaker.inputs import PAGE_MAX
+from matchmaker.introductions import requests as intro_service
 from matchmaker.models import (
     Currency,
     Introduction,
@@ -29,7 +30,6 @@ from matchmaker.models.introductions import Side
 from matchmaker.schemas import introductions as intro_schemas
 from matchmaker.schemas import profile
 from matchmaker.schemas.profile import PROFILE_FIELDS, check_profile, max_lengths, profile_from_form
-from matchmaker.services import introductions as intro_service
 
 STARTUP = {"name": "VoltCell", "description": "Second-life EV batteries as storage for solar farms."}
 
@@ -284,7 +284,7 @@ def test_the_side_is_checked_before_the_body(client, make_user, make_organisatio
 
 
 def test_the_import_checks_a_row_of_text_without_raising(app):
-    from matchmaker.services.organisations import check_profile_values
+    from matchmaker.organisations.profiles import check_profile_values
 
     row = {"name": "볼트셀", "description": "배터리 재사용", "team_size": "열둘", "raising_amount": "20억원"}
     values, errors = check_profile_values(row, "startup", typed=False)

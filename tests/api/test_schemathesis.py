@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
 from matchmaker.inputs import DB_INT_MAX
-from matchmaker.services import api_tokens
-from matchmaker.services import introductions as intro_service
+from matchmaker.introductions import requests as intro_service
 from tests.conftest import app_with_schema, make_test_config
 from tests.introduction_world import add_match, make_world
 

@@ -7,9 +7,9 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
+from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
 from matchmaker.models import ApiToken
-from matchmaker.services import api_tokens
 
 
 def _assert_unauthorised(response) -> None:

@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 from matchmaker import create_app
 from matchmaker.extensions import db
-from matchmaker.services.demo import seed_demo
+from matchmaker.organisations.demo import seed_demo
 
 CHROMIUM = os.environ.get("MATCHMAKER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import Match, Organisation
-from matchmaker.services.demo import DEMO_ACCOUNTS
+from matchmaker.organisations.demo import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.e2e
 ACCOUNTS = {a.role.value: a for a in DEMO_ACCOUNTS}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaker.services.demo import DEMO_ACCOUNTS
+from matchmaker.organisations.demo import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, User
-from matchmaker.services.demo import DEMO_ACCOUNTS
+from matchmaker.organisations.demo import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.e2e
 ACCOUNTS = {a.role.value: a for a in DEMO_ACCOUNTS}
@@ -45,7 +45,7 @@ PAGE_TEXT = """() => {
 @pytest.fixture(scope="module")
 def matched(live_app) -> None:
     """The demo data with every match computed by the real model, as `make run` serves it."""
-    from matchmaker.services.matching import rematch_all
+    from matchmaker.matching.refresh import rematch_all
 
     with live_app.app_context():
         rematch_all()

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from matchmaker.engine.evaluate import ndcg_at_k, sector_macro_f1
+from matchmaker.evaluation.evaluate import ndcg_at_k, sector_macro_f1
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"sector_macro_f1", "similar_p_at_10", "partner_ndcg_at_10"}
@@ -38,7 +38,7 @@ def test_evaluate_prints_json_metrics(shared_data: Path, tmp_path: Path) -> None
             "-W",
             "error",
             "-m",
-            "matchmaker.engine.evaluate",
+            "matchmaker.evaluation.evaluate",
             "--train",
             str(train),
             "--test",
@@ -85,7 +85,7 @@ def test_evaluate_prints_json_metrics(shared_data: Path, tmp_path: Path) -> None
 def test_crosslingual_rank_finds_the_translation() -> None:
     """With identical texts as the 'translation', every pair ranks first; a swapped pair does not."""
     from matchmaker.engine.encoder import HashingEncoder
-    from matchmaker.engine.evaluate import crosslingual_ranks
+    from matchmaker.evaluation.evaluate import crosslingual_ranks
 
     pairs = [{"ko": "battery storage for solar farms", "en": "battery storage for solar farms"}]
     pairs.append({"ko": "music streaming for creators", "en": "music streaming for creators"})
@@ -96,7 +96,7 @@ def test_crosslingual_rank_finds_the_translation() -> None:
 
 def test_baseline_sector_classifier_is_untuned() -> None:
     """Baselines: TF-IDF word 1-2 grams (sublinear, min_df 2), balanced LR, decision at 0.5."""
-    from matchmaker.engine.evaluate import _baseline_tfidf, _sector_lr
+    from matchmaker.evaluation.evaluate import _baseline_tfidf, _sector_lr
 
     vectorizer = _baseline_tfidf()
     assert vectorizer.ngram_range == (1, 2) and vectorizer.sublinear_tf and vectorizer.min_df == 2

@@ -7,8 +7,8 @@ import io
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
+from matchmaker.jobs import queue as jobs
 from matchmaker.models import Organisation, OrganisationImport
-from matchmaker.services import jobs
 
 CSV = (
     "회사명,설명,분야,단계\n"

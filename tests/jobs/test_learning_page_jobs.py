@@ -7,8 +7,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
+from matchmaker.jobs import queue as jobs
+from matchmaker.matching import space
 from matchmaker.models import AuditEvent, Match
-from matchmaker.services import jobs, space
 from tests.jobs.test_redis_down import _down
 from tests.learning.test_space_service import CONTENT, ENERGY
 
@@ -50,7 +51,7 @@ def test_switches_and_learning_queue_the_work(queued_app, client, login, make_or
 
 def test_the_learn_space_job_records_who_asked(queued_app, make_organisation, make_user, monkeypatch):
     from matchmaker.engine import similarity
-    from matchmaker.services import tasks
+    from matchmaker.jobs import tasks
 
     monkeypatch.setattr(similarity, "MIN_SPACE_ORGANISATIONS", 8)
     monkeypatch.setitem(space.SPACE_SETTINGS, "min_class_size", 2)

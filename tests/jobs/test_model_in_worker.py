@@ -166,6 +166,6 @@ def test_a_save_has_the_worker_store_the_profiles_sector_suggestions(
     db.session.expire_all()
     stored = db.session.get(SectorSuggestion, startup.id)
     assert stored is not None
-    from matchmaker.services.sectors import _text_hash
+    from matchmaker.matching.sectors import _text_hash
 
     assert stored.text_hash == _text_hash(db.session.get(type(startup), startup.id))  # the saved text

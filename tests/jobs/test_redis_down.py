@@ -9,9 +9,11 @@ import logging
 
 from sqlalchemy import func, select
 
+from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
+from matchmaker.jobs import queue as jobs
+from matchmaker.matching import pending
 from matchmaker.models import Match, PendingRefresh
-from matchmaker.services import api_tokens, jobs, tasks
 from tests.jobs.test_worker import _form, _world
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: the connection is refused
@@ -38,7 +40,7 @@ def test_a_save_while_redis_is_down_is_refreshed_inline_and_pages_still_answer(
     status = client.get(f"/organisations/{startup.id}/matches-status").get_json()
     assert status["pending"] is True and status["state"] == "waiting"
 
-    with caplog.at_level(logging.WARNING, logger="matchmaker.services.jobs"):
+    with caplog.at_level(logging.WARNING, logger="matchmaker.jobs.queue"):
         form = _form(description="광주 태양광 발전소용 전기차 폐배터리 저장 장치, 실증 중")
         response = client.post(f"/organisations/{startup.id}/edit", data=form)
     assert response.status_code == 302
@@ -64,7 +66,7 @@ def test_the_api_answers_at_once_when_redis_is_down(queued_app, client, make_org
         headers={"Authorization": f"Bearer {secret}"},
     )
     assert response.status_code == 200, response.get_json()
-    assert tasks.pending_refresh(startup.id) is None
+    assert pending.pending_refresh(startup.id) is None
 
 
 def test_staff_see_that_the_queue_is_down_and_a_retry_is_refused_with_503(

@@ -11,9 +11,11 @@ import time
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
+from matchmaker.jobs import queue as jobs
+from matchmaker.jobs import tasks
 from matchmaker.models import Embedding, JobEvent, Match, Organisation, PendingRefresh
-from matchmaker.services import api_tokens, jobs, tasks
 from tests.jobs.conftest import wait_until
 
 
@@ -268,8 +270,8 @@ def test_saves_in_a_row_are_refreshed_once_by_the_latest_job(
 
 
 def test_with_smtp_the_outbox_is_sent_by_a_job_not_by_the_request(queued_app):
+    from matchmaker.mail import notifications
     from matchmaker.models import OutboxMessage
-    from matchmaker.services import notifications
 
     queued_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1)  # nothing listens: sending would fail
     message = notifications.queue("someone@example.kr", "안녕하세요", "본문")

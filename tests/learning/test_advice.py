@@ -13,8 +13,10 @@ from matchmaker.engine.advice import pair_score, suggest_changes
 from matchmaker.engine.profiles import embed_profiles
 from matchmaker.engine.scoring import ScoringConfig, lexical_text
 from matchmaker.extensions import db
+from matchmaker.matching import advice
+from matchmaker.matching import refresh as matching
 from matchmaker.models import Match
-from matchmaker.services import advice, matching, organisations
+from matchmaker.organisations import profiles as organisations
 
 INVESTOR = Profile(
     id=20,

@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from matchmaker.accounts import tokens as api_tokens
+from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
+from matchmaker.introductions import digest
+from matchmaker.matching import exclusions, reviews
+from matchmaker.matching import refresh as matching
 from matchmaker.models import AuditEvent, Match
-from matchmaker.services import api_tokens, digest, exclusions, matching, organisations, reviews
-from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from matchmaker.organisations import profiles as organisations
 from tests.introduction_world import make_world
 
 Q = reviews.ReviewQuery

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from matchmaker.engine.scoring import PARTNER_WEIGHTS, ScoringConfig
 from matchmaker.extensions import db
+from matchmaker.matching import learning
+from matchmaker.matching import refresh as matching
+from matchmaker.matching.embeddings import app_encoder
 from matchmaker.models import AuditEvent, Dismissal, Introduction, Match, utcnow
-from matchmaker.services import learning, matching
-from matchmaker.services.embeddings import app_encoder
 
 ENERGY = [
     "배터리 에너지 저장장치로 전력망을 안정화합니다.",

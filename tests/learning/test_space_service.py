@@ -17,9 +17,10 @@ from sqlalchemy import select
 from matchmaker.engine import similarity
 from matchmaker.engine.scoring import ScoringConfig
 from matchmaker.extensions import db
+from matchmaker.matching import refresh as matching
+from matchmaker.matching import space
+from matchmaker.matching.embeddings import app_encoder
 from matchmaker.models import AuditEvent, Match, Setting
-from matchmaker.services import matching, space
-from matchmaker.services.embeddings import app_encoder
 from tests.learning.test_learning_service import CONTENT, ENERGY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -175,9 +176,9 @@ def test_ranking_with_a_stored_space_needs_no_scikit_learn(tmp_path):
         "    db.create_all()\n"
         "    from matchmaker.engine.scoring import ScoringConfig\n"
         "    from matchmaker.engine.space import LinearSpace\n"
-        "    from matchmaker.services import learning, space\n"
+        "    from matchmaker.matching import learning, space\n"
         "    s = LinearSpace(np.eye(8)[:, :3], 0.5, 0.1, 0.6)\n"
-        "    from matchmaker.services.embeddings import app_encoder\n"
+        "    from matchmaker.matching.embeddings import app_encoder\n"
         "    info = {'model': app_encoder().model_id}\n"
         "    space.put_setting(space.SPACE_KEY, {'version': s.version, 'info': info}, None)\n"
         "    space.put_setting(space.MATRIX_KEY, s.to_payload(), None)\n"

@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from matchmaker.engine.profiles import Profile
 from matchmaker.engine.triples import propose_triples
+from matchmaker.errors import ConflictError, NotFound, PermissionDenied
 from matchmaker.extensions import db
+from matchmaker.introductions import requests as intros
+from matchmaker.matching import exclusions, triples
 from matchmaker.models import Introduction, IntroductionEvent
-from matchmaker.services import exclusions, triples
-from matchmaker.services import introductions as intros
-from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied
 from tests.introduction_world import add_match
 
 

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from matchmaker.config import DefaultConfig
 from matchmaker.engine.encoder import make_encoder
 from matchmaker.extensions import db
+from matchmaker.matching import refresh as matching
+from matchmaker.matching import sectors
 from matchmaker.models import Organisation
-from matchmaker.services import matching, sectors
-from matchmaker.services.demo import seed_demo
+from matchmaker.organisations.demo import seed_demo
 
 pytestmark = pytest.mark.slow
 

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, User
-from matchmaker.services import demo
-from matchmaker.services.demo import DEMO_ACCOUNTS, DemoDataError, demo_profiles, validated_demo_profile
-from matchmaker.services.organisations import validate_profile
+from matchmaker.organisations import demo
+from matchmaker.organisations.demo import DEMO_ACCOUNTS, DemoDataError, demo_profiles, validated_demo_profile
+from matchmaker.organisations.profiles import validate_profile
 
 SECTORS = ("automotive", "energy", "healthcare", "content")
 KO_EN_PAIRS = Path(__file__).resolve().parents[1] / "data" / "ko_en_startups.json"

@@ -13,13 +13,13 @@ from flask import Flask
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from matchmaker.errors import ConflictError, PermissionDenied
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, ImportStatus, Match, Organisation, OrganisationImport
 from matchmaker.models import organisations as limits
-from matchmaker.services import exports, imports
-from matchmaker.services.errors import ConflictError, PermissionDenied
-from matchmaker.services.registration import check_digit, normalise_registration_number
-from matchmaker.services.spreadsheets import FileRefused
+from matchmaker.organisations import exports, imports
+from matchmaker.organisations.registration import check_digit, normalise_registration_number
+from matchmaker.organisations.spreadsheets import FileRefused
 from tests.conftest import SHARED_DATA
 
 
@@ -356,7 +356,7 @@ def test_files_that_cannot_be_read_are_refused_with_a_reason(
 
 
 def test_an_xlsx_that_unpacks_to_too_much_is_refused(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    from matchmaker.services import spreadsheets
+    from matchmaker.organisations import spreadsheets
 
     monkeypatch.setattr(spreadsheets, "MAX_XLSX_UNPACKED", 1000)
     with pytest.raises(FileRefused) as refused:

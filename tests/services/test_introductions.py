@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
+from matchmaker.introductions import requests as intros
 from matchmaker.models import Introduction, IntroductionEvent, IntroState, OutboxMessage, utcnow
-from matchmaker.services import introductions as intros
-from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from tests.introduction_world import make_world
 
 S = IntroState

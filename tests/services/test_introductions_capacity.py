@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from matchmaker.errors import ConflictError
 from matchmaker.extensions import db
+from matchmaker.introductions import capacity, funnel
+from matchmaker.introductions import requests as intros
+from matchmaker.introductions.digest import send_digest
 from matchmaker.models import DigestEntry, Introduction, OutboxMessage, utcnow
-from matchmaker.services import capacity, funnel
-from matchmaker.services import introductions as intros
-from matchmaker.services.digest import send_digest
-from matchmaker.services.errors import ConflictError
 from tests.introduction_world import add_match, make_world
 
 
@@ -82,7 +82,7 @@ def test_waitlisted_requests_do_not_expire(world, make_organisation, make_user):
 
 def test_every_transition_writes_mail_to_the_outbox_and_the_log_without_smtp(world, app, caplog):
     assert not app.config["MAIL_SERVER"]
-    caplog.set_level(logging.INFO, logger="matchmaker.services.notifications")
+    caplog.set_level(logging.INFO, logger="matchmaker.mail.notifications")
     intro = intros.request_introduction(world.partner_user, world.startup.id)
     to_staff = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.recipient == world.staff.email)
@@ -174,7 +174,7 @@ def test_funnel_counts_every_stage_per_partner_and_sector(world, make_organisati
 
 
 def test_raising_capacity_in_the_profile_releases_the_line(world, make_organisation, make_user):
-    from matchmaker.services import organisations
+    from matchmaker.organisations import profiles as organisations
 
     world.partner.monthly_intro_capacity = 0
     db.session.commit()

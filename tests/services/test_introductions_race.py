@@ -15,11 +15,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from matchmaker.errors import ConflictError
 from matchmaker.extensions import db
+from matchmaker.introductions import capacity
+from matchmaker.introductions import requests as intros
 from matchmaker.models import Introduction, IntroductionEvent, Organisation, User
-from matchmaker.services import capacity
-from matchmaker.services import introductions as intros
-from matchmaker.services.errors import ConflictError
 from tests.conftest import app_with_schema
 
 pytestmark = pytest.mark.postgres

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
+from matchmaker.introductions import requests as intros
+from matchmaker.matching import reviews
 from matchmaker.models import Dismissal
-from matchmaker.services import introductions as intros
-from matchmaker.services import reviews
-from matchmaker.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from tests.introduction_world import add_look_alikes, add_match, make_world
 
 Q = reviews.ReviewQuery

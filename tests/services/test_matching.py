@@ -7,9 +7,10 @@ from sqlalchemy import func, select, update
 
 from matchmaker.engine.encoder import HashingEncoder
 from matchmaker.extensions import db
+from matchmaker.matching import refresh as matching
+from matchmaker.matching.embeddings import StoredEmbeddings
 from matchmaker.models import Embedding, Match, Organisation
-from matchmaker.services import matching, organisations
-from matchmaker.services.embeddings import StoredEmbeddings
+from matchmaker.organisations import profiles as organisations
 
 
 def _form(org: Organisation, **changes) -> dict:
@@ -266,7 +267,7 @@ def test_rematch_if_stale_recomputes_only_after_the_model_changed(
 def test_a_refresh_from_the_kept_candidates_equals_one_from_scratch(app, small_world, make_organisation):
     """The worker keeps the stacked candidates between refreshes and rebuilds only changed rows;
     after edits, a new profile and a hidden one, its matches must be those of a fresh process."""
-    from matchmaker.services.candidates import forget_candidates
+    from matchmaker.matching.candidates import forget_candidates
 
     energy = small_world["energy"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaker.services import money
-from matchmaker.services.money import AmountError, format_for_viewer, format_money, parse_money
+from matchmaker import money
+from matchmaker.money import AmountError, format_for_viewer, format_money, parse_money
 
 
 @pytest.mark.parametrize(

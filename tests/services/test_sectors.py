@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from matchmaker.extensions import db
-from matchmaker.services.sectors import sector_suggester, suggest_sectors
+from matchmaker.matching.sectors import sector_suggester, suggest_sectors
 
 ENERGY = [
     "Battery storage for solar farms and the power grid.",

@@ -11,7 +11,7 @@ from matchmaker import create_app
 from matchmaker.config import DefaultConfig, SettingError, environment_overrides
 from matchmaker.extensions import db
 from matchmaker.models import Match
-from matchmaker.services import organisations
+from matchmaker.organisations import profiles as organisations
 
 
 def test_environment_values_take_their_defaults_types():

@@ -6,9 +6,9 @@ import re
 
 from sqlalchemy import select
 
+from matchmaker.accounts import users as accounts
 from matchmaker.extensions import db
 from matchmaker.models import OutboxMessage
-from matchmaker.services import accounts
 from tests.conftest import TEST_PASSWORD
 
 NEW_PASSWORD = "새 비밀번호 gwangju 2026"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from matchmaker.accounts import users as accounts
 from matchmaker.extensions import db
 from matchmaker.models import User
-from matchmaker.services import accounts
 from tests.conftest import TEST_PASSWORD
 
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from flask import Flask
 
+from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
+from matchmaker.introductions import requests as intros
 from matchmaker.models import Introduction
-from matchmaker.services import api_tokens
-from matchmaker.services import imports as staff_imports
-from matchmaker.services import introductions as intros
+from matchmaker.organisations import imports as staff_imports
 from tests.conftest import TEST_PASSWORD, IsolatedClient
 
 ROLES = ["anonymous", "founder", "partner", "investor", "staff", "admin"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from matchmaker.services import api_tokens
+from matchmaker.accounts import tokens as api_tokens
 from tests.conftest import TEST_PASSWORD
 
 BIG = "2147483648"  # one past PostgreSQL's integer

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaker.services import contacts
-from matchmaker.services import introductions as service
+from matchmaker.introductions import requests as service
+from matchmaker.organisations import contacts
 from tests.introduction_world import make_world
 
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import update
 
 from matchmaker.extensions import db
+from matchmaker.introductions import requests as intros
 from matchmaker.models import Introduction, utcnow
-from matchmaker.services import introductions as intros
 from tests.introduction_world import add_match, make_world
 from tests.web.test_introductions import as_user  # noqa: F401 (fixture)
 

@@ -7,9 +7,9 @@ import time
 
 from sqlalchemy import func, select
 
+from matchmaker.accounts import users as accounts
 from matchmaker.extensions import db
 from matchmaker.models import OutboxMessage, User
-from matchmaker.services import accounts
 
 
 def _signup(client, email: str):

@@ -140,7 +140,7 @@ def test_error_pages_and_flashes_are_korean(korean_app: Flask) -> None:
 def test_mail_is_written_in_the_recipients_language(
     app: Flask, make_user: Callable[..., User], make_organisation: Callable[..., object]
 ) -> None:
-    from matchmaker.services import accounts
+    from matchmaker.accounts import users as accounts
 
     partner = make_organisation("partner", name="NVIDIA")
     korean = make_user("partner", organisation=partner, language="ko")

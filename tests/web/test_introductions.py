@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
+from matchmaker.introductions import requests as intros
 from matchmaker.models import Introduction, IntroductionEvent, OutboxMessage
-from matchmaker.services import introductions as intros
 from tests.conftest import TEST_PASSWORD
 from tests.introduction_world import add_look_alikes, add_match, make_world
 

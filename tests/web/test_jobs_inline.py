@@ -7,17 +7,18 @@ import logging
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
+from matchmaker.jobs import queue as jobs
+from matchmaker.matching import pending
 from matchmaker.models import Match, PendingRefresh
-from matchmaker.services import jobs, tasks
 
 
 def test_without_redis_a_job_runs_at_once_and_the_log_says_so_once(app, make_organisation, caplog):
     assert not jobs.queue_enabled()
     startup = make_organisation("startup", ["energy"], description="EV battery storage")
     make_organisation("partner", ["energy"], description="Energy storage pilots")
-    with caplog.at_level(logging.INFO, logger="matchmaker.services.jobs"):
-        first = jobs.enqueue(tasks.refresh_organisation, startup.id, description="refresh")
-        second = jobs.enqueue(tasks.expire_introductions, description="expire")
+    with caplog.at_level(logging.INFO, logger="matchmaker.jobs.queue"):
+        first = jobs.enqueue("refresh-organisation", startup.id, description="refresh")
+        second = jobs.enqueue("expire-introductions", description="expire")
     assert first.id is None and first.state == "finished" and not first.deferred
     assert second.state == "finished"
     assert db.session.scalar(select(func.count()).select_from(Match)) == 1
@@ -26,12 +27,12 @@ def test_without_redis_a_job_runs_at_once_and_the_log_says_so_once(app, make_org
 
 def test_an_inline_failure_keeps_the_save_and_clears_the_pending_mark(app, make_organisation):
     startup = make_organisation("startup")
-    requested = tasks.mark_pending(startup.id)
+    requested = pending.mark_pending(startup.id)
     db.session.commit()
     app.config["MATCHMAKER_EMBEDDING_MODEL"] = "/nonexistent/encoder-model"
     app.extensions.pop("matchmaker.encoder", None)
     make_organisation("partner", description="Energy storage pilots")
-    ref = tasks.schedule_refresh(startup.id, requested)
+    ref = pending.schedule_refresh(startup.id, requested)
     assert ref.state == "failed" and "nonexistent" in ref.error
     assert db.session.get(PendingRefresh, startup.id) is None  # `flask rematch` repairs; no stuck notice
 

@@ -8,9 +8,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
+from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
+from matchmaker.matching import refresh as matching
 from matchmaker.models import Match
-from matchmaker.services import api_tokens, matching
 
 SECTORS = ["energy", "automotive", "content", "healthcare"]
 
@@ -118,7 +119,7 @@ def test_two_requests_marking_the_same_matches_seen_do_not_fail(app, crowded) ->
     from sqlalchemy import func, insert
 
     from matchmaker.models import SeenMatch
-    from matchmaker.services import dashboard
+    from matchmaker.operations import dashboard
 
     user = crowded["partner"]
     first = db.session.execute(

@@ -6,8 +6,8 @@ import re
 from html import unescape
 
 from matchmaker.extensions import db
+from matchmaker.mail.notifications import queue
 from matchmaker.models import Role
-from matchmaker.services.notifications import queue
 
 
 def _pager(page: str) -> str:

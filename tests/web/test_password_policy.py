@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from matchmaker.accounts import users as accounts
+from matchmaker.accounts.passwords import common_passwords, password_problem
 from matchmaker.extensions import db
 from matchmaker.models import User
-from matchmaker.services import accounts
-from matchmaker.services.passwords import common_passwords, password_problem
 from tests.conftest import TEST_PASSWORD
 
 REFUSED = [

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
+from matchmaker.introductions import requests as intros
 from matchmaker.models import ApiToken, IntroductionEvent, OutboxMessage, User
-from matchmaker.services import api_tokens
-from matchmaker.services import introductions as intros
 from tests.conftest import TEST_PASSWORD
 
 

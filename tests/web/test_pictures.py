@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from matchmaker.services.ecosystem import MAP_SIZE, ecosystem_points
+from matchmaker.matching.ecosystem import MAP_SIZE, ecosystem_points
 from tests.introduction_world import add_match, make_world
 from tests.web.test_introductions import as_user  # noqa: F401 (fixture)
 

@@ -12,9 +12,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, text, update
 
+from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
+from matchmaker.matching import refresh as matching
 from matchmaker.models import ApiToken, Match, SeenMatch, utcnow
-from matchmaker.services import api_tokens, dashboard, matching, versions
+from matchmaker.operations import dashboard, versions
 from tests.conftest import TEST_PASSWORD
 
 
@@ -208,7 +210,7 @@ def test_made_up_parameters_share_the_entry_and_never_reach_the_page(app, client
 
 
 def test_the_cache_drops_its_oldest_entries_past_its_budget():
-    from matchmaker.services.page_cache import PageCache
+    from matchmaker.operations.page_cache import PageCache
 
     cache = PageCache(max_entries=3, max_bytes=100)
     for n in range(3):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matchmaker.services import matching
+from matchmaker.matching import refresh as matching
 
 
 def test_an_empty_list_names_the_stage_filter(client, make_organisation, make_user, login):

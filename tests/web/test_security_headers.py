@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matchmaker.services import api_tokens
+from matchmaker.accounts import tokens as api_tokens
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "matchmaker" / "templates"
 

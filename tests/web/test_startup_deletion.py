@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
+from matchmaker.introductions import requests as intro_service
 from matchmaker.models import Dismissal, Introduction, IntroductionEvent, Match, Organisation
-from matchmaker.services import introductions as intro_service
-from matchmaker.services.startup_deletion import DELETED_STARTUP_NAME
+from matchmaker.organisations.deletion import DELETED_STARTUP_NAME
 from tests.conftest import TEST_PASSWORD
 from tests.introduction_world import add_match, make_world
 
@@ -70,7 +70,7 @@ def test_a_founder_deletes_their_startup_after_confirming(client, login, make_us
 
 def test_staff_see_that_it_happened(client, login, make_user, make_organisation):
     world, done_id, _ = _world(make_user, make_organisation)
-    from matchmaker.services.startup_deletion import delete_startup
+    from matchmaker.organisations.deletion import delete_startup
 
     delete_startup(world.founder, world.startup, TEST_PASSWORD)
     login(world.staff)
@@ -96,7 +96,7 @@ def test_a_deleted_startup_cannot_be_edited_and_the_founder_can_start_again(
     client, login, make_user, make_organisation
 ):
     world, _, _ = _world(make_user, make_organisation)
-    from matchmaker.services.startup_deletion import delete_startup
+    from matchmaker.organisations.deletion import delete_startup
 
     delete_startup(world.founder, world.startup, TEST_PASSWORD)
     login(world.staff)

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 
 from matchmaker import create_app
+from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
-from matchmaker.services import api_tokens
 from tests.conftest import TEST_PASSWORD, make_test_config
 
 REDIS_URL = os.environ.get("MATCHMAKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -1,0 +1,1 @@
+"""Accounts: users and their roles, passwords, API tokens, preferences and personal data (PIPA)."""

@@ -1,0 +1,1 @@
+"""Introductions: requests and their transitions, capacity, the digest, the staff queue, the funnel."""

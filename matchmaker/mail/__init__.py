@@ -1,0 +1,1 @@
+"""The outbox: every mail the service sends, written in its recipient's language."""

@@ -1,0 +1,1 @@
+"""Matching: embeddings, candidates, refreshes, sectors, advice, exclusions, reviews, the learned space."""

@@ -1,0 +1,1 @@
+"""Operations: backup and restore, dashboards, the data version and the pages kept per version."""

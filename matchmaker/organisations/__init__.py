@@ -1,0 +1,1 @@
+"""Organisations: their profiles, registration numbers, demo data, import and export, deletion."""

@@ -1,0 +1,203 @@
+"""Reading and writing CSV and XLSX tables: the encodings Korean Excel writes, and safe cells for Excel."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+
+from matchmaker.errors import ServiceError
+
+# A cell Excel would run as a formula (=, +, -, @, and tab or carriage return before them) is written
+# with a leading apostrophe, which Excel shows as text; reading strips the apostrophe again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_COLUMNS = 60
+# An XLSX is a zip: a small upload may unpack to far more XML than any real sheet of companies holds.
+MAX_XLSX_UNPACKED = 40 * 1024 * 1024
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+FORMATS = ("csv", "xlsx")
+
+# Rows as (row number in the file, cells); the header is row 1 and empty rows are left out.
+Table = list[tuple[int, list[str]]]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A file ready to download."""
+
+    filename: str
+    media_type: str
+    content: bytes
+
+
+class FileRefused(ServiceError):
+    """An uploaded file that cannot be read as a table; ``status_code`` says why (413, 415 or 422)."""
+
+    def __init__(self, message: str, status_code: int = 422) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+def safe_cell(value: Any) -> str:
+    """A value as text that Excel shows as written, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unguard_cell(text: str) -> str:
+    """Undo safe_cell: an apostrophe that only protected a formula-like start is dropped."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 with a byte order mark, so Excel opens Korean text right; every cell formula-safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in headers])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Sheet1") -> bytes:
+    """One sheet with a header row; every cell written as formula-safe text or a number."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append([safe_cell(h) for h in headers])
+    for row in rows:
+        sheet.append(
+            [v if isinstance(v, int | float) and not isinstance(v, bool) else safe_cell(v) for v in row]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def write_table(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
+    """CSV or XLSX bytes of a table."""
+    return write_xlsx(headers, rows, title) if fmt == "xlsx" else write_csv(headers, rows)
+
+
+def table_file(fmt: str, stem: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> ExportFile:
+    """A table as a downloadable CSV or XLSX file named ``stem``.``fmt``."""
+    media_type = XLSX_MEDIA_TYPE if fmt == "xlsx" else CSV_MEDIA_TYPE
+    return ExportFile(f"{stem}.{fmt}", media_type, write_table(fmt, headers, rows, stem))
+
+
+def read_table(data: bytes, filename: str, max_bytes: int, max_rows: int) -> Table:
+    """The rows of an uploaded CSV or XLSX (first sheet) as text, header first, empty rows dropped.
+
+    Raises FileRefused: 413 beyond ``max_bytes`` or ``max_rows``, 415 for a file that is neither CSV
+    nor XLSX, 422 for an empty file or text in an encoding other than UTF-8, UTF-16 or CP949/EUC-KR.
+    """
+    if len(data) > max_bytes:
+        raise FileRefused(
+            _(
+                "The file is larger than %(num)s MB; split it into smaller files.",
+                num=max_bytes // 2**20 or 1,
+            ),
+            413,
+        )
+    if not data.strip():
+        raise FileRefused(_("The file is empty."))
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if data.startswith(b"PK\x03\x04"):
+        cells = _read_xlsx(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0") or suffix in {"xls", "xlsx", "xlsm"}:
+        raise FileRefused(_("Old Excel files (.xls) cannot be read; save the sheet as .xlsx or CSV."), 415)
+    elif suffix not in {"", "csv", "txt", "tsv"} or (b"\x00" in data[:4096] and not _utf16_bom(data)):
+        raise FileRefused(_("Upload a CSV or XLSX file."), 415)
+    else:
+        cells = _read_csv(_decode(data))
+    rows: Table = []
+    for number, row in enumerate(cells, start=1):
+        if any(c.strip() for c in row):
+            rows.append((number, row))
+            if len(rows) - 1 > max_rows:
+                raise FileRefused(
+                    _("The file has more than %(num)s rows; split it into smaller files.", num=max_rows), 413
+                )
+    if not rows:
+        raise FileRefused(_("The file is empty."))
+    return rows
+
+
+def _utf16_bom(data: bytes) -> bool:
+    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else CP949 (Korean Excel)."""
+    if _utf16_bom(data):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileRefused(_("The file's text encoding is not UTF-8 or CP949 (EUC-KR); save it as CSV UTF-8."))
+
+
+def _read_csv(text: str) -> Iterator[list[str]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            yield [unguard_cell(cell.strip()) for cell in row[:MAX_COLUMNS]]
+    except csv.Error as error:
+        raise FileRefused(_("The CSV file cannot be read: %(reason)s", reason=str(error))) from error
+
+
+def _xlsx_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return unguard_cell(str(value).strip())
+
+
+def _read_xlsx(data: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise FileRefused(_("Upload a CSV or XLSX file."), 415) from error
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise FileRefused(
+            _("The file unpacks to more than %(num)s MB; split it into smaller files.", num=40), 413
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise FileRefused(_("Upload a CSV or XLSX file."), 415) from error
+    try:
+        if not workbook.worksheets:
+            return
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [_xlsx_text(v) for v in values[:MAX_COLUMNS]]
+    finally:
+        workbook.close()
