@@ -28,6 +28,13 @@ from matchmaker.models.organisations import (
     Stage,
     Visibility,
 )
+from matchmaker.models.partnering import (
+    Attendance,
+    PartneringDay,
+    PartneringMeeting,
+    PartneringRoom,
+    PartneringSlot,
+)
 from matchmaker.models.users import STAFF_ROLES, Role, User, normalise_email
 from matchmaker.models.versions import DataVersion
 
@@ -58,6 +65,11 @@ __all__ = [
     "SeenMatch",
     "Organisation",
     "OrganisationKind",
+    "Attendance",
+    "PartneringDay",
+    "PartneringMeeting",
+    "PartneringRoom",
+    "PartneringSlot",
     "OrganisationSector",
     "Role",
     "STAFF_ROLES",

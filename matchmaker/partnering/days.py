@@ -53,14 +53,14 @@ CHOICE_TO_PREF = {
     Choice.NO.value: P.Pref.NO,
 }
 # Introductions that staff approved (or that went further): both sides start at "must meet".
-APPROVED_STATES = frozenset(
-    {IntroState.APPROVED, IntroState.ACCEPTED, IntroState.INTRODUCED, IntroState.MET}
-)
+APPROVED_STATES = frozenset({IntroState.APPROVED, IntroState.ACCEPTED, IntroState.INTRODUCED, IntroState.MET})
 
 
 def _audit(actor: User | None, action: str, subject_id: int | None, **details: Any) -> None:
     db.session.add(
-        AuditEvent(actor_id=actor.id if actor else None, action=action, subject_id=subject_id, details=details)
+        AuditEvent(
+            actor_id=actor.id if actor else None, action=action, subject_id=subject_id, details=details
+        )
     )
 
 
@@ -206,7 +206,9 @@ def _participant(day: PartneringDay, organisation: Organisation, role: Role, **v
 
 def _existing(day: PartneringDay, organisation_id: int) -> Participant | None:
     return db.session.scalar(
-        select(Participant).where(Participant.day_id == day.id, Participant.organisation_id == organisation_id)
+        select(Participant).where(
+            Participant.day_id == day.id, Participant.organisation_id == organisation_id
+        )
     )
 
 
@@ -296,7 +298,9 @@ def prefill_preferences(day: PartneringDay) -> None:
         for p in db.session.scalars(select(Preference).where(Preference.day_id == day.id))
     }
     for visitor in visitors:
-        ranked = sorted(startups, key=lambda s: -scores.get((s.organisation_id, visitor.organisation_id), 0.0))
+        ranked = sorted(
+            startups, key=lambda s: -scores.get((s.organisation_id, visitor.organisation_id), 0.0)
+        )
         for rank, startup in enumerate(ranked, start=1):
             key = (startup.organisation_id, visitor.organisation_id)
             score = float(scores.get(key, 0.0))
@@ -362,8 +366,7 @@ def set_preferences(actor: User, participant: Participant, choices: dict[int, st
     _editable(participant.day)
     allowed = {c.value for c in Choice}
     rows = {
-        p.to_id: p
-        for p in db.session.scalars(select(Preference).where(Preference.from_id == participant.id))
+        p.to_id: p for p in db.session.scalars(select(Preference).where(Preference.from_id == participant.id))
     }
     for other_id, choice in choices.items():
         if choice not in allowed:
@@ -434,7 +437,10 @@ def build_problem(day: PartneringDay, fill_unbooked_only: bool = False) -> DayPr
     visitors = tuple(person(p, day.max_meetings_visitor) for p in day.participants if p.role == Role.VISITOR)
     startups = tuple(person(p, day.max_meetings_startup) for p in day.participants if p.role == Role.STARTUP)
     roles = {p.id: p.role for p in day.participants}
-    prefs = {(p.from_id, p.to_id): p for p in db.session.scalars(select(Preference).where(Preference.day_id == day.id))}
+    prefs = {
+        (p.from_id, p.to_id): p
+        for p in db.session.scalars(select(Preference).where(Preference.day_id == day.id))
+    }
     pairs = []
     for v in visitors:
         for s in startups:
@@ -488,7 +494,14 @@ def start_generation(actor: User, day: PartneringDay, fill_unbooked_only: bool =
         )
     if not any(p.role == Role.VISITOR for p in day.participants):
         raise ConflictError(_("Add the visitors and invite startups before generating a schedule."))
-    return jobs.enqueue("generate-partnering", day.id, actor.id, fill_unbooked_only)
+    return jobs.enqueue(
+        "generate-partnering",
+        day.id,
+        actor.id,
+        fill_unbooked_only,
+        description=f"generate the schedule of partnering day {day.id}",
+        unique_id=f"partnering-day-{day.id}",
+    )
 
 
 def generate(

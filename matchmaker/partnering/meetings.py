@@ -104,13 +104,19 @@ def _explain(day: PartneringDay, violations: list[Violation], positions: dict[in
     return out
 
 
-def _schedule(day: PartneringDay, positions: dict[int, int], replace: PartneringMeeting | None = None,
-              proposed: P.Meeting | None = None) -> list[P.Meeting]:
+def _schedule(
+    day: PartneringDay,
+    positions: dict[int, int],
+    replace: PartneringMeeting | None = None,
+    proposed: P.Meeting | None = None,
+) -> list[P.Meeting]:
     meetings = []
     for m in day.meetings:
         if m.status == MeetingStatus.CANCELLED or m is replace:
             continue
-        meetings.append(P.Meeting(m.visitor_id, m.startup_id, positions[m.slot_id], m.room_id, False, m.interpreter))
+        meetings.append(
+            P.Meeting(m.visitor_id, m.startup_id, positions[m.slot_id], m.room_id, False, m.interpreter)
+        )
     if proposed is not None:
         meetings.append(proposed)
     return meetings
@@ -152,8 +158,12 @@ def conflicts_of(
     )
     before = {(v.kind, v.detail) for v in check_schedule(free, _schedule(day, positions, replace))}
     after = check_schedule(free, _schedule(day, positions, replace, proposed))
-    new = [v for v in after if (v.kind, v.detail) not in before and (not v.meetings or proposed in v.meetings
-                                                                        or v.kind in {"over-max", "fairness"})]
+    new = [
+        v
+        for v in after
+        if (v.kind, v.detail) not in before
+        and (not v.meetings or proposed in v.meetings or v.kind in {"over-max", "fairness"})
+    ]
     return _explain(day, new, positions)
 
 
@@ -262,7 +272,9 @@ def add_meeting(
         room_id=room_id,
         interpreter=_free_interpreter(day, slot_id, None) if interpreted else None,
         locked=True,
-        status=(MeetingStatus.PUBLISHED if day.state == DayState.PUBLISHED else MeetingStatus.PROVISIONAL).value,
+        status=(
+            MeetingStatus.PUBLISHED if day.state == DayState.PUBLISHED else MeetingStatus.PROVISIONAL
+        ).value,
         was_published=day.state == DayState.PUBLISHED,
     )
     db.session.add(meeting)
@@ -320,8 +332,12 @@ class AgendaItem:
 
 
 def agenda(participant: Participant, include_provisional: bool = False) -> list[AgendaItem]:
-    statuses = {MeetingStatus.PUBLISHED.value} | ({MeetingStatus.PROVISIONAL.value} if include_provisional else set())
-    column = PartneringMeeting.visitor_id if participant.role == Role.VISITOR else PartneringMeeting.startup_id
+    statuses = {MeetingStatus.PUBLISHED.value} | (
+        {MeetingStatus.PROVISIONAL.value} if include_provisional else set()
+    )
+    column = (
+        PartneringMeeting.visitor_id if participant.role == Role.VISITOR else PartneringMeeting.startup_id
+    )
     meetings = db.session.scalars(
         select(PartneringMeeting).where(column == participant.id, PartneringMeeting.status.in_(statuses))
     ).all()
@@ -354,7 +370,9 @@ def ics_link(meeting_id: int) -> str:
 
 def feed_link(day_id: int, participant_id: int) -> str:
     return _link(
-        "partnering.feed", f"/partnering/{day_id}/feed/{participant_id}.ics", day_id=day_id,
+        "partnering.feed",
+        f"/partnering/{day_id}/feed/{participant_id}.ics",
+        day_id=day_id,
         participant_id=participant_id,
     )
 
@@ -396,7 +414,8 @@ def ics_for_meeting(user: User, meeting_id: int) -> bytes:
 def feed_for(participant: Participant, language: str | None = None) -> bytes:
     rows = db.session.scalars(
         select(PartneringMeeting).where(
-            (PartneringMeeting.visitor_id == participant.id) | (PartneringMeeting.startup_id == participant.id),
+            (PartneringMeeting.visitor_id == participant.id)
+            | (PartneringMeeting.startup_id == participant.id),
             PartneringMeeting.was_published.is_(True),
         )
     ).all()
@@ -436,8 +455,11 @@ def _advance_introduction(meeting: PartneringMeeting, actor: User | None) -> Int
         db.session.flush()
         db.session.add(
             IntroductionEvent(
-                introduction_id=introduction.id, actor_id=actor.id if actor else None,
-                from_state=None, to_state=IntroState.MET.value, note=note,
+                introduction_id=introduction.id,
+                actor_id=actor.id if actor else None,
+                from_state=None,
+                to_state=IntroState.MET.value,
+                note=note,
             )
         )
     elif introduction.state != IntroState.MET:
@@ -448,8 +470,11 @@ def _advance_introduction(meeting: PartneringMeeting, actor: User | None) -> Int
                 setattr(introduction, milestone, now)
         db.session.add(
             IntroductionEvent(
-                introduction_id=introduction.id, actor_id=actor.id if actor else None,
-                from_state=source, to_state=IntroState.MET.value, note=note,
+                introduction_id=introduction.id,
+                actor_id=actor.id if actor else None,
+                from_state=source,
+                to_state=IntroState.MET.value,
+                note=note,
             )
         )
     meeting.introduction_id = introduction.id
@@ -465,7 +490,10 @@ def record_attendance(
         raise ValidationError({"presence": _("Say whether the meeting was held or nobody came.")})
     if meeting.status != MeetingStatus.PUBLISHED:
         raise ConflictError(_("Only a published meeting can be marked."))
-    sides = {meeting.visitor.organisation_id: meeting.visitor, meeting.startup.organisation_id: meeting.startup}
+    sides = {
+        meeting.visitor.organisation_id: meeting.visitor,
+        meeting.startup.organisation_id: meeting.startup,
+    }
     if participant_id is not None and actor.is_staff:
         side = next((p for p in sides.values() if p.id == participant_id), None)
     else:
@@ -480,7 +508,11 @@ def record_attendance(
     db.session.flush()
     db.session.refresh(meeting)
     held = [a for a in meeting.attendance if a.presence == Presence.HELD]
-    if held and any(a.follow_up for a in held) and not any(a.presence == Presence.NO_SHOW for a in meeting.attendance):
+    if (
+        held
+        and any(a.follow_up for a in held)
+        and not any(a.presence == Presence.NO_SHOW for a in meeting.attendance)
+    ):
         _advance_introduction(meeting, actor)
     _audit(actor, "partnering.attendance", meeting.id, side=side.id, presence=presence, follow_up=follow_up)
     db.session.commit()
@@ -560,7 +592,9 @@ def reminders_due(now: Any = None, window: timedelta = timedelta(minutes=15)) ->
         local_start = start.astimezone(SEOUL)
         evening = (local_start - timedelta(days=1)).replace(hour=18, minute=0, second=0, microsecond=0)
         due = []
-        if "evening" not in m.reminded and evening <= now.astimezone(SEOUL) < local_start - timedelta(hours=2):
+        if "evening" not in m.reminded and evening <= now.astimezone(SEOUL) < local_start - timedelta(
+            hours=2
+        ):
             due.append("evening")
         if "soon" not in m.reminded and start - window <= now < start:
             due.append("soon")

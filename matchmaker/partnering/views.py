@@ -7,11 +7,13 @@ import csv
 import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from matchmaker.errors import ServiceError
 from matchmaker.extensions import db
@@ -32,10 +34,10 @@ def _fail(error: ServiceError, target: str) -> Response:
 
 
 def _number(name: str) -> int:
-    try:
-        return whole_number(request.form.get(name, ""))
-    except (ValueError, ServiceError):
+    value = whole_number(request.form.get(name, ""), minimum=1)
+    if value is None:
         abort(400, _("A number is missing or not a whole number."))
+    return value
 
 
 def _day_or_404(day_id: int) -> Any:
@@ -58,12 +60,10 @@ def index() -> str:
     if current_user.is_staff:
         listed = days.list_days()
     else:
-        listed = list(
-            db.session.scalars(
-                select(Participant).where(Participant.organisation_id == current_user.organisation_id)
-            )
-        )
-        listed = [p.day for p in listed if p.day.state in (DayState.PUBLISHED, DayState.DRAFT, DayState.CLOSED)]
+        mine = db.session.scalars(
+            select(Participant).where(Participant.organisation_id == current_user.organisation_id)
+        ).all()
+        listed = [p.day for p in mine if p.day.state != DayState.PROVISIONAL]
     return render_template("partnering/index.html", days=listed, buildings=list(Building))
 
 
@@ -76,7 +76,9 @@ def create() -> Response:
             d.strip(),
             form.get("starts", "09:00"),
             form.get("ends", "17:00"),
-            [(form.get("break_start", "12:00"), form.get("break_end", "13:00"))] if form.get("break_start") else [],
+            [(form.get("break_start", "12:00"), form.get("break_end", "13:00"))]
+            if form.get("break_start")
+            else [],
         )
         for d in form.get("dates", "").replace(",", " ").split()
     ]
@@ -119,7 +121,7 @@ def day(day_id: int) -> str:
     ).all()
     present = {p.organisation_id for p in the_day.participants}
     live = [m for m in the_day.meetings if m.status != MeetingStatus.CANCELLED]
-    grid = {(m.slot_id, m.room_id): [] for m in live}
+    grid: dict[tuple[int, int], list[Any]] = {(m.slot_id, m.room_id): [] for m in live}
     for m in live:
         grid[(m.slot_id, m.room_id)].append(m)
     return render_template(
@@ -242,8 +244,13 @@ def publish(day_id: int) -> Response:
 def print_rooms(day_id: int) -> str:
     the_day = _day_or_404(day_id)
     live = [m for m in the_day.meetings if m.status != MeetingStatus.CANCELLED]
-    by_room = {r.id: sorted((m for m in live if m.room_id == r.id), key=lambda m: m.slot.starts_at) for r in the_day.rooms}
-    return render_template("partnering/print.html", day=the_day, by_room=by_room, slot_label=meetings.slot_label)
+    by_room = {
+        r.id: sorted((m for m in live if m.room_id == r.id), key=lambda m: m.slot.starts_at)
+        for r in the_day.rooms
+    }
+    return render_template(
+        "partnering/print.html", day=the_day, by_room=by_room, slot_label=meetings.slot_label
+    )
 
 
 @bp.get("/<int:day_id>/export.<fmt>")
@@ -255,7 +262,7 @@ def export(day_id: int, fmt: str) -> Response:
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)
-        return Response(
+        return HttpResponse(
             "\ufeff" + buffer.getvalue(),
             mimetype="text/csv",
             headers={"Content-Disposition": f"attachment; filename={name}.csv"},
@@ -270,7 +277,7 @@ def export(day_id: int, fmt: str) -> Response:
             sheet.append(row)
         out = io.BytesIO()
         book.save(out)
-        return Response(
+        return HttpResponse(
             out.getvalue(),
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f"attachment; filename={name}.xlsx"},
@@ -329,7 +336,10 @@ def save_me(day_id: int) -> Response:
         if choices:
             days.set_preferences(current_user, participant, choices)
         days.set_needs(
-            current_user, participant, request.form.get("needs_interpreter") == "1", request.form.get("remote") == "1"
+            current_user,
+            participant,
+            request.form.get("needs_interpreter") == "1",
+            request.form.get("remote") == "1",
         )
     except ValueError:
         return refuse(_("Choose slots of this day."), target)
@@ -345,7 +355,10 @@ def agenda(day_id: int) -> str:
     the_day, participant = _participant(day_id)
     items = meetings.agenda(participant, include_provisional=current_user.is_staff)
     marks = {
-        (a.meeting_id): a for item in items for a in item.meeting.attendance if a.participant_id == participant.id
+        (a.meeting_id): a
+        for item in items
+        for a in item.meeting.attendance
+        if a.participant_id == participant.id
     }
     return render_template(
         "partnering/agenda.html",
@@ -364,7 +377,7 @@ def meeting_ics(meeting_id: int) -> Response:
         data = meetings.ics_for_meeting(current_user, meeting_id)
     except ServiceError as error:
         abort(error.status_code, error.message)
-    return Response(
+    return HttpResponse(
         data,
         mimetype="text/calendar",
         headers={"Content-Disposition": f"attachment; filename=meeting-{meeting_id}.ics"},
@@ -382,7 +395,7 @@ def feed(token: str) -> Response:
     if participant is None:
         abort(404)
     language = request.args.get("lang") or None
-    return Response(meetings.feed_for(participant, language), mimetype="text/calendar")
+    return HttpResponse(meetings.feed_for(participant, language), mimetype="text/calendar")
 
 
 @bp.post("/meetings/<int:meeting_id>/attendance")
