@@ -123,8 +123,9 @@ class PartneringDay(Base):
         back_populates="day", cascade="all, delete-orphan", order_by="PartneringMeeting.id"
     )
 
-    def name(self, language: str) -> str:
-        return self.name_ko if language == "ko" and self.name_ko else self.name_en
+    def name(self, language: str | None) -> str:
+        """The name in ``language``; None is the app's default language, Korean."""
+        return self.name_en if language == "en" or not self.name_ko else self.name_ko
 
     def __repr__(self) -> str:
         return f"<PartneringDay {self.id} {self.name_en!r} {self.state}>"

@@ -193,14 +193,8 @@ def _languages(organisation: Organisation) -> list[str]:
 
 def _participant(day: PartneringDay, organisation: Organisation, role: Role, **values: Any) -> Participant:
     languages = _languages(organisation)
-    participant = Participant(
-        day_id=day.id,
-        organisation_id=organisation.id,
-        role=role.value,
-        languages=languages,
-        **values,
-    )
-    db.session.add(participant)
+    participant = Participant(organisation_id=organisation.id, role=role.value, languages=languages, **values)
+    day.participants.append(participant)
     return participant
 
 

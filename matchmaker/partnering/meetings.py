@@ -13,11 +13,13 @@ from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
+from matchmaker.i18n import N_
 from matchmaker.models import (
     Introduction,
     IntroductionEvent,
@@ -43,20 +45,20 @@ from matchmaker.partnering.check import Violation, check_schedule
 from matchmaker.partnering.days import _audit, build_problem, get_day, require_staff
 
 EXPLAIN = {
-    "person-double-booked": "%(who)s already has a meeting at %(when)s.",
-    "room-over-capacity": "%(room)s has no free table at %(when)s.",
-    "room-closed": "%(room)s is closed at %(when)s.",
-    "video-room-needed": "Someone joins by video: choose a room with video.",
-    "interpreter-double-booked": "No interpreter is free at %(when)s.",
-    "interpreter-missing": "The two sides share no language and no interpreter is free at %(when)s.",
-    "interpreter-unavailable": "No interpreter is free at %(when)s.",
-    "unavailable": "%(who)s is not available at %(when)s.",
-    "vetoed": "One side said no to this meeting.",
-    "pair-repeated": "These two already have a meeting.",
-    "over-max": "%(who)s would have more meetings than their maximum.",
-    "lock-moved": "A locked meeting would move.",
-    "fairness": "A startup with mutual interest has no meeting yet, so nobody gets a third one.",
-    "unknown": "That slot or room is not part of this day.",
+    "person-double-booked": N_("%(who)s already has a meeting at %(when)s."),
+    "room-over-capacity": N_("%(room)s has no free table at %(when)s."),
+    "room-closed": N_("%(room)s is closed at %(when)s."),
+    "video-room-needed": N_("Someone joins by video: choose a room with video."),
+    "interpreter-double-booked": N_("No interpreter is free at %(when)s."),
+    "interpreter-missing": N_("The two sides share no language and no interpreter is free at %(when)s."),
+    "interpreter-unavailable": N_("No interpreter is free at %(when)s."),
+    "unavailable": N_("%(who)s is not available at %(when)s."),
+    "vetoed": N_("One side said no to this meeting."),
+    "pair-repeated": N_("These two already have a meeting."),
+    "over-max": N_("%(who)s would have more meetings than their maximum."),
+    "lock-moved": N_("A locked meeting would move."),
+    "fairness": N_("A startup with mutual interest has no meeting yet, so nobody gets a third one."),
+    "unknown": N_("That slot or room is not part of this day."),
 }
 
 
@@ -99,8 +101,8 @@ def _explain(day: PartneringDay, violations: list[Violation], positions: dict[in
             for pid, name in names.items():
                 if who.endswith(f" {pid}"):
                     who = name
-        template = EXPLAIN.get(v.kind, "%(detail)s")
-        out.append(_(template, who=who, when=when, room=room, detail=v.detail))
+        template = EXPLAIN.get(v.kind)
+        out.append(_(template, who=who, when=when, room=room) if template else v.detail)
     return out
 
 
@@ -143,7 +145,8 @@ def conflicts_of(
     built = build_problem(day)
     positions = built.position_by_slot
     if slot_id not in positions or room_id not in {r.id for r in day.rooms}:
-        return [_(EXPLAIN["unknown"])]
+        message = EXPLAIN["unknown"]
+        return [_(message)]
     interpreted = built.problem.needs_interpreter(visitor_id, startup_id)
     interpreter = _free_interpreter(day, slot_id, replace) if interpreted else None
     proposed = P.Meeting(visitor_id, startup_id, positions[slot_id], room_id, interpreted, interpreter)
@@ -192,7 +195,7 @@ def _messages_for_change(meeting: PartneringMeeting, template: str) -> list[Outb
                     room=meeting.room.name,
                     agenda_link=agenda_link(meeting.day.id),
                     ics_link=ics_link(meeting.id),
-                    language=recipient.language,
+                    lang=recipient.language,
                 )
             )
     return messages
@@ -311,8 +314,8 @@ def publish(actor: User, day_id: int) -> int:
                     day=day,
                     agenda=agenda(participant),
                     agenda_link=agenda_link(day.id),
-                    feed_link=feed_link(day.id, participant.id),
-                    language=recipient.language,
+                    feed_link=feed_link(participant.id),
+                    lang=recipient.language,
                 )
             )
     _audit(actor, "partnering.published", day.id, meetings=len(newly))
@@ -368,13 +371,25 @@ def ics_link(meeting_id: int) -> str:
     return _link("partnering.meeting_ics", f"/partnering/meetings/{meeting_id}.ics", meeting_id=meeting_id)
 
 
-def feed_link(day_id: int, participant_id: int) -> str:
-    return _link(
-        "partnering.feed",
-        f"/partnering/{day_id}/feed/{participant_id}.ics",
-        day_id=day_id,
-        participant_id=participant_id,
-    )
+FEED_SALT = "partnering-feed"
+
+
+def feed_token(participant_id: int) -> str:
+    """The key in a personal feed's address (calendar apps cannot sign in)."""
+    return str(URLSafeSerializer(current_app.config["SECRET_KEY"], salt=FEED_SALT).dumps(participant_id))
+
+
+def participant_of_token(token: str) -> Participant | None:
+    try:
+        participant_id = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=FEED_SALT).loads(token)
+    except BadSignature:
+        return None
+    return db.session.get(Participant, int(participant_id)) if isinstance(participant_id, int) else None
+
+
+def feed_link(participant_id: int) -> str:
+    token = feed_token(participant_id)
+    return _link("partnering.feed", f"/partnering/feed/{token}.ics", token=token)
 
 
 def can_see(user: User, meeting: PartneringMeeting) -> bool:
@@ -612,7 +627,7 @@ def reminders_due(now: Any = None, window: timedelta = timedelta(minutes=15)) ->
                             when=slot_label(m.day, m.slot_id),
                             room=m.room.name,
                             soon=kind == "soon",
-                            language=recipient.language,
+                            lang=recipient.language,
                         )
                     )
             m.reminded = [*m.reminded, kind]

@@ -7,11 +7,11 @@ import csv
 import io
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask import Response as HttpResponse
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -24,7 +24,25 @@ from matchmaker.partnering import days, meetings
 from matchmaker.web.helpers import back_to, refuse, staff_required
 
 bp = Blueprint("partnering", __name__, url_prefix="/partnering")
-FEED_SALT = "partnering-feed"
+LABELS = {
+    "draft": _l("Draft"),
+    "provisional": _l("Provisional"),
+    "published": _l("Published"),
+    "closed": _l("Closed"),
+    "cancelled": _l("Cancelled"),
+}
+CHOICES = {"must": _l("Must meet"), "meet": _l("Meet"), "neutral": _l("No opinion"), "no": _l("No")}
+PRESENCE = {"held": _l("Held"), "no_show": _l("No-show")}
+BUILDINGS = {
+    "startup": _l("Startup building"),
+    "demonstration": _l("Demonstration building"),
+    "online": _l("Online"),
+}
+
+
+@bp.app_context_processor
+def labels() -> dict[str, Any]:
+    return {"LABELS": LABELS, "CHOICES": CHOICES, "PRESENCE": PRESENCE, "BUILDINGS": BUILDINGS}
 
 
 def _fail(error: ServiceError, target: str) -> Response:
@@ -45,10 +63,6 @@ def _day_or_404(day_id: int) -> Any:
         return days.get_day(day_id)
     except ServiceError as error:
         abort(404, error.message)
-
-
-def feed_token(participant_id: int) -> str:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=FEED_SALT).dumps(participant_id)
 
 
 # ----------------------------------------------------------------------------------------- staff
@@ -366,7 +380,7 @@ def agenda(day_id: int) -> str:
         participant=participant,
         items=items,
         marks=marks,
-        feed_url=url_for("partnering.feed", token=feed_token(participant.id), _external=True),
+        feed_url=meetings.feed_link(participant.id),
     )
 
 
@@ -387,11 +401,7 @@ def meeting_ics(meeting_id: int) -> Response:
 @bp.get("/feed/<token>.ics")
 def feed(token: str) -> Response:
     """A personal calendar feed: the link itself is the key (calendar apps cannot sign in)."""
-    try:
-        participant_id = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=FEED_SALT).loads(token)
-    except BadSignature:
-        abort(404)
-    participant = db.session.get(Participant, int(participant_id))
+    participant = meetings.participant_of_token(token)
     if participant is None:
         abort(404)
     language = request.args.get("lang") or None
