@@ -145,6 +145,8 @@ RULES: dict[str, str] = {
     "partnering.meeting_ics": "signed_in_step",
     "partnering.attendance": "signed_in_step",
     "partnering.feed": "link",
+    "api.partnering_agenda": "signed_in_step",
+    "api.partnering_meeting_ics": "signed_in_step",
 }
 
 
