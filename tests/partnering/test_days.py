@@ -187,3 +187,34 @@ def test_every_page_answers_in_both_languages(world: Any, app: Flask, language: 
     title = page.split("<h1>", 1)[1].split("</h1>", 1)[0]
     assert title == ("라이징 타이드 펀드 광주 방문" if language == "ko" else "Rising Tide Fund in Gwangju")
     assert ("Generate the schedule" in page or "Fill unbooked slots" in page) == (language == "en")
+
+
+def test_after_publishing_only_unbooked_slots_are_filled_and_reminders_go_once(world: Any) -> None:
+    from datetime import datetime, timedelta
+
+    day, staff = world["day"], world["staff"]
+    days.invite_from_matches(staff, day)
+    fund = _participant(day, world["fund"])
+    gridwise = _participant(day, world["startups"][1])
+    days.set_preferences(staff, fund, {gridwise.id: "no"})
+    days.generate(day.id, staff.id, time_limit=2)
+    meetings.publish(staff, day.id)
+    before = {(m.id, m.slot_id, m.room_id) for m in day.meetings}
+    with pytest.raises(ConflictError):
+        days.start_generation(staff, day, fill_unbooked_only=False)
+    days.set_preferences(staff, fund, {gridwise.id: "must"})
+    days.generate(day.id, staff.id, fill_unbooked_only=True, time_limit=2)
+    after = {(m.id, m.slot_id, m.room_id) for m in day.meetings}
+    assert before < after  # every booked meeting stays where it was; Gridwise is added
+    assert any(m.startup_id == gridwise.id and m.status == MeetingStatus.PROVISIONAL for m in day.meetings)
+
+    first = min(
+        (m for m in day.meetings if m.status == MeetingStatus.PUBLISHED), key=lambda m: m.slot.starts_at
+    )
+    start = first.slot.starts_at
+    sent_before = db.session.query(OutboxMessage).count()
+    assert meetings.reminders_due(start - timedelta(hours=13)) >= 1  # the evening before (Seoul 18:00 on)
+    assert meetings.reminders_due(start - timedelta(hours=12)) == 0  # once only
+    assert meetings.reminders_due(start - timedelta(minutes=10)) >= 1  # fifteen minutes before
+    assert db.session.query(OutboxMessage).count() > sent_before
+    assert isinstance(start, datetime)
