@@ -279,8 +279,8 @@ def main() -> None:
     scores = similarities(args.model, texts, seeks, args.cache)
     out(f"# bench/schedule.py  load {load_average()}  cores {os.cpu_count()}  model {args.model}")
     out(
-        "# optimiser: greedy hint + LP (GLOP) + CP-SAT on the LP's pairs, 2 workers, time limit per day "
-        "(GLOP included); bound: that LP relaxation"
+        "# optimiser: greedy, LP relaxation (GLOP) rounded, CP-SAT (2 workers) from the better of the two; "
+        "time limit per day, GLOP included; bound: that LP relaxation"
     )
     headers = [
         "day (V x S x slots)",
@@ -341,7 +341,8 @@ def main() -> None:
                     else ""
                 )
                 + "; "
-                f"CP-SAT's own bound on welfare - gaps {fmt(best.get('solver_bound'), 1)}"
+                f"CP-SAT's own bound on welfare - gaps {fmt(best.get('solver_bound'), 1)}; "
+                f"{'; '.join(best.get('notes') or []) or 'no notes'}"
             )
     table(headers, body)
 

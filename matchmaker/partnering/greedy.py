@@ -10,7 +10,7 @@ nested kinds), and interpreters are interchangeable.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from matchmaker.partnering.problem import Meeting, PairPreference, Problem
@@ -167,7 +167,14 @@ class Board:
         low, high = (slot + 1, taken[0]) if slot < taken[0] else (taken[-1] + 1, slot)
         return sum(1 for t in range(low, high) if t not in person.unavailable)
 
-    def try_pair(self, pair: PairPreference, startup_cap: int, open_slots: list[int]) -> bool:
+    def try_pair(
+        self, pair: PairPreference, startup_cap: int, open_slots: list[int], preferred: Sequence[int] = ()
+    ) -> bool:
+        """Place the pair: in the first preferred slot that fits, else where the visitor waits least."""
+        for slot in preferred:
+            if self.fits(pair, slot, startup_cap):
+                self.place(pair, slot)
+                return True
         best: tuple[int, int] | None = None
         for slot in open_slots:
             if self.fits(pair, slot, startup_cap):
@@ -180,34 +187,53 @@ class Board:
         return True
 
 
-def greedy_choice(problem: Problem) -> list[Chosen]:
+def greedy_choice(
+    problem: Problem, guide: Mapping[tuple[int, int, int], float] | None = None
+) -> list[Chosen]:
     """The greedy's (visitor, startup, slot) triples, kept meetings excluded.
 
     First every startup owed a meeting by the fairness rule gets its best pair that fits (the
     startups with the fewest candidates first); then all pairs by weight. If some startup owed a
     meeting still has none, nobody goes beyond the fair share, so the rule holds exactly.
+
+    `guide` (the LP relaxation's value of each (visitor, startup, slot)) turns this into LP rounding:
+    pairs go in order of their LP value, each first into the slots the LP gave it.
     """
     board = Board(problem)
     open_slots = {(p.visitor, p.startup): problem.open_slots(p) for p in problem.candidates}
+    preferred: dict[tuple[int, int], list[int]] = defaultdict(list)
+    value: dict[tuple[int, int], float] = defaultdict(float)
+    for (v, s, slot), x in sorted((guide or {}).items(), key=lambda item: -item[1]):
+        if x > 1e-6:
+            preferred[(v, s)].append(slot)
+            value[(v, s)] += x
     by_startup: dict[int, list[PairPreference]] = defaultdict(list)
     for pair in problem.candidates:
         by_startup[pair.startup].append(pair)
-    ranked = sorted(problem.candidates, key=lambda p: (-p.weight, -p.score, p.visitor, p.startup))
+    ranked = sorted(
+        problem.candidates,
+        key=lambda p: (-round(value[(p.visitor, p.startup)], 6), -p.weight, -p.score, p.visitor, p.startup),
+    )
     max_of = {s.id: problem.max_for(s) for s in problem.startups}
     owed = sorted(
         (s for s in problem.fairness_startups if board.count[("s", s)] == 0),
         key=lambda s: (len(by_startup[s]), s),
     )
     for startup in owed:
-        for pair in sorted(by_startup[startup], key=lambda p: (-p.weight, p.visitor)):
-            if board.try_pair(pair, max_of[startup], open_slots[(pair.visitor, pair.startup)]):
+        order = sorted(
+            by_startup[startup], key=lambda p: (-value[(p.visitor, p.startup)], -p.weight, p.visitor)
+        )
+        for pair in order:
+            key = (pair.visitor, pair.startup)
+            if board.try_pair(pair, max_of[startup], open_slots[key], preferred[key]):
                 break
     covered = all(board.count[("s", s)] > 0 for s in problem.fairness_startups)
     for pair in ranked:
         cap = max_of[pair.startup]
         if not covered:
             cap = min(cap, problem.fair_cap(pair.startup, board.kept_counts))
-        board.try_pair(pair, cap, open_slots[(pair.visitor, pair.startup)])
+        key = (pair.visitor, pair.startup)
+        board.try_pair(pair, cap, open_slots[key], preferred[key])
     return board.chosen
 
 
