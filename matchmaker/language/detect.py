@@ -40,7 +40,7 @@ def hangul_share(text: str) -> float | None:
 
 
 def written_language(text: str | None) -> Language | None:
-    """ "ko" or "en" for the language ``text`` is written in; None for an empty text or one without letters."""
+    """The language ``text`` is written in, "ko" or "en"; None for an empty text or one without letters."""
     if not text:
         return None
     share = hangul_share(text)
