@@ -96,10 +96,28 @@ def compute_advice(startup: Organisation, counterpart: Organisation) -> tuple[Ma
     before = pair_score(profiles[0], vectors[0], profiles[1], vectors[1], lexical, config)
     # Hypothetical texts are embedded without being stored: only real profiles belong in the store.
     suggestions = suggest_changes(
-        profiles[0], vectors[0], profiles[1], vectors[1], app_encoder(), lexical, config
+        profiles[0],
+        vectors[0],
+        profiles[1],
+        vectors[1],
+        app_encoder(),
+        lexical,
+        config,
+        language=founder_language(startup),
     )
     version = advice_version(profiles[0], profiles[1], encoder.model_id, config)
     return MatchAdvice(startup, counterpart, round(100 * before, 1), suggestions), version
+
+
+def founder_language(startup: Organisation) -> str | None:
+    """The language the founder writes the startup's profile in, as stored with its texts (the longest
+    of description, offers and seeks decides); None lets the engine read it from the texts."""
+    written = [
+        (len(getattr(startup, field) or ""), startup.original_language(field))
+        for field in ("description", "offers", "seeks")
+    ]
+    languages = [(length, language) for length, language in written if language in ("ko", "en")]
+    return max(languages)[1] if languages else None
 
 
 def _current_version(startup: Organisation, counterpart: Organisation) -> str:
