@@ -17,8 +17,16 @@ from matchmaker.schemas.profile import (
     OrganisationSummary,
     ReaderText,
 )
+from matchmaker.web.explanations import component_text, hint_text
 
-__all__ = ["PROFILE_FIELDS", "match_json", "organisation_json", "organisation_summary", "timestamp"]
+__all__ = [
+    "PROFILE_FIELDS",
+    "explanation_json",
+    "match_json",
+    "organisation_json",
+    "organisation_summary",
+    "timestamp",
+]
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -71,7 +79,30 @@ def match_json(match: Match, organisation: Organisation) -> dict[str, Any]:
         "organisation": organisation_summary(other),
         "score": match.score,
         "percent": match.percent,
-        "explanation": match.explanation,
+        "explanation": explanation_json(match),
         "model_version": match.model_version,
         "computed_at": timestamp(match.computed_at),
     }
+
+
+def explanation_json(match: Match) -> dict[str, Any]:
+    """The stored explanation with its sentences and hints in the caller's language (Accept-Language).
+
+    The engine stores English sentences beside the codes they come from (``level``, a hint's ``code``);
+    the same words the pages show are written here from the codes. Rows without codes keep their English.
+    """
+    explanation = dict(match.explanation or {})
+    startup, counterpart = match.startup.name, match.counterpart.name
+    if isinstance(explanation.get("components"), list):
+        explanation["components"] = [
+            dict(c) | {"sentence": component_text(c, startup, counterpart)}
+            if isinstance(c, dict) and ("sentence" in c or c.get("level"))
+            else c
+            for c in explanation["components"]
+        ]
+    if isinstance(explanation.get("missing"), list):
+        explanation["missing"] = [
+            dict(h) | {"text": hint_text(h)} if isinstance(h, dict) and h.get("code") else h
+            for h in explanation["missing"]
+        ]
+    return explanation

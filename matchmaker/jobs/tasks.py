@@ -15,6 +15,7 @@ from matchmaker.extensions import db
 from matchmaker.jobs import queue as jobs
 from matchmaker.matching import pending
 from matchmaker.models import Organisation, OutboxMessage, PendingRefresh, utcnow
+from matchmaker.operations import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ def refresh_organisation(organisation_id: int, requested_at: str | None = None) 
     jobs.set_progress(0.95, stage="storing")
     pending.clear_pending(organisation_id, stamp)
     db.session.commit()
+    metrics.observe_save_to_fresh(stamp)
     if jobs.running_in_worker():  # inline, the page computes them itself when it is shown
         # A job of its own, queued behind the refreshes already waiting: fresh matches come first.
         from matchmaker.matching.sectors import queue_sector_suggestions

@@ -21,24 +21,26 @@ pytestmark = pytest.mark.slow
 
 CASES = [
     (
-        "광주 도심의 전기차 충전소 200곳에서 모은 충전 기록으로 충전기 고장을 "
-        "미리 알려 주는 예측 정비 서비스를 운영합니다. 충전 사업자는 고장 나기 "
-        "전에 부품을 바꿔 가동률을 높입니다.",
+        "광주 도심의 전기차 충전소 200곳에서 모은 충전 기록으로 충전기 "
+        "고장을 미리 알려 주는 예측 정비 서비스를 "
+        "운영합니다. 충전 사업자는 고장 나기 전에 부품을 바꿔 가동률을 높입니다.",
         "We run a predictive maintenance service that warns of charger failures from the charging records of "
         "200 electric vehicle charging stations in central Gwangju. Charging operators replace parts before "
         "they break and keep more chargers running.",
     ),
     (
         "요양병원 환자의 낙상을 천장 레이더로 감지해 간호사에게 바로 알리는 "
-        "시스템을 만듭니다. 카메라를 쓰지 않아 사생활을 지킵니다.",
+        "시스템을 만듭니다. 카메라를 쓰지 않아 "
+        "사생활을 지킵니다.",
         "We build a system that detects falls of patients in care hospitals with a ceiling radar and alerts "
         "nurses at once. It uses no camera, so privacy is kept.",
     ),
     (
         "웹툰 작가가 그린 밑그림에 인공지능이 채색과 배경을 더해 제작 시간을 "
         "절반으로 줄이는 도구를 제공합니다.",
-        "We offer a tool in which AI adds colour and backgrounds to the sketches webtoon artists draw, "
-        "halving the time a chapter takes to make.",
+        "We offer a tool in which AI adds colour and backgrounds to "
+        "the sketches webtoon artists draw, halving "
+        "the time a chapter takes to make.",
     ),
 ]
 
