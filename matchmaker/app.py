@@ -168,6 +168,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(operations_bp)
     register_metrics(app)
+    from matchmaker.partnering.views import bp as partnering_bp
+
+    app.register_blueprint(partnering_bp)  # issue 19: partnering days
 
     from matchmaker.api import register_api
     from matchmaker.web.api_tokens import bp as api_tokens_bp

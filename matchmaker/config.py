@@ -51,6 +51,9 @@ class DefaultConfig:
     RATELIMIT_API = "300 per minute"  # API calls per token
     MATCHMAKER_EMBEDDING_MODEL = DEFAULT_MODEL  # multilingual USE v3; "minilm" for all-MiniLM-L6-v2
     MATCHMAKER_TORCH_THREADS = 1
+    # The lexical component also counts glossary concepts (배터리 = battery), so "shared words" cross the
+    # language line; measured with `evaluate --lexical-glossary` (README "Matching").
+    MATCHMAKER_LEXICAL_GLOSSARY = True
     MATCHMAKER_KRW_PER_USD = 1400.0  # matching compares amounts in dollars at this rate
     MATCHMAKER_DEFAULT_CURRENCY = "KRW"  # amounts typed without ₩ or $ are won
     MATCHMAKER_MATCHES_KEPT = 200  # matches explained and stored per organisation at each refresh

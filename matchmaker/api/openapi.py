@@ -11,6 +11,7 @@ from matchmaker.api.core import API_PREFIX, bp
 from matchmaker.api.openapi_introductions import INTRODUCTION_PATHS, INTRODUCTION_SCHEMAS
 from matchmaker.inputs import DB_INT_MAX, PAGE_MAX
 from matchmaker.models import OrganisationKind, Sector
+from matchmaker.partnering.api import PARTNERING_PATHS, PARTNERING_SCHEMAS
 from matchmaker.schemas import responses
 from matchmaker.schemas.common import model_schemas
 from matchmaker.schemas.jobs import JobOut, OrganisationSaved
@@ -75,6 +76,7 @@ SCHEMAS: Json = {
         ("OrganisationSaved", OrganisationSaved, "serialization"),
     ),
     **INTRODUCTION_SCHEMAS,
+    **PARTNERING_SCHEMAS,
 }
 
 
@@ -273,7 +275,7 @@ def openapi_document() -> Json:
         "servers": [{"url": API_PREFIX}],
         "security": [{"bearerToken": []}],
         "paths": _with_common_responses(
-            {**ORGANISATION_PATHS, **INTRODUCTION_PATHS, **JOB_PATHS, **OPENAPI_PATHS}
+            {**ORGANISATION_PATHS, **INTRODUCTION_PATHS, **JOB_PATHS, **PARTNERING_PATHS, **OPENAPI_PATHS}
         ),
         "components": {
             "securitySchemes": {

@@ -210,3 +210,25 @@ def learn_space(actor_id: int | None = None) -> dict[str, int]:
     actor = db.session.get(User, actor_id) if actor_id is not None else None
     state = space.learn_space(actor, ScoringConfig.for_model(app_encoder().model_id))
     return {"labelled": state.labelled, **rematch_everything.__wrapped__()}  # type: ignore[attr-defined]
+
+
+@jobs.job_function
+def generate_partnering(
+    day_id: int, actor_id: int | None = None, fill_unbooked_only: bool = False
+) -> dict[str, int]:
+    """Generate (or fill) a partnering day's schedule with the optimiser, reporting its progress."""
+    from matchmaker.partnering import days
+
+    def progress(fraction: float, message: str) -> None:
+        jobs.set_progress(fraction, stage=message)
+
+    summary = days.generate(day_id, actor_id, fill_unbooked_only, progress=progress)
+    return {"meetings": int(summary["meetings"]), "welfare": int(summary["welfare"])}
+
+
+@jobs.job_function
+def partnering_reminders() -> dict[str, int]:
+    """Queue the meeting reminders that are due (the evening before, and 15 minutes before)."""
+    from matchmaker.partnering import meetings
+
+    return {"reminders": meetings.reminders_due()}

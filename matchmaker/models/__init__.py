@@ -32,6 +32,13 @@ from matchmaker.models.organisations import (
     VersionSource,
     Visibility,
 )
+from matchmaker.models.partnering import (
+    Attendance,
+    PartneringDay,
+    PartneringMeeting,
+    PartneringRoom,
+    PartneringSlot,
+)
 from matchmaker.models.users import STAFF_ROLES, Role, User, normalise_email
 from matchmaker.models.versions import DataVersion
 
@@ -66,6 +73,11 @@ __all__ = [
     "TextField",
     "TextLanguage",
     "VersionSource",
+    "Attendance",
+    "PartneringDay",
+    "PartneringMeeting",
+    "PartneringRoom",
+    "PartneringSlot",
     "OrganisationSector",
     "Role",
     "STAFF_ROLES",

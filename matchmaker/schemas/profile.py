@@ -65,8 +65,8 @@ _AMOUNT_EXAMPLE_LIST, _AMOUNT_EXAMPLE_LAST = "20억원, 1.5억, 5,000만, ₩2,0
 
 # Each field's type as an alias mypy can read (a call in an annotation is not a type to it).
 Name: TypeAlias = Annotated[str, Field(max_length=limits.NAME_MAX, pattern=NOT_BLANK), LINE]
-# One line: LINE makes its line breaks spaces.
-Summary: TypeAlias = Annotated[str, Field(max_length=limits.SUMMARY_MAX), LINE] | None  # breaks: spaces
+# TEXT, not LINE: a line break is refused with a message (the pattern), not silently made a space.
+Summary: TypeAlias = Annotated[str, Field(max_length=limits.SUMMARY_MAX, pattern=r"^[^\r\n]*$"), TEXT] | None
 NameVersion: TypeAlias = Annotated[str, Field(max_length=limits.NAME_MAX), LINE] | None
 DescriptionVersion: TypeAlias = Annotated[str, Field(max_length=limits.DESCRIPTION_MAX), TEXT] | None
 Description: TypeAlias = Annotated[str, Field(max_length=limits.DESCRIPTION_MAX, pattern=NOT_BLANK), TEXT]
@@ -312,6 +312,7 @@ def _amount(error: ErrorDetails) -> str:
 
 PROFILE_MESSAGES: dict[str, Explain] = {
     "name": _rule(lambda e: _("Enter the organisation's name.")),
+    "summary": _rule(lambda e: _("Keep the summary to one line.")),
     "description": _rule(
         lambda e: _("Describe the organisation in a few sentences; matching starts from it.")
     ),
