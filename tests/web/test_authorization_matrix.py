@@ -73,6 +73,7 @@ RULES: dict[str, str] = {
     "organisations.delete": "startup_founder",
     "organisations.matches_status": "org_member",
     "organisations.advice_progress": "founder_advice",
+    "organisations.request_version": "staff",
     "introductions.index": "signed_in",
     "introductions.show": "intro_party",
     "introductions.transition": "intro_act",
