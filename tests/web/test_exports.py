@@ -169,3 +169,27 @@ def test_xlsx_exports_survive_control_characters_in_stored_text(client, make_use
         assert "line one\nline two\twith a tab" in values  # tabs and line breaks stay
         rows = _csv(client.get(f"/staff/exports/organisations.csv?for={audience}"))
         assert "GPU credits and mentoring" in [v for row in rows for v in row]
+
+
+def test_the_people_export_reads_back_unchanged_too(client, make_user, make_organisation, login):
+    """Not its purpose, but a person may edit the readable file and import it: labels read as codes."""
+    _world(make_organisation)
+    make_organisation("investor", name="Quiet Fund", visibility="hidden", investor_stages=["seed"])
+    for language in ("ko", "en"):
+        staff = make_user("staff", language=language)
+        login(staff)
+        download = client.get("/staff/exports/organisations.xlsx")
+        upload = client.post(
+            "/staff/imports",
+            data={"file": (io.BytesIO(download.data), "people.xlsx")},
+            content_type="multipart/form-data",
+        )
+        assert upload.status_code == 303, upload.get_data(as_text=True)
+        record = db.session.scalars(select(OrganisationImport).order_by(OrganisationImport.id.desc())).first()
+        client.post(f"/staff/imports/{record.id}/run")
+        db.session.refresh(record)
+        assert (record.created, record.updated, record.refused, record.unchanged) == (0, 0, 0, 3), (
+            language,
+            record.report,
+        )
+        client.post("/logout")
