@@ -8,7 +8,7 @@ import re
 import secrets
 import time
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from matchmaker.errors import ConflictError, NotFound, PermissionDenied, Validat
 from matchmaker.extensions import db
 from matchmaker.i18n import is_supported
 from matchmaker.labels import label
+from matchmaker.links import public_url_for
 from matchmaker.mail import notifications
 from matchmaker.models import Organisation, OrganisationKind, Role, User, normalise_email, utcnow
 
@@ -131,8 +132,8 @@ def _mail_existing_owner(email: str) -> None:
         notifications.Recipient.of(owner),
         "signup_taken",
         user=owner,
-        login_link=url_for("auth.login", _external=True),
-        reset_link=url_for("auth.request_password_reset", _external=True),
+        login_link=public_url_for("auth.login"),
+        reset_link=public_url_for("auth.request_password_reset"),
     )
     db.session.commit()
     notifications.dispatch([message])
@@ -296,7 +297,7 @@ def send_invitation(user: User) -> str:
                 "'Forgot your password?' on the sign-in page."
             )
         )
-    link = url_for("auth.accept_invitation", token=invitation_token(user), _external=True)
+    link = public_url_for("auth.accept_invitation", token=invitation_token(user))
     recipient = notifications.Recipient.of(user)
     message = notifications.queue_mail(recipient, "invitation", secret=link, user=user, link=link)
     db.session.commit()
@@ -352,7 +353,7 @@ def _mail_reset_link(email: str) -> None:
     user = find_by_email(email) if len(email) <= 254 else None
     if user is None or not user.is_active:
         return
-    link = url_for("auth.reset_password", token=password_reset_token(user), _external=True)
+    link = public_url_for("auth.reset_password", token=password_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60
     message = notifications.queue_mail(
         notifications.Recipient.of(user),

@@ -5,9 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
+from matchmaker.i18n import current_language
 from matchmaker.models import Match, Organisation
+from matchmaker.organisations import bilingual
 from matchmaker.organisations.profiles import profile_values
-from matchmaker.schemas.profile import PROFILE_FIELDS, KindName, OrganisationOut, OrganisationSummary
+from matchmaker.schemas.profile import (
+    BILINGUAL_FIELDS,
+    PROFILE_FIELDS,
+    KindName,
+    OrganisationOut,
+    OrganisationSummary,
+    ReaderText,
+)
 from matchmaker.web.explanations import component_text, hint_text
 
 __all__ = [
@@ -42,10 +51,24 @@ def organisation_json(organisation: Organisation, show_contact: bool) -> dict[st
             profile_values(organisation)
             | {"contact_email": organisation.contact_email if show_contact else None}
         ),
+        languages=bilingual.original_languages(organisation),
+        version_sources=bilingual.version_sources(organisation),
+        for_reader=reader_texts(organisation, current_language()),
         created_at=organisation.created_at,
         updated_at=organisation.updated_at,
     )
     return profile.model_dump(mode="json")
+
+
+def reader_texts(organisation: Organisation, reader: str) -> dict[str, ReaderText]:
+    """Each bilingual text as a reader of ``reader`` is shown it (matchmaker.organisations.bilingual)."""
+    texts = {}
+    for field in BILINGUAL_FIELDS:
+        shown = bilingual.text_for(organisation, field, reader)
+        texts[field] = ReaderText.model_construct(
+            text=shown.text, language=shown.language, original=shown.original, source=shown.source
+        )
+    return texts
 
 
 def match_json(match: Match, organisation: Organisation) -> dict[str, Any]:

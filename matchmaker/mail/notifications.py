@@ -11,16 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import get_translations
 from flask_mail import Message
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from matchmaker.accounts.languages import contact_language, language_of_user
 from matchmaker.extensions import db, mail
 from matchmaker.i18n import language_of
 from matchmaker.jobs import queue as jobs
+from matchmaker.links import public_url_for
 from matchmaker.models import (
     STAFF_ROLES,
     Introduction,
@@ -178,11 +178,8 @@ def queue_mail(
 
 
 def introduction_link(introduction_id: int) -> str:
-    """An absolute link when the server name is known (requests, tests); a path otherwise (cron)."""
-    try:
-        return url_for("introductions.show", introduction_id=introduction_id, _external=True)
-    except (RuntimeError, BuildError):  # no request and no SERVER_NAME (a cron job)
-        return f"/introductions/{introduction_id}"
+    """The introduction's address under the public URL, from a request, a worker or a cron job alike."""
+    return public_url_for("introductions.show", introduction_id=introduction_id)
 
 
 def queue_for_transition(

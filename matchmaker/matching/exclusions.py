@@ -2,6 +2,9 @@
 
 The excluded startup is never told: the pair is left out of every list, digest, API answer and
 three-way suggestion as if it had never been scored, and no filter count mentions it.
+
+A keyword reaches the other language through the domain glossary (engine/glossary.py): "battery" also
+hides startups that write 배터리, and "배터리" those that write battery. The page names the equivalents.
 """
 
 from __future__ import annotations
@@ -9,11 +12,13 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from matchmaker.engine.search import equivalents
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.introductions.requests import possible_id
@@ -33,9 +38,18 @@ def profile_words(name: str, description: str, offers: str, tags: Iterable[str] 
     return normalise_keyword(" ".join([name or "", description or "", offers or "", *(tags or ())]))
 
 
+@lru_cache(maxsize=1024)
+def keyword_equivalents(keyword: str) -> tuple[str, ...]:
+    """The glossary's words in the other language for a keyword, normalised: ("배터리",) for "battery"."""
+    own = normalise_keyword(keyword)
+    found = (normalise_keyword(term) for term in equivalents(keyword))
+    return tuple(dict.fromkeys(term for term in found if term and term != own))
+
+
 def keyword_hits(keyword: str, text: str) -> bool:
-    """Whether a normalised keyword occurs in a normalised profile text (Korean particles may follow it)."""
-    return bool(keyword) and keyword in text
+    """Whether a normalised keyword, or one of its equivalents in the other language, occurs in a
+    normalised profile text (Korean particles may follow it)."""
+    return bool(keyword) and any(term in text for term in (keyword, *keyword_equivalents(keyword)))
 
 
 def _owner(user: User) -> Organisation:

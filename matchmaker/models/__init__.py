@@ -24,8 +24,12 @@ from matchmaker.models.organisations import (
     Organisation,
     OrganisationKind,
     OrganisationSector,
+    ProfileVersion,
     Sector,
     Stage,
+    TextField,
+    TextLanguage,
+    VersionSource,
     Visibility,
 )
 from matchmaker.models.users import STAFF_ROLES, Role, User, normalise_email
@@ -58,6 +62,10 @@ __all__ = [
     "SeenMatch",
     "Organisation",
     "OrganisationKind",
+    "ProfileVersion",
+    "TextField",
+    "TextLanguage",
+    "VersionSource",
     "OrganisationSector",
     "Role",
     "STAFF_ROLES",

@@ -52,6 +52,10 @@ RULES: dict[str, str] = {
     "auth.accept_invitation": "link",
     "language.switch": "public",
     "api.openapi_document": "public",
+    # For the load balancer and Prometheus: no personal data (/metrics: loopback or its token).
+    "operations.healthz": "public",
+    "operations.readyz": "public",
+    "operations.metrics_view": "public",
     "auth.logout": "sign_out",
     "auth.change_password": "signed_in",
     "account.export": "signed_in",
@@ -327,6 +331,8 @@ def test_the_matrix(app, make_user, make_organisation):
             response = client.open(url, method=method, headers=headers, json=body if api else None)
             response.close()
             got = _classify(response, api)
+            if endpoint == "operations.readyz" and response.status_code == 503:
+                got = "through"  # "not ready" (the schema here is not stamped) is its answer, not a fault
             count += 1
             ok = got == want or (want == "any" and got in {"through", "refused"})
             if not ok:
