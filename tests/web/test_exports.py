@@ -130,7 +130,8 @@ def test_the_codes_export_round_trips_through_the_import(client, make_user, make
     assert "/staff/exports/organisations.xlsx?for=import" in page
     codes = _csv(client.get("/staff/exports/organisations.csv?for=import"))
     assert codes[0][0] == "종류 / kind"
-    assert "startup" in [r[0] for r in codes] and "pre_seed" in [r[8] for r in codes]
+    stage = codes[0].index("단계 / stage")
+    assert "startup" in [r[0] for r in codes] and "pre_seed" in [r[stage] for r in codes]
     introductions = _csv(client.get("/staff/exports/introductions.csv?for=import"))
     assert introductions[1][3:5] == ["counterpart", "introduced"]
     assert introductions[1][6] == CHANGED.isoformat()
