@@ -30,6 +30,8 @@ from sqlalchemy.orm import selectinload
 
 from matchmaker.engine.text import normalise_text, text_hash
 from matchmaker.extensions import db
+from matchmaker.language.detect import written_language
+from matchmaker.language.romanise import has_hangul, romanise
 from matchmaker.models import (
     AuditEvent,
     Match,
@@ -41,7 +43,6 @@ from matchmaker.models import (
     User,
     VersionSource,
 )
-from matchmaker.organisations._language import has_hangul, romanise, written_language
 from matchmaker.schemas.profile import BILINGUAL_FIELDS, LANGUAGES
 
 # Where a version stops saying what its original says: the multilingual model's cosine between the

@@ -547,8 +547,8 @@ def generate(
                 status=MeetingStatus.PROVISIONAL.value,
             )
         )
-    if day.state == DayState.DRAFT:
-        day.state = DayState.PROVISIONAL.value
+    if day.state in (DayState.DRAFT, DayState.REVIEWED):
+        day.state = DayState.PROVISIONAL.value  # a new schedule is reviewed again
     summary = {
         "status": schedule.status,
         "meetings": len(schedule.meetings),

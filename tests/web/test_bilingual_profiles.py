@@ -246,7 +246,10 @@ def test_an_import_carries_both_versions_and_the_export_gives_them_back(app, mak
     assert organisation.version("name", "en").text == "VoltBus Diagnostics"
     assert bilingual.text_for(organisation, "description", "en").text == DESCRIPTION_EN
 
-    file = exports.export(make_user("staff"), "organisations", "csv")
+    staff = make_user("staff")
+    for_people = exports.export(staff, "organisations", "csv").content.decode("utf-8-sig")
+    assert "Description (English)" in for_people and DESCRIPTION_EN in for_people
+    file = exports.export(staff, "organisations", "csv", "import")
     text = file.content.decode("utf-8-sig")
     assert "설명 (영어) / description (English)" in text and DESCRIPTION_EN in text
     again = imports.create_import(None, file.filename, file.content)
