@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from matchmaker.engine.text import normalise_text
-from matchmaker.engine.words import CONCEPT_MARK, concept_token
+from matchmaker.engine.words import CONCEPT_MARK, concept_token, generic_concept, has_hangul
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -219,11 +219,18 @@ class LexicalIndex:
         """The words or word pairs that contribute most to the similarity of two texts."""
         a, b = self.word_row(text_a), self.word_row(text_b)
         product = a.multiply(b).tocsr()
-        if product.nnz == 0:
-            return []
-        order = np.argsort(-product.data, kind="stable")
         terms: list[str] = []
-        concepts = _concept_pairs(text_a, text_b) if self.glossary else {}
+        concepts = _concept_pairs(text_a, text_b)
+        if not self.glossary:
+            # Without concept features (the default: they did not help ranking), the glossary still
+            # names what a Korean and an English text share; shown only, the score is not touched.
+            for known, other in concepts.values():
+                if has_hangul(known) != has_hangul(other) and not generic_concept(known, other):
+                    terms.append(f"{known} ↔ {other}")
+            terms = terms[:n]
+        if product.nnz == 0 or len(terms) == n:
+            return terms
+        order = np.argsort(-product.data, kind="stable")
         for j in product.indices[order]:
             if self.common_terms_[j]:
                 continue

@@ -138,11 +138,11 @@ def concept_features(text: str) -> list[str]:
     return [
         concept_token(match.concept.english[0])
         for match in glossary.load().find(text)
-        if not _generic_concept(match.term, match.concept.english[0], match.concept.korean[0])
+        if not generic_concept(match.term, match.concept.english[0], match.concept.korean[0])
     ]
 
 
-def _generic_concept(*terms: str) -> bool:
+def generic_concept(*terms: str) -> bool:
     """A concept every profile here names (기술 ↔ technology, 시장 ↔ market) shares nothing worth showing."""
     return any(term.casefold() in GENERIC_ENGLISH or term in GENERIC_KOREAN for term in terms)
 

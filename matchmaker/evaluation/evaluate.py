@@ -220,7 +220,7 @@ def evaluate_engine(
             crosslingual_mean_rank=float(np.mean(ranks)),
             crosslingual_candidates=len(pairs) + len(test_texts),
             crosslingual_sector_agreement=sector_agreement(pairs, suggester),
-            # What "shared words" can show for a Korean text and its English translation.
+            # Pairs of a Korean text and its English translation for which "shared words" shows something.
             crosslingual_shared_words=float(
                 np.mean([bool(lexical.shared_terms(p["ko"], p["en"])) for p in pairs])
             ),

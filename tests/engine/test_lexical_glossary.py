@@ -21,11 +21,13 @@ def test_shared_words_pair_the_korean_and_the_english_term():
     assert "배터리 진단 ↔ battery diagnostics" in shared
     assert "자율주행 ↔ autonomous driving" in shared
     without = LexicalIndex().fit([KOREAN, ENGLISH, *OTHER])
-    assert without.shared_terms(KOREAN, ENGLISH) == []
+    # Without concept features (the app's default) the same pairs are shown, and the score is untouched.
+    assert "배터리 진단 ↔ battery diagnostics" in without.shared_terms(KOREAN, ENGLISH)
     assert with_glossary.pairwise([KOREAN], [ENGLISH])[0] > without.pairwise([KOREAN], [ENGLISH])[0]
 
 
 def test_the_same_word_in_one_language_is_shown_once_as_itself():
     a, b = "Battery diagnostics for buses.", "We want battery diagnostics for our fleet."
-    shared = LexicalIndex(glossary=True).fit([a, b, *OTHER]).shared_terms(a, b)
-    assert not any("↔" in term for term in shared) and any("battery" in term for term in shared)
+    for glossary in (True, False):
+        shared = LexicalIndex(glossary=glossary).fit([a, b, *OTHER]).shared_terms(a, b)
+        assert not any("↔" in term for term in shared) and any("battery" in term for term in shared)
