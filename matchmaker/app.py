@@ -112,7 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.web.admin import bp as admin_bp
     from matchmaker.web.dashboard import bp as dashboard_bp
     from matchmaker.web.organisations import bp as organisations_bp
-    from matchmaker.web.staff import bp as staff_bp
+    from matchmaker.web.staff.directory import bp as staff_bp
 
     for blueprint in (auth_bp, dashboard_bp, organisations_bp, staff_bp, admin_bp):
         app.register_blueprint(blueprint)
@@ -125,7 +125,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
     from matchmaker.web.exclusions import bp as exclusions_bp
-    from matchmaker.web.learning import bp as learning_bp
+    from matchmaker.web.staff.learning import bp as learning_bp
     from matchmaker.web.triples import bp as triples_bp
 
     for blueprint in (
@@ -142,12 +142,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(insights_bp)
 
     from matchmaker.web.account import bp as account_bp
-    from matchmaker.web.imports import bp as imports_bp
+    from matchmaker.web.staff.imports import bp as imports_bp
 
     app.register_blueprint(account_bp)
     app.register_blueprint(imports_bp)
 
-    from matchmaker.web.staff_jobs import bp as staff_jobs_bp
+    from matchmaker.web.staff.jobs import bp as staff_jobs_bp
 
     app.register_blueprint(staff_jobs_bp)
 
@@ -161,7 +161,8 @@ def register_blueprints(app: Flask) -> None:
 def register_error_handlers(app: Flask) -> None:
     """Render client errors as readable pages with their real status code."""
 
-    from matchmaker.api.core import http_error_response, is_api_request
+    from matchmaker.api.core import http_error_response
+    from matchmaker.api_paths import is_api_request
     from matchmaker.i18n import http_error_text
 
     def render_error(error: HTTPException) -> tuple[str, int] | Response:

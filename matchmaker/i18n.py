@@ -24,6 +24,9 @@ from flask_babel import (
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from matchmaker.api_paths import is_api_request
+from matchmaker.models.base import utcnow
+
 # The languages the interface speaks, each named in its own language for the switch.
 LANGUAGES: dict[str, str] = {"ko": "한국어", "en": "English"}
 SESSION_KEY = "language"
@@ -79,8 +82,6 @@ def select_locale() -> str:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
-    from matchmaker.api.core import is_api_request
-
     if not is_api_request():
         from flask_login import current_user
 
@@ -138,8 +139,6 @@ def format_age(value: timedelta | datetime | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        from matchmaker.models.base import utcnow
-
         value = utcnow() - value
     return format_timedelta(value, threshold=2.5)  # "9 days" rather than "1 week"
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from matchmaker.engine.text import normalise_text
+from matchmaker.engine.words import word_features
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -46,8 +47,6 @@ class LexicalIndex:
     def fit(self, texts: Sequence[str]) -> LexicalIndex:
         """Learn vocabulary and IDF from the profile texts; returns self."""
         from sklearn.feature_extraction.text import TfidfVectorizer
-
-        from matchmaker.engine.words import word_features
 
         cleaned = [normalise_text(t).lower() for t in texts]
         if not any(cleaned):

@@ -29,8 +29,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
-from matchmaker.engine.encoder import CachingEncoder, Encoder, l2_normalise, make_encoder
+from matchmaker.engine.encoder import CachingEncoder, Encoder, l2_normalise
 from matchmaker.engine.lexical import LexicalIndex
+from matchmaker.engine.multilingual import make_encoder
 from matchmaker.engine.profiles import SECTORS, Profile, ProfileVectors, embed_profiles, embed_texts
 from matchmaker.engine.ranking import rank_startups_for
 from matchmaker.engine.scoring import ScoringConfig, calibrate

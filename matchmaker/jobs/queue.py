@@ -304,7 +304,7 @@ def worker_app() -> Flask:
     """The app a worker process runs jobs in, made once from the environment."""
     global _worker_app
     if _worker_app is None:
-        from matchmaker import create_app
+        from matchmaker import create_app  # the app factory, above every layer: a worker builds its app
 
         _worker_app = create_app()
     return _worker_app

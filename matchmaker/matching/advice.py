@@ -28,7 +28,7 @@ from matchmaker.matching import refresh as matching
 from matchmaker.matching.embeddings import app_encoder, stored_encoder
 from matchmaker.models import MatchAdvice as StoredAdvice
 from matchmaker.models import Organisation, OrganisationKind, User
-from matchmaker.organisations.profiles import profile_values
+from matchmaker.schemas.profile import profile_values
 
 
 @dataclass(frozen=True)

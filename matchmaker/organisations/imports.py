@@ -25,6 +25,7 @@ from matchmaker.extensions import db
 from matchmaker.jobs import queue as jobs
 from matchmaker.jobs.queue import JobRef
 from matchmaker.labels import kind_label
+from matchmaker.matching import refresh as matching
 from matchmaker.models import (
     AuditEvent,
     ImportStatus,
@@ -375,8 +376,6 @@ def _refresh_matches(record: OrganisationImport) -> None:
     changed = [e["organisation_id"] for e in record.report if e["action"] in ("create", "update")]
     if not changed or not current_app.config.get("MATCHMAKER_MATCH_ON_SAVE", True):
         return
-    from matchmaker.matching import refresh as matching
-
     if len(changed) <= REFRESH_ONE_BY_ONE:
         for organisation_id in changed:
             organisation = db.session.get(Organisation, organisation_id)
@@ -450,6 +449,11 @@ def reasons(content: dict[str, Any], errors: dict[str, Any], language: str) -> l
 def reason_text(content: dict[str, Any], errors: dict[str, Any], language: str) -> str:
     """A row's problems in one line (the CSV report and the command's output)."""
     return "; ".join(reasons(content, errors, language))
+
+
+def find_import(import_id: int) -> OrganisationImport | None:
+    """One import by its id, or None."""
+    return db.session.get(OrganisationImport, import_id)
 
 
 def recent_imports(limit: int = 20) -> list[OrganisationImport]:

@@ -19,6 +19,7 @@ from matchmaker.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.introductions import capacity
 from matchmaker.introductions import requests as introductions
+from matchmaker.matching import pending
 from matchmaker.models import (
     Organisation,
     OrganisationKind,
@@ -30,6 +31,7 @@ from matchmaker.models import (
 )
 from matchmaker.organisations.registration import normalise_registration_number
 from matchmaker.schemas.profile import ProfileData, check_profile, profile_from_form
+from matchmaker.schemas.profile import profile_values as profile_values  # its callers read it here
 
 
 def check_profile_values(
@@ -118,8 +120,6 @@ def can_view(user: User, organisation: Organisation) -> bool:
 
 def _mark_pending(organisation: Organisation) -> datetime | None:
     """In the save's transaction: its matches are stale until the refresh job has run."""
-    from matchmaker.matching import pending
-
     if not pending.refresh_on_save_enabled():
         return None
     db.session.flush()  # a new organisation needs its id
@@ -129,8 +129,6 @@ def _mark_pending(organisation: Organisation) -> datetime | None:
 def _run_after_save(organisation: Organisation, requested_at: datetime | None) -> None:
     # Saving a profile refreshes that organisation's matches, and only those: on the job queue when
     # there is one (the request returns at once), else here.
-    from matchmaker.matching import pending
-
     if requested_at is not None:
         pending.schedule_refresh(organisation.id, requested_at)
 
@@ -255,29 +253,3 @@ def all_organisations() -> list[Organisation]:
     """Every organisation, hidden ones too, by kind and name (staff tools)."""
     statement = select(Organisation).order_by(Organisation.kind, Organisation.name)
     return list(db.session.scalars(statement))
-
-
-def profile_values(organisation: Organisation) -> dict[str, Any]:
-    """The editable profile as JSON values (what PATCH merges a partial update onto)."""
-    return {
-        "name": organisation.name,
-        "description": organisation.description,
-        "offers": organisation.offers,
-        "seeks": organisation.seeks,
-        "sectors": organisation.sectors,
-        "tags": list(organisation.tags or []),
-        "stage": organisation.stage,
-        "raising_amount": organisation.raising_amount,
-        "raising_currency": organisation.raising_currency,
-        "investor_stages": list(organisation.investor_stages or []),
-        "ticket_min": organisation.ticket_min,
-        "ticket_max": organisation.ticket_max,
-        "ticket_currency": organisation.ticket_currency,
-        "location": organisation.location,
-        "is_complex_tenant": organisation.is_complex_tenant,
-        "website": organisation.website,
-        "contact_email": organisation.contact_email,
-        "team_size": organisation.team_size,
-        "visibility": organisation.visibility,
-        "monthly_intro_capacity": organisation.monthly_intro_capacity,
-    }

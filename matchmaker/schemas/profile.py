@@ -21,7 +21,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from matchmaker import money
 from matchmaker.inputs import whole_number
 from matchmaker.labels import label
-from matchmaker.models import OrganisationKind, Sector, Stage, Visibility
+from matchmaker.models import Organisation, OrganisationKind, Sector, Stage, Visibility
 from matchmaker.models import organisations as limits
 from matchmaker.schemas.common import (
     INTEGRAL,
@@ -143,6 +143,8 @@ class OrganisationCreate(ProfileFields):
 class OrganisationSummary(BaseModel):
     """Enough to name and link an organisation inside another object."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     kind: KindName
@@ -151,7 +153,7 @@ class OrganisationSummary(BaseModel):
 class OrganisationOut(BaseModel):
     """A profile as the API answers it; ``contact_email`` is null for those who may not see it."""
 
-    model_config = ConfigDict(title="Organisation")
+    model_config = ConfigDict(title="Organisation", from_attributes=True)
 
     id: int
     slug: str
@@ -286,6 +288,32 @@ def _form_list(form: Mapping[str, Any], key: str) -> list[str]:
     if value is None:
         return []
     return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+def profile_values(organisation: Organisation) -> dict[str, Any]:
+    """The editable profile as JSON values (what PATCH merges a partial update onto)."""
+    return {
+        "name": organisation.name,
+        "description": organisation.description,
+        "offers": organisation.offers,
+        "seeks": organisation.seeks,
+        "sectors": organisation.sectors,
+        "tags": list(organisation.tags or []),
+        "stage": organisation.stage,
+        "raising_amount": organisation.raising_amount,
+        "raising_currency": organisation.raising_currency,
+        "investor_stages": list(organisation.investor_stages or []),
+        "ticket_min": organisation.ticket_min,
+        "ticket_max": organisation.ticket_max,
+        "ticket_currency": organisation.ticket_currency,
+        "location": organisation.location,
+        "is_complex_tenant": organisation.is_complex_tenant,
+        "website": organisation.website,
+        "contact_email": organisation.contact_email,
+        "team_size": organisation.team_size,
+        "visibility": organisation.visibility,
+        "monthly_intro_capacity": organisation.monthly_intro_capacity,
+    }
 
 
 def profile_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
