@@ -11,7 +11,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from matchmaker.config import DefaultConfig, ensure_secret_key, environment_overrides, sqlite_url
+from matchmaker.config import (
+    DefaultConfig,
+    Settings,
+    ensure_secret_key,
+    environment_overrides,
+    sqlite_url,
+    typed_settings,
+)
 from matchmaker.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from matchmaker.logs import current_request_id, register_logging
 
@@ -42,7 +49,10 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.update(environment_overrides(os.environ))
     else:
         instance.mkdir(parents=True, exist_ok=True)
-        app.config.update(test_config)
+        # typed like the environment: "0,0,0" is a list of seconds, "false" is False
+        app.config.update(
+            test_config | typed_settings({k: v for k, v in test_config.items() if k in Settings.model_fields})
+        )
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set; instance/config.py or MATCHMAKER_SECRET_KEY must set it")
 

@@ -288,7 +288,7 @@ def load_matches(ids: Sequence[int]) -> list[Match]:
 
 def refresh_after_save(organisation: Organisation) -> None:
     """Called after a profile is saved; a failure is logged and leaves the saved profile intact."""
-    if not current_app.config.get("MATCHMAKER_MATCH_ON_SAVE", True):
+    if not current_app.config["MATCHMAKER_MATCH_ON_SAVE"]:
         return
     try:
         report = refresh_matches_for(organisation)

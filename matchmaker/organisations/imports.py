@@ -374,7 +374,7 @@ def _refresh_matches(record: OrganisationImport) -> None:
     """After an import, refresh the matches of the profiles it changed: one by one like a save when they
     are few, else every match once (not once per row)."""
     changed = [e["organisation_id"] for e in record.report if e["action"] in ("create", "update")]
-    if not changed or not current_app.config.get("MATCHMAKER_MATCH_ON_SAVE", True):
+    if not changed or not current_app.config["MATCHMAKER_MATCH_ON_SAVE"]:
         return
     if len(changed) <= REFRESH_ONE_BY_ONE:
         for organisation_id in changed:
