@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from flask import Flask
@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from matchmaker import create_app
+from matchmaker.engine.encoder import SentenceTransformerEncoder
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, Role, User
 
@@ -25,6 +26,22 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "startups_dev.jsonl"
 TEST_PASSWORD = "correct horse battery"
+
+
+def unavailable(reason: str) -> NoReturn:
+    """What a test needs (PostgreSQL, Redis, Chromium, the shared data) is missing: the test is skipped
+    here, and fails on CI (``CI`` set), which must exercise it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must exercise it")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def real_encoder() -> SentenceTransformerEncoder:
+    """The packaged all-MiniLM-L6-v2 (tests marked ``slow``), loaded and warmed once per session."""
+    encoder = SentenceTransformerEncoder(num_threads=2)
+    encoder.encode(["warm up"])
+    return encoder
 
 
 def _postgres_unavailable_reason() -> str | None:
@@ -56,9 +73,7 @@ def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped at the end."""
     reason = _postgres_unavailable_reason()
     if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must exercise PostgreSQL")
-        pytest.skip(reason)
+        unavailable(reason)
     name = f"mm_test_{os.getpid()}_{secrets.token_hex(3)}"
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
