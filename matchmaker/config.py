@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
@@ -69,6 +70,9 @@ class Settings(BaseSettings):
     RATELIMIT_API: str = "300 per minute"  # API calls per token
     MATCHMAKER_EMBEDDING_MODEL: str = DEFAULT_MODEL  # multilingual USE v3; "minilm" for all-MiniLM-L6-v2
     MATCHMAKER_TORCH_THREADS: int = 1
+    # The lexical component also counts glossary concepts (배터리 = battery), so "shared words" cross the
+    # language line; measured with `evaluate --lexical-glossary` (README "Matching").
+    MATCHMAKER_LEXICAL_GLOSSARY: bool = True
     MATCHMAKER_KRW_PER_USD: float = 1400.0  # matching compares amounts in dollars at this rate
     MATCHMAKER_DEFAULT_CURRENCY: str = "KRW"  # amounts typed without ₩ or $ are won
     MATCHMAKER_MATCHES_KEPT: int = 200  # matches explained and stored per organisation at each refresh
@@ -80,6 +84,14 @@ class Settings(BaseSettings):
     MATCHMAKER_JOB_RETRY_INTERVALS: Annotated[list[int], NoDecode] = [10, 60, 300]
     MATCHMAKER_JOBS_INLINE: bool = False  # run jobs inline even with Redis set (it then only throttles)
     MATCHMAKER_TRUSTED_PROXIES: int = 0  # proxies in front whose X-Forwarded-* headers are believed
+    MATCHMAKER_METRICS_TOKEN: str | None = None  # bearer token for /metrics from outside loopback
+    MATCHMAKER_WORKER_HEARTBEAT_TTL: int = 45  # /readyz: seconds after a worker's last beat it counts as gone
+    # Where people reach the site: every link in a mail or a stored message starts with it, never with
+    # the Host a request claims (issue 20). `make run` and the demo serve here.
+    MATCHMAKER_PUBLIC_URL: str = "http://127.0.0.1:5000"
+    # Host names a request may name besides the public URL's (comma-separated; Flask's TRUSTED_HOSTS):
+    # any other Host header is answered 400. The loopback names let local health checks in.
+    MATCHMAKER_TRUSTED_HOSTS: str = "localhost,127.0.0.1"
     LOG_LEVEL: str = "INFO"  # the package's log level: DEBUG, INFO, WARNING, ERROR
     # Introductions (issue 4)
     MATCHMAKER_MAX_PENDING_REQUESTS: int = 5  # open requests a startup may have waiting at once
@@ -164,6 +176,21 @@ def typed_settings(values: Mapping[str, Any]) -> dict[str, Any]:
         raise SettingError(f"{variable}={first.get('input')!r}: {first['msg']}") from error
     given = settings.model_fields_set
     return {name: getattr(settings, name) for name in Settings.model_fields if name in given}
+
+
+def public_url(value: str) -> str:
+    """``MATCHMAKER_PUBLIC_URL`` checked: ``http(s)://host[:port][/path]``, without a trailing slash."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise SettingError(f"MATCHMAKER_PUBLIC_URL={value!r}: write it like https://matchmaker.example")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
+def trusted_hosts(config: Mapping[str, Any]) -> list[str]:
+    """The host names requests may carry: the public URL's and ``MATCHMAKER_TRUSTED_HOSTS``."""
+    hosts = [urlsplit(public_url(config["MATCHMAKER_PUBLIC_URL"])).hostname or ""]
+    hosts += [host.strip() for host in str(config["MATCHMAKER_TRUSTED_HOSTS"]).split(",") if host.strip()]
+    return list(dict.fromkeys(hosts))
 
 
 def normalise_database_url(url: str) -> str:

@@ -4,6 +4,7 @@ components from the pydantic models those routes take and answer with. schemathe
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from flask import Response, jsonify
@@ -17,6 +18,7 @@ from matchmaker.api import (  # noqa: F401  (their routes are the document's pat
 )
 from matchmaker.api.core import API_PREFIX
 from matchmaker.api.spec import Json, Operation
+from matchmaker.partnering.api import PARTNERING_PATHS, PARTNERING_SCHEMAS
 from matchmaker.schemas.common import model_schemas
 from matchmaker.schemas.profile import ProfileFields
 from matchmaker.schemas.responses import Error
@@ -73,15 +75,29 @@ def _operation(op: Operation) -> Json:
             "content": {"application/json": {"schema": _ref(name)}},
         }
     responses = {str(code): _answer(code, *answer) for code, answer in sorted(op.answers.items())}
-    # Every operation may meet the request boundary (400: unstorable text or bad JSON; 413: too
-    # large) and the per-token limit (429); every one but the document itself needs a token (401).
+    entry["responses"] = _with_common_responses(responses, public=op.public)
+    return entry
+
+
+def _with_common_responses(responses: Json, public: bool) -> Json:
+    """Every operation may meet the request boundary (400: unstorable text or bad JSON; 413: too
+    large) and the per-token limit (429); every one but the document itself needs a token (401)."""
     responses.setdefault("400", _error("A character that cannot be stored, or a body that is not JSON"))
     responses.setdefault("413", _error("The body is too large"))
-    if not op.public:
+    if not public:
         responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
         responses.setdefault("429", {"$ref": "#/components/responses/TooManyRequests"})
-    entry["responses"] = responses
-    return entry
+    return responses
+
+
+def _written_by_hand(items: Json) -> Json:
+    """Path items still written by hand (matchmaker/partnering/api.py), with the same common answers."""
+    items = copy.deepcopy(items)
+    for item in items.values():
+        for method, operation in item.items():
+            if method != "parameters":
+                _with_common_responses(operation["responses"], public=operation.get("security") == [])
+    return items
 
 
 def paths(operations: list[Operation]) -> Json:
@@ -150,7 +166,7 @@ def component_schemas(operations: list[Operation]) -> Json:
     renamed = {m.__name__: component_name(m) for m in reachable if component_name(m) != m.__name__}
     nested = [(component_name(m), m, "serialization") for m in reachable if m.__name__ in renamed]
     schemas = model_schemas(*models, *[entry for entry in nested if entry[0] not in named])
-    schemas |= {name: build() for name, build in HAND_WRITTEN.items()}
+    schemas |= {name: build() for name, build in HAND_WRITTEN.items()} | PARTNERING_SCHEMAS
     return {name: _one_name_each(schema, renamed) for name, schema in schemas.items() if name not in renamed}
 
 
@@ -168,7 +184,7 @@ def openapi_document() -> Json:
         },
         "servers": [{"url": API_PREFIX}],
         "security": [{"bearerToken": []}],
-        "paths": paths(spec.OPERATIONS),
+        "paths": paths(spec.OPERATIONS) | _written_by_hand(PARTNERING_PATHS),
         "components": {
             "securitySchemes": {
                 "bearerToken": {

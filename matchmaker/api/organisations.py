@@ -8,7 +8,15 @@ from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
 from matchmaker.api.core import ApiError, api_user, bp, check_known_fields, int_arg, json_body
-from matchmaker.api.serialise import PROFILE_FIELDS, Seen, dump, job_json, organisation_json
+from matchmaker.api.serialise import (
+    PROFILE_FIELDS,
+    Seen,
+    dump,
+    job_json,
+    organisation_json,
+    seen_match,
+    seen_organisation,
+)
 from matchmaker.api.spec import query_parameter, route
 from matchmaker.errors import NotFound, PermissionDenied
 from matchmaker.inputs import PAGE_MAX
@@ -81,7 +89,7 @@ def list_organisations() -> Response:
     per_page = int_arg("per_page", current_app.config["DIRECTORY_PAGE_SIZE"], maximum=PER_PAGE_MAX)
     page = service.directory_page(api_user(), query, page_number, per_page)
     may_see_contact = contact_rule(api_user())
-    items = [Seen(o, contact_email=o.contact_email if may_see_contact(o) else None) for o in page.items]
+    items = [seen_organisation(o, may_see_contact(o)) for o in page.items]
     return jsonify(dump(OrganisationPage, Seen(page, items=items, page=page_number, per_page=per_page)))
 
 
@@ -206,7 +214,7 @@ def list_matches(organisation_id: int) -> Response:
     for match in batch:
         other = match.counterpart if match.startup_id == organisation.id else match.startup
         if service.can_view(viewer, other):  # a profile hidden since matching stays hidden here too
-            items.append(Seen(match, organisation=other))
+            items.append(seen_match(match, organisation))
         if len(items) == limit:
             break
     return jsonify(dump(MatchList, {"organisation": organisation, "items": items}))

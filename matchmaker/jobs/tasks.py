@@ -20,10 +20,13 @@ from matchmaker.matching import pending, space
 from matchmaker.matching import refresh as matching
 from matchmaker.matching.advice import store_advice
 from matchmaker.matching.digest import send_digest as write_digests
-from matchmaker.matching.embeddings import app_encoder
+from matchmaker.matching.embeddings import app_encoder, stored_encoder
 from matchmaker.matching.sectors import queue_sector_suggestions, store_sector_suggestions
 from matchmaker.models import Organisation, OutboxMessage, PendingRefresh, User, utcnow
+from matchmaker.operations import metrics
+from matchmaker.organisations import bilingual
 from matchmaker.organisations.imports import run_import
+from matchmaker.partnering import days, meetings
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +51,11 @@ def refresh_organisation(organisation_id: int, requested_at: str | None = None) 
         db.session.commit()
         return {"matches": 0, "embedded_texts": 0}
     report = matching.refresh_matches_for(organisation)
+    _check_versions(organisation)
     jobs.set_progress(0.95, stage="storing")
     pending.clear_pending(organisation_id, stamp)
     db.session.commit()
+    metrics.observe_save_to_fresh(stamp)
     if jobs.running_in_worker():  # inline, the page computes them itself when it is shown
         # A job of its own, queued behind the refreshes already waiting: fresh matches come first.
         queue_sector_suggestions(organisation)
@@ -61,6 +66,16 @@ def refresh_organisation(organisation_id: int, requested_at: str | None = None) 
         report.embedded_texts,
     )
     return {"matches": report.matches, "embedded_texts": report.embedded_texts}
+
+
+def _check_versions(organisation: Organisation) -> None:
+    """Compare each text's two language versions while the model is loaded (a warning, never a failure)."""
+
+    try:
+        bilingual.check_consistency(organisation, stored_encoder())
+    except Exception:  # the matches are stored; the next save checks again
+        db.session.rollback()
+        logger.exception("comparing the language versions of organisation %s failed", organisation.id)
 
 
 @jobs.job_function
@@ -176,3 +191,23 @@ def learn_space(actor_id: int | None = None) -> dict[str, int]:
     actor = db.session.get(User, actor_id) if actor_id is not None else None
     state = space.learn_space(actor, ScoringConfig.for_model(app_encoder().model_id))
     return {"labelled": state.labelled, **rematch_everything.__wrapped__()}  # type: ignore[attr-defined]
+
+
+@jobs.job_function
+def generate_partnering(
+    day_id: int, actor_id: int | None = None, fill_unbooked_only: bool = False
+) -> dict[str, int]:
+    """Generate (or fill) a partnering day's schedule with the optimiser, reporting its progress."""
+
+    def progress(fraction: float, message: str) -> None:
+        jobs.set_progress(fraction, stage=message)
+
+    summary = days.generate(day_id, actor_id, fill_unbooked_only, progress=progress)
+    return {"meetings": int(summary["meetings"]), "welfare": int(summary["welfare"])}
+
+
+@jobs.job_function
+def partnering_reminders() -> dict[str, int]:
+    """Queue the meeting reminders that are due (the evening before, and 15 minutes before)."""
+
+    return {"reminders": meetings.reminders_due()}

@@ -15,6 +15,8 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
+from matchmaker import money
+from matchmaker.engine.advice import Suggestion
 from matchmaker.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.introductions import capacity
@@ -29,9 +31,9 @@ from matchmaker.models import (
     User,
     Visibility,
 )
+from matchmaker.organisations import bilingual
 from matchmaker.organisations.registration import normalise_registration_number
 from matchmaker.schemas.profile import ProfileData, check_profile, profile_from_form
-from matchmaker.schemas.profile import profile_values as profile_values  # its callers read it here
 
 
 def check_profile_values(
@@ -42,6 +44,8 @@ def check_profile_values(
     ``values`` holds JSON values, or text as typed into the form (a CSV row) when ``typed`` is False.
     """
     data, errors = check_profile(values if typed else profile_from_form(values), kind)
+    if data:
+        bilingual.check_versions(data, errors)
     _check_registration(values, data, errors)
     return data, errors
 
@@ -53,6 +57,8 @@ def validate_profile(form: Mapping[str, Any], kind: str, *, typed: bool = False)
     JSON values (the API). Both are checked by the one schema, matchmaker.schemas.profile.
     """
     data, errors = check_profile(form if typed else profile_from_form(form), kind)
+    if data:
+        bilingual.check_versions(data, errors)
     _check_registration(form, data, errors)
     if errors:
         raise ValidationError(errors)
@@ -154,8 +160,10 @@ def create_organisation(
     data = validate_profile(form, kind, typed=typed)
     check_registration_free(data.get("registration_number"), None)
     sectors = data.pop("sectors")
+    versions = bilingual.version_values(data)
     organisation = Organisation(kind=kind, slug=_unique_slug(data["name"]), **data)
     organisation.sectors = sectors
+    bilingual.store_versions(organisation, versions, actor)
     db.session.add(organisation)
     if not actor.is_staff:
         actor.organisation = organisation
@@ -193,9 +201,11 @@ def update_organisation(
     if not actor.is_staff and organisation.kind != OrganisationKind.STARTUP:
         data["visibility"] = organisation.visibility  # only staff list or hide partners and investors
     organisation.sectors = data.pop("sectors")
+    versions = bilingual.version_values(data)
     capacity_before = organisation.monthly_intro_capacity
     for field, value in data.items():
         setattr(organisation, field, value)
+    bilingual.store_versions(organisation, versions, actor)
     requested_at = _mark_pending(organisation)
     db.session.commit()
     _run_after_save(organisation, requested_at)
@@ -253,3 +263,46 @@ def all_organisations() -> list[Organisation]:
     """Every organisation, hidden ones too, by kind and name (staff tools)."""
     statement = select(Organisation).order_by(Organisation.kind, Organisation.name)
     return list(db.session.scalars(statement))
+
+
+def profile_values(organisation: Organisation) -> dict[str, Any]:
+    """The editable profile as JSON values (what PATCH merges a partial update onto)."""
+    return {
+        "name": organisation.name,
+        "summary": organisation.summary,
+        "description": organisation.description,
+        "offers": organisation.offers,
+        "seeks": organisation.seeks,
+        **bilingual.version_form_values(organisation),
+        "sectors": organisation.sectors,
+        "tags": list(organisation.tags or []),
+        "stage": organisation.stage,
+        "raising_amount": organisation.raising_amount,
+        "raising_currency": organisation.raising_currency,
+        "investor_stages": list(organisation.investor_stages or []),
+        "ticket_min": organisation.ticket_min,
+        "ticket_max": organisation.ticket_max,
+        "ticket_currency": organisation.ticket_currency,
+        "location": organisation.location,
+        "is_complex_tenant": organisation.is_complex_tenant,
+        "website": organisation.website,
+        "contact_email": organisation.contact_email,
+        "team_size": organisation.team_size,
+        "visibility": organisation.visibility,
+        "monthly_intro_capacity": organisation.monthly_intro_capacity,
+    }
+
+
+def suggested_profile(startup: Organisation, suggestion: Suggestion) -> dict[str, Any]:
+    """The profile the form would save with one suggestion of matching.advice applied."""
+    values = profile_values(startup)
+    for name, value in suggestion.changes.items():
+        if name == "raising_usd":
+            currency = startup.raising_currency or money.default_currency()
+            values["raising_amount"] = str(money.convert(int(value), "USD", currency, money.krw_per_usd()))  # type: ignore[call-overload]
+            values["raising_currency"] = currency
+        elif name in ("sectors", "tags"):
+            values[name] = sorted(value) if name == "sectors" else list(value)  # type: ignore[call-overload]
+        else:
+            values[name] = value
+    return values
