@@ -73,8 +73,10 @@ def seen_organisation(organisation: Organisation, show_contact: bool) -> Seen:
     bilingual text in the reader's language."""
     return Seen(
         organisation,
-        **profile_values(organisation),
-        contact_email=organisation.contact_email if show_contact else None,
+        **(
+            profile_values(organisation)
+            | {"contact_email": organisation.contact_email if show_contact else None}
+        ),
         languages=bilingual.original_languages(organisation),
         version_sources=bilingual.version_sources(organisation),
         for_reader=reader_texts(organisation, current_language()),
