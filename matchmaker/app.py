@@ -7,11 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, render_template
+from flask.globals import request_ctx
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from matchmaker.config import DefaultConfig, ensure_secret_key, environment_overrides, sqlite_url
+from matchmaker.config import (
+    DefaultConfig,
+    ensure_secret_key,
+    environment_overrides,
+    public_url,
+    sqlite_url,
+    trusted_hosts,
+)
 from matchmaker.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from matchmaker.logs import current_request_id, register_logging
 
@@ -43,6 +51,9 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     else:
         instance.mkdir(parents=True, exist_ok=True)
         app.config.update(test_config)
+    app.config["MATCHMAKER_PUBLIC_URL"] = public_url(app.config["MATCHMAKER_PUBLIC_URL"])
+    if app.config.get("TRUSTED_HOSTS") is None:  # any other Host header is answered 400
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set; instance/config.py or MATCHMAKER_SECRET_KEY must set it")
 
@@ -83,9 +94,10 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     from flask_babel import gettext
 
-    from matchmaker.i18n import N_, select_locale
+    from matchmaker.i18n import N_, install_particles, select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    install_particles(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = N_("Please sign in to see that page.")
@@ -151,6 +163,11 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(staff_jobs_bp)
 
+    from matchmaker.operations.metrics import register_metrics
+    from matchmaker.operations.views import bp as operations_bp
+
+    app.register_blueprint(operations_bp)
+    register_metrics(app)
     from matchmaker.partnering.views import bp as partnering_bp
 
     app.register_blueprint(partnering_bp)  # issue 19: partnering days
@@ -169,6 +186,8 @@ def register_error_handlers(app: Flask) -> None:
     from matchmaker.i18n import http_error_text
 
     def render_error(error: HTTPException) -> tuple[str, int] | Response:
+        if request_ctx.url_adapter is None:  # a Host we do not serve (TRUSTED_HOSTS): no links to build
+            return Response(error.description or "", status=error.code, mimetype="text/plain")
         if is_api_request():  # the JSON API answers in JSON, even for routes it does not have
             return http_error_response(error)
         title, message = http_error_text(error)
@@ -217,3 +236,6 @@ def register_template_helpers(app: Flask) -> None:
     app.context_processor(template_globals)
     register_i18n_helpers(app)
     app.jinja_env.filters["money"] = format_money_for_viewer
+    from matchmaker.organisations.bilingual import register_template_helpers as register_text_helpers
+
+    register_text_helpers(app)

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from matchmaker.jobs import registry
+from matchmaker.operations.health import Heartbeat
 
 
 @click.command("worker")
@@ -52,7 +53,16 @@ def worker_command(burst: bool, with_scheduler: bool, warm_up: bool | None) -> N
         _warm_up()
     queue = jobs.worker_queue()
     worker = SimpleWorker([queue], connection=queue.connection)
-    worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
+    # /readyz reads this heartbeat: a killed worker's key expires within seconds, not RQ's minutes.
+    heartbeat = Heartbeat(
+        current_app.config["MATCHMAKER_REDIS_URL"],
+        jobs.queue_name(),
+        current_app.config["MATCHMAKER_WORKER_HEARTBEAT_TTL"],
+    ).start()
+    try:
+        worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
+    finally:
+        heartbeat.stop()
 
 
 def _warm_up() -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from matchmaker.engine.encoder import DEFAULT_MODEL
 
@@ -49,12 +51,23 @@ class DefaultConfig:
     RATELIMIT_API = "300 per minute"  # API calls per token
     MATCHMAKER_EMBEDDING_MODEL = DEFAULT_MODEL  # multilingual USE v3; "minilm" for all-MiniLM-L6-v2
     MATCHMAKER_TORCH_THREADS = 1
+    # The lexical component also counts glossary concepts (배터리 = battery), so "shared words" cross the
+    # language line; measured with `evaluate --lexical-glossary` (README "Matching").
+    MATCHMAKER_LEXICAL_GLOSSARY = True
     MATCHMAKER_KRW_PER_USD = 1400.0  # matching compares amounts in dollars at this rate
     MATCHMAKER_DEFAULT_CURRENCY = "KRW"  # amounts typed without ₩ or $ are won
     MATCHMAKER_MATCHES_KEPT = 200  # matches explained and stored per organisation at each refresh
     MATCHMAKER_MATCH_ON_SAVE = True  # saving a profile refreshes that organisation's matches at once
     MATCHMAKER_REDIS_URL: str | None = None  # where throttling counts live; None: each process's memory
     MATCHMAKER_TRUSTED_PROXIES = 0  # proxies in front whose X-Forwarded-* headers are believed
+    MATCHMAKER_METRICS_TOKEN: str | None = None  # bearer token for /metrics from outside loopback
+    MATCHMAKER_WORKER_HEARTBEAT_TTL = 45  # /readyz: seconds after a worker's last beat it counts as gone
+    # Where people reach the site: every link in a mail or a stored message starts with it, never with
+    # the Host a request claims (issue 20). `make run` and the demo serve here.
+    MATCHMAKER_PUBLIC_URL = "http://127.0.0.1:5000"
+    # Host names a request may name besides the public URL's (comma-separated; Flask's TRUSTED_HOSTS):
+    # any other Host header is answered 400. The loopback names let local health checks in.
+    MATCHMAKER_TRUSTED_HOSTS = "localhost,127.0.0.1"
     LOG_LEVEL = "INFO"  # the package's log level (MATCHMAKER_LOG_LEVEL): DEBUG, INFO, WARNING, ERROR
     # Introductions (issue 4)
     MATCHMAKER_MAX_PENDING_REQUESTS = 5  # open requests a startup may have waiting at once
@@ -145,6 +158,21 @@ def parse_bool(variable: str, value: str) -> bool:
     if answer in {"0", "false", "no", "off", ""}:
         return False
     raise SettingError(f"{variable}={value!r}: write true or false")
+
+
+def public_url(value: str) -> str:
+    """``MATCHMAKER_PUBLIC_URL`` checked: ``http(s)://host[:port][/path]``, without a trailing slash."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise SettingError(f"MATCHMAKER_PUBLIC_URL={value!r}: write it like https://matchmaker.example")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
+def trusted_hosts(config: Mapping[str, Any]) -> list[str]:
+    """The host names requests may carry: the public URL's and ``MATCHMAKER_TRUSTED_HOSTS``."""
+    hosts = [urlsplit(public_url(config["MATCHMAKER_PUBLIC_URL"])).hostname or ""]
+    hosts += [host.strip() for host in str(config["MATCHMAKER_TRUSTED_HOSTS"]).split(",") if host.strip()]
+    return list(dict.fromkeys(hosts))
 
 
 def normalise_database_url(url: str) -> str:

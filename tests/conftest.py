@@ -77,6 +77,7 @@ def make_test_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SERVER_NAME": "localhost",
+        "MATCHMAKER_PUBLIC_URL": "http://localhost",  # links in mail start here, whatever the Host
         # A fast deterministic encoder; tests marked `slow` use the real model.
         "MATCHMAKER_EMBEDDING_MODEL": "hashing",
         # The app defaults to Korean; most tests read English texts, so they ask for English explicitly

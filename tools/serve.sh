@@ -6,6 +6,8 @@ BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}
 REDIS=${MATCHMAKER_REDIS_URL:-redis://127.0.0.1:6379/2}
+# Links in mail start with the public URL, never with a request's Host header (issue 20).
+export MATCHMAKER_PUBLIC_URL=${MATCHMAKER_PUBLIC_URL:-http://$HOST:$PORT}
 # 3 gthread workers x 4 threads, chosen by bench/reads.py (README there): on 2 cores a kept-alive
 # client stays on the worker that accepted it, and with 2 workers one often sat idle.
 GUNICORN=("$BIN/gunicorn" --workers 3 --threads 4 --timeout 120 --bind "$HOST:$PORT" wsgi:app)

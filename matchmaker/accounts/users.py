@@ -8,17 +8,20 @@ import re
 import secrets
 import time
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from matchmaker.accounts.languages import language_for_role
 from matchmaker.accounts.passwords import password_problem
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
+from matchmaker.i18n import is_supported
 from matchmaker.labels import label
+from matchmaker.links import public_url_for
 from matchmaker.mail import notifications
 from matchmaker.models import Organisation, OrganisationKind, Role, User, normalise_email, utcnow
 
@@ -126,11 +129,11 @@ def _mail_existing_owner(email: str) -> None:
     if owner is None:  # the racing sign-up that took the address was rolled back since
         return
     message = notifications.queue_mail(
-        notifications.Recipient(owner.email, owner.language),
+        notifications.Recipient.of(owner),
         "signup_taken",
         user=owner,
-        login_link=url_for("auth.login", _external=True),
-        reset_link=url_for("auth.request_password_reset", _external=True),
+        login_link=public_url_for("auth.login"),
+        reset_link=public_url_for("auth.request_password_reset"),
     )
     db.session.commit()
     notifications.dispatch([message])
@@ -186,9 +189,22 @@ ROLE_FOR_KIND = {"startup": Role.FOUNDER, "partner": Role.PARTNER, "investor": R
 ROLE_KIND = {role: kind for kind, role in ROLE_FOR_KIND.items()}
 
 
-def invite_user(inviter: User, display_name: str, email: str, role: str, organisation_id: int | None) -> User:
-    """Staff create partner and investor accounts, admins staff accounts; the invitee sets a password."""
+def invite_user(
+    inviter: User,
+    display_name: str,
+    email: str,
+    role: str,
+    organisation_id: int | None,
+    language: str = "",
+) -> User:
+    """Staff create partner and investor accounts, admins staff accounts; the invitee sets a password.
+
+    ``language`` ("ko" or "en") is the one the person reads, from the invitation on; left empty, a
+    partner or investor gets their organisation's language and anyone else the app's (Korean).
+    """
     errors = _check_identity(display_name, email, own=False)
+    if language and not is_supported(language):
+        errors["language"] = _("Choose Korean or English.")
     try:
         wanted = Role(role)
     except ValueError:
@@ -217,6 +233,7 @@ def invite_user(inviter: User, display_name: str, email: str, role: str, organis
         display_name=display_name.strip(),
         role=wanted.value,
         organisation=organisation,
+        language=language or language_for_role(wanted, organisation),
     )
     return _insert_user(user)
 
@@ -280,8 +297,8 @@ def send_invitation(user: User) -> str:
                 "'Forgot your password?' on the sign-in page."
             )
         )
-    link = url_for("auth.accept_invitation", token=invitation_token(user), _external=True)
-    recipient = notifications.Recipient(user.email, user.language)
+    link = public_url_for("auth.accept_invitation", token=invitation_token(user))
+    recipient = notifications.Recipient.of(user)
     message = notifications.queue_mail(recipient, "invitation", secret=link, user=user, link=link)
     db.session.commit()
     notifications.dispatch([message])
@@ -336,10 +353,10 @@ def _mail_reset_link(email: str) -> None:
     user = find_by_email(email) if len(email) <= 254 else None
     if user is None or not user.is_active:
         return
-    link = url_for("auth.reset_password", token=password_reset_token(user), _external=True)
+    link = public_url_for("auth.reset_password", token=password_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60
     message = notifications.queue_mail(
-        notifications.Recipient(user.email, user.language),
+        notifications.Recipient.of(user),
         "password_reset",
         secret=link,
         user=user,

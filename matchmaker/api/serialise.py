@@ -5,11 +5,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
+from matchmaker.i18n import current_language
 from matchmaker.models import Match, Organisation
+from matchmaker.organisations import bilingual
 from matchmaker.organisations.profiles import profile_values
-from matchmaker.schemas.profile import PROFILE_FIELDS, KindName, OrganisationOut, OrganisationSummary
+from matchmaker.schemas.profile import (
+    BILINGUAL_FIELDS,
+    PROFILE_FIELDS,
+    KindName,
+    OrganisationOut,
+    OrganisationSummary,
+    ReaderText,
+)
+from matchmaker.web.explanations import component_text, hint_text
 
-__all__ = ["PROFILE_FIELDS", "match_json", "organisation_json", "organisation_summary", "timestamp"]
+__all__ = [
+    "PROFILE_FIELDS",
+    "explanation_json",
+    "match_json",
+    "organisation_json",
+    "organisation_summary",
+    "timestamp",
+]
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -34,10 +51,24 @@ def organisation_json(organisation: Organisation, show_contact: bool) -> dict[st
             profile_values(organisation)
             | {"contact_email": organisation.contact_email if show_contact else None}
         ),
+        languages=bilingual.original_languages(organisation),
+        version_sources=bilingual.version_sources(organisation),
+        for_reader=reader_texts(organisation, current_language()),
         created_at=organisation.created_at,
         updated_at=organisation.updated_at,
     )
     return profile.model_dump(mode="json")
+
+
+def reader_texts(organisation: Organisation, reader: str) -> dict[str, ReaderText]:
+    """Each bilingual text as a reader of ``reader`` is shown it (matchmaker.organisations.bilingual)."""
+    texts = {}
+    for field in BILINGUAL_FIELDS:
+        shown = bilingual.text_for(organisation, field, reader)
+        texts[field] = ReaderText.model_construct(
+            text=shown.text, language=shown.language, original=shown.original, source=shown.source
+        )
+    return texts
 
 
 def match_json(match: Match, organisation: Organisation) -> dict[str, Any]:
@@ -48,7 +79,30 @@ def match_json(match: Match, organisation: Organisation) -> dict[str, Any]:
         "organisation": organisation_summary(other),
         "score": match.score,
         "percent": match.percent,
-        "explanation": match.explanation,
+        "explanation": explanation_json(match),
         "model_version": match.model_version,
         "computed_at": timestamp(match.computed_at),
     }
+
+
+def explanation_json(match: Match) -> dict[str, Any]:
+    """The stored explanation with its sentences and hints in the caller's language (Accept-Language).
+
+    The engine stores English sentences beside the codes they come from (``level``, a hint's ``code``);
+    the same words the pages show are written here from the codes. Rows without codes keep their English.
+    """
+    explanation = dict(match.explanation or {})
+    startup, counterpart = match.startup.name, match.counterpart.name
+    if isinstance(explanation.get("components"), list):
+        explanation["components"] = [
+            dict(c) | {"sentence": component_text(c, startup, counterpart)}
+            if isinstance(c, dict) and ("sentence" in c or c.get("level"))
+            else c
+            for c in explanation["components"]
+        ]
+    if isinstance(explanation.get("missing"), list):
+        explanation["missing"] = [
+            dict(h) | {"text": hint_text(h)} if isinstance(h, dict) and h.get("code") else h
+            for h in explanation["missing"]
+        ]
+    return explanation

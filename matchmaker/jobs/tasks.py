@@ -15,6 +15,7 @@ from matchmaker.extensions import db
 from matchmaker.jobs import queue as jobs
 from matchmaker.matching import pending
 from matchmaker.models import Organisation, OutboxMessage, PendingRefresh, utcnow
+from matchmaker.operations import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +42,11 @@ def refresh_organisation(organisation_id: int, requested_at: str | None = None) 
         db.session.commit()
         return {"matches": 0, "embedded_texts": 0}
     report = matching.refresh_matches_for(organisation)
+    _check_versions(organisation)
     jobs.set_progress(0.95, stage="storing")
     pending.clear_pending(organisation_id, stamp)
     db.session.commit()
+    metrics.observe_save_to_fresh(stamp)
     if jobs.running_in_worker():  # inline, the page computes them itself when it is shown
         # A job of its own, queued behind the refreshes already waiting: fresh matches come first.
         from matchmaker.matching.sectors import queue_sector_suggestions
@@ -56,6 +59,18 @@ def refresh_organisation(organisation_id: int, requested_at: str | None = None) 
         report.embedded_texts,
     )
     return {"matches": report.matches, "embedded_texts": report.embedded_texts}
+
+
+def _check_versions(organisation: Organisation) -> None:
+    """Compare each text's two language versions while the model is loaded (a warning, never a failure)."""
+    from matchmaker.matching.embeddings import stored_encoder
+    from matchmaker.organisations import bilingual
+
+    try:
+        bilingual.check_consistency(organisation, stored_encoder())
+    except Exception:  # the matches are stored; the next save checks again
+        db.session.rollback()
+        logger.exception("comparing the language versions of organisation %s failed", organisation.id)
 
 
 @jobs.job_function

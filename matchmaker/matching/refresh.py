@@ -109,7 +109,8 @@ def lexical_index() -> LexicalIndex:
         if abs(size - cache["size"]) <= max(2, LEXICAL_REFIT_GROWTH * cache["size"]):
             return cache["index"]
     profiles = listed_profiles(["startup", "partner", "investor"])
-    index = LexicalIndex().fit([lexical_text(p) for p in profiles] or [""])
+    index = LexicalIndex(glossary=current_app.config["MATCHMAKER_LEXICAL_GLOSSARY"])
+    index.fit([lexical_text(p) for p in profiles] or [""])
     index.estimate_ = _fit_lexical_estimate(index, profiles)
     current_app.extensions[_LEXICAL_KEY] = {"index": index, "size": size, "fitted_at": time.monotonic()}
     return index

@@ -24,8 +24,12 @@ from matchmaker.models.organisations import (
     Organisation,
     OrganisationKind,
     OrganisationSector,
+    ProfileVersion,
     Sector,
     Stage,
+    TextField,
+    TextLanguage,
+    VersionSource,
     Visibility,
 )
 from matchmaker.models.partnering import (
@@ -65,6 +69,10 @@ __all__ = [
     "SeenMatch",
     "Organisation",
     "OrganisationKind",
+    "ProfileVersion",
+    "TextField",
+    "TextLanguage",
+    "VersionSource",
     "Attendance",
     "PartneringDay",
     "PartneringMeeting",

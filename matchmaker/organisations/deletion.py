@@ -12,7 +12,7 @@ from sqlalchemy import delete, or_, select
 
 from matchmaker.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.extensions import db
-from matchmaker.i18n import N_
+from matchmaker.i18n import DELETED_STARTUP_NAME, NOTE_STARTUP_DELETED
 from matchmaker.introductions import requests as introductions
 from matchmaker.models import (
     Dismissal,
@@ -26,9 +26,6 @@ from matchmaker.models import (
 )
 from matchmaker.models.introductions import DigestEntry
 from matchmaker.models.matches import SeenMatch
-
-DELETED_STARTUP_NAME = "(deleted startup)"
-NOTE_STARTUP_DELETED = N_("The startup was deleted by its founder.")
 
 
 def may_delete(user: User, organisation: Organisation) -> bool:

@@ -34,6 +34,7 @@ from matchmaker.models import (
     User,
     utcnow,
 )
+from matchmaker.organisations import bilingual
 from matchmaker.organisations import profiles as organisations
 from matchmaker.organisations.import_columns import (
     BY_FIELD,
@@ -48,6 +49,7 @@ from matchmaker.organisations.import_columns import (
 )
 from matchmaker.organisations.registration import normalise_registration_number
 from matchmaker.organisations.spreadsheets import FORMATS, ExportFile, FileRefused, read_table, table_file
+from matchmaker.schemas.profile import VERSION_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +188,8 @@ def _stored_form(organisation: Organisation) -> dict[str, Any]:
 
 
 def _stored_value(organisation: Organisation, key: str) -> Any:
+    if key in VERSION_FIELDS:
+        return bilingual.version_form_values(organisation)[key]
     if key in ("tags", "investor_stages"):
         return list(getattr(organisation, key) or [])
     return getattr(organisation, key)
@@ -281,9 +285,11 @@ def column_title(content: dict[str, Any], field_name: str) -> str:
 def _apply(plan: RowPlan) -> int | None:
     values = dict(plan.values)
     sectors = values.pop("sectors")
+    versions = bilingual.version_values(values)
     if plan.action == "create":
         organisation = Organisation(kind=plan.kind, slug=organisations._unique_slug(values["name"]), **values)
         organisation.sectors = sectors
+        bilingual.store_versions(organisation, versions, None)
         db.session.add(organisation)
         db.session.flush()
         return organisation.id
@@ -293,6 +299,7 @@ def _apply(plan: RowPlan) -> int | None:
         stored.sectors = sectors
         for key, value in values.items():
             setattr(stored, key, value)
+        bilingual.store_versions(stored, versions, None)
     return plan.organisation_id
 
 

@@ -28,6 +28,7 @@ from matchmaker.models import (
     User,
     Visibility,
 )
+from matchmaker.organisations import bilingual
 from matchmaker.organisations.registration import normalise_registration_number
 from matchmaker.schemas.profile import ProfileData, check_profile, profile_from_form
 
@@ -40,6 +41,8 @@ def check_profile_values(
     ``values`` holds JSON values, or text as typed into the form (a CSV row) when ``typed`` is False.
     """
     data, errors = check_profile(values if typed else profile_from_form(values), kind)
+    if data:
+        bilingual.check_versions(data, errors)
     _check_registration(values, data, errors)
     return data, errors
 
@@ -51,6 +54,8 @@ def validate_profile(form: Mapping[str, Any], kind: str, *, typed: bool = False)
     JSON values (the API). Both are checked by the one schema, matchmaker.schemas.profile.
     """
     data, errors = check_profile(form if typed else profile_from_form(form), kind)
+    if data:
+        bilingual.check_versions(data, errors)
     _check_registration(form, data, errors)
     if errors:
         raise ValidationError(errors)
@@ -156,8 +161,10 @@ def create_organisation(
     data = validate_profile(form, kind, typed=typed)
     check_registration_free(data.get("registration_number"), None)
     sectors = data.pop("sectors")
+    versions = bilingual.version_values(data)
     organisation = Organisation(kind=kind, slug=_unique_slug(data["name"]), **data)
     organisation.sectors = sectors
+    bilingual.store_versions(organisation, versions, actor)
     db.session.add(organisation)
     if not actor.is_staff:
         actor.organisation = organisation
@@ -195,9 +202,11 @@ def update_organisation(
     if not actor.is_staff and organisation.kind != OrganisationKind.STARTUP:
         data["visibility"] = organisation.visibility  # only staff list or hide partners and investors
     organisation.sectors = data.pop("sectors")
+    versions = bilingual.version_values(data)
     capacity_before = organisation.monthly_intro_capacity
     for field, value in data.items():
         setattr(organisation, field, value)
+    bilingual.store_versions(organisation, versions, actor)
     requested_at = _mark_pending(organisation)
     db.session.commit()
     _run_after_save(organisation, requested_at)
@@ -261,9 +270,11 @@ def profile_values(organisation: Organisation) -> dict[str, Any]:
     """The editable profile as JSON values (what PATCH merges a partial update onto)."""
     return {
         "name": organisation.name,
+        "summary": organisation.summary,
         "description": organisation.description,
         "offers": organisation.offers,
         "seeks": organisation.seeks,
+        **bilingual.version_form_values(organisation),
         "sectors": organisation.sectors,
         "tags": list(organisation.tags or []),
         "stage": organisation.stage,

@@ -18,6 +18,30 @@ BLANKS = " \t\n\r\f\v"
 NOT_BLANK = f"[^{BLANKS.encode('unicode_escape').decode()}]"
 
 
+# Characters no text keeps (issue 20): the C0 controls other than tab, line feed and carriage return
+# (openpyxl refuses them, so one "\v" in a profile broke the staff's XLSX export), DEL, and the bidi
+# embeddings, overrides and isolates, which make a name read backwards ("\u202e"). Removed once, here,
+# before any other rule looks at the text.
+_CONTROLS = "".join(chr(code) for code in range(0x20) if chr(code) not in "\t\n\r") + "\x7f"
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_DROPPED = str.maketrans("", "", _CONTROLS + BIDI_CONTROLS)
+_LINE_BREAKS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+
+
+def clean_text(value: Any) -> Any:
+    """Text without control characters; tabs and line breaks stay (descriptions have paragraphs)."""
+    return value.translate(_DROPPED) if isinstance(value, str) else value
+
+
+def clean_line(value: Any) -> Any:
+    """One line of text (a name, an address): control characters dropped, tabs and breaks made spaces."""
+    return value.translate(_DROPPED).translate(_LINE_BREAKS) if isinstance(value, str) else value
+
+
+TEXT = BeforeValidator(clean_text)
+LINE = BeforeValidator(clean_line)
+
+
 def _integral(value: Any) -> Any:
     """JSON Schema counts 5.0 an integer, so the API does too; 5.5 stays a float and is refused."""
     if isinstance(value, float) and value.is_integer():

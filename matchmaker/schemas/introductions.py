@@ -11,13 +11,13 @@ from pydantic import ValidationError as PydanticValidationError
 
 from matchmaker.errors import ValidationError
 from matchmaker.models.introductions import NOTE_MAX
-from matchmaker.schemas.common import DatabaseId, Explain, field_messages, generic_message
+from matchmaker.schemas.common import TEXT, DatabaseId, Explain, field_messages, generic_message
 from matchmaker.schemas.profile import OrganisationSummary
 
 DECISIONS_MAX = 100  # introductions decided in one call
 # The enums' values written out so mypy reads them (tests/api/test_schema.py checks they match).
 OutcomeName: TypeAlias = Literal["pilot", "investment", "collaboration", "no_fit"]
-Note = Annotated[str, Field(max_length=NOTE_MAX)]
+Note = Annotated[str, Field(max_length=NOTE_MAX), TEXT]
 
 
 class _Body(BaseModel):

@@ -38,7 +38,9 @@ class MatchOut(BaseModel):
     organisation: OrganisationSummary
     score: float = Field(ge=0, le=1)
     percent: int
-    explanation: dict[str, Any] = Field(description="Score components, matched phrases and hints.")
+    explanation: dict[str, Any] = Field(
+        description="Score components, matched phrases and hints; sentences in the Accept-Language asked for."
+    )
     model_version: str
     computed_at: datetime
 

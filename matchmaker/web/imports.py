@@ -132,8 +132,13 @@ def template(fmt: str) -> Response:
 @bp.get("/exports/<dataset>.<fmt>")
 @staff_required
 def export(dataset: str, fmt: str) -> Response:
-    """Organisations, matches or introductions as CSV (UTF-8 with BOM) or XLSX."""
+    """Organisations, matches or introductions as CSV (UTF-8 with BOM) or XLSX.
+
+    ``?for=people`` (the default): in the reader's language and Korea time; ``?for=import``: the stored
+    codes and UTC times, the organisations file ready to import again.
+    """
+    audience = request.args.get("for", exports.PEOPLE)
     try:
-        return _download(exports.export(current_user, dataset, fmt))
+        return _download(exports.export(current_user, dataset, fmt, audience))
     except ServiceError as error:
         abort(error.status_code, error.message)

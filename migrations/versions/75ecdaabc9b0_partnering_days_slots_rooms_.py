@@ -1,7 +1,7 @@
 """partnering days: slots, rooms, participants, preferences, meetings, attendance
 
 Revision ID: 75ecdaabc9b0
-Revises: dd31de95aefd
+Revises: 9c6be10764cf
 Create Date: 2026-12-06 22:35:59.955197
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '75ecdaabc9b0'
-down_revision = 'dd31de95aefd'
+down_revision = '9c6be10764cf'
 branch_labels = None
 depends_on = None
 

@@ -54,6 +54,10 @@ RULES: dict[str, str] = {
     "auth.accept_invitation": "link",
     "language.switch": "public",
     "api.openapi_document": "public",
+    # For the load balancer and Prometheus: no personal data (/metrics: loopback or its token).
+    "operations.healthz": "public",
+    "operations.readyz": "public",
+    "operations.metrics_view": "public",
     "auth.logout": "sign_out",
     "auth.change_password": "signed_in",
     "account.export": "signed_in",
@@ -69,6 +73,7 @@ RULES: dict[str, str] = {
     "organisations.delete": "startup_founder",
     "organisations.matches_status": "org_member",
     "organisations.advice_progress": "founder_advice",
+    "organisations.request_version": "staff",
     "introductions.index": "signed_in",
     "introductions.show": "intro_party",
     "introductions.transition": "intro_act",
@@ -360,6 +365,8 @@ def test_the_matrix(app, make_user, make_organisation):
             response = client.open(url, method=method, headers=headers, json=body if api else None)
             response.close()
             got = _classify(response, api)
+            if endpoint == "operations.readyz" and response.status_code == 503:
+                got = "through"  # "not ready" (the schema here is not stamped) is its answer, not a fault
             count += 1
             ok = got == want or (want == "any" and got in {"through", "refused"})
             if not ok:
