@@ -174,8 +174,11 @@ def assemble(candidate: Candidate) -> Path:
 
 
 def read_pairs() -> list[dict]:
+    """The pairs in a fixed shuffled order (the file is sorted by sector), so the first N mix sectors."""
     with open(PAIRS, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        pairs = [json.loads(line) for line in handle if line.strip()]
+    random.Random(18).shuffle(pairs)
+    return pairs
 
 
 def peak_rss_mb() -> float:
@@ -189,8 +192,34 @@ def clean(text: str) -> str:
     return text.strip().strip('"“”').strip()
 
 
-def worker(name: str, threads: int, limit: int | None, out: Path) -> int:
-    """Load one candidate and translate both directions; write outputs and timings as JSON."""
+def translate(model, candidate: Candidate, text: str, source: str, target: str) -> tuple[str, int]:  # noqa: ANN001
+    """One translation and the number of tokens generated."""
+    budget = min(768, 3 * len(model.tokenize(text.encode("utf-8"))) + 32)
+    if candidate.chat:
+        reply = model.create_chat_completion(
+            messages=[
+                {"role": "system", "content": SYSTEM[(source, target)]},
+                {"role": "user", "content": text},
+            ],
+            temperature=0.0,
+            repeat_penalty=1.05,
+            max_tokens=budget,
+        )
+        return clean(reply["choices"][0]["message"]["content"] or ""), reply["usage"]["completion_tokens"]
+    shots = "".join(
+        f"{LANGUAGE[source]}: {dict(zip(('ko', 'en'), shot, strict=True))[source]}\n"
+        f"{LANGUAGE[target]}: {dict(zip(('ko', 'en'), shot, strict=True))[target]}\n\n"
+        for shot in FEW_SHOT
+    )
+    prompt = f"{shots}{LANGUAGE[source]}: {text}\n{LANGUAGE[target]}:"
+    reply = model.create_completion(
+        prompt, temperature=0.0, repeat_penalty=1.05, max_tokens=budget, stop=["\n"]
+    )
+    return clean(reply["choices"][0]["text"]), reply["usage"]["completion_tokens"]
+
+
+def worker(name: str, threads: int, limit: int | None, budget_s: float | None, out: Path) -> int:
+    """Load one candidate and translate each pair both ways until done or out of time; write JSON."""
     from llama_cpp import Llama
 
     candidate = next(c for c in CANDIDATES if c.name == name)
@@ -200,46 +229,25 @@ def worker(name: str, threads: int, limit: int | None, out: Path) -> int:
     model = Llama(model_path=str(path), n_ctx=2048, n_threads=threads, n_batch=256, verbose=False, seed=0)
     model.create_completion("Hello", max_tokens=1)
     load_s = time.perf_counter() - started
-    result: dict = {"name": name, "load_s": load_s, "model_mb": path.stat().st_size / 2**20, "directions": {}}
-    for source, target in (("ko", "en"), ("en", "ko")):
-        outputs, seconds, tokens = [], [], []
-        for pair in pairs:
-            text = pair[source]
-            budget = min(768, 3 * len(model.tokenize(text.encode("utf-8"))) + 32)
+    directions = {"ko->en": ("ko", "en"), "en->ko": ("en", "ko")}
+    data: dict[str, dict[str, list]] = {d: {"outputs": [], "seconds": [], "tokens": []} for d in directions}
+    for done, pair in enumerate(pairs, start=1):
+        for direction, (source, target) in directions.items():
             t0 = time.perf_counter()
-            if candidate.chat:
-                reply = model.create_chat_completion(
-                    messages=[
-                        {"role": "system", "content": SYSTEM[(source, target)]},
-                        {"role": "user", "content": text},
-                    ],
-                    temperature=0.0,
-                    repeat_penalty=1.05,
-                    max_tokens=budget,
-                )
-                output = reply["choices"][0]["message"]["content"] or ""
-                used = reply["usage"]["completion_tokens"]
-            else:
-                shots = "".join(
-                    f"{LANGUAGE[source]}: {dict(zip(('ko', 'en'), shot, strict=True))[source]}\n"
-                    f"{LANGUAGE[target]}: {dict(zip(('ko', 'en'), shot, strict=True))[target]}\n\n"
-                    for shot in FEW_SHOT
-                )
-                prompt = f"{shots}{LANGUAGE[source]}: {text}\n{LANGUAGE[target]}:"
-                reply = model.create_completion(
-                    prompt, temperature=0.0, repeat_penalty=1.05, max_tokens=budget, stop=["\n"]
-                )
-                output = reply["choices"][0]["text"]
-                used = reply["usage"]["completion_tokens"]
-            seconds.append(time.perf_counter() - t0)
-            tokens.append(used)
-            outputs.append(clean(output))
-        result["directions"][f"{source}->{target}"] = {
-            "outputs": outputs,
-            "seconds": seconds,
-            "tokens": tokens,
-        }
-    result["peak_rss_mb"] = peak_rss_mb()
+            output, used = translate(model, candidate, pair[source], source, target)
+            data[direction]["seconds"].append(time.perf_counter() - t0)
+            data[direction]["tokens"].append(used)
+            data[direction]["outputs"].append(output)
+        print(f"  {name}: {done}/{len(pairs)} pairs", file=sys.stderr, flush=True)
+        if budget_s is not None and time.perf_counter() - started > budget_s:
+            break
+    result = {
+        "name": name,
+        "load_s": load_s,
+        "model_mb": path.stat().st_size / 2**20,
+        "directions": data,
+        "peak_rss_mb": peak_rss_mb(),
+    }
     out.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     return 0
 
@@ -265,11 +273,14 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=None, help="candidate names (default: all present)")
     parser.add_argument("--save", type=Path, default=None, help="write every output as JSON lines here")
     parser.add_argument("--samples", type=int, default=3, help="outputs to print per direction")
+    parser.add_argument(
+        "--budget", type=float, default=None, help="seconds per candidate; stop after the pair that passes it"
+    )
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(args.worker, args.threads, args.limit, args.out)
+        return worker(args.worker, args.threads, args.limit, args.budget, args.out)
 
     import numpy as np
 
@@ -340,6 +351,8 @@ def main() -> int:
         ]
         if args.limit:
             command += ["--limit", str(args.limit)]
+        if args.budget:
+            command += ["--budget", str(args.budget)]
         env = dict(os.environ, HF_HUB_OFFLINE="1")
         started = time.perf_counter()
         done = subprocess.run(command, env=env, check=False)
@@ -354,21 +367,23 @@ def main() -> int:
             f"\n  ({candidate.note})"
         )
         for direction, data in result["directions"].items():
-            reference = en if direction == "ko->en" else ko
-            source = ko if direction == "ko->en" else en
+            n = len(data["outputs"])
+            reference = (en if direction == "ko->en" else ko)[:n]
+            source = (ko if direction == "ko->en" else en)[:n]
             values = cosines(encoder, data["outputs"], reference)
             hangul = [bool(HANGUL.search(o)) for o in data["outputs"]]
             wrong = np.mean([not h for h in hangul]) if direction == "en->ko" else np.mean(hangul)
             empty = np.mean([not o for o in data["outputs"]])
-            as_is = baselines[direction]["source as is (cross-lingual)"]
+            as_is = baselines[direction]["source as is (cross-lingual)"][:n]
             beats = np.mean(values > as_is)
+            print(f"  {direction} source as is, same {n} pairs:{'':6} {quantiles(as_is)}")
             print(
-                f"  {direction} machine translation:{'':14} {quantiles(values)}   "
+                f"  {direction} machine translation, {n} pairs:{'':4} {quantiles(values)}   "
                 f"better than source as is: {beats:.0%}; wrong script {wrong:.0%}, empty {empty:.0%}; "
                 f"{np.mean(data['seconds']):.1f} s/text, "
                 f"{np.sum(data['tokens']) / np.sum(data['seconds']):.1f} tokens/s"
             )
-            for i in range(min(args.samples, len(pairs))):
+            for i in range(min(args.samples, n)):
                 print(
                     f"    [{i}] {source[i][:110]}\n        -> {data['outputs'][i][:160]}  ({values[i]:.2f})"
                 )
@@ -378,9 +393,8 @@ def main() -> int:
                     "direction": direction,
                     "cos_mean": round(float(values.mean()), 4),
                     "cos_median": round(float(np.median(values)), 4),
-                    "baseline_source_cos_mean": round(
-                        float(baselines[direction]["source as is (cross-lingual)"].mean()), 4
-                    ),
+                    "pairs": n,
+                    "baseline_source_cos_mean": round(float(as_is.mean()), 4),
                     "wrong_script": round(float(wrong), 4),
                     "s_per_text": round(float(np.mean(data["seconds"])), 3),
                     "peak_rss_mb": round(result["peak_rss_mb"]),

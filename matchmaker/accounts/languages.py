@@ -8,42 +8,17 @@ app's default, Korean.
 
 from __future__ import annotations
 
-import re
-
 from flask import current_app
 
 from matchmaker.i18n import is_supported
+from matchmaker.language.detect import written_language as text_language
 from matchmaker.models import Organisation, OrganisationKind, Role, User
 
-HANGUL_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
-LATIN_LETTER = re.compile(r"[A-Za-z]")
-# A text is Korean when at least this share of its letters is Hangul. Letters are counted as written:
-# a Hangul syllable spells two or three letters (jamo), so "EV 배터리" is mostly Korean, not half.
-KOREAN_SHARE = 0.5
+# The texts that say which language a profile is written in, the main one first.
+PROFILE_TEXTS = ("description", "summary", "offers", "seeks")
 # Roles that read what their organisation writes; founders write their own profile in any language
 # but the complex speaks Korean to them.
 ORGANISATION_ROLES = frozenset({Role.PARTNER, Role.INVESTOR})
-
-
-def _letters(syllable: str) -> int:
-    """How many jamo a Hangul syllable spells: three with a final consonant, else two."""
-    return 3 if (ord(syllable) - 0xAC00) % 28 else 2
-
-
-def hangul_share(text: str) -> float | None:
-    """The share of a text's letters that are Hangul; None when it has no letters at all."""
-    hangul = sum(_letters(s) for s in HANGUL_SYLLABLE.findall(text))
-    latin = len(LATIN_LETTER.findall(text))
-    total = hangul + latin
-    return hangul / total if total else None
-
-
-def text_language(text: str) -> str | None:
-    """ "ko" or "en" by the share of Hangul letters; None for a text without letters."""
-    share = hangul_share(text)
-    if share is None:
-        return None
-    return "ko" if share >= KOREAN_SHARE else "en"
 
 
 def default_language() -> str:
@@ -52,9 +27,14 @@ def default_language() -> str:
 
 
 def organisation_language(organisation: Organisation) -> str:
-    """The language an organisation's profile is written in (its texts first, else its name)."""
-    written = " ".join((organisation.description or "", organisation.offers or "", organisation.seeks or ""))
-    return text_language(written) or text_language(organisation.name or "") or default_language()
+    """The language an organisation's profile is written in: that of its description (as stored when
+    it was saved, else detected from the share of Hangul letters), else of its other texts or name."""
+    for field in PROFILE_TEXTS:
+        stored = getattr(organisation, f"{field}_language", None)
+        language = stored or text_language(getattr(organisation, field, None) or "")
+        if language:
+            return language
+    return text_language(organisation.name or "") or default_language()
 
 
 def language_for_role(role: Role, organisation: Organisation | None) -> str:

@@ -135,7 +135,16 @@ def concept_features(text: str) -> list[str]:
     """One feature per glossary term in the text, the same for a Korean term and its English one."""
     from matchmaker.engine import glossary
 
-    return [concept_token(match.concept.english[0]) for match in glossary.load().find(text)]
+    return [
+        concept_token(match.concept.english[0])
+        for match in glossary.load().find(text)
+        if not _generic_concept(match.term, match.concept.english[0], match.concept.korean[0])
+    ]
+
+
+def _generic_concept(*terms: str) -> bool:
+    """A concept every profile here names (기술 ↔ technology, 시장 ↔ market) shares nothing worth showing."""
+    return any(term.casefold() in GENERIC_ENGLISH or term in GENERIC_KOREAN for term in terms)
 
 
 def word_and_concept_features(text: str) -> list[str]:

@@ -22,7 +22,15 @@ from matchmaker.engine.search import equivalents
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.introductions.requests import possible_id
-from matchmaker.models import AuditEvent, Match, Organisation, OrganisationKind, PrivateExclusion, User
+from matchmaker.models import (
+    AuditEvent,
+    Match,
+    Organisation,
+    OrganisationKind,
+    PrivateExclusion,
+    ProfileVersion,
+    User,
+)
 from matchmaker.models.exclusions import KEYWORD_MAX
 
 KEYWORD_MIN = 2
@@ -52,6 +60,20 @@ def keyword_hits(keyword: str, text: str) -> bool:
     return bool(keyword) and any(term in text for term in (keyword, *keyword_equivalents(keyword)))
 
 
+def _version_texts(organisation_id: int | None = None) -> dict[int, list[str]]:
+    """The startups' texts in the other language (name, description, offers: what a keyword is looked
+    for in), by organisation; all of them, or one organisation's."""
+    statement = select(ProfileVersion.organisation_id, ProfileVersion.text).where(
+        ProfileVersion.field.in_(("name", "description", "offers"))
+    )
+    if organisation_id is not None:
+        statement = statement.where(ProfileVersion.organisation_id == organisation_id)
+    texts: dict[int, list[str]] = defaultdict(list)
+    for owner, text in db.session.execute(statement):
+        texts[owner].append(text or "")
+    return texts
+
+
 def _owner(user: User) -> Organisation:
     own = user.organisation
     if user.is_staff or own is None or own.kind == OrganisationKind.STARTUP:
@@ -74,8 +96,9 @@ def _startups_hit(keywords: Iterable[str]) -> dict[str, set[int]]:
             Organisation.tags,
         ).where(Organisation.kind == OrganisationKind.STARTUP.value)
     )
+    versions = _version_texts()
     for organisation_id, name, description, offers, tags in rows:
-        text = profile_words(name, description, offers, tags)
+        text = profile_words(name, description, offers, [*(tags or ()), *versions.get(organisation_id, ())])
         for keyword in keywords:
             if keyword_hits(keyword, text):
                 hits[keyword].add(organisation_id)
@@ -114,7 +137,10 @@ def hidden_from(organisation_id: int) -> set[int]:
         ).all()
         hits = _startups_hit({k for _, k in rows if k})
         return {e for e, _ in rows if e is not None} | {i for found in hits.values() for i in found}
-    text = profile_words(startup.name, startup.description, startup.offers, startup.tags)
+    versions = _version_texts(organisation_id).get(organisation_id, [])
+    text = profile_words(
+        startup.name, startup.description, startup.offers, [*(startup.tags or ()), *versions]
+    )
     lists = db.session.execute(
         select(
             PrivateExclusion.organisation_id, PrivateExclusion.excluded_id, PrivateExclusion.keyword

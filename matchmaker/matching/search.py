@@ -10,7 +10,7 @@ finds keyword hits alone, in both languages through the glossary.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -32,8 +32,9 @@ from matchmaker.engine.search import (
 )
 from matchmaker.extensions import db
 from matchmaker.matching.embeddings import app_encoder, stored_encoder
-from matchmaker.models import Organisation
+from matchmaker.models import Organisation, ProfileVersion
 
+MEANING_FIELDS = ("description", "offers")  # what an organisation is and offers, compared with the query
 _QUERY_CACHE_SIZE = 256
 _query_vectors: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
 _query_lock = threading.Lock()
@@ -98,21 +99,33 @@ def search(text: str, candidate_ids: Sequence[int]) -> SearchResult:
             Organisation.seeks,
         ).where(Organisation.id.in_(candidate_ids))
     ).all()
+    # Versions in the other language (organisations/bilingual.py) are searched as the originals are.
+    versions: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for organisation_id, name, version in db.session.execute(
+        select(ProfileVersion.organisation_id, ProfileVersion.field, ProfileVersion.text).where(
+            ProfileVersion.organisation_id.in_(candidate_ids)
+        )
+    ):
+        versions[organisation_id].append((name, version or ""))
     keywords: dict[int, tuple[str, ...]] = {}
     for row in rows:
-        found = keywords_in(
-            "\n".join(t or "" for t in (row.name, row.description, row.offers, row.seeks)), terms
-        )
+        texts = [row.name, row.description, row.offers, row.seeks, *(t for _, t in versions[row.id])]
+        found = keywords_in("\n".join(t or "" for t in texts), terms)
         if found:
             keywords[row.id] = found
     meaning: dict[int, float] = {}
     encoder = query_encoder()
     if encoder is not None:
         query = _query_vector(terms, encoder)
+        stored = stored_encoder()
         # The candidates' vectors as matching stored them; a text not embedded yet reads as no evidence.
-        vectors = embed_texts(
-            [t or "" for row in rows for t in (row.description, row.offers)], stored_encoder()
-        )
+        vectors = embed_texts([t or "" for row in rows for t in (row.description, row.offers)], stored)
+        # A version's whole text, as the consistency check stored it.
+        extra = [(row.id, t) for row in rows for f, t in versions[row.id] if f in MEANING_FIELDS and t]
+        by_row: dict[int, list[np.ndarray]] = defaultdict(list)
+        if extra:
+            for (organisation_id, _), vector in zip(extra, stored.encode([t for _, t in extra]), strict=True):
+                by_row[organisation_id].append(vector)
         for i, row in enumerate(rows):
-            meaning[row.id] = closeness(query, vectors[2 * i : 2 * i + 2])
+            meaning[row.id] = closeness(query, [*vectors[2 * i : 2 * i + 2], *by_row[row.id]])
     return SearchResult(terms, rank(meaning, keywords, candidate_ids), by_meaning=encoder is not None)

@@ -43,7 +43,8 @@ def _in_list(column: str, values: type[enum.StrEnum]) -> str:
 
 class DayState(enum.StrEnum):
     DRAFT = "draft"  # staff set it up; participants mark availability and preferences
-    PROVISIONAL = "provisional"  # a schedule was generated; staff review it
+    PROVISIONAL = "provisional"  # a schedule was generated (or changed since the review); staff review it
+    REVIEWED = "reviewed"  # staff checked it: it can be published
     PUBLISHED = "published"  # participants see their agenda and get invitations
     CLOSED = "closed"  # the day is over: attendance only
 

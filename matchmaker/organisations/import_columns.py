@@ -141,9 +141,7 @@ def choice_tables() -> dict[str, dict[str, str]]:
             Sector, {"자동차": "automotive", "모빌리티": "automotive", "의료": "healthcare"}
         ),
         "stage": _choice_index(Stage, {"시리즈B": "series_b_plus", "series b": "series_b_plus"}),
-        "visibility": _choice_index(
-            Visibility, {"공개": "listed", "비공개": "hidden", "숨김": "hidden"}, labelled=False
-        ),
+        "visibility": _choice_index(Visibility, {"공개": "listed", "비공개": "hidden", "숨김": "hidden"}),
     }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
+from matchmaker.language.detect import written_language
 from matchmaker.models import (
     AuditEvent,
     Introduction,
@@ -43,7 +44,7 @@ from matchmaker.models.partnering import (
     Unavailability,
 )
 from matchmaker.partnering import problem as P
-from matchmaker.partnering.grid import DateHours, languages_of, parse_hhmm, slot_grid
+from matchmaker.partnering.grid import DateHours, parse_hhmm, slot_grid
 
 NAME_MAX = 200
 CHOICE_TO_PREF = {
@@ -188,7 +189,9 @@ def create_day(
 
 
 def _languages(organisation: Organisation) -> list[str]:
-    return languages_of([organisation.description, organisation.offers, organisation.seeks])
+    """The languages the profile is written in (each text field read on its own); English if none."""
+    found = {written_language(t) for t in (organisation.description, organisation.offers, organisation.seeks)}
+    return [language for language in ("ko", "en") if language in found] or ["en"]
 
 
 def _participant(day: PartneringDay, organisation: Organisation, role: Role, **values: Any) -> Participant:
@@ -547,8 +550,8 @@ def generate(
                 status=MeetingStatus.PROVISIONAL.value,
             )
         )
-    if day.state == DayState.DRAFT:
-        day.state = DayState.PROVISIONAL.value
+    if day.state in (DayState.DRAFT, DayState.REVIEWED):
+        day.state = DayState.PROVISIONAL.value  # a new schedule is reviewed again
     summary = {
         "status": schedule.status,
         "meetings": len(schedule.meetings),

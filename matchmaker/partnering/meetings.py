@@ -86,21 +86,8 @@ def _explain(day: PartneringDay, violations: list[Violation], positions: dict[in
     for v in violations:
         meeting = v.meetings[0] if v.meetings else None
         when = slot_label(day, slot_ids.get(v.slot if v.slot is not None else -1, -1))
-        who = ""
-        if meeting is not None:
-            if v.kind == "person-double-booked":
-                visitor_busy = sum(1 for m in v.meetings if m.visitor == meeting.visitor) > 1
-                who = names.get(meeting.visitor if visitor_busy else meeting.startup, "")
-            elif v.kind == "unavailable":
-                who = names.get(meeting.startup if "startup" in v.detail else meeting.visitor, "")
-            room = rooms.get(meeting.room, "")
-        else:
-            room = ""
-        if v.kind == "over-max":
-            who = v.detail.split(" has ")[0]
-            for pid, name in names.items():
-                if who.endswith(f" {pid}"):
-                    who = name
+        who = names.get(v.person, "") if v.person is not None else ""
+        room = rooms.get(meeting.room, "") if meeting is not None else ""
         template = EXPLAIN.get(v.kind)
         out.append(_(template, who=who, when=when, room=room) if template else v.detail)
     return out
@@ -220,6 +207,7 @@ def move_meeting(actor: User, meeting_id: int, slot_id: int, room_id: int) -> Pa
         raise ConflictError(" ".join(problems))
     before = (meeting.slot_id, meeting.room_id)
     meeting.slot_id, meeting.room_id, meeting.locked = slot_id, room_id, True
+    _changed(day)
     if build_problem(day).problem.needs_interpreter(meeting.visitor_id, meeting.startup_id):
         meeting.interpreter = _free_interpreter(day, slot_id, meeting)
     _touch(meeting)
@@ -251,6 +239,7 @@ def remove_meeting(actor: User, meeting_id: int) -> None:
         messages = _messages_for_change(meeting, "partnering_cancelled")
     else:
         db.session.delete(meeting)
+    _changed(meeting.day)
     _audit(actor, "partnering.meeting_removed", meeting_id)
     _commit(messages)
 
@@ -281,6 +270,7 @@ def add_meeting(
         was_published=day.state == DayState.PUBLISHED,
     )
     db.session.add(meeting)
+    _changed(day)
     db.session.flush()
     db.session.refresh(meeting)
     messages = _messages_for_change(meeting, "partnering_changed")
@@ -289,13 +279,45 @@ def add_meeting(
     return meeting
 
 
+def _changed(day: PartneringDay) -> None:
+    """A reviewed schedule that staff change goes back to provisional: it is reviewed again."""
+    if day.state == DayState.REVIEWED:
+        day.state = DayState.PROVISIONAL.value
+
+
+def mark_reviewed(actor: User, day_id: int) -> PartneringDay:
+    """Provisional → reviewed: staff checked the generated schedule."""
+    require_staff(actor)
+    day = get_day(day_id)
+    if day.state != DayState.PROVISIONAL:
+        raise ConflictError(_("Only a provisional schedule can be marked reviewed."))
+    day.state = DayState.REVIEWED.value
+    _audit(actor, "partnering.reviewed", day.id)
+    db.session.commit()
+    return day
+
+
+def close_day(actor: User, day_id: int) -> PartneringDay:
+    """Published → closed: the day is over; only attendance can still be marked."""
+    require_staff(actor)
+    day = get_day(day_id)
+    if day.state != DayState.PUBLISHED:
+        raise ConflictError(_("Only a published day can be closed."))
+    day.state = DayState.CLOSED.value
+    _audit(actor, "partnering.closed", day.id)
+    db.session.commit()
+    return day
+
+
 def publish(actor: User, day_id: int) -> int:
     """Provisional → published; every participant with a meeting gets their agenda by mail."""
     from matchmaker.mail import notifications
 
     require_staff(actor)
     day = get_day(day_id)
-    if day.state not in (DayState.PROVISIONAL, DayState.PUBLISHED):
+    if day.state == DayState.PROVISIONAL:
+        raise ConflictError(_("Review the schedule and mark it reviewed before publishing it."))
+    if day.state not in (DayState.REVIEWED, DayState.PUBLISHED):
         raise ConflictError(_("Generate a schedule before publishing it."))
     newly = [m for m in day.meetings if m.status == MeetingStatus.PROVISIONAL]
     for m in newly:

@@ -31,11 +31,12 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.linear_solver import pywraplp  # type: ignore[import-untyped]
 from ortools.sat.python import cp_model
 
-from matchmaker.partnering.greedy import Board, Chosen, assign, greedy_choice
+from matchmaker.partnering.greedy import Board, Chosen, assign, compact, greedy_choice
 from matchmaker.partnering.problem import Meeting, PairPreference, Problem, Schedule, idle_gaps, welfare
 
 Progress = Callable[[float, str], None]
@@ -246,32 +247,48 @@ def lp_relaxation(
         return None, {}
     solver.SetTimeLimit(int(time_limit * 1000))
     x = [solver.NumVar(0.0, 1.0, "") for _ in space.keys]
+    infinity = solver.infinity()
+
+    def at_most(group: list[int], bound: float, extra: tuple[Any, float] | None = None) -> None:
+        # Constraint objects, not `sum(...) <= b`: the natural API spends seconds on 100k terms.
+        row = solver.Constraint(-infinity, bound)
+        for k in group:
+            row.SetCoefficient(x[k], 1.0)
+        if extra is not None:
+            row.SetCoefficient(extra[0], extra[1])
+
     for groups in (space.by_pair, space.by_visitor_slot, space.by_startup_slot):
         for group in groups.values():
             if len(group) > 1:
-                solver.Add(sum(x[k] for k in group) <= 1)
+                at_most(group, 1)
     for slot, group in space.by_slot.items():
-        solver.Add(sum(x[k] for k in group) <= capacity.tables[slot])
+        at_most(group, capacity.tables[slot])
     for slot, group in space.video_by_slot.items():
-        solver.Add(sum(x[k] for k in group) <= capacity.video[slot])
+        at_most(group, capacity.video[slot])
     for slot, group in space.interpreted_by_slot.items():
-        solver.Add(sum(x[k] for k in group) <= capacity.interpreters[slot])
+        at_most(group, capacity.interpreters[slot])
     for group, left in _person_limits(problem, space):
-        solver.Add(sum(x[k] for k in group) <= left)
+        at_most(group, left)
     owed = _owed(problem, board)
     if owed:  # the fairness rule with z relaxed to [0, 1]: still satisfied by every integer schedule
         z = solver.NumVar(0.0, 1.0, "fair")
-        for startup in owed:
-            solver.Add(sum(x[k] for k in space.by_startup.get(startup, [])) >= z)
+        for startup in owed:  # sum >= z, written as z - sum <= 0
+            row = solver.Constraint(-infinity, 0.0)
+            row.SetCoefficient(z, 1.0)
+            for k in space.by_startup.get(startup, []):
+                row.SetCoefficient(x[k], -1.0)
         for person in problem.startups:
             group = space.by_startup.get(person.id, [])
             if not group:
                 continue
             left = problem.fair_cap(person.id, board.kept_counts) - board.count[("s", person.id)]
             full = max(0, problem.max_for(person) - board.count[("s", person.id)])
-            if full > left:
-                solver.Add(sum(x[k] for k in group) <= max(0, left) + (full - max(0, left)) * z)
-    solver.Maximize(sum(pair.weight * x[k] for k, (pair, _) in enumerate(space.keys)))
+            if full > left:  # sum <= left + (full - left) z
+                at_most(group, max(0, left), (z, -float(full - max(0, left))))
+    objective = solver.Objective()
+    for k, (pair, _) in enumerate(space.keys):
+        objective.SetCoefficient(x[k], float(pair.weight))
+    objective.SetMaximization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None, {}
     values = {
@@ -322,7 +339,7 @@ def solve(
         best.bound, best.bound_method = bound, "LP relaxation (GLOP)"
         # LP rounding: the LP is nearly integral here, so its schedule repaired greedily is often
         # better than the greedy's; the better of the two seeds CP-SAT.
-        rounded = greedy_choice(problem, values)
+        rounded = compact(problem, greedy_choice(problem, values))
         rounded_meetings = assign(problem, rounded)
         rounded_objective = objective_of(problem, rounded_meetings)
         if rounded_objective > best.objective:

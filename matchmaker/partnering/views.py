@@ -27,6 +27,7 @@ bp = Blueprint("partnering", __name__, url_prefix="/partnering")
 LABELS = {
     "draft": _l("Draft"),
     "provisional": _l("Provisional"),
+    "reviewed": _l("Reviewed"),
     "published": _l("Published"),
     "closed": _l("Closed"),
     "cancelled": _l("Cancelled"),
@@ -77,7 +78,7 @@ def index() -> str:
         mine = db.session.scalars(
             select(Participant).where(Participant.organisation_id == current_user.organisation_id)
         ).all()
-        listed = [p.day for p in mine if p.day.state != DayState.PROVISIONAL]
+        listed = [p.day for p in mine if p.day.state not in (DayState.PROVISIONAL, DayState.REVIEWED)]
     return render_template("partnering/index.html", days=listed, buildings=list(Building))
 
 
@@ -250,6 +251,28 @@ def publish(day_id: int) -> Response:
     except ServiceError as error:
         return _fail(error, url_for("partnering.day", day_id=day_id))
     flash(_("Published: %(n)d meetings; every participant gets their agenda.", n=count), "success")
+    return redirect(url_for("partnering.day", day_id=day_id), 303)
+
+
+@bp.post("/<int:day_id>/review")
+@staff_required
+def review(day_id: int) -> Response:
+    try:
+        meetings.mark_reviewed(current_user, day_id)
+    except ServiceError as error:
+        return _fail(error, url_for("partnering.day", day_id=day_id))
+    flash(_("The schedule is marked reviewed; it can be published."), "success")
+    return redirect(url_for("partnering.day", day_id=day_id), 303)
+
+
+@bp.post("/<int:day_id>/close")
+@staff_required
+def close(day_id: int) -> Response:
+    try:
+        meetings.close_day(current_user, day_id)
+    except ServiceError as error:
+        return _fail(error, url_for("partnering.day", day_id=day_id))
+    flash(_("The day is closed. Participants can still mark their meetings."), "success")
     return redirect(url_for("partnering.day", day_id=day_id), 303)
 
 

@@ -34,7 +34,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_solve', sa.JSON(), nullable=False),
-    sa.CheckConstraint("state IN ('draft', 'provisional', 'published', 'closed')", name=op.f('ck_partnering_days_state_allowed')),
+    sa.CheckConstraint("state IN ('draft', 'provisional', 'reviewed', 'published', 'closed')", name=op.f('ck_partnering_days_state_allowed')),
     sa.CheckConstraint('interpreters >= 0', name=op.f('ck_partnering_days_interpreters_not_negative')),
     sa.CheckConstraint('slot_minutes BETWEEN 5 AND 240', name=op.f('ck_partnering_days_slot_minutes_range')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_partnering_days'))

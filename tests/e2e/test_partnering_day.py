@@ -120,6 +120,8 @@ def test_a_partnering_day_from_set_up_to_follow_up(
         moved = staff.locator("#meetings tbody tr", has_text="ChargeNest")
         assert moved.locator("td").first.inner_text().strip() == free.strip()
         assert "locked" in moved.inner_text()
+        staff.click("#review")
+        assert staff.locator("#day-state").inner_text() == "Reviewed"
         staff.click("#publish")
         assert staff.locator("#day-state").inner_text() == "Published"
 

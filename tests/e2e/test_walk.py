@@ -143,6 +143,10 @@ class Walk:
         self.page.fill("#password", account.password)
         self.page.click("form[action='/login'] button[type=submit]")
         self.page.wait_for_url(f"{self.server}/dashboard")
+        # An account keeps the language of its first sign-in (an earlier walk's): switch to this walk's.
+        if self.page.evaluate("document.documentElement.lang") != self.language:
+            self.page.locator(f"form.language-switch button[value='{self.language}']").first.click()
+            self.page.wait_for_url(f"{self.server}/dashboard")
         self.check("dashboard")
 
     def visit(self, path: str, name: str) -> None:

@@ -15,7 +15,7 @@ from tests.partnering.test_days import world  # noqa: F401  (the fixture)
 def test_generate_is_a_job_that_reports_progress_and_stores_the_schedule(
     queued_app,
     client,
-    world: Any,  # noqa: F811  (the fixture imported above)
+    world: Any,  # noqa: F811
     run_worker,
 ) -> None:
     day, staff = world["day"], world["staff"]

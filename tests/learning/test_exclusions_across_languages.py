@@ -7,6 +7,7 @@ import pytest
 from matchmaker.extensions import db
 from matchmaker.matching import exclusions, reviews
 from matchmaker.matching import refresh as matching
+from matchmaker.models import ProfileVersion
 from tests.introduction_world import make_world
 
 Q = reviews.ReviewQuery
@@ -67,3 +68,21 @@ def test_the_page_names_the_equivalents_it_used(client, world, login):
     assert "(also “배터리”)" in page
     assert "Also looked for in the other language (glossary): “배터리”." in page
     assert "VoltCell" in page and "CellCycle" in page and "GridSense" not in page.split("mention")[1]
+
+
+def test_a_version_in_the_other_language_is_looked_in_too(world):
+    """VoltCell writes Korean; its English version names lithium-ion, a word outside the glossary."""
+    db.session.add(
+        ProfileVersion(
+            organisation_id=world.startup.id,
+            field="description",
+            language="en",
+            text="We reuse lithium-ion batteries from electric cars for solar storage.",
+        )
+    )
+    db.session.commit()
+    exclusions.exclude_keyword(world.partner_user, "lithium-ion")
+    assert _names(world.partner_user) == {"GridSense"}  # CellCycle by its text, VoltCell by its version
+    assert exclusions.hidden_from(world.startup.id) == {world.partner.id}
+    found = reviews.review_for(world.other_partner_user, Q(text="lithium-ion"))
+    assert {item.organisation.name for item in found.items} >= {"VoltCell", "CellCycle"}

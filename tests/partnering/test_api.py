@@ -21,6 +21,7 @@ def test_the_agenda_and_its_ics_on_the_api(world: Any, app: Flask, make_user: An
     day, staff = world["day"], world["staff"]
     days.invite_from_matches(staff, day)
     days.generate(day.id, staff.id, time_limit=2)
+    meetings.mark_reviewed(staff, day.id)
     meetings.publish(staff, day.id)
     response = _get(app, world["partner"], f"/api/v1/partnering/{day.id}/agenda")
     assert response.status_code == 200

@@ -123,6 +123,9 @@ def test_generate_move_publish_calendar_and_attendance(world: Any, client: Flask
     meetings.move_meeting(staff, second.id, free_slot.id, second.room_id)
     assert second.locked and second.sequence == 0  # nobody was told of it yet
 
+    with pytest.raises(ConflictError):
+        meetings.publish(staff, day.id)  # not reviewed yet
+    meetings.mark_reviewed(staff, day.id)
     assert meetings.publish(staff, day.id) == 2
     mail = db.session.query(OutboxMessage).filter_by(recipient=world["founder"].email).all()
     assert mail and "라이징 타이드 펀드" in mail[-1].subject  # the founder reads Korean
@@ -166,6 +169,7 @@ def test_every_page_answers_in_both_languages(world: Any, app: Flask, language: 
     day, staff = world["day"], world["staff"]
     days.invite_from_matches(staff, day)
     days.generate(day.id, staff.id, time_limit=2)
+    meetings.mark_reviewed(staff, day.id)
     meetings.publish(staff, day.id)
     client = app.test_client()
     client.post("/language", data={"language": language, "next": "/"})
@@ -198,6 +202,7 @@ def test_after_publishing_only_unbooked_slots_are_filled_and_reminders_go_once(w
     gridwise = _participant(day, world["startups"][1])
     days.set_preferences(staff, fund, {gridwise.id: "no"})
     days.generate(day.id, staff.id, time_limit=2)
+    meetings.mark_reviewed(staff, day.id)
     meetings.publish(staff, day.id)
     before = {(m.id, m.slot_id, m.room_id) for m in day.meetings}
     with pytest.raises(ConflictError):

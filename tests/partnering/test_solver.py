@@ -352,3 +352,21 @@ def test_the_scheduling_core_imports_no_web_or_database_module() -> None:
         [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lp_rounding_and_compaction_keep_every_rule_and_the_welfare(seed: int) -> None:
+    from matchmaker.partnering.greedy import assign, compact, greedy_choice
+    from matchmaker.partnering.solver import lp_relaxation
+
+    problem = random_day(100 + seed, n_visitors=8, n_startups=60, n_slots=10)
+    bound, values = lp_relaxation(problem)
+    assert bound is not None and values
+    rounded = greedy_choice(problem, values)
+    compacted = compact(problem, rounded)
+    for chosen in (rounded, compacted):
+        assert check_schedule(problem, assign(problem, chosen)) == []
+    assert sorted((v, s) for v, s, _ in compacted) == sorted((v, s) for v, s, _ in rounded)
+    gaps = [sum(idle_gaps(problem, assign(problem, c)).values()) for c in (rounded, compacted)]
+    assert gaps[1] <= gaps[0]
+    assert welfare(problem, assign(problem, rounded)) <= bound + 1e-6

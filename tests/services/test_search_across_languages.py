@@ -10,8 +10,8 @@ from sqlalchemy import select
 from matchmaker.config import DefaultConfig
 from matchmaker.engine.encoder import make_encoder
 from matchmaker.extensions import db
+from matchmaker.matching import exclusions, reviews
 from matchmaker.matching import refresh as matching
-from matchmaker.matching import reviews
 from matchmaker.models import Organisation, User
 from matchmaker.organisations.demo import DEMO_ACCOUNTS, seed_demo
 
@@ -71,3 +71,18 @@ def test_the_page_marks_keyword_hits_and_closeness_of_meaning(nvidia, client):
     assert "Close in meaning to “battery”" in page
     korean = client.get("/review/?q=배터리").get_data(as_text=True)  # another query, another cached page
     assert "equivalents: battery." in korean
+
+
+def _listed(user: User) -> set[str]:
+    return {item.organisation.name for item in reviews.review_for(user, reviews.ReviewQuery(), 100).items}
+
+
+def test_on_the_demo_an_exclusion_battery_hides_the_korean_battery_startups_and_배터리_the_english(nvidia):
+    korean = {"빛고을셀테크", "에이치투웨이 (H2Way)"}
+    assert korean | {"VoltCell"} <= _listed(nvidia)
+    battery = exclusions.exclude_keyword(nvidia, "battery")
+    assert not (korean | {"VoltCell"}) & _listed(nvidia)
+    matching.refresh_matches_for(exclusions.remove_exclusion(nvidia, battery.id))
+    assert korean | {"VoltCell"} <= _listed(nvidia)  # back: the next exclusion can fail
+    exclusions.exclude_keyword(nvidia, "배터리")
+    assert not (korean | {"VoltCell"}) & _listed(nvidia)

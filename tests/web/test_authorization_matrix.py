@@ -138,6 +138,8 @@ RULES: dict[str, str] = {
     "partnering.generate": "staff_step",
     "partnering.add_meeting": "staff_step",
     "partnering.publish": "staff_step",
+    "partnering.review": "staff_step",
+    "partnering.close": "staff_step",
     "partnering.print_rooms": "staff_step",
     "partnering.export": "staff_step",
     "partnering.report": "staff_step",

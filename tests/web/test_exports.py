@@ -130,7 +130,8 @@ def test_the_codes_export_round_trips_through_the_import(client, make_user, make
     assert "/staff/exports/organisations.xlsx?for=import" in page
     codes = _csv(client.get("/staff/exports/organisations.csv?for=import"))
     assert codes[0][0] == "종류 / kind"
-    assert "startup" in [r[0] for r in codes] and "pre_seed" in [r[8] for r in codes]
+    stage = codes[0].index("단계 / stage")
+    assert "startup" in [r[0] for r in codes] and "pre_seed" in [r[stage] for r in codes]
     introductions = _csv(client.get("/staff/exports/introductions.csv?for=import"))
     assert introductions[1][3:5] == ["counterpart", "introduced"]
     assert introductions[1][6] == CHANGED.isoformat()
@@ -169,3 +170,27 @@ def test_xlsx_exports_survive_control_characters_in_stored_text(client, make_use
         assert "line one\nline two\twith a tab" in values  # tabs and line breaks stay
         rows = _csv(client.get(f"/staff/exports/organisations.csv?for={audience}"))
         assert "GPU credits and mentoring" in [v for row in rows for v in row]
+
+
+def test_the_people_export_reads_back_unchanged_too(client, make_user, make_organisation, login):
+    """Not its purpose, but a person may edit the readable file and import it: labels read as codes."""
+    _world(make_organisation)
+    make_organisation("investor", name="Quiet Fund", visibility="hidden", investor_stages=["seed"])
+    for language in ("ko", "en"):
+        staff = make_user("staff", language=language)
+        login(staff)
+        download = client.get("/staff/exports/organisations.xlsx")
+        upload = client.post(
+            "/staff/imports",
+            data={"file": (io.BytesIO(download.data), "people.xlsx")},
+            content_type="multipart/form-data",
+        )
+        assert upload.status_code == 303, upload.get_data(as_text=True)
+        record = db.session.scalars(select(OrganisationImport).order_by(OrganisationImport.id.desc())).first()
+        client.post(f"/staff/imports/{record.id}/run")
+        db.session.refresh(record)
+        assert (record.created, record.updated, record.refused, record.unchanged) == (0, 0, 0, 3), (
+            language,
+            record.report,
+        )
+        client.post("/logout")

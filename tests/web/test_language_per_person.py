@@ -13,9 +13,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from matchmaker.accounts.languages import hangul_share, organisation_language, text_language
+from matchmaker.accounts.languages import organisation_language, text_language
 from matchmaker.extensions import db
 from matchmaker.introductions import requests as introductions
+from matchmaker.language.detect import hangul_share
 from matchmaker.models import Organisation, OutboxMessage, User
 from matchmaker.organisations import deletion
 from matchmaker.organisations.demo import demo_profiles
