@@ -19,7 +19,7 @@ from matchmaker.accounts.passwords import password_problem
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.labels import label
-from matchmaker.links import public_url_for
+from matchmaker.links import public_url_for, url_path
 from matchmaker.mail import notifications
 from matchmaker.models import Organisation, OrganisationKind, Role, User, normalise_email, utcnow
 
@@ -107,8 +107,9 @@ def _insert_user(user: User) -> User:
 def register_founder(display_name: str, email: str, password: str, confirm: str) -> User | None:
     """A founder signs up on their own; their startup is created next.
 
-    None when the address already has an account: its owner is mailed instead, so that the answer
-    does not tell a stranger which addresses have accounts.
+    Either way a mail goes out: to the new founder, a link to sign in and describe the startup; when
+    the address already has an account (None is returned), to its owner. The visitor is told to check
+    the inbox in both cases, so the answer does not say which addresses have accounts.
     """
     errors = _check_identity(display_name, email) | _check_new_password(password, confirm, email)
     if errors:
@@ -116,10 +117,25 @@ def register_founder(display_name: str, email: str, password: str, confirm: str)
     user = User(email=normalise_email(email), display_name=display_name.strip(), role=Role.FOUNDER.value)
     user.set_password(password)
     try:
-        return _insert_user(user)
+        user = _insert_user(user)
     except ConflictError:
         _mail_existing_owner(user.email)
         return None
+    _mail_welcome(user)
+    return user
+
+
+def _mail_welcome(user: User) -> None:
+    """The new founder's mail: a link to sign in and describe the startup. The page after sign-up says
+    "check your inbox" to everyone, so only the mailbox tells a new account from a taken address."""
+    message = notifications.queue_mail(
+        notifications.Recipient(user.email, user.language),
+        "signup_welcome",
+        user=user,
+        link=public_url_for("auth.login", next=url_path("organisations.create")),
+    )
+    db.session.commit()
+    notifications.dispatch([message])
 
 
 def _mail_existing_owner(email: str) -> None:

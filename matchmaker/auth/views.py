@@ -39,7 +39,7 @@ def signup() -> Response | str | tuple[str, int]:
         return render_template("auth/signup.html", form={}, errors={})
     form = request.form
     try:
-        user = accounts.register_founder(
+        accounts.register_founder(
             form.get("display_name", ""),
             form.get("email", ""),
             form.get("password", ""),
@@ -47,11 +47,9 @@ def signup() -> Response | str | tuple[str, int]:
         )
     except ServiceError as error:
         return render_failure("auth/signup.html", error, form=form)
-    if user is None:  # the address has an account; its owner was mailed, the visitor learns nothing
-        return render_template("auth/signup_mailed.html", email=accounts.normalise_email(form["email"]))
-    _start_session(user, remember=False)
-    flash(_("Welcome! Tell us about your startup so we can find partners and investors for it."), "success")
-    return redirect(url_for("organisations.create"))
+    # New account or taken address, the same page: the new founder was mailed a link to sign in and
+    # describe the startup, an existing owner a note that someone tried; the visitor learns nothing.
+    return render_template("auth/signup_mailed.html", email=accounts.normalise_email(form["email"]))
 
 
 @bp.route("/login", methods=["GET", "POST"])
