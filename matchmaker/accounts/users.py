@@ -11,7 +11,7 @@ import time
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,7 +21,15 @@ from matchmaker.extensions import db
 from matchmaker.labels import label
 from matchmaker.links import public_url_for, url_path
 from matchmaker.mail import notifications
-from matchmaker.models import Organisation, OrganisationKind, Role, User, normalise_email, utcnow
+from matchmaker.models import (
+    ApiToken,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+    normalise_email,
+    utcnow,
+)
 
 DISPLAY_NAME_MAX = 120
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -387,4 +395,10 @@ def set_active(actor: User, user: User, active: bool) -> None:
     user.is_active_account = active
     if not active:
         end_sessions(user)
+        # Like its sessions, the account's API tokens end for good: reactivating does not revive them.
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
     db.session.commit()

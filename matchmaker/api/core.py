@@ -165,6 +165,20 @@ def handle_http_error(error: HTTPException) -> Response:
     return http_error_response(error)
 
 
+def drop_retry_after(response: Response) -> Response:
+    """Retry-After belongs on 429 and 503 only; Flask-Limiter adds it to every limited answer."""
+    if response.status_code < 400:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+@bp.record_once
+def _after_the_limiter(state: Any) -> None:
+    """Run ``drop_retry_after`` after Flask-Limiter's header hook: app hooks run in reverse order of
+    registration, and the limiter registered its hook when the extensions were set up."""
+    state.app.after_request_funcs.setdefault(None, []).insert(0, drop_retry_after)
+
+
 @bp.after_request
 def no_store(response: Response) -> Response:
     """Answers depend on who asks; shared caches must not keep them."""

@@ -109,6 +109,7 @@ def change_password() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@no_store  # its address is the secret
 def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     """An invited partner, investor or staff member sets their password."""
     try:
