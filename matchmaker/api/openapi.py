@@ -226,6 +226,8 @@ def _with_common_responses(paths: Json) -> Json:
                 "400", error("A character that cannot be stored, or a body that is not JSON")
             )
             responses.setdefault("413", error("The body is too large"))
+            if "requestBody" in operation:
+                responses.setdefault("415", error("A body not sent as Content-Type: application/json"))
             if operation.get("security") != []:
                 responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
                 responses.setdefault("429", {"$ref": "#/components/responses/TooManyRequests"})
