@@ -75,15 +75,17 @@ def _operation(op: Operation) -> Json:
             "content": {"application/json": {"schema": _ref(name)}},
         }
     responses = {str(code): _answer(code, *answer) for code, answer in sorted(op.answers.items())}
-    entry["responses"] = _with_common_responses(responses, public=op.public)
+    entry["responses"] = _with_common_responses(responses, public=op.public, body=op.body is not None)
     return entry
 
 
-def _with_common_responses(responses: Json, public: bool) -> Json:
+def _with_common_responses(responses: Json, public: bool, body: bool) -> Json:
     """Every operation may meet the request boundary (400: unstorable text or bad JSON; 413: too
     large) and the per-token limit (429); every one but the document itself needs a token (401)."""
     responses.setdefault("400", _error("A character that cannot be stored, or a body that is not JSON"))
     responses.setdefault("413", _error("The body is too large"))
+    if body:
+        responses.setdefault("415", _error("A body not sent as Content-Type: application/json"))
     if not public:
         responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
         responses.setdefault("429", {"$ref": "#/components/responses/TooManyRequests"})
@@ -96,7 +98,11 @@ def _written_by_hand(items: Json) -> Json:
     for item in items.values():
         for method, operation in item.items():
             if method != "parameters":
-                _with_common_responses(operation["responses"], public=operation.get("security") == [])
+                _with_common_responses(
+                    operation["responses"],
+                    public=operation.get("security") == [],
+                    body="requestBody" in operation,
+                )
     return items
 
 

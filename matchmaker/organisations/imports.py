@@ -22,6 +22,7 @@ from sqlalchemy.engine import CursorResult
 
 from matchmaker.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.extensions import db
+from matchmaker.inputs import is_storable_text
 from matchmaker.jobs import queue as jobs
 from matchmaker.jobs.queue import JobRef
 from matchmaker.labels import kind_label
@@ -50,6 +51,7 @@ from matchmaker.organisations.import_columns import (
 )
 from matchmaker.organisations.registration import normalise_registration_number
 from matchmaker.organisations.spreadsheets import FORMATS, ExportFile, FileRefused, read_table, table_file
+from matchmaker.schemas.common import clean_line
 from matchmaker.schemas.profile import VERSION_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -115,10 +117,12 @@ def create_import(actor: User | None, filename: str, data: bytes) -> Organisatio
     """Read an uploaded file and keep it as an import awaiting confirmation; nothing else is written."""
     if actor is not None and not actor.is_staff:
         raise PermissionDenied(_("Imports are for the complex's staff."))
+    if not is_storable_text(filename):  # a NUL in the name cannot be stored (PostgreSQL refused: 500)
+        raise FileRefused(_("The file's name contains a character that cannot be stored; rename it."), 400)
     content = parse_file(data, filename)
     record = OrganisationImport(
         created_by_id=actor.id if actor else None,
-        filename=filename[:255],
+        filename=clean_line(filename)[:255],
         content=content,
         total_rows=len(content["rows"]),
         report=[],

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from matchmaker import money
@@ -26,6 +26,7 @@ from matchmaker.models import (
     Organisation,
     OrganisationKind,
     OrganisationSector,
+    ProfileVersion,
     Role,
     Sector,
     User,
@@ -234,8 +235,15 @@ def directory_statement(viewer: User, query: DirectoryQuery) -> Select[tuple[Org
     if not (query.include_hidden and viewer.is_staff):
         statement = statement.where(Organisation.visibility == Visibility.LISTED.value)
     if query.text:
+        # by the name as written or by its version in the other language ("VoltBus" finds 볼트버스 진단)
+        wanted = query.text.lower()
+        other_name = exists().where(
+            ProfileVersion.organisation_id == Organisation.id,
+            ProfileVersion.field == "name",
+            func.lower(ProfileVersion.text).contains(wanted, autoescape=True),
+        )
         statement = statement.where(
-            func.lower(Organisation.name).contains(query.text.lower(), autoescape=True)
+            or_(func.lower(Organisation.name).contains(wanted, autoescape=True), other_name)
         )
     if query.kind in OrganisationKind.__members__.values():
         statement = statement.where(Organisation.kind == query.kind)

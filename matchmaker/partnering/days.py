@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.jobs import queue as jobs
+from matchmaker.language.detect import written_language
 from matchmaker.models import (
     AuditEvent,
     Introduction,
@@ -45,7 +46,7 @@ from matchmaker.models.partnering import (
 )
 from matchmaker.partnering import problem as P
 from matchmaker.partnering.check import check_schedule
-from matchmaker.partnering.grid import DateHours, languages_of, parse_hhmm, slot_grid
+from matchmaker.partnering.grid import DateHours, parse_hhmm, slot_grid
 from matchmaker.partnering.solver import solve
 
 NAME_MAX = 200
@@ -191,7 +192,9 @@ def create_day(
 
 
 def _languages(organisation: Organisation) -> list[str]:
-    return languages_of([organisation.description, organisation.offers, organisation.seeks])
+    """The languages the profile is written in (each text field read on its own); English if none."""
+    found = {written_language(t) for t in (organisation.description, organisation.offers, organisation.seeks)}
+    return [language for language in ("ko", "en") if language in found] or ["en"]
 
 
 def _participant(day: PartneringDay, organisation: Organisation, role: Role, **values: Any) -> Participant:

@@ -86,21 +86,8 @@ def _explain(day: PartneringDay, violations: list[Violation], positions: dict[in
     for v in violations:
         meeting = v.meetings[0] if v.meetings else None
         when = slot_label(day, slot_ids.get(v.slot if v.slot is not None else -1, -1))
-        who = ""
-        if meeting is not None:
-            if v.kind == "person-double-booked":
-                visitor_busy = sum(1 for m in v.meetings if m.visitor == meeting.visitor) > 1
-                who = names.get(meeting.visitor if visitor_busy else meeting.startup, "")
-            elif v.kind == "unavailable":
-                who = names.get(meeting.startup if "startup" in v.detail else meeting.visitor, "")
-            room = rooms.get(meeting.room, "")
-        else:
-            room = ""
-        if v.kind == "over-max":
-            who = v.detail.split(" has ")[0]
-            for pid, name in names.items():
-                if who.endswith(f" {pid}"):
-                    who = name
+        who = names.get(v.person, "") if v.person is not None else ""
+        room = rooms.get(meeting.room, "") if meeting is not None else ""
         template = EXPLAIN.get(v.kind)
         out.append(_(template, who=who, when=when, room=room) if template else v.detail)
     return out

@@ -24,6 +24,7 @@ from matchmaker.labels import label
 from matchmaker.models import OrganisationKind, Sector, Stage, Visibility
 from matchmaker.models import organisations as limits
 from matchmaker.schemas.common import (
+    BLANK_CLASS,
     INTEGRAL,
     LINE,
     NOT_BLANK,
@@ -47,7 +48,7 @@ LanguageName: TypeAlias = Literal["ko", "en"]
 SourceName: TypeAlias = Literal["person", "machine"]
 KindName: TypeAlias = Literal["startup", "partner", "investor"]
 
-_NO_BLANK_CLASS = NOT_BLANK[2:-1]  # the blanks, as a character class body
+_NO_BLANK_CLASS = BLANK_CLASS
 # Empty, or http(s)://host.tld[/…]: what a browser can open. Written out, not ``format: uri``, so that a
 # client and this server read the same rule (an empty website is "none given").
 WEBSITE_PATTERN = (
@@ -162,6 +163,12 @@ class ProfileFields(BaseModel):
         currency_field = "raising_currency" if info.field_name == "raising_amount" else "ticket_currency"
         try:
             money.parse_money(str(value), info.data.get(currency_field) or money.default_currency())
+        except money.AmountTooLarge as exc:
+            raise PydanticCustomError(
+                "amount_too_large",
+                "too large",
+                {"maximum": exc.maximum, "currency": exc.currency},
+            ) from exc
         except money.AmountError as exc:
             raise PydanticCustomError("amount", "not an amount") from exc
         return value
@@ -303,6 +310,13 @@ def _tags(error: ErrorDetails) -> str:
 
 
 def _amount(error: ErrorDetails) -> str:
+    if error["type"] == "amount_too_large":
+        ctx = error.get("ctx") or {}
+        return _(
+            "Use an amount of at most %(num)s %(currency)s.",
+            num=f"{ctx.get('maximum', 0):,}",
+            currency=ctx.get("currency", ""),
+        )
     if _is_type_error(error) and error["type"] != "string_type":
         return _('Send a whole amount as a number, or text like "20억원" or "$1.5M".')
     return _(
