@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,20 +111,52 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("postgres_url")
 
 
+_SQLITE_TEMPLATE: list[Path] = []  # the models' tables in one SQLite file, made once per session
+
+
+def _sqlite_template() -> Path:
+    """A SQLite file holding the models' empty tables, created once; each test gets a copy of it
+    (a file copy takes a millisecond where create_all and drop_all took half a second)."""
+    if not _SQLITE_TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="mm-schema-"))
+        path = folder / "template.sqlite"
+        application = create_app(make_test_config(f"sqlite:///{path}", folder))
+        with application.app_context():
+            db.create_all()
+            db.session.remove()
+            db.engine.dispose()
+        _SQLITE_TEMPLATE.append(path)
+    return _SQLITE_TEMPLATE[0]
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
 @contextmanager
 def app_with_schema(
     database_url: str, tmp_path: Path, config: dict[str, Any] | None = None
 ) -> Iterator[Flask]:
     """An app on ``database_url`` (with ``config``, else the test config) and the models' tables,
-    dropped again afterwards."""
-    application = create_app(config or make_test_config(database_url, tmp_path))
+    dropped again afterwards. On SQLite the tables come as a copy of the session's template file."""
+    config = config or make_test_config(database_url, tmp_path)
+    sqlite_file = _sqlite_file(config["SQLALCHEMY_DATABASE_URI"])
+    if sqlite_file is not None and not sqlite_file.exists():
+        shutil.copyfile(_sqlite_template(), sqlite_file)
+    application = create_app(config)
     with application.app_context():
-        db.create_all()
+        if sqlite_file is None:
+            db.create_all()
         try:
             yield application
         finally:
             db.session.remove()
-            db.drop_all()
+            if sqlite_file is None:
+                db.drop_all()  # the PostgreSQL database is the session's; a SQLite copy goes with tmp_path
             db.engine.dispose()
 
 
