@@ -114,8 +114,13 @@ def _insert_user(user: User) -> User:
     return user
 
 
-def register_founder(display_name: str, email: str, password: str, confirm: str) -> User | None:
+def register_founder(
+    display_name: str, email: str, password: str, confirm: str, language: str | None = None
+) -> User | None:
     """A founder signs up on their own; their startup is created next.
+
+    ``language`` is the one the visitor asked for on the sign-up page (their choice, else their
+    browser's); the account keeps it, so the mail that follows is already in that language.
 
     Either way a mail goes out: to the new founder, a link to sign in and describe the startup; when
     the address already has an account (None is returned), to its owner. The visitor is told to check
@@ -125,6 +130,8 @@ def register_founder(display_name: str, email: str, password: str, confirm: str)
     if errors:
         raise ValidationError(errors)
     user = User(email=normalise_email(email), display_name=display_name.strip(), role=Role.FOUNDER.value)
+    if language and is_supported(language):
+        user.language = language
     user.set_password(password)
     try:
         user = _insert_user(user)

@@ -32,6 +32,18 @@ def _start_session(user: accounts.User, remember: bool) -> None:
         save_language(user, chosen)
 
 
+def _asked_language() -> str | None:
+    """The language the visitor chose on these pages, else the one their browser asks for (None when
+    it asks for neither: the account then follows the app's default until a choice is made)."""
+    chosen = session.get(SESSION_KEY)
+    if is_supported(chosen):
+        return str(chosen)
+    if not request.headers.get("Accept-Language"):
+        return None
+    best = request.accept_languages.best_match(list(LANGUAGES))
+    return best if is_supported(best) else None
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @throttle("RATELIMIT_SIGNUP", client_address)
 def signup() -> Response | str | tuple[str, int]:
@@ -47,6 +59,7 @@ def signup() -> Response | str | tuple[str, int]:
             form.get("email", ""),
             form.get("password", ""),
             form.get("confirm", ""),
+            language=_asked_language(),
         )
     except ServiceError as error:
         return render_failure("auth/signup.html", error, form=form)
