@@ -26,6 +26,7 @@ from matchmaker.engine.scoring import (
     LexicalEstimate,
     ScoringConfig,
     component_similarities,
+    deployed_config,
     lexical_text,
 )
 from matchmaker.extensions import db
@@ -76,7 +77,7 @@ def scoring_config(encoder: Encoder) -> ScoringConfig:
     learned something, else today's."""
     from matchmaker.matching.learning import active_config
 
-    return active_config(ScoringConfig.for_model(encoder.model_id))
+    return active_config(deployed_config(encoder.model_id))
 
 
 def excluded_pairs() -> dict[int, set[int]]:
@@ -156,7 +157,7 @@ def _fit_lexical_estimate(index: LexicalIndex, profiles: Sequence[Profile]) -> L
         [o for _, o in pairs],
         [vectors[o.id] for _, o in pairs],
         index,
-        config=ScoringConfig.for_model(encoder.model_id),
+        config=deployed_config(encoder.model_id),
     )
     return LexicalEstimate.fit(similarities)
 
@@ -215,7 +216,7 @@ def model_version(encoder: Encoder) -> str:
     """What a stored match was computed with: the model, the engine's version and learned weights."""
     from matchmaker.matching.learning import active_config, weights_tag
 
-    base = ScoringConfig.for_model(encoder.model_id)
+    base = deployed_config(encoder.model_id)
     tag = weights_tag(active_config(base), base)
     return f"{encoder.model_id}+{ENGINE_VERSION}" + (f"+{tag}" if tag else "")
 
