@@ -297,10 +297,10 @@ def evaluate_as_deployed(
     rows = _app_rows(world, encoder, None, as_deployed_config(encoder.model_id))
     today = _app_rows(world, encoder, None, todays_config(encoder.model_id))
     return {
-        "as_deployed_similar_p_at_10": float(np.mean(rows[0])),
-        "as_deployed_partner_ndcg_at_10": float(np.mean(rows[1])),
-        "todays_similar_p_at_10": float(np.mean(today[0])),
-        "todays_partner_ndcg_at_10": float(np.mean(today[1])),
+        "as_deployed_similar_p_at_10": _mean(rows[0]),
+        "as_deployed_partner_ndcg_at_10": _mean(rows[1]),
+        "todays_similar_p_at_10": _mean(today[0]),
+        "todays_partner_ndcg_at_10": _mean(today[1]),
         "as_deployed_gain_p_at_10": paired_bootstrap(rows[0], today[0]),
         "as_deployed_gain_ndcg_at_10": paired_bootstrap(rows[1], today[1]),
     }
@@ -349,7 +349,12 @@ def _app_world(train: list[dict], test: list[dict], encoder: Encoder, queries: l
 def _app_metrics(world: _AppWorld, encoder: Encoder, space: LinearSpace | None) -> tuple[float, float]:
     """(P@10, nDCG@10) of the app's configuration on the world's TEST, with ``space`` (None: as deployed)."""
     p10, ndcg = _app_rows(world, encoder, space, as_deployed_config(encoder.model_id))
-    return float(np.mean(p10)) if len(p10) else 0.0, float(np.mean(ndcg)) if len(ndcg) else 0.0
+    return _mean(p10), _mean(ndcg)
+
+
+def _mean(values: np.ndarray) -> float:
+    """The mean, 0.0 of nothing (no labelled startup, no partner query)."""
+    return float(np.mean(values)) if len(values) else 0.0
 
 
 def _app_rows(
