@@ -16,7 +16,12 @@ from sqlalchemy import func, select
 from matchmaker.engine.candidates import script_mask
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.profiles import Profile, embed_profiles
-from matchmaker.engine.scoring import LexicalEstimate, ScoringConfig, component_similarities, lexical_text
+from matchmaker.engine.scoring import (
+    LexicalEstimate,
+    component_similarities,
+    deployed_config,
+    lexical_text,
+)
 from matchmaker.extensions import db
 from matchmaker.matching.candidates import listed_profiles
 from matchmaker.matching.embeddings import stored_encoder
@@ -93,7 +98,7 @@ def _fit_lexical_estimate(index: LexicalIndex, profiles: Sequence[Profile]) -> L
         [o for _, o in pairs],
         [vectors[o.id] for _, o in pairs],
         index,
-        config=ScoringConfig.for_model(encoder.model_id),
+        config=deployed_config(encoder.model_id),
     )
     return LexicalEstimate.fit(similarities)
 

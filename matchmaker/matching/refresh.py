@@ -21,6 +21,7 @@ from matchmaker.engine.explain import ENGINE_VERSION
 from matchmaker.engine.profiles import embed_profiles
 from matchmaker.engine.scoring import (
     ScoringConfig,
+    deployed_config,
 )
 from matchmaker.extensions import db
 from matchmaker.matching import learning
@@ -62,7 +63,7 @@ class RefreshReport:
 def scoring_config(encoder: Encoder) -> ScoringConfig:
     """The weights and calibration the app ranks with: learned weights when learning is on and has
     learned something, else today's."""
-    return learning.active_config(ScoringConfig.for_model(encoder.model_id))
+    return learning.active_config(deployed_config(encoder.model_id))
 
 
 def excluded_pairs() -> dict[int, set[int]]:
@@ -121,7 +122,7 @@ def kept_per_organisation() -> int:
 
 def model_version(encoder: Encoder) -> str:
     """What a stored match was computed with: the model, the engine's version and learned weights."""
-    base = ScoringConfig.for_model(encoder.model_id)
+    base = deployed_config(encoder.model_id)
     tag = learning.weights_tag(learning.active_config(base), base)
     return f"{encoder.model_id}+{ENGINE_VERSION}" + (f"+{tag}" if tag else "")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from matchmaker.engine.scoring import ScoringConfig
+from matchmaker.engine.scoring import ScoringConfig, deployed_config
 from matchmaker.extensions import db
 from matchmaker.jobs import queue as jobs
 from matchmaker.matching import learning, refresh, space
@@ -19,7 +19,7 @@ from matchmaker.models import Organisation, User
 
 def base_config() -> ScoringConfig:
     """Today's weights for the model in use: what learning starts from and is shown against."""
-    return ScoringConfig.for_model(app_encoder().model_id)
+    return deployed_config(app_encoder().model_id)
 
 
 def counterpart_names(weights: learning.LearnedWeights | None) -> dict[int, str]:
