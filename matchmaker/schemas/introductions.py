@@ -17,7 +17,7 @@ from matchmaker.schemas.profile import OrganisationSummary
 DECISIONS_MAX = 100  # introductions decided in one call
 # The enums' values written out so mypy reads them (tests/api/test_schema.py checks they match).
 OutcomeName: TypeAlias = Literal["pilot", "investment", "collaboration", "no_fit"]
-Note = Annotated[str, TEXT, Field(max_length=NOTE_MAX)]
+Note = Annotated[str, Field(max_length=NOTE_MAX), TEXT]
 
 
 class _Body(BaseModel):

@@ -61,21 +61,21 @@ AMOUNT_EXAMPLES = "20억원, 1.5억, 5,000만, ₩2,000,000,000 or $1.5M"
 
 
 # Each field's type as an alias mypy can read (a call in an annotation is not a type to it).
-Name: TypeAlias = Annotated[str, LINE, Field(max_length=limits.NAME_MAX, pattern=NOT_BLANK)]
-Description: TypeAlias = Annotated[str, TEXT, Field(max_length=limits.DESCRIPTION_MAX, pattern=NOT_BLANK)]
-Offers: TypeAlias = Annotated[str, TEXT, Field(max_length=limits.OFFERS_MAX)] | None
-Seeks: TypeAlias = Annotated[str, TEXT, Field(max_length=limits.SEEKS_MAX)] | None
-Location: TypeAlias = Annotated[str, LINE, Field(max_length=limits.LOCATION_MAX)] | None
+Name: TypeAlias = Annotated[str, Field(max_length=limits.NAME_MAX, pattern=NOT_BLANK), LINE]
+Description: TypeAlias = Annotated[str, Field(max_length=limits.DESCRIPTION_MAX, pattern=NOT_BLANK), TEXT]
+Offers: TypeAlias = Annotated[str, Field(max_length=limits.OFFERS_MAX), TEXT] | None
+Seeks: TypeAlias = Annotated[str, Field(max_length=limits.SEEKS_MAX), TEXT] | None
+Location: TypeAlias = Annotated[str, Field(max_length=limits.LOCATION_MAX), LINE] | None
 Website: TypeAlias = (
-    Annotated[str, LINE, Field(max_length=limits.WEBSITE_MAX, pattern=WEBSITE_PATTERN)] | None
+    Annotated[str, Field(max_length=limits.WEBSITE_MAX, pattern=WEBSITE_PATTERN), LINE] | None
 )
-ContactEmail: TypeAlias = Annotated[str, LINE, Field(max_length=EMAIL_MAX, pattern=EMAIL_PATTERN)] | None
+ContactEmail: TypeAlias = Annotated[str, Field(max_length=EMAIL_MAX, pattern=EMAIL_PATTERN), LINE] | None
 TeamSize: TypeAlias = Annotated[int, Field(ge=1, le=TEAM_SIZE_MAX), INTEGRAL] | None
 Capacity: TypeAlias = Annotated[int, Field(ge=0, le=CAPACITY_MAX), INTEGRAL] | None
-Tag = Annotated[str, LINE, Field(max_length=limits.TAG_MAX, pattern="^[^,]*$")]
+Tag = Annotated[str, Field(max_length=limits.TAG_MAX, pattern="^[^,]*$"), LINE]
 Amount: TypeAlias = (
     Annotated[int, Field(ge=0, le=max(money.AMOUNT_MAX.values())), INTEGRAL]
-    | Annotated[str, LINE, Field(max_length=AMOUNT_TEXT_MAX)]
+    | Annotated[str, Field(max_length=AMOUNT_TEXT_MAX), LINE]
     | None
 )
 AMOUNT_DOC = (
