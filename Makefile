@@ -13,12 +13,12 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test test-fast setup db seed lint format clean browser redis pgtools translations lock check-lock
+.PHONY: run test test-fast setup db seed lint format clean browser redis pgtools deploytools translations lock check-lock
 
 run: setup db seed ## serve the app with demo data on http://127.0.0.1:5000 (and a job worker when Redis answers)
 	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) tools/serve.sh
 
-test: setup browser redis pgtools db ## set everything up and run every test (SQLite, PostgreSQL, real model, browser)
+test: setup browser redis pgtools deploytools db ## set everything up and run every test (SQLite, PostgreSQL, real model, browser)
 	$(BIN)/python -m pytest
 
 test-fast: setup ## the edit-test loop: SQLite only, no browser, no real model
@@ -58,10 +58,21 @@ browser: ## Debian's Chromium and a CJK font for the browser tests (Playwright c
 pgtools: ## pg_dump and pg_restore, which `flask backup`/`flask restore` (and their test) use on PostgreSQL
 	@command -v pg_dump >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql-client; }
 
-redis: setup ## a local Redis for the throttling tests (limits kept in Redis), started when none answers
+redis: setup ## a local Redis for the job and throttling tests, started when none answers; redis-server for fault tests
+	@command -v redis-server >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq redis-server; }
 	@$(BIN)/python -c "import redis; redis.Redis(socket_connect_timeout=1).ping()" 2>/dev/null || { \
-	  command -v redis-server >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq redis-server; }; \
 	  redis-server --daemonize yes --save "" --appendonly no; sleep 1; }
+
+# nginx -t for the shipped site (tests/operations/test_deploy.py): Debian's binary unpacked into build/,
+# not installed, so no nginx service starts on this machine. systemd-analyze comes with systemd.
+NGINX := build/nginx/usr/sbin/nginx
+deploytools: ## nginx (unpacked, for `nginx -t`), systemd-analyze and openssl for the deploy/ checks
+	@command -v nginx >/dev/null 2>&1 || [ -x $(NGINX) ] || { \
+	  mkdir -p build && cd build && { apt-get download nginx >/dev/null 2>&1 || \
+	    { $(SUDO) apt-get update -qq && apt-get download nginx >/dev/null 2>&1; }; } && \
+	  dpkg-deb -x nginx_*.deb nginx && rm -f nginx_*.deb; }
+	@command -v systemd-analyze >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq systemd; }
+	@command -v openssl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq openssl; }
 # Catalogs: the compiled .mo files are committed next to their .po, so a checkout runs in Korean at once.
 # After changing user-facing text: `make translations`, translate the new entries in messages.po, run it again.
 PYBABEL := $(BIN)/pybabel
@@ -72,10 +83,12 @@ translations: setup ## extract every _() string, merge it into the catalogs and 
 	$(PYBABEL) update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching
 	$(PYBABEL) compile --statistics -d $(CATALOGS)
 
-lint: setup ## ruff (lint and format) and mypy (types, configured in pyproject.toml)
+lint: setup ## ruff (lint and format), mypy (types) and import-linter (layers), configured in pyproject.toml
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check matchmaker tests bench tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python tools/import_graph.py
 
 format: setup
 	$(BIN)/ruff format matchmaker tests bench

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 
 def register_commands(app: Flask) -> None:
@@ -31,6 +32,7 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(worker_command)
     app.cli.add_command(jobs_group)
+    app.cli.add_command(doctor_command)
 
 
 @click.command("seed-demo")
@@ -158,3 +160,20 @@ def restore_command(source: Path, yes: bool) -> None:
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Database restored from {source}.")
+
+
+@click.command("doctor")
+@with_appcontext
+def doctor_command() -> None:
+    """Check what a production start needs (secret key, public URL, database, Redis, worker, mail)."""
+    from matchmaker.operations.doctor import examine
+
+    findings = examine()
+    marks = {"ok": "ok     ", "warning": "warning", "error": "ERROR  "}
+    for finding in findings:
+        click.echo(f"{marks[finding.level]}  {finding.topic}: {finding.message}")
+    errors = sum(finding.level == "error" for finding in findings)
+    warnings = sum(finding.level == "warning" for finding in findings)
+    click.echo(f"{errors} error(s), {warnings} warning(s).")
+    if errors:
+        raise SystemExit(1)

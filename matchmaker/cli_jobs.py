@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from matchmaker.jobs import registry
+from matchmaker.operations.health import Heartbeat
 
 
 @click.command("worker")
@@ -49,12 +50,21 @@ def worker_command(burst: bool, with_scheduler: bool, warm_up: bool | None) -> N
             f"{requeued} pending match refresh(es) queued."
         )
 
-    worker.serve(
-        burst=burst,
-        with_scheduler=with_scheduler,
-        start_up=start_up,
-        warm_up=_warm_up if (warm_up if warm_up is not None else not burst) else None,
-    )
+    # /readyz reads this heartbeat: a killed worker's key expires within seconds, not RQ's minutes.
+    heartbeat = Heartbeat(
+        current_app.config["MATCHMAKER_REDIS_URL"],
+        jobs.queue_name(),
+        current_app.config["MATCHMAKER_WORKER_HEARTBEAT_TTL"],
+    ).start()
+    try:
+        worker.serve(
+            burst=burst,
+            with_scheduler=with_scheduler,
+            start_up=start_up,
+            warm_up=_warm_up if (warm_up if warm_up is not None else not burst) else None,
+        )
+    finally:
+        heartbeat.stop()
 
 
 def _warm_up() -> None:

@@ -12,6 +12,7 @@ from typing import Any, TypeGuard
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
+    Domain,
     force_locale,
     format_date,
     format_datetime,
@@ -19,10 +20,19 @@ from flask_babel import (
     format_percent,
     format_timedelta,
     get_locale,
+    gettext,
     refresh,
 )
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
+
+from matchmaker.api_paths import is_api_request
+from matchmaker.extensions import babel
+from matchmaker.language.particles import resolve_particles
+from matchmaker.models.base import utcnow
 
 # The languages the interface speaks, each named in its own language for the switch.
 LANGUAGES: dict[str, str] = {"ko": "한국어", "en": "English"}
@@ -32,6 +42,26 @@ SESSION_KEY = "language"
 def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
     """Mark ``message`` for the catalog but keep it as written (it is stored, then translated when shown)."""
     return message
+
+
+# Texts stored in English in place of a deleted record, or as the note of a person's action, and shown
+# in the reader's language wherever they appear (a page's {{ }}, a translated sentence's variable).
+DELETED_STARTUP_NAME = N_("(deleted startup)")
+DELETED_MEMBER_NAME = N_("(deleted member)")
+NOTE_STARTUP_DELETED = N_("The startup was deleted by its founder.")
+_STORED_TEXTS = frozenset({DELETED_STARTUP_NAME, DELETED_MEMBER_NAME, NOTE_STARTUP_DELETED})
+
+
+def is_stored_text(value: Any) -> bool:
+    """True for a text the app stores in English and shows translated (a Jinja test: ``is stored_text``)."""
+    return value.__class__ is str and value in _STORED_TEXTS
+
+
+def shown(value: Any) -> Any:
+    """``value`` as a reader sees it: a stored placeholder or note in their language, anything else as is."""
+    if value.__class__ is str and value in _STORED_TEXTS:
+        return gettext(value)
+    return value
 
 
 # Titles and default explanations of the error statuses the app answers with; a view's own message
@@ -66,6 +96,70 @@ def http_error_text(error: HTTPException) -> tuple[str, str]:
     return str(title), str(default) if is_default else description
 
 
+def korean_particles(text: str) -> str:
+    """``text`` with the fallback particles of a Korean translation resolved (이(가) → 이 or 가), in Korean.
+
+    The Korean catalog writes "%(name)s이(가)" because it cannot know the name; once the name is in,
+    the particle its final sound takes is chosen (볼트버스 진단이, NVIDIA가, HomeWatt과, 서울로).
+    Markup stays markup; other languages are left as they are.
+    """
+    if not text or "(" not in text:
+        return text
+    locale = get_locale()
+    if locale is None or locale.language != "ko":
+        return text
+    resolved = resolve_particles(str(text))
+    return Markup(resolved) if isinstance(text, Markup) else resolved
+
+
+class ParticleDomain(Domain):
+    """Flask-Babel's translations with Korean particles resolved once the variables are interpolated.
+
+    Every ``gettext``/``ngettext`` in Python (pages, mail, flashes, API messages, lazy strings) goes
+    through the app's domain; templates interpolate after the call, so they get :func:`_resolving`.
+    """
+
+    def gettext(self, string: str, **variables: Any) -> str:
+        return korean_particles(super().gettext(string, **_shown_all(variables)))
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
+        return korean_particles(super().ngettext(singular, plural, num, **_shown_all(variables)))
+
+    def pgettext(self, context: str, string: str, **variables: Any) -> str:
+        return korean_particles(super().pgettext(context, string, **_shown_all(variables)))
+
+    def npgettext(self, context: str, singular: str, plural: str, num: int, **variables: Any) -> str:
+        return korean_particles(super().npgettext(context, singular, plural, num, **_shown_all(variables)))
+
+
+def _shown_all(variables: dict[str, Any]) -> dict[str, Any]:
+    return {name: shown(value) for name, value in variables.items()} if variables else variables
+
+
+def _resolving(translate: Any) -> Any:
+    """A template's gettext callable that resolves particles after Jinja has put the variables in."""
+
+    @pass_context
+    def call(context: Context, *args: Any, **kwargs: Any) -> str:
+        return korean_particles(translate(context, *args, **_shown_all(kwargs)))
+
+    return call
+
+
+def install_particles(app: Flask) -> None:
+    """Resolve Korean particles in every translated text (the app's Babel domain and its templates), and
+    show stored placeholders in the reader's language in every page."""
+    babel.domain_instance = ParticleDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+    app.jinja_env.finalize = shown
+    app.jinja_env.tests["stored_text"] = is_stored_text
+    for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+        installed = app.jinja_env.globals.get(name)
+        if installed is not None and not getattr(installed, "resolves_particles", False):
+            wrapped = _resolving(installed)
+            wrapped.resolves_particles = True
+            app.jinja_env.globals[name] = wrapped
+
+
 def is_supported(language: str | None) -> TypeGuard[str]:
     """True when ``language`` is one of the interface's languages."""
     return language in LANGUAGES
@@ -79,8 +173,6 @@ def select_locale() -> str:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
-    from matchmaker.api.core import is_api_request
-
     if not is_api_request():
         from flask_login import current_user
 
@@ -133,15 +225,30 @@ def format_moment(value: datetime | None, style: str = "medium") -> str:
     return format_datetime(value, format=pattern) if pattern else format_datetime(value, format=style)
 
 
+# The unit a waiting time is told in: the largest of which a whole one has passed, except that days run
+# up to two months ("9일", not "1주"). (name, seconds in one, told from this many seconds on)
+_AGE_UNITS = (
+    ("year", 365 * 86400, 365 * 86400),
+    ("month", 30 * 86400, 60 * 86400),
+    ("day", 86400, 86400),
+    ("hour", 3600, 3600),
+    ("minute", 60, 60),
+    ("second", 1, 0),
+)
+
+
 def format_age(value: timedelta | datetime | None) -> str:
-    """How long ago or how long: "3일", "3 days"."""
+    """How long ago or how long, in whole human units: "2분", "3시간", "2일"; "2 minutes", "9 days"."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        from matchmaker.models.base import utcnow
-
         value = utcnow() - value
-    return format_timedelta(value, threshold=2.5)  # "9 days" rather than "1 week"
+    seconds = max(value.total_seconds(), 0.0)
+    for unit, size, start in _AGE_UNITS:
+        if seconds >= start:
+            whole = timedelta(seconds=int(seconds // size) * size)
+            return format_timedelta(whole, granularity=unit, threshold=float("inf"))
+    raise AssertionError("the last unit starts at zero")
 
 
 def format_month(value: date | datetime) -> str:

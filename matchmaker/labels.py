@@ -9,7 +9,7 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
-from matchmaker.models import OrganisationKind, Role, Sector, Stage
+from matchmaker.models import OrganisationKind, Role, Sector, Stage, Visibility
 from matchmaker.models.introductions import DismissalKind, IntroState, Outcome
 
 _LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
@@ -38,6 +38,10 @@ _LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
         Stage.SERIES_A: _l("Series A"),
         Stage.SERIES_B_PLUS: _l("Series B+"),
         Stage.GROWTH: _l("Growth"),
+    },
+    Visibility: {
+        Visibility.LISTED: _l("Listed"),
+        Visibility.HIDDEN: _l("Not listed"),
     },
     IntroState: {
         IntroState.REQUESTED: _l("Requested"),
@@ -108,6 +112,11 @@ def outcome_label(value: str | None) -> str:
 def dismissal_label(value: str | None) -> str:
     """The reader's name of a dismissal kind ("not_interested") stored as its value."""
     return _stored_label(DismissalKind, value)
+
+
+def visibility_label(value: str | None) -> str:
+    """The reader's name of a profile's visibility stored as its value ("listed", "hidden")."""
+    return _stored_label(Visibility, value)
 
 
 def kind_label(value: str | None) -> str:

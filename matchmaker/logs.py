@@ -27,12 +27,20 @@ class RequestIdFilter(logging.Filter):
     """Give every record the id of the request it was logged in ("-" outside a request)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id() or "-"
+        record.request_id = current_request_id() or current_job_label() or "-"
         return True
 
 
 class _MatchmakerHandler(logging.StreamHandler):
     """The package's handler; a class of its own so that a second app replaces it, never doubles it."""
+
+
+def current_job_label() -> str | None:
+    """``job:<id>`` inside a job on a worker, so every line a job logs names it."""
+    from rq import get_current_job  # rq is imported by the worker already; a web process only on a log line
+
+    job = get_current_job()
+    return f"job:{job.id}" if job is not None else None
 
 
 def current_request_id() -> str | None:

@@ -220,7 +220,7 @@ def format_for_viewer(amount: int | None, currency: str | None, language: str, k
 
 def krw_per_usd() -> float:
     """The configured exchange rate (``MATCHMAKER_KRW_PER_USD``), won per dollar."""
-    rate: float = current_app.config["MATCHMAKER_KRW_PER_USD"]  # a float: config.typed_value
+    rate: float = current_app.config["MATCHMAKER_KRW_PER_USD"]  # a float: config.Settings
     return rate if 0 < rate < float("inf") else DEFAULT_KRW_PER_USD
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from matchmaker.accounts.users import end_sessions
 from matchmaker.errors import ValidationError
 from matchmaker.extensions import db
+from matchmaker.i18n import DELETED_MEMBER_NAME
 from matchmaker.models import (
     ApiToken,
     DigestEntry,
@@ -26,7 +27,7 @@ from matchmaker.models import (
     utcnow,
 )
 
-DELETED_NAME = "(deleted member)"
+DELETED_NAME = DELETED_MEMBER_NAME  # stored in English, shown in the reader's language (i18n.shown)
 
 
 def _time(value: datetime | None) -> str | None:

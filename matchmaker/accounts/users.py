@@ -15,9 +15,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from matchmaker.accounts.languages import language_for_role
 from matchmaker.accounts.passwords import password_problem
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
+from matchmaker.i18n import is_supported
 from matchmaker.labels import label
 from matchmaker.links import public_url_for, url_path
 from matchmaker.mail import notifications
@@ -112,8 +114,13 @@ def _insert_user(user: User) -> User:
     return user
 
 
-def register_founder(display_name: str, email: str, password: str, confirm: str) -> User | None:
+def register_founder(
+    display_name: str, email: str, password: str, confirm: str, language: str | None = None
+) -> User | None:
     """A founder signs up on their own; their startup is created next.
+
+    ``language`` is the one the visitor asked for on the sign-up page (their choice, else their
+    browser's); the account keeps it, so the mail that follows is already in that language.
 
     Either way a mail goes out: to the new founder, a link to sign in and describe the startup; when
     the address already has an account (None is returned), to its owner. The visitor is told to check
@@ -123,6 +130,8 @@ def register_founder(display_name: str, email: str, password: str, confirm: str)
     if errors:
         raise ValidationError(errors)
     user = User(email=normalise_email(email), display_name=display_name.strip(), role=Role.FOUNDER.value)
+    if language and is_supported(language):
+        user.language = language
     user.set_password(password)
     try:
         user = _insert_user(user)
@@ -151,7 +160,7 @@ def _mail_existing_owner(email: str) -> None:
     if owner is None:  # the racing sign-up that took the address was rolled back since
         return
     message = notifications.queue_mail(
-        notifications.Recipient(owner.email, owner.language),
+        notifications.Recipient.of(owner),
         "signup_taken",
         user=owner,
         login_link=public_url_for("auth.login"),
@@ -211,9 +220,22 @@ ROLE_FOR_KIND = {"startup": Role.FOUNDER, "partner": Role.PARTNER, "investor": R
 ROLE_KIND = {role: kind for kind, role in ROLE_FOR_KIND.items()}
 
 
-def invite_user(inviter: User, display_name: str, email: str, role: str, organisation_id: int | None) -> User:
-    """Staff create partner and investor accounts, admins staff accounts; the invitee sets a password."""
+def invite_user(
+    inviter: User,
+    display_name: str,
+    email: str,
+    role: str,
+    organisation_id: int | None,
+    language: str = "",
+) -> User:
+    """Staff create partner and investor accounts, admins staff accounts; the invitee sets a password.
+
+    ``language`` ("ko" or "en") is the one the person reads, from the invitation on; left empty, a
+    partner or investor gets their organisation's language and anyone else the app's (Korean).
+    """
     errors = _check_identity(display_name, email, own=False)
+    if language and not is_supported(language):
+        errors["language"] = _("Choose Korean or English.")
     try:
         wanted = Role(role)
     except ValueError:
@@ -242,6 +264,7 @@ def invite_user(inviter: User, display_name: str, email: str, role: str, organis
         display_name=display_name.strip(),
         role=wanted.value,
         organisation=organisation,
+        language=language or language_for_role(wanted, organisation),
     )
     return _insert_user(user)
 
@@ -306,7 +329,7 @@ def send_invitation(user: User) -> str:
             )
         )
     link = public_url_for("auth.accept_invitation", token=invitation_token(user))
-    recipient = notifications.Recipient(user.email, user.language)
+    recipient = notifications.Recipient.of(user)
     message = notifications.queue_mail(recipient, "invitation", secret=link, user=user, link=link)
     db.session.commit()
     notifications.dispatch([message])
@@ -364,7 +387,7 @@ def _mail_reset_link(email: str) -> None:
     link = public_url_for("auth.reset_password", token=password_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 60
     message = notifications.queue_mail(
-        notifications.Recipient(user.email, user.language),
+        notifications.Recipient.of(user),
         "password_reset",
         secret=link,
         user=user,

@@ -15,6 +15,7 @@ def register_api(app: Flask) -> None:
     )
     from matchmaker.api.core import bp
     from matchmaker.extensions import csrf
+    from matchmaker.partnering import api as partnering_api  # noqa: F401  (issue 19: agendas and ICS)
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from matchmaker.accounts import tokens as api_tokens
+from matchmaker.api_paths import API_PREFIX
 from matchmaker.errors import ServiceError
 from matchmaker.extensions import db
 from matchmaker.i18n import http_error_text
@@ -16,7 +17,6 @@ from matchmaker.inputs import DB_INT_MAX, first_unstorable, whole_number
 from matchmaker.models import User
 from matchmaker.web.throttling import api_token, throttle
 
-API_PREFIX = "/api/v1"
 # Endpoints anyone may read without a token (the description of the API itself).
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
 AUTHENTICATE_HEADER = 'Bearer realm="matchmaker"'
@@ -34,11 +34,6 @@ class ApiError(Exception):
         self.status = status
         self.message = message
         self.fields = fields or {}
-
-
-def is_api_request() -> bool:
-    """True for every path under the API prefix, matched by a route or not."""
-    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
 
 def error_response(

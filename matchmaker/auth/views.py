@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from matchmaker.accounts import users as accounts
 from matchmaker.accounts.preferences import save_language
 from matchmaker.errors import ServiceError
-from matchmaker.i18n import SESSION_KEY, is_supported
+from matchmaker.i18n import LANGUAGES, SESSION_KEY, is_supported
 from matchmaker.web.helpers import is_safe_next, render_failure
 from matchmaker.web.security import no_store
 from matchmaker.web.throttling import client_address, submitted_account, throttle
@@ -20,13 +20,28 @@ bp = Blueprint("auth", __name__)
 
 def _start_session(user: accounts.User, remember: bool) -> None:
     # A fresh session at login: nothing from before sign-in (a planted session id) survives, except
-    # the language the visitor chose on these pages, which becomes the account's choice.
+    # the language the visitor chose on these pages, which becomes the account's choice. An account
+    # that has no language yet takes the browser's at its first sign-in and keeps it (mail too).
     chosen = session.get(SESSION_KEY)
     session.clear()
     login_user(user, remember=remember)
     accounts.record_login(user)
+    if not is_supported(chosen) and user.language is None:
+        chosen = request.accept_languages.best_match(list(LANGUAGES))
     if is_supported(chosen) and chosen != user.language:
         save_language(user, chosen)
+
+
+def _asked_language() -> str | None:
+    """The language the visitor chose on these pages, else the one their browser asks for (None when
+    it asks for neither: the account then follows the app's default until a choice is made)."""
+    chosen = session.get(SESSION_KEY)
+    if is_supported(chosen):
+        return str(chosen)
+    if not request.headers.get("Accept-Language"):
+        return None
+    best = request.accept_languages.best_match(list(LANGUAGES))
+    return best if is_supported(best) else None
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -44,6 +59,7 @@ def signup() -> Response | str | tuple[str, int]:
             form.get("email", ""),
             form.get("password", ""),
             form.get("confirm", ""),
+            language=_asked_language(),
         )
     except ServiceError as error:
         return render_failure("auth/signup.html", error, form=form)

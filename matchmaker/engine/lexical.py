@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from matchmaker.engine import glossary
 from matchmaker.engine.text import normalise_text
+from matchmaker.engine.words import CONCEPT_MARK, concept_token, word_and_concept_features, word_features
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -37,24 +39,26 @@ class LexicalIndex:
         char_weight: float = 1.0,
         min_df: int = 1,
         max_features: int | None = 200_000,
+        glossary: bool = False,
     ) -> None:
         self.char_ngram_range = char_ngram_range
         self.char_weight = char_weight
         self.min_df = min_df
         self.max_features = max_features
+        # With `glossary`, each glossary term also counts as its concept (engine/glossary.py), the same
+        # feature in Korean and English, so "shared words" can pair 배터리 with battery.
+        self.glossary = glossary
 
     def fit(self, texts: Sequence[str]) -> LexicalIndex:
         """Learn vocabulary and IDF from the profile texts; returns self."""
         from sklearn.feature_extraction.text import TfidfVectorizer
-
-        from matchmaker.engine.words import word_features
 
         cleaned = [normalise_text(t).lower() for t in texts]
         if not any(cleaned):
             raise ValueError("LexicalIndex needs at least one non-empty text to fit")
         min_df = self.min_df if sum(bool(t) for t in cleaned) >= 2 * self.min_df else 1
         self.word_vectorizer_ = TfidfVectorizer(
-            analyzer=word_features,
+            analyzer=word_and_concept_features if self.glossary else word_features,
             sublinear_tf=True,
             min_df=min_df,
             max_features=self.max_features,
@@ -218,10 +222,18 @@ class LexicalIndex:
             return []
         order = np.argsort(-product.data, kind="stable")
         terms: list[str] = []
+        concepts = _concept_pairs(text_a, text_b) if self.glossary else {}
         for j in product.indices[order]:
             if self.common_terms_[j]:
                 continue
             term = str(self.terms_[j])
+            if term.startswith(CONCEPT_MARK):
+                # A concept both name: shown as the two texts' own words (배터리 ↔ battery); skipped
+                # where both use the same word, which the word itself already shows.
+                pair = concepts.get(term)
+                if pair is None or pair[0].casefold() == pair[1].casefold():
+                    continue
+                term = f"{pair[0]} ↔ {pair[1]}"
             # Skip a single word already covered by a chosen word pair, and vice versa.
             if any(term in t.split() or t in term.split() for t in terms):
                 continue
@@ -232,6 +244,21 @@ class LexicalIndex:
 
 
 _BLOCK_ROWS = 8192
+
+
+def _concept_pairs(text_a: str, text_b: str) -> dict[str, tuple[str, str]]:
+    """Concept feature -> (term in text_a, term in text_b) for the glossary concepts both texts name."""
+
+    found_a = {match.concept: match.term for match in glossary.load().find(text_a)}
+    pairs: dict[str, tuple[str, str]] = {}
+    for match in glossary.load().find(text_b):
+        if match.concept in found_a:
+            token = concept_token(match.concept.english[0])
+            known = pairs.get(token)
+            # Prefer a pair across the two languages to a pair in one.
+            if known is None or (known[0].casefold() == known[1].casefold()):
+                pairs[token] = (found_a[match.concept], match.term)
+    return pairs
 
 
 def _row_block(matrix: sp.csr_matrix, start: int, stop: int) -> Any:

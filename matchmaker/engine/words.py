@@ -15,6 +15,8 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from matchmaker.engine import glossary
+
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 LATIN_LETTER = re.compile(r"[A-Za-z]")
 _ENGLISH_WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -120,3 +122,32 @@ def word_features(text: str) -> list[str]:
     words = content_words(text)
     # A one-syllable noun (차, 약) means little alone but much in a pair (전기 차, 치매 약).
     return [w for w in words if len(w) > 1] + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+# A glossary concept as a feature: "≡battery" stands for 배터리 and battery alike (engine/glossary.py).
+CONCEPT_MARK = "\u2261"
+
+
+def concept_token(english: str) -> str:
+    """The feature a glossary concept adds, named by its first English term: ≡battery_pack."""
+    return CONCEPT_MARK + "_".join(english.lower().split())
+
+
+def concept_features(text: str) -> list[str]:
+    """One feature per glossary term in the text, the same for a Korean term and its English one."""
+
+    return [
+        concept_token(match.concept.english[0])
+        for match in glossary.load().find(text)
+        if not _generic_concept(match.term, match.concept.english[0], match.concept.korean[0])
+    ]
+
+
+def _generic_concept(*terms: str) -> bool:
+    """A concept every profile here names (기술 ↔ technology, 시장 ↔ market) shares nothing worth showing."""
+    return any(term.casefold() in GENERIC_ENGLISH or term in GENERIC_KOREAN for term in terms)
+
+
+def word_and_concept_features(text: str) -> list[str]:
+    """`word_features` and `concept_features`: lets a Korean and an English text share something."""
+    return word_features(text) + concept_features(text)

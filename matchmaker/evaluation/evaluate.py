@@ -29,8 +29,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
-from matchmaker.engine.encoder import CachingEncoder, Encoder, l2_normalise, make_encoder
+from matchmaker.engine.encoder import CachingEncoder, Encoder, l2_normalise
 from matchmaker.engine.lexical import LexicalIndex
+from matchmaker.engine.multilingual import make_encoder
 from matchmaker.engine.profiles import SECTORS, Profile, ProfileVectors, embed_profiles, embed_texts
 from matchmaker.engine.ranking import rank_startups_for
 from matchmaker.engine.scoring import ScoringConfig, calibrate
@@ -41,6 +42,9 @@ from matchmaker.engine.text import join_texts
 
 UNSPECIFIED = "Unspecified"
 K = 10
+# Whether every lexical index here counts glossary concepts (`--lexical-glossary`), as the app's
+# MATCHMAKER_LEXICAL_GLOSSARY makes it do; set once by `run`.
+_LEXICAL_OPTIONS: dict[str, Any] = {"glossary": False}
 
 
 _STARTED = time.perf_counter()
@@ -189,7 +193,9 @@ def evaluate_engine(
 
     log("engine: similarity space")
     one_liners = [r.get("one_liner") or "" for r in train]
-    lexical = LexicalIndex(min_df=2).fit(train_texts + test_texts + [q for _, q in queries])
+    lexical = LexicalIndex(min_df=2, **_LEXICAL_OPTIONS).fit(
+        train_texts + test_texts + [q for _, q in queries]
+    )
     space = SimilaritySpace()
     if train:
         # Learn from both the full description and the one-line summary of each TRAIN startup.
@@ -215,6 +221,10 @@ def evaluate_engine(
             crosslingual_mean_rank=float(np.mean(ranks)),
             crosslingual_candidates=len(pairs) + len(test_texts),
             crosslingual_sector_agreement=sector_agreement(pairs, suggester),
+            # What "shared words" can show for a Korean text and its English translation.
+            crosslingual_shared_words=float(
+                np.mean([bool(lexical.shared_terms(p["ko"], p["en"])) for p in pairs])
+            ),
         )
     return metrics
 
@@ -267,7 +277,8 @@ def _app_world(train: list[dict], test: list[dict], encoder: Encoder, queries: l
     config = ScoringConfig.for_model(encoder.model_id)
     texts = [description_of(r) for r in test]
     vectors = _stack(embed_texts(texts, encoder), encoder.dimension)
-    lexical = LexicalIndex().fit([description_of(r) for r in train] + texts + [q for _, q in queries])
+    lexical = LexicalIndex(**_LEXICAL_OPTIONS)
+    lexical.fit([description_of(r) for r in train] + texts + [q for _, q in queries])
     words = lexical.transform(texts)
     similarity = calibrate((words @ words.T).toarray(), config.lexical_floor, config.lexical_ceiling)
     return _AppWorld(test, texts, vectors, lexical, similarity, queries)
@@ -489,12 +500,15 @@ def run(
     cache_path: str | None = None,
     pairs_path: str | None = None,
     baseline_model: str | None = "minilm",
+    lexical_glossary: bool = False,
 ) -> dict[str, Any]:
     """Evaluate on the given files and return the metrics dictionary.
 
-    `cache_path` (.npz) keeps embeddings between runs (one file per model beside it).
+    `cache_path` (.npz) keeps embeddings between runs (one file per model beside it);
+    `lexical_glossary` lets the engine's lexical indexes count glossary concepts.
     """
     started = time.perf_counter()
+    _LEXICAL_OPTIONS["glossary"] = lexical_glossary
     train = read_jsonl(train_path) if train_path else []
     test = read_jsonl(test_path)
     pairs = read_jsonl(pairs_path) if pairs_path else []
@@ -518,6 +532,7 @@ def run(
         n_test=len(test),
         n_partner_queries=len(queries),
         model_id=encoder.model_id,
+        lexical_glossary=lexical_glossary,
         seconds=round(time.perf_counter() - started, 1),
     )
     return metrics
@@ -561,8 +576,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--baseline-model", default="minilm", help="the plain-cosine baseline's model (default: MiniLM)"
     )
+    parser.add_argument(
+        "--lexical-glossary",
+        action="store_true",
+        help="the lexical component also counts glossary concepts (the app's MATCHMAKER_LEXICAL_GLOSSARY)",
+    )
     args = parser.parse_args(argv)
-    metrics = run(args.train, args.test, args.model, args.embedding_cache, args.pairs, args.baseline_model)
+    metrics = run(
+        args.train,
+        args.test,
+        args.model,
+        args.embedding_cache,
+        args.pairs,
+        args.baseline_model,
+        lexical_glossary=args.lexical_glossary,
+    )
     print(quality_table(metrics))
     print(json.dumps(metrics, sort_keys=True))
     return 0

@@ -85,6 +85,19 @@ JOBS: dict[str, JobKind] = {
             "learn the similarity space, rematch",
             True,
         ),
+        JobKind(
+            "generate-partnering",
+            "generate_partnering",
+            N_("Generate a partnering-day schedule"),
+            "generate the meeting schedule of a partnering day",
+        ),
+        JobKind(
+            "partnering-reminders",
+            "partnering_reminders",
+            N_("Send partnering-day reminders"),
+            "send the evening-before and 15-minutes-before meeting reminders",
+            True,
+        ),
     )
 }
 

@@ -29,6 +29,7 @@ from rq.scheduler import run as run_scheduler
 from rq.worker import SimpleWorker
 
 from matchmaker.extensions import db
+from matchmaker.jobs import queue as jobs
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +119,6 @@ def serve(
     this waits until Redis answers and starts a new one, rather than leaving the queue unserved.
     """
     from redis.exceptions import RedisError
-
-    from matchmaker.jobs import queue as jobs
 
     earlier: set[str] = set()
     stopping = threading.Event()

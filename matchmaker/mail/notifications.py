@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
+from flask_babel import get_translations
 from flask_mail import Message
 from sqlalchemy import select
 
+from matchmaker.accounts.languages import contact_language, language_of_user
 from matchmaker.extensions import db, mail
 from matchmaker.i18n import language_of
 from matchmaker.jobs import queue as jobs
@@ -115,25 +117,30 @@ class Recipient:
     address: str
     language: str | None = None
 
+    @classmethod
+    def of(cls, user: User) -> Recipient:
+        """A person, in the language they read (saved, else their role's and organisation's default).
+
+        Never the language of the request that causes the mail: a Korean staff member approving a
+        request writes to an English-reading partner in English.
+        """
+        return cls(user.email, language_of_user(user))
+
 
 def member_recipients(organisation: Organisation) -> list[Recipient]:
     """Active members, each in their own language; the contact address when it has no account yet."""
-    recipients = [Recipient(u.email, u.language) for u in organisation.members if u.is_active_account]
+    recipients = [Recipient.of(u) for u in organisation.members if u.is_active_account]
     if not recipients and organisation.contact_email:
-        recipients = [Recipient(organisation.contact_email)]
+        recipients = [Recipient(organisation.contact_email, contact_language(organisation))]
     return recipients
 
 
 def staff_recipients() -> list[Recipient]:
     """Every active staff member and admin, each in their own language."""
-    return [
-        Recipient(email, language)
-        for email, language in db.session.execute(
-            select(User.email, User.language).where(
-                User.role.in_([r.value for r in STAFF_ROLES]), User.is_active_account.is_(True)
-            )
-        )
-    ]
+    staff = db.session.scalars(
+        select(User).where(User.role.in_([r.value for r in STAFF_ROLES]), User.is_active_account.is_(True))
+    )
+    return [Recipient.of(user) for user in staff]
 
 
 def render_mail(template: str, language: str | None, **context: Any) -> tuple[str, str]:
@@ -142,9 +149,17 @@ def render_mail(template: str, language: str | None, **context: Any) -> tuple[st
     The template sets ``subject``; everything it prints is the body.
     """
     with language_of(language):
+        if context.get("note"):
+            context = context | {"note": system_note(context["note"])}
         module = current_app.jinja_env.get_template(f"mail/{template}.txt").make_module(context)
         subject = vars(module)["subject"]  # a template's exported names live in its module's __dict__
         return str(subject).strip(), str(module).strip() + "\n"
+
+
+def system_note(note: str) -> str:
+    """A note in the current language when it is one the system writes (stored in English, N_-marked,
+    e.g. "The startup was deleted by its founder."); a person's own note as they wrote it."""
+    return str(get_translations().gettext(note))
 
 
 def queue_mail(

@@ -18,7 +18,6 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from matchmaker import money
 from matchmaker.engine.advice import Suggestion, pair_score, suggest_changes
 from matchmaker.engine.profiles import Profile, embed_profiles
 from matchmaker.engine.scoring import ScoringConfig
@@ -28,7 +27,10 @@ from matchmaker.matching import refresh as matching
 from matchmaker.matching.embeddings import app_encoder, stored_encoder
 from matchmaker.models import MatchAdvice as StoredAdvice
 from matchmaker.models import Organisation, OrganisationKind, User
-from matchmaker.organisations.profiles import profile_values
+
+# Raised when what a stored advice holds changes, so older rows are computed again (2: text suggested in
+# the founder's language, with the other side's sentence as the reason).
+ADVICE_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ def advice_version(startup: Profile, counterpart: Profile, model_id: str, config
     """What the advice depends on, hashed: both profiles as the engine sees them, the model and the
     weights. A save of either profile, another model or learned weights make a stored advice stale."""
     inputs = {
+        "format": ADVICE_FORMAT,
         "startup": _canonical(dataclasses.asdict(startup)),
         "counterpart": _canonical(dataclasses.asdict(counterpart)),
         "model": model_id,
@@ -91,10 +94,28 @@ def compute_advice(startup: Organisation, counterpart: Organisation) -> tuple[Ma
     before = pair_score(profiles[0], vectors[0], profiles[1], vectors[1], lexical, config)
     # Hypothetical texts are embedded without being stored: only real profiles belong in the store.
     suggestions = suggest_changes(
-        profiles[0], vectors[0], profiles[1], vectors[1], app_encoder(), lexical, config
+        profiles[0],
+        vectors[0],
+        profiles[1],
+        vectors[1],
+        app_encoder(),
+        lexical,
+        config,
+        language=founder_language(startup),
     )
     version = advice_version(profiles[0], profiles[1], encoder.model_id, config)
     return MatchAdvice(startup, counterpart, round(100 * before, 1), suggestions), version
+
+
+def founder_language(startup: Organisation) -> str | None:
+    """The language the founder writes the startup's profile in, as stored with its texts (the longest
+    of description, offers and seeks decides); None lets the engine read it from the texts."""
+    written = [
+        (len(getattr(startup, field) or ""), startup.original_language(field))
+        for field in ("description", "offers", "seeks")
+    ]
+    languages = [(length, language) for length, language in written if language in ("ko", "en")]
+    return max(languages)[1] if languages else None
 
 
 def _current_version(startup: Organisation, counterpart: Organisation) -> str:
@@ -113,6 +134,7 @@ def _suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
         "gain_points": suggestion.gain_points,
         "score_after": suggestion.score_after,
         "quote": suggestion.quote,
+        "text": suggestion.text,
     }
 
 
@@ -121,7 +143,9 @@ def _stored(startup: Organisation, counterpart: Organisation, version: str) -> M
     if row is None or row.version != version:
         return None
     suggestions = [
-        Suggestion(s["code"], dict(s["changes"]), s["gain_points"], s["score_after"], s["quote"])
+        Suggestion(
+            s["code"], dict(s["changes"]), s["gain_points"], s["score_after"], s["quote"], s.get("text", "")
+        )
         for s in row.suggestions
     ]
     return MatchAdvice(startup, counterpart, row.percent, suggestions)
@@ -197,18 +221,3 @@ def advice_status(viewer: User, counterpart: Organisation) -> dict[str, object] 
     # The job's own error (a traceback line) is for staff on /staff/jobs/, not for the founder.
     error = _("It could not be computed just now; please try again later.") if ref.state == "failed" else None
     return {"pending": True, "state": ref.state, "progress": ref.progress, "error": error}
-
-
-def suggested_profile(startup: Organisation, suggestion: Suggestion) -> dict[str, Any]:
-    """The startup's editable profile with one suggestion applied (what the profile form would save)."""
-    values = profile_values(startup)
-    for name, value in suggestion.changes.items():
-        if name == "raising_usd":
-            currency = startup.raising_currency or money.default_currency()
-            values["raising_amount"] = str(money.convert(int(value), "USD", currency, money.krw_per_usd()))  # type: ignore[call-overload]
-            values["raising_currency"] = currency
-        elif name in ("sectors", "tags"):
-            values[name] = sorted(value) if name == "sectors" else list(value)  # type: ignore[call-overload]
-        else:
-            values[name] = value
-    return values

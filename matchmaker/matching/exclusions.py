@@ -2,6 +2,9 @@
 
 The excluded startup is never told: the pair is left out of every list, digest, API answer and
 three-way suggestion as if it had never been scored, and no filter count mentions it.
+
+A keyword reaches the other language through the domain glossary (engine/glossary.py): "battery" also
+hides startups that write 배터리, and "배터리" those that write battery. The page names the equivalents.
 """
 
 from __future__ import annotations
@@ -9,15 +12,25 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from matchmaker.engine.search import equivalents
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.introductions.requests import possible_id
-from matchmaker.models import AuditEvent, Match, Organisation, OrganisationKind, PrivateExclusion, User
+from matchmaker.models import (
+    AuditEvent,
+    Match,
+    Organisation,
+    OrganisationKind,
+    PrivateExclusion,
+    ProfileVersion,
+    User,
+)
 from matchmaker.models.exclusions import KEYWORD_MAX
 
 KEYWORD_MIN = 2
@@ -33,9 +46,32 @@ def profile_words(name: str, description: str, offers: str, tags: Iterable[str] 
     return normalise_keyword(" ".join([name or "", description or "", offers or "", *(tags or ())]))
 
 
+@lru_cache(maxsize=1024)
+def keyword_equivalents(keyword: str) -> tuple[str, ...]:
+    """The glossary's words in the other language for a keyword, normalised: ("배터리",) for "battery"."""
+    own = normalise_keyword(keyword)
+    found = (normalise_keyword(term) for term in equivalents(keyword))
+    return tuple(dict.fromkeys(term for term in found if term and term != own))
+
+
 def keyword_hits(keyword: str, text: str) -> bool:
-    """Whether a normalised keyword occurs in a normalised profile text (Korean particles may follow it)."""
-    return bool(keyword) and keyword in text
+    """Whether a normalised keyword, or one of its equivalents in the other language, occurs in a
+    normalised profile text (Korean particles may follow it)."""
+    return bool(keyword) and any(term in text for term in (keyword, *keyword_equivalents(keyword)))
+
+
+def _version_texts(organisation_id: int | None = None) -> dict[int, list[str]]:
+    """The startups' texts in the other language (name, description, offers: what a keyword is looked
+    for in), by organisation; all of them, or one organisation's."""
+    statement = select(ProfileVersion.organisation_id, ProfileVersion.text).where(
+        ProfileVersion.field.in_(("name", "description", "offers"))
+    )
+    if organisation_id is not None:
+        statement = statement.where(ProfileVersion.organisation_id == organisation_id)
+    texts: dict[int, list[str]] = defaultdict(list)
+    for owner, text in db.session.execute(statement):
+        texts[owner].append(text or "")
+    return texts
 
 
 def _owner(user: User) -> Organisation:
@@ -60,8 +96,9 @@ def _startups_hit(keywords: Iterable[str]) -> dict[str, set[int]]:
             Organisation.tags,
         ).where(Organisation.kind == OrganisationKind.STARTUP.value)
     )
+    versions = _version_texts()
     for organisation_id, name, description, offers, tags in rows:
-        text = profile_words(name, description, offers, tags)
+        text = profile_words(name, description, offers, [*(tags or ()), *versions.get(organisation_id, ())])
         for keyword in keywords:
             if keyword_hits(keyword, text):
                 hits[keyword].add(organisation_id)
@@ -100,7 +137,10 @@ def hidden_from(organisation_id: int) -> set[int]:
         ).all()
         hits = _startups_hit({k for _, k in rows if k})
         return {e for e, _ in rows if e is not None} | {i for found in hits.values() for i in found}
-    text = profile_words(startup.name, startup.description, startup.offers, startup.tags)
+    versions = _version_texts(organisation_id).get(organisation_id, [])
+    text = profile_words(
+        startup.name, startup.description, startup.offers, [*(startup.tags or ()), *versions]
+    )
     lists = db.session.execute(
         select(
             PrivateExclusion.organisation_id, PrivateExclusion.excluded_id, PrivateExclusion.keyword

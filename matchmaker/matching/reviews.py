@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,13 +23,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from matchmaker.engine.profiles import embed_texts
 from matchmaker.engine.ranking import mmr
+from matchmaker.engine.search import SearchHit
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.introductions.capacity import month_start
 from matchmaker.introductions.requests import possible_id
 from matchmaker.matching import refresh as matching
+from matchmaker.matching.dismissals import excluded_pairs as excluded_pairs  # read here by callers
 from matchmaker.matching.embeddings import stored_encoder
 from matchmaker.matching.exclusions import hidden_from
+from matchmaker.matching.search import SearchResult, search
 from matchmaker.models import (
     Dismissal,
     DismissalKind,
@@ -87,6 +89,11 @@ class ReviewPage:
     filtered: dict[str, int] = field(default_factory=dict)
     # Ids kept away by private exclusions (hidden_from), read once per page and reused by the triples.
     private: set[int] = field(default_factory=set)
+    # With a search: why each listed organisation was found, and the terms the query was matched with.
+    search: SearchResult | None = None
+
+    def found(self, organisation_id: int) -> SearchHit | None:
+        return self.search.by_id.get(organisation_id) if self.search else None
 
     @property
     def pages(self) -> int:
@@ -132,15 +139,6 @@ def excluded_for(organisation_id: int, private: set[int] | None = None) -> set[i
     if private is None:
         private = hidden_from(organisation_id)
     return {b if a == organisation_id else a for a, b in rows} | private
-
-
-def excluded_pairs() -> dict[int, set[int]]:
-    """Organisation id -> ids it must never be matched with (both directions); for the matching engine."""
-    pairs: dict[int, set[int]] = defaultdict(set)
-    for a, b in db.session.execute(select(Dismissal.organisation_id, Dismissal.other_id)):
-        pairs[a].add(b)
-        pairs[b].add(a)
-    return dict(pairs)
 
 
 def rotation_key(viewer_id: int, startup_id: int, now: datetime) -> str:
@@ -228,23 +226,14 @@ def review_for(user: User, query: ReviewQuery, per_page: int = 10, now: datetime
         statement = statement.where(Organisation.is_complex_tenant.is_(True))
     if founder_view and query.kind in (OrganisationKind.PARTNER.value, OrganisationKind.INVESTOR.value):
         statement = statement.where(Organisation.kind == query.kind)
-    if query.text:
-        needle = query.text.lower()
-        statement = statement.where(
-            or_(
-                *(
-                    func.lower(c).contains(needle, autoescape=True)
-                    for c in (
-                        Organisation.name,
-                        Organisation.description,
-                        Organisation.offers,
-                        Organisation.seeks,
-                    )
-                )
-            )
-        )
     ranked: list = list(db.session.execute(statement.order_by(Match.score.desc(), Match.id)))
-    if not founder_view:
+    found = None
+    if query.text:
+        # Ranked by the search (keyword hits first, then closeness of meaning), not by the rotation.
+        found = search(query.text, [other_id(row, founder_view) for row in ranked])
+        by_other = {other_id(row, founder_view): row for row in ranked}
+        ranked = [by_other[hit.organisation_id] for hit in found.hits]
+    elif not founder_view:
         ranked = vary(ranked) if query.order == VARIED else rotate(ranked, own.id, now)
     page = max(1, query.page)
     chosen = _load_page(
@@ -252,7 +241,12 @@ def review_for(user: User, query: ReviewQuery, per_page: int = 10, now: datetime
     )
     filtered = matching.filter_summary(own) if not ranked else {}
     items = _with_introductions(chosen, founder_view)
-    return ReviewPage(items, page, per_page, len(ranked), filtered, private)
+    return ReviewPage(items, page, per_page, len(ranked), filtered, private, found)
+
+
+def other_id(row: Match, founder_view: bool) -> int:
+    """The other side of a match row: the counterpart for a founder, the startup otherwise."""
+    return int(row.counterpart_id if founder_view else row.startup_id)
 
 
 def _load_page(ids: list[int], own: Organisation, founder_view: bool) -> list[Match]:

@@ -24,9 +24,20 @@ from matchmaker.models.organisations import (
     Organisation,
     OrganisationKind,
     OrganisationSector,
+    ProfileVersion,
     Sector,
     Stage,
+    TextField,
+    TextLanguage,
+    VersionSource,
     Visibility,
+)
+from matchmaker.models.partnering import (
+    Attendance,
+    PartneringDay,
+    PartneringMeeting,
+    PartneringRoom,
+    PartneringSlot,
 )
 from matchmaker.models.users import STAFF_ROLES, Role, User, normalise_email
 from matchmaker.models.versions import DataVersion
@@ -58,6 +69,15 @@ __all__ = [
     "SeenMatch",
     "Organisation",
     "OrganisationKind",
+    "ProfileVersion",
+    "TextField",
+    "TextLanguage",
+    "VersionSource",
+    "Attendance",
+    "PartneringDay",
+    "PartneringMeeting",
+    "PartneringRoom",
+    "PartneringSlot",
     "OrganisationSector",
     "Role",
     "STAFF_ROLES",

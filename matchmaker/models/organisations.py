@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -86,6 +87,7 @@ class Visibility(enum.StrEnum):
 
 # Limits on free text, enforced by the forms and mirrored by the column sizes.
 NAME_MAX = 120
+SUMMARY_MAX = 160
 DESCRIPTION_MAX = 4000
 OFFERS_MAX = 2000
 SEEKS_MAX = 2000
@@ -97,6 +99,38 @@ WEBSITE_MAX = 300
 
 def _in_list(column: str, values: type[enum.StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class TextLanguage(enum.StrEnum):
+    """The two languages a profile text is written in."""
+
+    KOREAN = "ko"
+    ENGLISH = "en"
+
+    @property
+    def other(self) -> TextLanguage:
+        return TextLanguage.ENGLISH if self is TextLanguage.KOREAN else TextLanguage.KOREAN
+
+
+class TextField(enum.StrEnum):
+    """The profile texts that exist in two languages (the original in its column, a version beside it)."""
+
+    NAME = "name"
+    SUMMARY = "summary"
+    DESCRIPTION = "description"
+    OFFERS = "offers"
+    SEEKS = "seeks"
+
+
+class VersionSource(enum.StrEnum):
+    """Who wrote a version: a person (the founder, a member, staff) or a machine translation."""
+
+    PERSON = "person"
+    MACHINE = "machine"
+
+
+def _language_allowed(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IS NULL OR {_in_list(column, TextLanguage)}", name=f"{column}_allowed")
 
 
 class Organisation(Base):
@@ -118,15 +152,24 @@ class Organisation(Base):
         CheckConstraint(
             "monthly_intro_capacity IS NULL OR monthly_intro_capacity >= 0", name="capacity_not_negative"
         ),
+        *(_language_allowed(f"{field.value}_language") for field in TextField),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     kind: Mapped[str] = mapped_column(String(16), index=True)
+    # The texts as their writer wrote them (the originals: matching reads these); each one's language is
+    # detected on save, and a version in the other language may sit beside it (ProfileVersion).
     name: Mapped[str] = mapped_column(String(NAME_MAX), index=True)
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     offers: Mapped[str] = mapped_column(Text, default="")
     seeks: Mapped[str] = mapped_column(Text, default="")
+    name_language: Mapped[str | None] = mapped_column(String(2))
+    summary_language: Mapped[str | None] = mapped_column(String(2))
+    description_language: Mapped[str | None] = mapped_column(String(2))
+    offers_language: Mapped[str | None] = mapped_column(String(2))
+    seeks_language: Mapped[str | None] = mapped_column(String(2))
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     stage: Mapped[str | None] = mapped_column(String(16))
     # Amounts are kept in the currency they were given in (whole won or whole dollars);
@@ -160,6 +203,24 @@ class Organisation(Base):
         lazy="selectin",
     )
     members: Mapped[list[User]] = relationship(back_populates="organisation")
+    versions: Mapped[list[ProfileVersion]] = relationship(
+        back_populates="organisation",
+        cascade="all, delete-orphan",
+        order_by="ProfileVersion.field",
+        lazy="selectin",
+    )
+
+    def original_language(self, field: str) -> str | None:
+        """The language the original ``field`` text is written in ("ko", "en"; None when it is empty)."""
+        language: str | None = getattr(self, f"{field}_language")
+        return language
+
+    def version(self, field: str, language: str) -> ProfileVersion | None:
+        """The version of ``field`` written in ``language`` beside the original, if there is one."""
+        for version in self.versions:
+            if version.field == field and version.language == language:
+                return version
+        return None
 
     @property
     def sectors(self) -> list[str]:
@@ -205,3 +266,43 @@ class OrganisationSector(Base):
     sector: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
 
     organisation: Mapped[Organisation] = relationship(back_populates="sector_links")
+
+
+class ProfileVersion(Base):
+    """A profile text in the language other than its original's: written by a person or by a machine.
+
+    The original stays in the organisation's own column (matching reads it, so a version never changes a
+    match); a reader of the version's language is shown the version. ``similarity`` is the multilingual
+    model's cosine between this version and the original, measured by the refresh job for the texts in
+    ``checked_hash``; ``mismatch`` says it fell below the field's threshold (matchmaker/organisations/
+    bilingual.py) so the writer is warned and staff see it.
+    """
+
+    __tablename__ = "profile_versions"
+    __table_args__ = (
+        CheckConstraint(_in_list("field", TextField), name="version_field_allowed"),
+        CheckConstraint(_in_list("language", TextLanguage), name="version_language_allowed"),
+        CheckConstraint(_in_list("source", VersionSource), name="version_source_allowed"),
+    )
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    field: Mapped[str] = mapped_column(String(16), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(8), default=VersionSource.PERSON.value)
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    similarity: Mapped[float | None] = mapped_column(Float)
+    checked_hash: Mapped[str | None] = mapped_column(String(64))
+    mismatch: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="versions")
+
+    @property
+    def is_machine(self) -> bool:
+        return self.source == VersionSource.MACHINE
+
+    def __repr__(self) -> str:
+        return f"<ProfileVersion {self.organisation_id} {self.field} {self.language} {self.source}>"

@@ -26,6 +26,7 @@ from matchmaker.models import (
     User,
     utcnow,
 )
+from matchmaker.organisations import bilingual
 
 # Open states in which an introduction waits on someone; staff see those waiting too long.
 STUCK_STATES = (IntroState.REQUESTED, IntroState.WAITLISTED, IntroState.APPROVED, IntroState.INTRODUCED)
@@ -50,6 +51,8 @@ class MemberDashboard:
     gaps: list[ProfileGap] = field(default_factory=list)
     capacity_used: int | None = None
     capacity_limit: int | None = None
+    # readers among its top matches who cannot read its summary or description: ask for their language
+    language_prompt: bilingual.LanguagePrompt | None = None
 
     @property
     def capacity_tenths(self) -> int:
@@ -71,6 +74,8 @@ class StaffDashboard:
     matches_by_sector: dict[str, int]
     funnel_by_month: list[tuple[datetime, dict[str, int]]]
     kinds: dict[str, int]
+    # profile versions the consistency check found not to say what their original says
+    flagged_versions: list[bilingual.FlaggedVersion] = field(default_factory=list)
 
 
 def _profile_gaps(organisation: Organisation) -> list[ProfileGap]:
@@ -205,6 +210,7 @@ def member_dashboard(user: User, now: datetime | None = None) -> MemberDashboard
             board.waiting_on_others += 1
     board.new_matches = _new_matches(user, organisation)
     board.gaps = _profile_gaps(organisation)
+    board.language_prompt = bilingual.language_prompt(organisation)
     if organisation.kind != OrganisationKind.STARTUP:
         board.capacity_used = capacity.used_capacity(organisation.id, now)
         board.capacity_limit = organisation.monthly_intro_capacity
@@ -299,4 +305,5 @@ def staff_dashboard(now: datetime | None = None) -> StaffDashboard:
         matches_by_sector={s.value: matches.get(s.value, 0) for s in Sector},
         funnel_by_month=_funnel_by_month(now),
         kinds=kinds,
+        flagged_versions=bilingual.flagged_versions(),
     )

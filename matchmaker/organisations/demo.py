@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from matchmaker.errors import ValidationError
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, OrganisationKind, Role, User
+from matchmaker.organisations import bilingual
 from matchmaker.organisations.profiles import validate_profile
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
@@ -105,8 +106,10 @@ def seed_demo() -> SeedReport:
     missing = [(p, validated_demo_profile(p)) for p in demo_profiles() if p["slug"] not in by_slug]
     for profile, data in missing:
         sectors = data.pop("sectors")
+        versions = bilingual.version_values(data)
         organisation = Organisation(kind=profile["kind"], slug=profile["slug"], **data)
         organisation.sectors = sectors
+        bilingual.store_versions(organisation, versions, None)
         db.session.add(organisation)
         by_slug[organisation.slug] = organisation
         report.organisations_created += 1

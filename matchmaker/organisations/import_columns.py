@@ -16,6 +16,11 @@ from flask_babel import force_locale
 
 from matchmaker.labels import label
 from matchmaker.models import Organisation, OrganisationKind, Sector, Stage, Visibility
+from matchmaker.organisations.bilingual import version_form_values as values
+
+
+def version_form_values(organisation: Organisation) -> dict[str, str]:
+    return values(organisation)
 
 
 @dataclass(frozen=True)
@@ -42,9 +47,21 @@ COLUMNS = (
         "registration number",
         ("business registration number", "사업자번호"),
     ),
+    Column("summary", "한줄 소개", "summary", ("한 줄 소개", "요약", "one-liner", "one line summary")),
     Column("description", "설명", "description", ("소개", "기업 소개", "회사 소개", "about")),
     Column("offers", "제공", "offers", ("제공하는 것", "제공 가능", "offer")),
     Column("seeks", "찾는 것", "seeks", ("원하는 것", "필요한 것", "seek", "needs")),
+    # The version of each text in the other language (the one the original is not written in).
+    Column("name_ko", "회사명 (한국어)", "name (Korean)", ("한글 회사명", "국문 회사명", "korean name")),
+    Column("name_en", "회사명 (영어)", "name (English)", ("영문 회사명", "영문명", "english name")),
+    Column("summary_ko", "한줄 소개 (한국어)", "summary (Korean)", ()),
+    Column("summary_en", "한줄 소개 (영어)", "summary (English)", ("english summary", "영문 요약")),
+    Column("description_ko", "설명 (한국어)", "description (Korean)", ("국문 설명", "korean description")),
+    Column("description_en", "설명 (영어)", "description (English)", ("영문 설명", "english description")),
+    Column("offers_ko", "제공 (한국어)", "offers (Korean)", ()),
+    Column("offers_en", "제공 (영어)", "offers (English)", ()),
+    Column("seeks_ko", "찾는 것 (한국어)", "seeks (Korean)", ()),
+    Column("seeks_en", "찾는 것 (영어)", "seeks (English)", ()),
     Column("sectors", "분야", "sectors", ("sector", "산업", "산업 분야")),
     Column("tags", "태그", "tags", ("키워드", "keywords")),
     Column("stage", "단계", "stage", ("투자 단계", "성장 단계")),
@@ -77,6 +94,17 @@ _HEADER_INDEX = {
     for column in COLUMNS
     for alias in (column.field, column.korean, column.english, column.header, *column.aliases)
 }
+# "description (EN)", "설명 (영문)", "offers (KO)": a version column named by a language code.
+_LANGUAGE_WORDS = {
+    "en": ("en", "영문", "영어", "english"),
+    "ko": ("ko", "kr", "국문", "한글", "한국어", "korean"),
+}
+for _column in COLUMNS:
+    _base, _, _language = _column.field.rpartition("_")
+    if _language in _LANGUAGE_WORDS and _base in BY_FIELD:
+        for _word in _LANGUAGE_WORDS[_language]:
+            for _name in (_base, BY_FIELD[_base].korean, BY_FIELD[_base].english):
+                _HEADER_INDEX.setdefault(_header_key(f"{_name} ({_word})"), _column.field)
 
 
 def field_for_header(header: str) -> str | None:
@@ -112,9 +140,7 @@ def choice_tables() -> dict[str, dict[str, str]]:
             Sector, {"자동차": "automotive", "모빌리티": "automotive", "의료": "healthcare"}
         ),
         "stage": _choice_index(Stage, {"시리즈B": "series_b_plus", "series b": "series_b_plus"}),
-        "visibility": _choice_index(
-            Visibility, {"공개": "listed", "비공개": "hidden", "숨김": "hidden"}, labelled=False
-        ),
+        "visibility": _choice_index(Visibility, {"공개": "listed", "비공개": "hidden", "숨김": "hidden"}),
     }
 
 
@@ -160,9 +186,11 @@ def organisation_cells(organisation: Organisation) -> list[Any]:
         "kind": organisation.kind,
         "name": organisation.name,
         "registration_number": organisation.registration_number or "",
+        "summary": organisation.summary,
         "description": organisation.description,
         "offers": organisation.offers,
         "seeks": organisation.seeks,
+        **version_form_values(organisation),
         "sectors": ", ".join(organisation.sectors),
         "tags": ", ".join(organisation.tags or []),
         "stage": organisation.stage or "",

@@ -26,6 +26,7 @@ from matchmaker.inputs import is_storable_text
 from matchmaker.jobs import queue as jobs
 from matchmaker.jobs.queue import JobRef
 from matchmaker.labels import kind_label
+from matchmaker.matching import refresh as matching
 from matchmaker.models import (
     AuditEvent,
     ImportStatus,
@@ -35,6 +36,7 @@ from matchmaker.models import (
     User,
     utcnow,
 )
+from matchmaker.organisations import bilingual
 from matchmaker.organisations import profiles as organisations
 from matchmaker.organisations.import_columns import (
     BY_FIELD,
@@ -50,6 +52,7 @@ from matchmaker.organisations.import_columns import (
 from matchmaker.organisations.registration import normalise_registration_number
 from matchmaker.organisations.spreadsheets import FORMATS, ExportFile, FileRefused, read_table, table_file
 from matchmaker.schemas.common import clean_line
+from matchmaker.schemas.profile import VERSION_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +193,8 @@ def _stored_form(organisation: Organisation) -> dict[str, Any]:
 
 
 def _stored_value(organisation: Organisation, key: str) -> Any:
+    if key in VERSION_FIELDS:
+        return bilingual.version_form_values(organisation)[key]
     if key in ("tags", "investor_stages"):
         return list(getattr(organisation, key) or [])
     return getattr(organisation, key)
@@ -285,9 +290,11 @@ def column_title(content: dict[str, Any], field_name: str) -> str:
 def _apply(plan: RowPlan) -> int | None:
     values = dict(plan.values)
     sectors = values.pop("sectors")
+    versions = bilingual.version_values(values)
     if plan.action == "create":
         organisation = Organisation(kind=plan.kind, slug=organisations._unique_slug(values["name"]), **values)
         organisation.sectors = sectors
+        bilingual.store_versions(organisation, versions, None)
         db.session.add(organisation)
         db.session.flush()
         return organisation.id
@@ -297,6 +304,7 @@ def _apply(plan: RowPlan) -> int | None:
         stored.sectors = sectors
         for key, value in values.items():
             setattr(stored, key, value)
+        bilingual.store_versions(stored, versions, None)
     return plan.organisation_id
 
 
@@ -377,10 +385,8 @@ def _refresh_matches(record: OrganisationImport) -> None:
     """After an import, refresh the matches of the profiles it changed: one by one like a save when they
     are few, else every match once (not once per row)."""
     changed = [e["organisation_id"] for e in record.report if e["action"] in ("create", "update")]
-    if not changed or not current_app.config.get("MATCHMAKER_MATCH_ON_SAVE", True):
+    if not changed or not current_app.config["MATCHMAKER_MATCH_ON_SAVE"]:
         return
-    from matchmaker.matching import refresh as matching
-
     if len(changed) <= REFRESH_ONE_BY_ONE:
         for organisation_id in changed:
             organisation = db.session.get(Organisation, organisation_id)
@@ -454,6 +460,11 @@ def reasons(content: dict[str, Any], errors: dict[str, Any], language: str) -> l
 def reason_text(content: dict[str, Any], errors: dict[str, Any], language: str) -> str:
     """A row's problems in one line (the CSV report and the command's output)."""
     return "; ".join(reasons(content, errors, language))
+
+
+def find_import(import_id: int) -> OrganisationImport | None:
+    """One import by its id, or None."""
+    return db.session.get(OrganisationImport, import_id)
 
 
 def recent_imports(limit: int = 20) -> list[OrganisationImport]:

@@ -12,22 +12,27 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from matchmaker import money
+from matchmaker.engine.advice import Suggestion
 from matchmaker.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.introductions import capacity
 from matchmaker.introductions import requests as introductions
+from matchmaker.matching import pending
 from matchmaker.models import (
     Organisation,
     OrganisationKind,
     OrganisationSector,
+    ProfileVersion,
     Role,
     Sector,
     User,
     Visibility,
 )
+from matchmaker.organisations import bilingual
 from matchmaker.organisations.registration import normalise_registration_number
 from matchmaker.schemas.profile import ProfileData, check_profile, profile_from_form
 
@@ -40,6 +45,8 @@ def check_profile_values(
     ``values`` holds JSON values, or text as typed into the form (a CSV row) when ``typed`` is False.
     """
     data, errors = check_profile(values if typed else profile_from_form(values), kind)
+    if data:
+        bilingual.check_versions(data, errors)
     _check_registration(values, data, errors)
     return data, errors
 
@@ -51,6 +58,8 @@ def validate_profile(form: Mapping[str, Any], kind: str, *, typed: bool = False)
     JSON values (the API). Both are checked by the one schema, matchmaker.schemas.profile.
     """
     data, errors = check_profile(form if typed else profile_from_form(form), kind)
+    if data:
+        bilingual.check_versions(data, errors)
     _check_registration(form, data, errors)
     if errors:
         raise ValidationError(errors)
@@ -118,8 +127,6 @@ def can_view(user: User, organisation: Organisation) -> bool:
 
 def _mark_pending(organisation: Organisation) -> datetime | None:
     """In the save's transaction: its matches are stale until the refresh job has run."""
-    from matchmaker.matching import pending
-
     if not pending.refresh_on_save_enabled():
         return None
     db.session.flush()  # a new organisation needs its id
@@ -129,8 +136,6 @@ def _mark_pending(organisation: Organisation) -> datetime | None:
 def _run_after_save(organisation: Organisation, requested_at: datetime | None) -> None:
     # Saving a profile refreshes that organisation's matches, and only those: on the job queue when
     # there is one (the request returns at once), else here.
-    from matchmaker.matching import pending
-
     if requested_at is not None:
         pending.schedule_refresh(organisation.id, requested_at)
 
@@ -156,8 +161,10 @@ def create_organisation(
     data = validate_profile(form, kind, typed=typed)
     check_registration_free(data.get("registration_number"), None)
     sectors = data.pop("sectors")
+    versions = bilingual.version_values(data)
     organisation = Organisation(kind=kind, slug=_unique_slug(data["name"]), **data)
     organisation.sectors = sectors
+    bilingual.store_versions(organisation, versions, actor)
     db.session.add(organisation)
     if not actor.is_staff:
         actor.organisation = organisation
@@ -195,9 +202,11 @@ def update_organisation(
     if not actor.is_staff and organisation.kind != OrganisationKind.STARTUP:
         data["visibility"] = organisation.visibility  # only staff list or hide partners and investors
     organisation.sectors = data.pop("sectors")
+    versions = bilingual.version_values(data)
     capacity_before = organisation.monthly_intro_capacity
     for field, value in data.items():
         setattr(organisation, field, value)
+    bilingual.store_versions(organisation, versions, actor)
     requested_at = _mark_pending(organisation)
     db.session.commit()
     _run_after_save(organisation, requested_at)
@@ -226,8 +235,15 @@ def directory_statement(viewer: User, query: DirectoryQuery) -> Select[tuple[Org
     if not (query.include_hidden and viewer.is_staff):
         statement = statement.where(Organisation.visibility == Visibility.LISTED.value)
     if query.text:
+        # by the name as written or by its version in the other language ("VoltBus" finds 볼트버스 진단)
+        wanted = query.text.lower()
+        other_name = exists().where(
+            ProfileVersion.organisation_id == Organisation.id,
+            ProfileVersion.field == "name",
+            func.lower(ProfileVersion.text).contains(wanted, autoescape=True),
+        )
         statement = statement.where(
-            func.lower(Organisation.name).contains(query.text.lower(), autoescape=True)
+            or_(func.lower(Organisation.name).contains(wanted, autoescape=True), other_name)
         )
     if query.kind in OrganisationKind.__members__.values():
         statement = statement.where(Organisation.kind == query.kind)
@@ -261,9 +277,11 @@ def profile_values(organisation: Organisation) -> dict[str, Any]:
     """The editable profile as JSON values (what PATCH merges a partial update onto)."""
     return {
         "name": organisation.name,
+        "summary": organisation.summary,
         "description": organisation.description,
         "offers": organisation.offers,
         "seeks": organisation.seeks,
+        **bilingual.version_form_values(organisation),
         "sectors": organisation.sectors,
         "tags": list(organisation.tags or []),
         "stage": organisation.stage,
@@ -281,3 +299,18 @@ def profile_values(organisation: Organisation) -> dict[str, Any]:
         "visibility": organisation.visibility,
         "monthly_intro_capacity": organisation.monthly_intro_capacity,
     }
+
+
+def suggested_profile(startup: Organisation, suggestion: Suggestion) -> dict[str, Any]:
+    """The profile the form would save with one suggestion of matching.advice applied."""
+    values = profile_values(startup)
+    for name, value in suggestion.changes.items():
+        if name == "raising_usd":
+            currency = startup.raising_currency or money.default_currency()
+            values["raising_amount"] = str(money.convert(int(value), "USD", currency, money.krw_per_usd()))  # type: ignore[call-overload]
+            values["raising_currency"] = currency
+        elif name in ("sectors", "tags"):
+            values[name] = sorted(value) if name == "sectors" else list(value)  # type: ignore[call-overload]
+        else:
+            values[name] = value
+    return values

@@ -18,9 +18,16 @@ from flask_babel import gettext as _
 
 from matchmaker.errors import ServiceError
 
-# A cell Excel would run as a formula (=, +, -, @, and tab or carriage return before them) is written
-# with a leading apostrophe, which Excel shows as text; reading strips the apostrophe again.
+# A cell Excel would run as a formula (=, +, -, @, and tab or carriage return before them). In CSV, which
+# has no cell types, it is written with a leading apostrophe (reading strips it again); in XLSX the cell
+# is typed as text instead, so Excel shows it as written and never runs it, with no apostrophe to see.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters (C0) other than tab and line breaks: nothing a person types, and XLSX cannot hold
+# them (openpyxl refuses the cell). A stored one is dropped when a cell is written.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm"
+XLSX_TEXT_FORMAT = "@"
 MAX_COLUMNS = 60
 # An XLSX is a zip: a small upload may unpack to far more XML than any real sheet of companies holds.
 MAX_XLSX_UNPACKED = 40 * 1024 * 1024
@@ -66,9 +73,18 @@ class FileRefused(ServiceError):
         self.status_code = status_code
 
 
+def cell_text(value: Any) -> str:
+    """A value as the text of a cell, without control characters a sheet cannot hold."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(TIME_FORMAT)
+    return _CONTROL.sub("", str(value))
+
+
 def safe_cell(value: Any) -> str:
-    """A value as text that Excel shows as written, never runs as a formula."""
-    text = "" if value is None else str(value)
+    """A value as CSV text that Excel shows as written, never runs as a formula."""
+    text = cell_text(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -88,16 +104,34 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Sheet1") -> bytes:
-    """One sheet with a header row; every cell written as formula-safe text or a number."""
+    """One sheet with a header row; numbers as numbers, times as times, everything else typed as text.
+
+    A text cell is never a formula, whatever it starts with, and shows no guard apostrophe; one that
+    looks like a formula is also formatted as text (@), so editing it in Excel keeps it text.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    sheet.append([safe_cell(h) for h in headers])
+
+    def cell(value: Any) -> Any:
+        if _is_number(value):
+            return value
+        if isinstance(value, datetime) and value.tzinfo is None:
+            written = WriteOnlyCell(sheet, value=value)
+            written.number_format = XLSX_TIME_FORMAT
+            return written
+        text = cell_text(value)
+        written = WriteOnlyCell(sheet, value=text)
+        written.data_type = "s"  # openpyxl would take "=..." for a formula
+        if text.startswith(FORMULA_STARTS):
+            written.number_format = XLSX_TEXT_FORMAT
+        return written
+
+    sheet.append([cell(h) for h in headers])
     for row in rows:
-        sheet.append(
-            [v if isinstance(v, int | float) and not isinstance(v, bool) else safe_cell(v) for v in row]
-        )
+        sheet.append([cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -44,6 +44,8 @@ SectorName: TypeAlias = Literal["automotive", "energy", "healthcare", "content"]
 StageName: TypeAlias = Literal["idea", "pre_seed", "seed", "series_a", "series_b_plus", "growth"]
 CurrencyName: TypeAlias = Literal["KRW", "USD"]
 VisibilityName: TypeAlias = Literal["listed", "hidden"]
+LanguageName: TypeAlias = Literal["ko", "en"]
+SourceName: TypeAlias = Literal["person", "machine"]
 KindName: TypeAlias = Literal["startup", "partner", "investor"]
 
 _NO_BLANK_CLASS = BLANK_CLASS
@@ -58,10 +60,16 @@ TEAM_SIZE_MAX = 1_000_000
 CAPACITY_MAX = 1000
 AMOUNT_TEXT_MAX = 40
 AMOUNT_EXAMPLES = "20억원, 1.5억, 5,000만, ₩2,000,000,000 or $1.5M"
+# The same examples with the "or" left to the reader's language (the list itself reads in both).
+_AMOUNT_EXAMPLE_LIST, _AMOUNT_EXAMPLE_LAST = "20억원, 1.5억, 5,000만, ₩2,000,000,000", "$1.5M"
 
 
 # Each field's type as an alias mypy can read (a call in an annotation is not a type to it).
 Name: TypeAlias = Annotated[str, Field(max_length=limits.NAME_MAX, pattern=NOT_BLANK), LINE]
+# TEXT, not LINE: a line break is refused with a message (the pattern), not silently made a space.
+Summary: TypeAlias = Annotated[str, Field(max_length=limits.SUMMARY_MAX, pattern=r"^[^\r\n]*$"), TEXT] | None
+NameVersion: TypeAlias = Annotated[str, Field(max_length=limits.NAME_MAX), LINE] | None
+DescriptionVersion: TypeAlias = Annotated[str, Field(max_length=limits.DESCRIPTION_MAX), TEXT] | None
 Description: TypeAlias = Annotated[str, Field(max_length=limits.DESCRIPTION_MAX, pattern=NOT_BLANK), TEXT]
 Offers: TypeAlias = Annotated[str, Field(max_length=limits.OFFERS_MAX), TEXT] | None
 Seeks: TypeAlias = Annotated[str, Field(max_length=limits.SEEKS_MAX), TEXT] | None
@@ -85,15 +93,41 @@ AMOUNT_DOC = (
 )
 
 
+# The texts that exist in two languages; each has a version field per language (``description_en``).
+BILINGUAL_FIELDS = ("name", "summary", "description", "offers", "seeks")
+LANGUAGES = ("ko", "en")
+_LANGUAGE_NAMES = {"ko": "Korean", "en": "English"}
+
+
+def _version_doc(field: str, language: str) -> str:
+    name = _LANGUAGE_NAMES[language]
+    return (
+        f"The {name} version of `{field}`, beside the original; ignored when `{field}` is itself written in "
+        f"{name}. Empty: none. Readers of {name} are shown it; matching reads the original."
+    )
+
+
 class ProfileFields(BaseModel):
     """Every field a person or a program may set on a profile, with its JSON type and limits."""
 
     model_config = ConfigDict(extra="forbid", strict=True, title="OrganisationProfile")
 
     name: Name
+    summary: Summary = Field(default="", description="A one-line summary of what the organisation does.")
     description: Description = Field(description="What the organisation does; matching starts from it.")
     offers: Offers = ""
     seeks: Seeks = ""
+    # The other-language versions (one text in two languages: the original above, a version beside it).
+    name_ko: NameVersion = Field(default="", description=_version_doc("name", "ko"))
+    name_en: NameVersion = Field(default="", description=_version_doc("name", "en"))
+    summary_ko: Summary = Field(default="", description=_version_doc("summary", "ko"))
+    summary_en: Summary = Field(default="", description=_version_doc("summary", "en"))
+    description_ko: DescriptionVersion = Field(default="", description=_version_doc("description", "ko"))
+    description_en: DescriptionVersion = Field(default="", description=_version_doc("description", "en"))
+    offers_ko: Offers = Field(default="", description=_version_doc("offers", "ko"))
+    offers_en: Offers = Field(default="", description=_version_doc("offers", "en"))
+    seeks_ko: Seeks = Field(default="", description=_version_doc("seeks", "ko"))
+    seeks_en: Seeks = Field(default="", description=_version_doc("seeks", "en"))
     sectors: list[SectorName] = []
     tags: list[Tag] = Field(default=[], max_length=limits.TAGS_MAX_COUNT)
     stage: StageName | None = Field(default=None, description="Startups only; ignored for other kinds.")
@@ -141,6 +175,7 @@ class ProfileFields(BaseModel):
 
 
 PROFILE_FIELDS = frozenset(ProfileFields.model_fields)
+VERSION_FIELDS = tuple(f"{field}_{language}" for field in BILINGUAL_FIELDS for language in LANGUAGES)
 
 
 class OrganisationCreate(ProfileFields):
@@ -154,23 +189,58 @@ class OrganisationCreate(ProfileFields):
 class OrganisationSummary(BaseModel):
     """Enough to name and link an organisation inside another object."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     kind: KindName
 
 
+class ReaderText(BaseModel):
+    """One profile text as the caller (its Accept-Language) is shown it."""
+
+    text: str
+    language: LanguageName | None = Field(description="The language the shown text is written in.")
+    original: bool = Field(description="True: the text as its writer wrote it; false: a version of it.")
+    source: Literal["person", "machine", "romanised"] = Field(
+        description="Who wrote the shown text: a person, a machine translation, or (names) a romanisation."
+    )
+
+
 class OrganisationOut(BaseModel):
     """A profile as the API answers it; ``contact_email`` is null for those who may not see it."""
 
-    model_config = ConfigDict(title="Organisation")
+    model_config = ConfigDict(title="Organisation", from_attributes=True)
 
     id: int
     slug: str
     kind: KindName
     name: str = Field(max_length=limits.NAME_MAX)
+    summary: str = Field(max_length=limits.SUMMARY_MAX)
     description: str = Field(max_length=limits.DESCRIPTION_MAX)
     offers: str = Field(max_length=limits.OFFERS_MAX)
     seeks: str = Field(max_length=limits.SEEKS_MAX)
+    name_ko: str = Field(max_length=limits.NAME_MAX, description="Empty when there is none.")
+    name_en: str = Field(max_length=limits.NAME_MAX, description="Empty when there is none.")
+    summary_ko: str = Field(max_length=limits.SUMMARY_MAX)
+    summary_en: str = Field(max_length=limits.SUMMARY_MAX)
+    description_ko: str = Field(max_length=limits.DESCRIPTION_MAX)
+    description_en: str = Field(max_length=limits.DESCRIPTION_MAX)
+    offers_ko: str = Field(max_length=limits.OFFERS_MAX)
+    offers_en: str = Field(max_length=limits.OFFERS_MAX)
+    seeks_ko: str = Field(max_length=limits.SEEKS_MAX)
+    seeks_en: str = Field(max_length=limits.SEEKS_MAX)
+    languages: dict[str, LanguageName | None] = Field(
+        description="The language each original text (name, summary, description, offers, seeks) is written "
+        "in; null when it is empty."
+    )
+    version_sources: dict[str, SourceName] = Field(
+        description="Who wrote each stored version, by its field (`description_en`): a person or a machine."
+    )
+    for_reader: dict[str, ReaderText] = Field(
+        description="Each text as the caller is shown it, by the language of its Accept-Language (ko or "
+        "en, else Korean): that language's version when there is one, else the original."
+    )
     sectors: list[SectorName]
     tags: list[Tag]
     stage: StageName | None
@@ -249,11 +319,16 @@ def _amount(error: ErrorDetails) -> str:
         )
     if _is_type_error(error) and error["type"] != "string_type":
         return _('Send a whole amount as a number, or text like "20억원" or "$1.5M".')
-    return _("Enter an amount like %(examples)s.", examples=AMOUNT_EXAMPLES)
+    return _(
+        "Enter an amount like %(examples)s or %(last)s.",
+        examples=_AMOUNT_EXAMPLE_LIST,
+        last=_AMOUNT_EXAMPLE_LAST,
+    )
 
 
 PROFILE_MESSAGES: dict[str, Explain] = {
     "name": _rule(lambda e: _("Enter the organisation's name.")),
+    "summary": _rule(lambda e: _("Keep the summary to one line.")),
     "description": _rule(
         lambda e: _("Describe the organisation in a few sentences; matching starts from it.")
     ),
@@ -354,7 +429,7 @@ def check_profile(values: Mapping[str, Any], kind: str) -> tuple[ProfileData, di
     errors: dict[str, str] = {}
     data: ProfileData = {
         key: strip_blanks(getattr(fields, key) or "")
-        for key in ("name", "description", "offers", "seeks", "location", "website")
+        for key in (*BILINGUAL_FIELDS, "location", "website", *VERSION_FIELDS)
     }
     data["contact_email"] = strip_blanks(fields.contact_email or "").lower()
     data["sectors"] = sorted(set(fields.sectors))
@@ -417,6 +492,8 @@ def _funding(fields: ProfileFields, kind: str, data: ProfileData, errors: dict[s
 
 __all__ = [
     "AMOUNT_EXAMPLES",
+    "BILINGUAL_FIELDS",
+    "VERSION_FIELDS",
     "CAPACITY_MAX",
     "DatabaseId",
     "OrganisationCreate",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.schemas.introductions import IntroductionEventOut, IntroductionOut
 from matchmaker.schemas.profile import OrganisationOut, OrganisationSummary
@@ -24,6 +24,8 @@ class Error(BaseModel):
 
 
 class OrganisationPage(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     items: list[OrganisationOut]
     page: int
     per_page: int
@@ -34,16 +36,22 @@ class OrganisationPage(BaseModel):
 class MatchOut(BaseModel):
     """One ranked match seen from an organisation: the other side, the score and why."""
 
+    model_config = ConfigDict(title="Match", from_attributes=True)
+
     id: int
     organisation: OrganisationSummary
     score: float = Field(ge=0, le=1)
     percent: int
-    explanation: dict[str, Any] = Field(description="Score components, matched phrases and hints.")
+    explanation: dict[str, Any] = Field(
+        description="Score components, matched phrases and hints; sentences in the Accept-Language asked for."
+    )
     model_version: str
     computed_at: datetime
 
 
 class MatchOwner(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
 
@@ -54,6 +62,8 @@ class MatchList(BaseModel):
 
 
 class IntroductionPage(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     items: list[IntroductionOut]
     page: int
     per_page: int

@@ -38,6 +38,8 @@ def index() -> str:
         exclusions=listed,
         preview=preview,
         preview_hits=exclusions.startups_matching(current_user, preview) if preview else [],
+        preview_equivalents=exclusions.keyword_equivalents(preview) if preview else (),
+        equivalents=exclusions.keyword_equivalents,
     )
 
 

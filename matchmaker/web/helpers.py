@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from matchmaker import money
 from matchmaker.errors import ServiceError
+from matchmaker.i18n import current_language
 from matchmaker.models import OrganisationKind, Role, Sector, Stage
 from matchmaker.schemas.profile import max_lengths
 from matchmaker.web import explanations
@@ -95,8 +96,6 @@ def template_globals() -> dict[str, Any]:
 
 def viewer_language() -> str:
     """The language the page is shown in ('ko' or 'en')."""
-    from matchmaker.i18n import current_language
-
     return current_language()
 
 

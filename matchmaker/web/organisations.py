@@ -14,21 +14,25 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from matchmaker.errors import ServiceError
 from matchmaker.extensions import db
+from matchmaker.i18n import current_language
 from matchmaker.inputs import PAGE_MAX, whole_number
 from matchmaker.matching.advice import advice_for, advice_status
 from matchmaker.matching.makeup import score_makeup
 from matchmaker.matching.pending import refresh_status
 from matchmaker.matching.sectors import suggest_sectors
 from matchmaker.models import Organisation, OrganisationKind, Role
+from matchmaker.organisations import bilingual
 from matchmaker.organisations import deletion as startup_deletion
 from matchmaker.organisations import profiles as service
 from matchmaker.organisations.contacts import may_see_contact
-from matchmaker.web.helpers import render_failure
+from matchmaker.schemas.profile import BILINGUAL_FIELDS
+from matchmaker.web.helpers import render_failure, staff_required
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -76,7 +80,20 @@ def show(organisation_id: int) -> str:
         makeup=score_makeup(organisation) if can_edit else [],
         may_delete=startup_deletion.may_delete(current_user, organisation),
         advice=advice_for(current_user, organisation),  # a founder looking at a partner or investor
+        # the versions the consistency check found not to say what their original says: for its editors
+        mismatched=bilingual.mismatched_fields(organisation) if can_edit else [],
     )
+
+
+def _form_context(organisation: Organisation | None, form: object) -> dict[str, object]:
+    """What the profile form needs beside the values: which language each text's second box takes,
+    and a romanisation to suggest for a Hangul name."""
+    values = form if hasattr(form, "get") else {}
+    reader = current_language()
+    return {
+        "slots": {f: bilingual.version_slot(organisation, values, f, reader) for f in BILINGUAL_FIELDS},  # type: ignore[arg-type]
+        "name_suggestion": bilingual.suggested_name(organisation, values),  # type: ignore[arg-type]
+    }
 
 
 def _kind_for_new() -> str:
@@ -96,14 +113,27 @@ def create() -> Response | str | tuple[str, int]:
         return redirect(url_for("organisations.edit", organisation_id=current_user.organisation_id))
     kind = _kind_for_new()
     if request.method == "GET":
-        return render_template("web/organisation_form.html", kind=kind, form={}, errors={}, organisation=None)
+        return render_template(
+            "web/organisation_form.html",
+            kind=kind,
+            form={},
+            errors={},
+            organisation=None,
+            **_form_context(None, {}),
+        )
     try:
         organisation = service.create_organisation(current_user, kind, request.form)
     except ServiceError as error:
         return render_failure(
-            "web/organisation_form.html", error, kind=kind, form=request.form, organisation=None
+            "web/organisation_form.html",
+            error,
+            kind=kind,
+            form=request.form,
+            organisation=None,
+            **_form_context(None, request.form),
         )
     flash(_("%(name)s is saved.", name=organisation.name), "success")
+    _warn_mismatch(organisation)
     return redirect(url_for("organisations.show", organisation_id=organisation.id))
 
 
@@ -114,12 +144,17 @@ def edit(organisation_id: int) -> Response | str | tuple[str, int]:
     if not service.can_edit(current_user, organisation):
         abort(403, _("You can only edit your own organisation's profile."))
     if request.method == "GET":
+        form = _form_values(organisation)
+        context = _form_context(organisation, form)
+        if context["name_suggestion"] and not form.get(f"name_{context['slots']['name']}"):  # type: ignore[index]
+            form["name_en"] = context["name_suggestion"]  # prefilled: the founder accepts or edits it
         return render_template(
             "web/organisation_form.html",
             kind=organisation.kind,
-            form=_form_values(organisation),
+            form=form,
             errors={},
             organisation=organisation,
+            **context,
         )
     try:
         service.update_organisation(current_user, organisation, request.form)
@@ -131,8 +166,42 @@ def edit(organisation_id: int) -> Response | str | tuple[str, int]:
             kind=organisation.kind,
             form=request.form,
             organisation=organisation,
+            **_form_context(organisation, request.form),
         )
     flash(_("The profile is saved."), "success")
+    _warn_mismatch(organisation)
+    return redirect(url_for("organisations.show", organisation_id=organisation.id))
+
+
+def _warn_mismatch(organisation: Organisation) -> None:
+    """When the save's refresh already compared the two language versions (no job queue): say which do
+    not say the same thing. With a queue the profile page says it once the worker has compared them."""
+    mismatched = bilingual.mismatched_fields(organisation)
+    if mismatched:
+        flash(bilingual.mismatch_message(organisation, mismatched), "warning")
+
+
+@bp.post("/<int:organisation_id>/request-version")
+@staff_required
+def request_version(organisation_id: int) -> Response:
+    """Staff ask the organisation's members for its summary and description in the other language."""
+    organisation = _get_or_404(organisation_id)
+    language = request.form.get("language", "")
+    if language not in ("ko", "en"):
+        abort(400, _("Choose Korean or English."))
+    sent = bilingual.request_version(current_user, organisation, language)
+    if sent:
+        flash(
+            ngettext(
+                "%(num)s member was asked for a version in %(language)s.",
+                "%(num)s members were asked for a version in %(language)s.",
+                sent,
+                language=bilingual.LANGUAGE_NAMES[language],
+            ),
+            "success",
+        )
+    else:
+        flash(_("This organisation has no member or contact address to ask."), "error")
     return redirect(url_for("organisations.show", organisation_id=organisation.id))
 
 

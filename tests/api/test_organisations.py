@@ -246,7 +246,8 @@ def test_patch_changes_only_the_given_fields(client, make_user, make_organisatio
     )
     assert response.status_code == 200, response.get_json()
     after = _columns(startup)
-    assert {k for k in after if after[k] != before[k]} == {"seeks", "team_size"}
+    # seeks_language: the language of the new text, stored with it
+    assert {k for k in after if after[k] != before[k]} == {"seeks", "seeks_language", "team_size"}
     assert response.get_json()["seeks"] == "A pilot site"
 
 

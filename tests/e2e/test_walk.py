@@ -2,7 +2,11 @@
 English, in a real browser, at 1280 px and at 390 px (a phone).
 
 On every page: nothing is wider than a phone's screen at 390 px, and a Korean page shows no English
-apart from brand and company names and what people wrote themselves (marked class="user-text").
+apart from brand and company names and what people wrote themselves (marked class="user-text"), in
+its text or in its form hints (placeholders, titles, labels for screen readers), nor the English the
+app stores for deleted records and for the notes it writes (shown translated, even among user text).
+The data has a deleted startup whose deleted founder had asked for an introduction, and a startup
+without a sector (a grey point on the staff's ecosystem map).
 Screenshots of every page at both widths are saved under test-artifacts/walk/ (git-ignored).
 """
 
@@ -15,6 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.extensions import db
+from matchmaker.i18n import DELETED_MEMBER_NAME, DELETED_STARTUP_NAME, NOTE_STARTUP_DELETED
 from matchmaker.models import Organisation, User
 from matchmaker.organisations.demo import DEMO_ACCOUNTS
 
@@ -38,12 +43,69 @@ PAGE_TEXT = """() => {
       parts.push(walker.currentNode.textContent);
     }
   }
+  // form hints and texts for screen readers are read too
+  for (const element of document.body.querySelectorAll('[placeholder], [title], [aria-label], [alt]')) {
+    const own = element.closest('[lang]').lang === document.documentElement.lang;
+    if (own && !element.closest('.user-text')) {
+      for (const name of ['placeholder', 'title', 'aria-label', 'alt']) {
+        if (element.hasAttribute(name)) parts.push(element.getAttribute(name));
+      }
+    }
+  }
   return parts.join(' ');
 }"""
+# All the page's text, what people wrote included, except mail as it was sent (in its recipient's language).
+ALL_TEXT = """() => {
+  const parts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const element = walker.currentNode.parentElement;
+    if (element && !element.closest('pre, script, style')) parts.push(walker.currentNode.textContent);
+  }
+  return parts.join(' ');
+}"""
+# What the app stores in English and must show in the reader's language, wherever it appears.
+STORED_ENGLISH = (DELETED_STARTUP_NAME, DELETED_MEMBER_NAME, NOTE_STARTUP_DELETED)
+WALK_PASSWORD = "walk-founder-password-2026"
 
 
 @pytest.fixture(scope="module")
-def matched(live_app) -> None:
+def walk_records(live_app) -> dict[str, int]:
+    """A deleted startup whose founder (deleted too) had asked NVIDIA for an introduction, and a
+    listed startup that ticked no sector."""
+    from matchmaker.accounts.personal_data import delete_account
+    from matchmaker.introductions import requests as introductions
+    from matchmaker.organisations.deletion import delete_startup
+
+    with live_app.app_context():
+        gone = Organisation(
+            kind="startup", slug="walk-deleted", name="사라진 배터리", description="폐배터리 재사용 실증"
+        )
+        gone.sectors = ["energy"]
+        founder = User(email="gone@walk.example", display_name="떠난 창업자", role="founder")
+        founder.organisation = gone
+        founder.set_password(WALK_PASSWORD)
+        blank = Organisation(
+            kind="startup",
+            slug="walk-no-sector",
+            name="분야 없는 스타트업",
+            description="광주에서 전기버스 배터리를 진단하는 AI 스타트업입니다.",
+            visibility="listed",
+        )
+        blank.sectors = []
+        db.session.add_all([gone, founder, blank])
+        db.session.commit()
+        nvidia = db.session.scalars(select(Organisation).where(Organisation.slug == "nvidia")).one()
+        withdrawn = introductions.request_introduction(founder, nvidia.id, "실증 협력을 원합니다")
+        delete_startup(founder, gone, WALK_PASSWORD)
+        delete_account(founder, WALK_PASSWORD)
+        records = {"withdrawn": withdrawn.id, "no_sector": blank.id}
+        db.session.remove()
+    return records
+
+
+@pytest.fixture(scope="module")
+def matched(live_app, walk_records) -> None:
     """The demo data with every match computed by the real model, as `make run` serves it."""
     from matchmaker.matching.refresh import rematch_all
 
@@ -59,6 +121,7 @@ def allowed_words(live_app) -> set[str]:
         names = list(db.session.scalars(select(Organisation.name))) + list(
             db.session.scalars(select(User.display_name))
         )
+    names = [name for name in names if name not in STORED_ENGLISH]  # shown translated, never allowed
     return ALLOWED | {w.lower() for name in names for w in re.findall(r"[A-Za-z]+", name)}
 
 
@@ -80,6 +143,10 @@ class Walk:
         self.page.fill("#password", account.password)
         self.page.click("form[action='/login'] button[type=submit]")
         self.page.wait_for_url(f"{self.server}/dashboard")
+        # An account keeps the language of its first sign-in (an earlier walk's): switch to this walk's.
+        if self.page.evaluate("document.documentElement.lang") != self.language:
+            self.page.locator(f"form.language-switch button[value='{self.language}']").first.click()
+            self.page.wait_for_url(f"{self.server}/dashboard")
         self.check("dashboard")
 
     def visit(self, path: str, name: str) -> None:
@@ -107,6 +174,10 @@ class Walk:
             )
             if english:
                 self.problems.append(f"{name} ({page.url}) shows English on a Korean page: {english[:12]}")
+            everything = page.evaluate(ALL_TEXT)
+            stored = [text for text in STORED_ENGLISH if text in everything]
+            if stored:
+                self.problems.append(f"{name} ({page.url}) shows stored English on a Korean page: {stored}")
 
     def close(self) -> None:
         self.context.close()
@@ -154,6 +225,9 @@ def _walk_staff(walk: Walk) -> None:
         walk.check("approved")
     walk.visit("/staff/funnel", "funnel")
     walk.visit("/staff/ecosystem", "ecosystem")
+    grey = page.locator(f"a.map-point[data-organisation='{walk.records['no_sector']}'] .sector-fill-none")
+    assert grey.count() == 1, "the startup without a sector is a grey point on the map"
+    walk.visit(f"/introductions/{walk.records['withdrawn']}", "deleted-startup-introduction")
     walk.visit("/introductions/", "introductions")
     walk.visit("/staff/accounts", "accounts")
     walk.visit("/staff/outbox", "outbox")
@@ -187,13 +261,14 @@ WALKS = {
 @pytest.mark.parametrize("language", ["ko", "en"])
 @pytest.mark.parametrize("role", list(WALKS))
 def test_each_role_walks_its_main_job(
-    browser, live_server, live_app, matched, allowed_words, role, language
+    browser, live_server, live_app, matched, allowed_words, walk_records, role, language
 ) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with live_app.app_context():
         ids = {o.slug: o.id for o in db.session.scalars(select(Organisation))}
     walk = Walk(browser, live_server, role, language, allowed_words)
     walk.ids = ids
+    walk.records = walk_records
     try:
         walk.sign_in()
         WALKS[role](walk)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, User
-from matchmaker.organisations import demo
+from matchmaker.organisations import bilingual, demo
 from matchmaker.organisations.demo import DEMO_ACCOUNTS, DemoDataError, demo_profiles, validated_demo_profile
 from matchmaker.organisations.profiles import validate_profile
 
@@ -140,7 +140,9 @@ def test_seed_demo_stores_what_the_form_stores(runner):
     stored = {o.slug: o for o in db.session.scalars(select(Organisation))}
     for profile in demo_profiles():
         organisation, expected = stored[profile["slug"]], validated_demo_profile(profile)
+        versions = bilingual.version_values(expected)  # stored beside the profile, not in its columns
         assert {field: getattr(organisation, field) for field in expected} == expected, profile["slug"]
+        assert bilingual.version_form_values(organisation) == versions, profile["slug"]
     capacities = {o.monthly_intro_capacity for o in stored.values() if o.kind != "startup"}
     assert capacities == {demo.DEMO_MONTHLY_CAPACITY}
 

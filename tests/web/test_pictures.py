@@ -44,6 +44,19 @@ def test_staff_open_the_map_and_each_point_links_to_its_profile(world, as_user) 
     assert as_user(world.founder).get("/staff/ecosystem").status_code == 403
 
 
+def test_a_startup_without_a_sector_is_a_grey_point_not_a_500(world, as_user, make_organisation) -> None:  # noqa: F811
+    # The form lets a founder save a startup with no sector ticked; the map once crashed on it.
+    blank = make_organisation("startup", sectors=[], name="NoSector Labs", description="Battery swap kiosks")
+    response = as_user(world.staff).get("/staff/ecosystem")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    point = page[page.index(f'data-organisation="{blank.id}"') :]
+    assert 'class="dot sector-fill-none"' in point[: point.index("</a>")]
+    listing = page[page.index("The map as a list") :]
+    assert listing.index("No sector given") < listing.index("NoSector Labs")
+    assert listing.count("No sector given") == 1
+
+
 def test_a_startup_sees_how_its_score_with_each_partner_is_made_up(world, as_user) -> None:  # noqa: F811
     components = [
         {"name": "seeks_offers", "contribution": 0.30, "weight": 0.35, "similarity": 0.86},

@@ -97,7 +97,7 @@ def send_digest(limit: int | None = None) -> DigestReport:
             db.session.add(
                 DigestEntry(user_id=user.id, startup_id=match.startup_id, counterpart_id=match.counterpart_id)
             )
-        recipient = notifications.Recipient(user.email, user.language)
+        recipient = notifications.Recipient.of(user)
         message: OutboxMessage = notifications.queue_mail(recipient, "digest", user=user, matches=listed)
         db.session.commit()  # one person at a time: a failure later does not resend earlier digests
         notifications.dispatch([message])

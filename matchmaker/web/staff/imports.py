@@ -8,7 +8,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from matchmaker.errors import ServiceError
-from matchmaker.extensions import db
 from matchmaker.i18n import current_language
 from matchmaker.models import ImportStatus, OrganisationImport
 from matchmaker.organisations import exports, imports
@@ -26,7 +25,7 @@ def _download(file: ExportFile) -> Response:
 
 
 def _get_or_404(import_id: int) -> OrganisationImport:
-    record = db.session.get(OrganisationImport, import_id)
+    record = imports.find_import(import_id)
     if record is None:
         abort(404, _("There is no such import."))
     return record
@@ -132,8 +131,13 @@ def template(fmt: str) -> Response:
 @bp.get("/exports/<dataset>.<fmt>")
 @staff_required
 def export(dataset: str, fmt: str) -> Response:
-    """Organisations, matches or introductions as CSV (UTF-8 with BOM) or XLSX."""
+    """Organisations, matches or introductions as CSV (UTF-8 with BOM) or XLSX.
+
+    ``?for=people`` (the default): in the reader's language and Korea time; ``?for=import``: the stored
+    codes and UTC times, the organisations file ready to import again.
+    """
+    audience = request.args.get("for", exports.PEOPLE)
     try:
-        return _download(exports.export(current_user, dataset, fmt))
+        return _download(exports.export(current_user, dataset, fmt, audience))
     except ServiceError as error:
         abort(error.status_code, error.message)

@@ -45,6 +45,7 @@ def invite() -> str | tuple[str, int]:
             form.get("email", ""),
             form.get("role", ""),
             whole_number(organisation_id, 1),
+            form.get("language", ""),
         )
     except ServiceError as error:
         return render_failure("staff/invite.html", error, form=form, **context)
