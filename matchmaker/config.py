@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     # Host names a request may name besides the public URL's (comma-separated; Flask's TRUSTED_HOSTS):
     # any other Host header is answered 400. The loopback names let local health checks in.
     MATCHMAKER_TRUSTED_HOSTS: str = "localhost,127.0.0.1"
+    # `flask restore` on PostgreSQL gives up (rolled back) when a table stays locked this long.
+    MATCHMAKER_RESTORE_LOCK_TIMEOUT_SECONDS: int = 15
     LOG_LEVEL: str = "INFO"  # the package's log level: DEBUG, INFO, WARNING, ERROR
     # Introductions (issue 4)
     MATCHMAKER_MAX_PENDING_REQUESTS: int = 5  # open requests a startup may have waiting at once
