@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 DIED = "the worker running it died"
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -63,7 +63,7 @@ def recover_abandoned(dead_workers: Collection[str] = ()) -> int:
             worker is not None
             and worker.hostname == host
             and worker.pid is not None
-            and not _process_alive(worker.pid)
+            and not process_alive(worker.pid)
         )
         if worker is not None and not dead:
             continue  # its worker is alive (or on another machine, where its heartbeat decides)

@@ -21,6 +21,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
 from matchmaker.extensions import db
+from matchmaker.jobs import queue as jobs
+from matchmaker.jobs.recovery import process_alive
 from matchmaker.operations import versions
 
 
@@ -143,20 +145,16 @@ def _pg_restore(source: Path) -> None:
 
 def _refuse_while_workers_run() -> None:
     """Refuse, naming them, while job workers of this installation are alive (by their heartbeat)."""
-    from matchmaker.jobs import queue as jobs
-
     if not jobs.queue_enabled():
         return
     try:
-        from rq.worker import Worker
-
-        from matchmaker.jobs.recovery import _process_alive
+        from rq.worker import Worker  # rq only where jobs run on Redis
 
         host = socket.gethostname()
         live = [
             w
             for w in Worker.all(queue=jobs.job_queue())
-            if not (w.hostname == host and w.pid and not _process_alive(w.pid))  # killed, not yet expired
+            if not (w.hostname == host and w.pid and not process_alive(w.pid))  # killed, not yet expired
         ]
     except jobs._redis_error():  # Redis is down: no worker can take jobs; the lock timeout still holds
         return
