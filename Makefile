@@ -83,10 +83,12 @@ translations: setup ## extract every _() string, merge it into the catalogs and 
 	$(PYBABEL) update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching
 	$(PYBABEL) compile --statistics -d $(CATALOGS)
 
-lint: setup ## ruff (lint and format) and mypy (types, configured in pyproject.toml)
+lint: setup ## ruff (lint and format), mypy (types) and import-linter (layers), configured in pyproject.toml
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check matchmaker tests bench tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python tools/import_graph.py
 
 format: setup
 	$(BIN)/ruff format matchmaker tests bench

@@ -28,11 +28,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from matchmaker.services import matching  # noqa: E402
-
 from matchmaker import create_app  # noqa: E402
-from matchmaker.engine.encoder import make_encoder  # noqa: E402
+from matchmaker.engine.multilingual import make_encoder  # noqa: E402
 from matchmaker.extensions import db  # noqa: E402
+from matchmaker.matching import refresh as matching  # noqa: E402
 from matchmaker.models import Organisation  # noqa: E402
 from matchmaker.organisations.demo import seed_demo  # noqa: E402
 

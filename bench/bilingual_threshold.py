@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matchmaker.config import DefaultConfig  # noqa: E402
-from matchmaker.engine.encoder import make_encoder  # noqa: E402
+from matchmaker.engine.multilingual import make_encoder  # noqa: E402
 from matchmaker.organisations.bilingual import CONSISTENCY_THRESHOLDS  # noqa: E402
 
 PAIRS = ROOT / "bench" / "data" / "ko_en_pairs.jsonl"

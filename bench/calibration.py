@@ -22,7 +22,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matchmaker.engine.encoder import CachingEncoder, make_encoder  # noqa: E402
+from matchmaker.engine.encoder import CachingEncoder  # noqa: E402
+from matchmaker.engine.multilingual import make_encoder  # noqa: E402
 from matchmaker.engine.profiles import embed_texts  # noqa: E402
 from matchmaker.engine.scoring import CROSSLINGUAL_CALIBRATION, MODEL_CALIBRATION, ScoringConfig  # noqa: E402
 from matchmaker.evaluation.evaluate import read_jsonl  # noqa: E402

@@ -28,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from matchmaker.engine.encoder import make_encoder  # noqa: E402
+from matchmaker.engine.multilingual import make_encoder  # noqa: E402
 from matchmaker.evaluation.evaluate import (  # noqa: E402
     _order_by_score,
     description_of,

@@ -30,11 +30,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flask import current_app  # noqa: E402
-from matchmaker.services import imports, matching, organisations  # noqa: E402
 
 from matchmaker import create_app  # noqa: E402
 from matchmaker.extensions import db  # noqa: E402
+from matchmaker.matching import refresh as matching  # noqa: E402
 from matchmaker.models import Role, User  # noqa: E402
+from matchmaker.organisations import imports  # noqa: E402
+from matchmaker.organisations import profiles as organisations  # noqa: E402
 from matchmaker.organisations.demo import seed_demo  # noqa: E402
 from matchmaker.organisations.registration import check_digit  # noqa: E402
 

@@ -105,7 +105,8 @@ def similarities(model: str, startups: list[str], visitors: list[str], cache: st
         # no engine calibration for TF-IDF: scale each visitor's row to [0, 1]
         low, high = cosine.min(axis=1, keepdims=True), cosine.max(axis=1, keepdims=True)
         return np.asarray((cosine - low) / np.maximum(high - low, 1e-9))
-    from matchmaker.engine.encoder import CachingEncoder, make_encoder
+    from matchmaker.engine.encoder import CachingEncoder
+    from matchmaker.engine.multilingual import make_encoder
     from matchmaker.engine.scoring import ScoringConfig, calibrate
 
     encoder = CachingEncoder(make_encoder(model))

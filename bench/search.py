@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matchmaker.engine import glossary  # noqa: E402
-from matchmaker.engine.encoder import make_encoder  # noqa: E402
+from matchmaker.engine.multilingual import make_encoder  # noqa: E402
 from matchmaker.engine.profiles import embed_texts  # noqa: E402
 from matchmaker.engine.search import MEANING_THRESHOLD, closeness, query_vector, search_terms  # noqa: E402
 from matchmaker.evaluation.evaluate import description_of, read_jsonl  # noqa: E402

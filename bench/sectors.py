@@ -25,7 +25,8 @@ from sklearn.metrics import f1_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from matchmaker.engine.encoder import CachingEncoder, make_encoder  # noqa: E402
+from matchmaker.engine.encoder import CachingEncoder  # noqa: E402
+from matchmaker.engine.multilingual import make_encoder  # noqa: E402
 from matchmaker.engine.profiles import SECTORS  # noqa: E402
 from matchmaker.engine.sectors import SectorSuggester  # noqa: E402
 from matchmaker.evaluation.evaluate import (  # noqa: E402

@@ -14,11 +14,13 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from matchmaker.config import (
     DefaultConfig,
+    Settings,
     ensure_secret_key,
     environment_overrides,
     public_url,
     sqlite_url,
     trusted_hosts,
+    typed_settings,
 )
 from matchmaker.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from matchmaker.logs import current_request_id, register_logging
@@ -50,7 +52,10 @@ def register_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.update(environment_overrides(os.environ))
     else:
         instance.mkdir(parents=True, exist_ok=True)
-        app.config.update(test_config)
+        # typed like the environment: "0,0,0" is a list of seconds, "false" is False
+        app.config.update(
+            test_config | typed_settings({k: v for k, v in test_config.items() if k in Settings.model_fields})
+        )
     app.config["MATCHMAKER_PUBLIC_URL"] = public_url(app.config["MATCHMAKER_PUBLIC_URL"])
     if app.config.get("TRUSTED_HOSTS") is None:  # any other Host header is answered 400
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
@@ -124,7 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from matchmaker.web.admin import bp as admin_bp
     from matchmaker.web.dashboard import bp as dashboard_bp
     from matchmaker.web.organisations import bp as organisations_bp
-    from matchmaker.web.staff import bp as staff_bp
+    from matchmaker.web.staff.directory import bp as staff_bp
 
     for blueprint in (auth_bp, dashboard_bp, organisations_bp, staff_bp, admin_bp):
         app.register_blueprint(blueprint)
@@ -137,7 +142,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
     from matchmaker.web.exclusions import bp as exclusions_bp
-    from matchmaker.web.learning import bp as learning_bp
+    from matchmaker.web.staff.learning import bp as learning_bp
     from matchmaker.web.triples import bp as triples_bp
 
     for blueprint in (
@@ -154,12 +159,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(insights_bp)
 
     from matchmaker.web.account import bp as account_bp
-    from matchmaker.web.imports import bp as imports_bp
+    from matchmaker.web.staff.imports import bp as imports_bp
 
     app.register_blueprint(account_bp)
     app.register_blueprint(imports_bp)
 
-    from matchmaker.web.staff_jobs import bp as staff_jobs_bp
+    from matchmaker.web.staff.jobs import bp as staff_jobs_bp
 
     app.register_blueprint(staff_jobs_bp)
 
@@ -182,7 +187,8 @@ def register_blueprints(app: Flask) -> None:
 def register_error_handlers(app: Flask) -> None:
     """Render client errors as readable pages with their real status code."""
 
-    from matchmaker.api.core import http_error_response, is_api_request
+    from matchmaker.api.core import http_error_response
+    from matchmaker.api_paths import is_api_request
     from matchmaker.i18n import http_error_text
 
     def render_error(error: HTTPException) -> tuple[str, int] | Response:
@@ -231,11 +237,12 @@ def register_cli(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from matchmaker.i18n import register_template_helpers as register_i18n_helpers
-    from matchmaker.web.helpers import format_money_for_viewer, template_globals
+    from matchmaker.web.helpers import format_money_for_viewer, quoted_terms, template_globals
 
     app.context_processor(template_globals)
     register_i18n_helpers(app)
     app.jinja_env.filters["money"] = format_money_for_viewer
+    app.jinja_env.filters["quoted_terms"] = quoted_terms
     from matchmaker.organisations.bilingual import register_template_helpers as register_text_helpers
 
     register_text_helpers(app)

@@ -26,7 +26,7 @@ def expire_introductions_command() -> None:
 )
 def send_digest_command(limit: int | None) -> None:
     """Send each member their best new matches (only ones not sent before)."""
-    from matchmaker.introductions.digest import send_digest
+    from matchmaker.matching.digest import send_digest
 
     report = send_digest(limit)
     plural = "" if report.messages == 1 else "s"

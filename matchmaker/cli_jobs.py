@@ -35,24 +35,21 @@ def worker_command(burst: bool, with_scheduler: bool, warm_up: bool | None) -> N
     """
     for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(variable, str(current_app.config.get("MATCHMAKER_TORCH_THREADS") or 1))
-    from rq.worker import SimpleWorker
-
     from matchmaker.jobs import queue as jobs
-    from matchmaker.jobs import recovery
+    from matchmaker.jobs import recovery, worker
     from matchmaker.matching import pending
 
     if not jobs.queue_enabled():
         raise click.ClickException("MATCHMAKER_REDIS_URL is not set; without Redis every job runs inline.")
-    recovered = recovery.recover_abandoned()
-    requeued = pending.requeue_pending()
-    click.echo(
-        f"Queue {jobs.queue_name()!r}: {recovered} abandoned job(s) given back, "
-        f"{requeued} pending match refresh(es) queued."
-    )
-    if warm_up if warm_up is not None else not burst:
-        _warm_up()
-    queue = jobs.worker_queue()
-    worker = SimpleWorker([queue], connection=queue.connection)
+
+    def start_up(earlier_workers: set[str]) -> None:
+        recovered = recovery.recover_abandoned(earlier_workers)
+        requeued = pending.requeue_pending()
+        click.echo(
+            f"Queue {jobs.queue_name()!r}: {recovered} abandoned job(s) given back, "
+            f"{requeued} pending match refresh(es) queued."
+        )
+
     # /readyz reads this heartbeat: a killed worker's key expires within seconds, not RQ's minutes.
     heartbeat = Heartbeat(
         current_app.config["MATCHMAKER_REDIS_URL"],
@@ -60,7 +57,12 @@ def worker_command(burst: bool, with_scheduler: bool, warm_up: bool | None) -> N
         current_app.config["MATCHMAKER_WORKER_HEARTBEAT_TTL"],
     ).start()
     try:
-        worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")
+        worker.serve(
+            burst=burst,
+            with_scheduler=with_scheduler,
+            start_up=start_up,
+            warm_up=_warm_up if (warm_up if warm_up is not None else not burst) else None,
+        )
     finally:
         heartbeat.stop()
 

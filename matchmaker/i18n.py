@@ -29,8 +29,10 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
+from matchmaker.api_paths import is_api_request
 from matchmaker.extensions import babel
 from matchmaker.language.particles import resolve_particles
+from matchmaker.models.base import utcnow
 
 # The languages the interface speaks, each named in its own language for the switch.
 LANGUAGES: dict[str, str] = {"ko": "한국어", "en": "English"}
@@ -171,8 +173,6 @@ def select_locale() -> str:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
-    from matchmaker.api.core import is_api_request
-
     if not is_api_request():
         from flask_login import current_user
 
@@ -242,8 +242,6 @@ def format_age(value: timedelta | datetime | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        from matchmaker.models.base import utcnow
-
         value = utcnow() - value
     seconds = max(value.total_seconds(), 0.0)
     for unit, size, start in _AGE_UNITS:

@@ -18,3 +18,8 @@ def public_url_for(endpoint: str, **values: Any) -> str:
     base = urlsplit(current_app.config["MATCHMAKER_PUBLIC_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def url_path(endpoint: str, **values: Any) -> str:
+    """The path of ``endpoint`` (for a ``next`` parameter), the same in a request or outside one."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)

@@ -48,8 +48,20 @@ class AmountError(ValueError):
     """Text that is not an amount of money we can read."""
 
 
+class AmountTooLarge(AmountError):
+    """An amount that reads, but above AMOUNT_MAX of its currency."""
+
+    def __init__(self, raw: str, currency: str) -> None:
+        super().__init__(raw)
+        self.currency = currency
+        self.maximum = AMOUNT_MAX[currency]
+
+
 def _fold_fullwidth(char: str) -> str:
-    """Full-width digits and signs from a Korean keyboard read as ASCII; nothing else is folded."""
+    """Digits of any script (full-width, Arabic-Indic, Devanagari, ...) read as ASCII digits, and
+    full-width signs from a Korean keyboard as ASCII signs; nothing else is folded."""
+    if char.isdecimal() and not char.isascii():
+        return str(unicodedata.decimal(char))
     return unicodedata.normalize("NFKC", char) if "\uff01" <= char <= "\uffe6" else char
 
 
@@ -120,8 +132,10 @@ def parse_money(raw: str | None, default_currency: str) -> tuple[int, str] | Non
                 raise AmountError(raw)
             value *= scale
     amount = int(value.to_integral_value())
-    if value < 0 or amount > AMOUNT_MAX[currency]:
+    if value < 0:
         raise AmountError(raw)
+    if amount > AMOUNT_MAX[currency]:
+        raise AmountTooLarge(raw, currency)
     return amount, currency
 
 
@@ -206,7 +220,7 @@ def format_for_viewer(amount: int | None, currency: str | None, language: str, k
 
 def krw_per_usd() -> float:
     """The configured exchange rate (``MATCHMAKER_KRW_PER_USD``), won per dollar."""
-    rate: float = current_app.config["MATCHMAKER_KRW_PER_USD"]  # a float: config.typed_value
+    rate: float = current_app.config["MATCHMAKER_KRW_PER_USD"]  # a float: config.Settings
     return rate if 0 < rate < float("inf") else DEFAULT_KRW_PER_USD
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from flask import Flask
@@ -17,6 +19,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from matchmaker import create_app
+from matchmaker.engine.encoder import SentenceTransformerEncoder
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, Role, User
 
@@ -25,6 +28,22 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "startups_dev.jsonl"
 TEST_PASSWORD = "correct horse battery"
+
+
+def unavailable(reason: str) -> NoReturn:
+    """What a test needs (PostgreSQL, Redis, Chromium, the shared data) is missing: the test is skipped
+    here, and fails on CI (``CI`` set), which must exercise it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must exercise it")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def real_encoder() -> SentenceTransformerEncoder:
+    """The packaged all-MiniLM-L6-v2 (tests marked ``slow``), loaded and warmed once per session."""
+    encoder = SentenceTransformerEncoder(num_threads=2)
+    encoder.encode(["warm up"])
+    return encoder
 
 
 def _postgres_unavailable_reason() -> str | None:
@@ -56,9 +75,7 @@ def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped at the end."""
     reason = _postgres_unavailable_reason()
     if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must exercise PostgreSQL")
-        pytest.skip(reason)
+        unavailable(reason)
     name = f"mm_test_{os.getpid()}_{secrets.token_hex(3)}"
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -94,20 +111,52 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("postgres_url")
 
 
+_SQLITE_TEMPLATE: list[Path] = []  # the models' tables in one SQLite file, made once per session
+
+
+def _sqlite_template() -> Path:
+    """A SQLite file holding the models' empty tables, created once; each test gets a copy of it
+    (a file copy takes a millisecond where create_all and drop_all took half a second)."""
+    if not _SQLITE_TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="mm-schema-"))
+        path = folder / "template.sqlite"
+        application = create_app(make_test_config(f"sqlite:///{path}", folder))
+        with application.app_context():
+            db.create_all()
+            db.session.remove()
+            db.engine.dispose()
+        _SQLITE_TEMPLATE.append(path)
+    return _SQLITE_TEMPLATE[0]
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
 @contextmanager
 def app_with_schema(
     database_url: str, tmp_path: Path, config: dict[str, Any] | None = None
 ) -> Iterator[Flask]:
     """An app on ``database_url`` (with ``config``, else the test config) and the models' tables,
-    dropped again afterwards."""
-    application = create_app(config or make_test_config(database_url, tmp_path))
+    dropped again afterwards. On SQLite the tables come as a copy of the session's template file."""
+    config = config or make_test_config(database_url, tmp_path)
+    sqlite_file = _sqlite_file(config["SQLALCHEMY_DATABASE_URI"])
+    if sqlite_file is not None and not sqlite_file.exists():
+        shutil.copyfile(_sqlite_template(), sqlite_file)
+    application = create_app(config)
     with application.app_context():
-        db.create_all()
+        if sqlite_file is None:
+            db.create_all()
         try:
             yield application
         finally:
             db.session.remove()
-            db.drop_all()
+            if sqlite_file is None:
+                db.drop_all()  # the PostgreSQL database is the session's; a SQLite copy goes with tmp_path
             db.engine.dispose()
 
 

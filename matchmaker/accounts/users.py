@@ -11,7 +11,7 @@ import time
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,9 +21,17 @@ from matchmaker.errors import ConflictError, NotFound, PermissionDenied, Validat
 from matchmaker.extensions import db
 from matchmaker.i18n import is_supported
 from matchmaker.labels import label
-from matchmaker.links import public_url_for
+from matchmaker.links import public_url_for, url_path
 from matchmaker.mail import notifications
-from matchmaker.models import Organisation, OrganisationKind, Role, User, normalise_email, utcnow
+from matchmaker.models import (
+    ApiToken,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+    normalise_email,
+    utcnow,
+)
 
 DISPLAY_NAME_MAX = 120
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -106,22 +114,45 @@ def _insert_user(user: User) -> User:
     return user
 
 
-def register_founder(display_name: str, email: str, password: str, confirm: str) -> User | None:
+def register_founder(
+    display_name: str, email: str, password: str, confirm: str, language: str | None = None
+) -> User | None:
     """A founder signs up on their own; their startup is created next.
 
-    None when the address already has an account: its owner is mailed instead, so that the answer
-    does not tell a stranger which addresses have accounts.
+    ``language`` is the one the visitor asked for on the sign-up page (their choice, else their
+    browser's); the account keeps it, so the mail that follows is already in that language.
+
+    Either way a mail goes out: to the new founder, a link to sign in and describe the startup; when
+    the address already has an account (None is returned), to its owner. The visitor is told to check
+    the inbox in both cases, so the answer does not say which addresses have accounts.
     """
     errors = _check_identity(display_name, email) | _check_new_password(password, confirm, email)
     if errors:
         raise ValidationError(errors)
     user = User(email=normalise_email(email), display_name=display_name.strip(), role=Role.FOUNDER.value)
+    if language and is_supported(language):
+        user.language = language
     user.set_password(password)
     try:
-        return _insert_user(user)
+        user = _insert_user(user)
     except ConflictError:
         _mail_existing_owner(user.email)
         return None
+    _mail_welcome(user)
+    return user
+
+
+def _mail_welcome(user: User) -> None:
+    """The new founder's mail: a link to sign in and describe the startup. The page after sign-up says
+    "check your inbox" to everyone, so only the mailbox tells a new account from a taken address."""
+    message = notifications.queue_mail(
+        notifications.Recipient(user.email, user.language),
+        "signup_welcome",
+        user=user,
+        link=public_url_for("auth.login", next=url_path("organisations.create")),
+    )
+    db.session.commit()
+    notifications.dispatch([message])
 
 
 def _mail_existing_owner(email: str) -> None:
@@ -387,4 +418,10 @@ def set_active(actor: User, user: User, active: bool) -> None:
     user.is_active_account = active
     if not active:
         end_sessions(user)
+        # Like its sessions, the account's API tokens end for good: reactivating does not revive them.
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
     db.session.commit()

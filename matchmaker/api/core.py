@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from matchmaker.accounts import tokens as api_tokens
+from matchmaker.api_paths import API_PREFIX
 from matchmaker.errors import ServiceError
 from matchmaker.extensions import db
 from matchmaker.i18n import http_error_text
-from matchmaker.inputs import DB_INT_MAX, whole_number
+from matchmaker.inputs import DB_INT_MAX, first_unstorable, whole_number
 from matchmaker.models import User
 from matchmaker.web.throttling import api_token, throttle
 
-API_PREFIX = "/api/v1"
 # Endpoints anyone may read without a token (the description of the API itself).
 PUBLIC_ENDPOINTS = {"api.openapi_document"}
 AUTHENTICATE_HEADER = 'Bearer realm="matchmaker"'
@@ -34,11 +34,6 @@ class ApiError(Exception):
         self.status = status
         self.message = message
         self.fields = fields or {}
-
-
-def is_api_request() -> bool:
-    """True for every path under the API prefix, matched by a route or not."""
-    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
 
 def error_response(
@@ -90,13 +85,32 @@ def authenticate() -> Response | None:
 
 
 def json_body(required: bool = True) -> dict[str, Any]:
-    """The request body as a JSON object; an empty body is ``{}`` when ``required`` is False."""
-    if not request.get_data(cache=True) and not required:
+    """The request body as a JSON object; an empty body is ``{}`` when ``required`` is False.
+
+    Only a body that says it is JSON (``Content-Type: application/json``) is read, so that it also
+    passed the checks every JSON request gets (NUL characters, MATCHMAKER_JSON_MAX_BYTES): another
+    content type is refused with 415 and a larger body with 413, whatever its headers claimed.
+    """
+    data = request.get_data(cache=True)
+    if not data and not required:
         return {}
+    if not request.is_json:
+        raise ApiError(415, _("Send the body as JSON, with the header 'Content-Type: application/json'."))
+    limit = current_app.config["MATCHMAKER_JSON_MAX_BYTES"]
+    if len(data) > limit:
+        raise ApiError(413, _("The request body is larger than %(num)s bytes.", num=limit))
     try:
-        body = request.get_json(force=True)
+        body = request.get_json()
     except BadRequest as exc:
         raise ApiError(400, _("The request body is not valid JSON.")) from exc
+    if first_unstorable(body) is not None:  # a body the boundary's check did not see (chunked)
+        raise ApiError(
+            400,
+            _(
+                "The request contains a character that cannot be stored (a NUL character or an unpaired "
+                "surrogate). Remove it and try again."
+            ),
+        )
     if not isinstance(body, dict):
         raise ApiError(400, _("The request body must be a JSON object."))
     return body
@@ -144,6 +158,20 @@ def handle_service_error(error: ServiceError) -> Response:
 @bp.errorhandler(HTTPException)
 def handle_http_error(error: HTTPException) -> Response:
     return http_error_response(error)
+
+
+def drop_retry_after(response: Response) -> Response:
+    """Retry-After belongs on 429 and 503 only; Flask-Limiter adds it to every limited answer."""
+    if response.status_code < 400:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+@bp.record_once
+def _after_the_limiter(state: Any) -> None:
+    """Run ``drop_retry_after`` after Flask-Limiter's header hook: app hooks run in reverse order of
+    registration, and the limiter registered its hook when the extensions were set up."""
+    state.app.after_request_funcs.setdefault(None, []).insert(0, drop_retry_after)
 
 
 @bp.after_request

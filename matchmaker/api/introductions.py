@@ -14,20 +14,21 @@ from flask_babel import gettext as _
 from pydantic import BaseModel
 
 from matchmaker.api.core import ApiError, api_user, bp, int_arg, json_body
-from matchmaker.api.serialise import organisation_summary
+from matchmaker.api.serialise import Seen, dump
+from matchmaker.api.spec import query_parameter, route
 from matchmaker.errors import PermissionDenied
 from matchmaker.inputs import PAGE_MAX
 from matchmaker.introductions import requests as service
 from matchmaker.models import Introduction, IntroState, User
 from matchmaker.schemas.introductions import (
     Decisions,
-    IntroductionEventOut,
     IntroductionOut,
     IntroductionRequest,
     OutcomeRecord,
     TransitionNote,
     read_body,
 )
+from matchmaker.schemas.responses import DecisionResult, IntroductionEventList, IntroductionPage, Refusal
 
 PER_PAGE_MAX = 100
 # URL segment -> (the service's action name, its function, the schema of its body).
@@ -41,32 +42,31 @@ TRANSITION_ENDPOINTS: dict[str, tuple[str, Callable[..., Introduction], type[Bas
     "outcome": ("record_outcome", service.record_outcome, OutcomeRecord),
 }
 SEGMENT_OF_ACTION = {action: segment for segment, (action, _, _) in TRANSITION_ENDPOINTS.items()}
+TRANSITION_DOCS: dict[str, tuple[str, str, str]] = {
+    # segment: (summary, who may, from which states)
+    "approve": ("Approve a request (waitlisted if the counterpart's month is full)", "staff", "requested"),
+    "reject": ("Reject a request", "staff", "requested, waitlisted"),
+    "accept": ("Accept; both sides are introduced at once", "the side that was asked", "approved"),
+    "decline": ("Decline", "the side that was asked", "approved"),
+    "withdraw": ("Withdraw your own request", "the side that asked", "requested, waitlisted, approved"),
+    "mark-met": ("Say the two sides met", "either side or staff", "introduced"),
+    "outcome": ("Record what came of the meeting", "either side or staff", "met"),
+}
+NOT_YOURS = "No such introduction (or not yours to see)"
+
+
+def seen_introduction(introduction: Introduction, viewer: User) -> Seen:
+    """An introduction as ``viewer`` may see it (IntroductionOut): contact details only once introduced."""
+    return Seen(
+        introduction,
+        allowed_actions=[SEGMENT_OF_ACTION[a] for a in service.allowed_actions(viewer, introduction)],
+        contacts=service.contact_details(viewer, introduction),
+    )
 
 
 def introduction_json(introduction: Introduction, viewer: User) -> dict[str, Any]:
-    """An introduction as ``viewer`` may see it (IntroductionOut): contact details only once introduced."""
-    return IntroductionOut.model_validate(
-        {
-            "id": introduction.id,
-            "state": introduction.state,
-            "startup": organisation_summary(introduction.startup),
-            "counterpart": organisation_summary(introduction.counterpart),
-            "requested_by_side": introduction.requested_by_side,
-            "message": introduction.message,
-            "staff_note": introduction.staff_note,
-            "answer_note": introduction.answer_note,
-            "outcome": introduction.outcome,
-            "outcome_note": introduction.outcome_note,
-            "created_at": introduction.created_at,
-            "state_changed_at": introduction.state_changed_at,
-            "approved_at": introduction.approved_at,
-            "introduced_at": introduction.introduced_at,
-            "met_at": introduction.met_at,
-            "outcome_at": introduction.outcome_at,
-            "allowed_actions": [SEGMENT_OF_ACTION[a] for a in service.allowed_actions(viewer, introduction)],
-            "contacts": service.contact_details(viewer, introduction),
-        }
-    ).model_dump(mode="json")
+    """One introduction as ``viewer`` may see it, as JSON values."""
+    return dump(IntroductionOut, seen_introduction(introduction, viewer))
 
 
 def _states_filter() -> list[str] | None:
@@ -82,59 +82,74 @@ def _states_filter() -> list[str] | None:
     return states
 
 
-@bp.get("/introductions")
+@route(
+    "/introductions",
+    "get",
+    "listIntroductions",
+    "Introductions you may see (staff: all; members: their organisation's), newest first",
+    {200: ("One page", IntroductionPage), 422: ("Bad query", None)},
+    query=(
+        query_parameter(
+            "state",
+            {"type": "array", "items": {"enum": [s.value for s in IntroState]}},
+            "Comma-separated states to keep, e.g. 'requested,approved'.",
+            style="form",
+            explode=False,
+        ),
+        query_parameter("page", {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1}),
+        query_parameter("per_page", {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX}),
+    ),
+)
 def list_introductions() -> Response:
     """Staff see every introduction, members those of their organisation; newest first, paged."""
     viewer = api_user()
     states = _states_filter()
     page = int_arg("page", 1, maximum=PAGE_MAX)
     per_page = int_arg("per_page", 20, maximum=PER_PAGE_MAX)
-    everything = service.list_for_viewer(viewer, states)
-    start = (page - 1) * per_page
-    return jsonify(
-        {
-            "items": [introduction_json(i, viewer) for i in everything[start : start + per_page]],
-            "page": page,
-            "per_page": per_page,
-            "total": len(everything),
-            "pages": (len(everything) + per_page - 1) // per_page,
-        }
-    )
+    found = service.page_for_viewer(viewer, states, page, per_page)
+    items = [seen_introduction(i, viewer) for i in found.items]
+    return jsonify(dump(IntroductionPage, Seen(found, items=items, page=page, per_page=per_page)))
 
 
-@bp.get("/introductions/<int:introduction_id>")
+@route(
+    "/introductions/<int:introduction_id>",
+    "get",
+    "getIntroduction",
+    "One introduction (staff, or a member of either side)",
+    {200: ("The introduction", IntroductionOut), 404: (NOT_YOURS, None)},
+)
 def get_introduction(introduction_id: int) -> Response:
     viewer = api_user()
     return jsonify(introduction_json(service.get_for_viewer(viewer, introduction_id), viewer))
 
 
-@bp.get("/introductions/<int:introduction_id>/events")
+@route(
+    "/introductions/<int:introduction_id>/events",
+    "get",
+    "getIntroductionAuditLog",
+    "The introduction's audit log, oldest first (staff only)",
+    {200: ("Every transition", IntroductionEventList), 403: ("Not staff", None), 404: (NOT_YOURS, None)},
+)
 def introduction_events(introduction_id: int) -> Response:
     """The audit log: every transition with who, when, from, to and note; staff only, oldest first."""
     viewer = api_user()
     events = service.audit_log(viewer, service.get_for_viewer(viewer, introduction_id))
-    return jsonify(
-        {
-            "items": [
-                IntroductionEventOut.model_validate(
-                    {
-                        "id": event.id,
-                        "from_state": event.from_state,
-                        "to_state": event.to_state,
-                        "actor": None
-                        if event.actor is None
-                        else {"id": event.actor.id, "email": event.actor.email, "role": event.actor.role},
-                        "note": event.note,
-                        "created_at": event.created_at,
-                    }
-                ).model_dump(mode="json")
-                for event in events
-            ]
-        }
-    )
+    return jsonify(dump(IntroductionEventList, {"items": events}))
 
 
-@bp.post("/introductions/decisions")
+@route(
+    "/introductions/decisions",
+    "post",
+    "decideIntroductions",
+    "Staff approve or reject several requests with one note, each on its own",
+    {
+        200: ("What was decided and what was refused (and why)", DecisionResult),
+        400: ("The body is not a JSON object", None),
+        403: ("Not staff", None),
+        422: ("Missing or malformed ids, or a decision other than approve or reject", None),
+    },
+    body=Decisions,
+)
 def decide_introductions() -> Response:
     """Staff approve or reject several requests with one note; each is decided on its own.
 
@@ -146,15 +161,26 @@ def decide_introductions() -> Response:
         raise PermissionDenied(_("Only the complex's staff approve or reject introductions."))
     body = read_body(Decisions, json_body())
     result = service.decide_many(viewer, body.introduction_ids, body.decision, body.note)
-    return jsonify(
-        {
-            "decided": [introduction_json(i, viewer) for i in result.done],
-            "refused": [{"id": i, "message": message} for i, message in result.refused],
-        }
-    )
+    decided = [seen_introduction(i, viewer) for i in result.done]
+    refused = [Refusal(id=i, message=message) for i, message in result.refused]
+    return jsonify(dump(DecisionResult, {"decided": decided, "refused": refused}))
 
 
-@bp.post("/introductions")
+@route(
+    "/introductions",
+    "post",
+    "requestIntroduction",
+    "Ask to be introduced to an organisation",
+    {
+        201: ("Requested", IntroductionOut),
+        400: ("Not a JSON object", None),
+        403: ("Staff and accounts without an organisation do not request introductions", None),
+        404: ("No such organisation", None),
+        409: ("Already open, dismissed, wrong kind of pair, or too many pending requests", None),
+        422: ("Invalid fields", None),
+    },
+    body=IntroductionRequest,
+)
 def request_introduction() -> tuple[Response, int, dict[str, str]]:
     """Ask to be introduced to ``organisation_id`` (a partner or investor, or a startup). Answers 201."""
     viewer = api_user()
@@ -182,10 +208,23 @@ def _transition_view(segment: str) -> Callable[[int], Response]:
     return view
 
 
-for _segment in TRANSITION_ENDPOINTS:
-    bp.add_url_rule(
+for _segment, _endpoint in TRANSITION_ENDPOINTS.items():
+    _summary, _who, _sources = TRANSITION_DOCS[_segment]
+    route(
         f"/introductions/<int:introduction_id>/{_segment}",
+        "post",
+        "introduction" + "".join(p.capitalize() for p in _segment.split("-")),
+        _summary,
+        {
+            200: ("The introduction in its new state", IntroductionOut),
+            400: ("Not a JSON object", None),
+            403: ("Your role may not make this transition", None),
+            404: (NOT_YOURS, None),
+            409: ("The introduction's state does not allow this transition; nothing changed", None),
+            422: ("Invalid fields", None),
+        },
         endpoint=f"introduction_{_segment.replace('-', '_')}",
-        view_func=_transition_view(_segment),
-        methods=["POST"],
-    )
+        body=_endpoint[2],
+        body_required=_segment == "outcome",
+        description=f"Allowed for {_who}, from: {_sources}.",
+    )(_transition_view(_segment))

@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, jsonify
 
-from matchmaker.api.core import api_user, bp
+from matchmaker.api.core import api_user
+from matchmaker.api.serialise import job_json, job_url
+from matchmaker.api.spec import route
 from matchmaker.jobs import admin
-from matchmaker.jobs import queue as jobs
+from matchmaker.schemas.jobs import JobOut
+
+__all__ = ["get_job", "job_json", "job_url"]
 
 
-def job_url(job_id: str) -> str:
-    """Where a client polls a job."""
-    return f"{bp.url_prefix}/jobs/{job_id}"
-
-
-def job_json(ref: jobs.JobRef) -> dict[str, Any]:
-    """A job as the API shows it: state, progress (0..1) and, once failed, the error."""
-    return {
-        "id": ref.id,
-        "url": job_url(ref.id) if ref.id else None,
-        "state": ref.state,
-        "progress": ref.progress,
-        "error": ref.error,
-        "description": ref.description,
-        "organisation_id": ref.meta.get("organisation_id"),
-    }
-
-
-@bp.get("/jobs/<job_id>")
+@route(
+    "/jobs/<job_id>",
+    "get",
+    "getJob",
+    "A background job's state and progress (members: their organisation's; staff: all)",
+    {
+        200: ("The job", JobOut),
+        404: ("No such job, or not yours", None),
+        503: ("The job queue (Redis) does not answer just now; try again (Retry-After)", None),
+    },
+)
 def get_job(job_id: str) -> Response:
     """A job's state; members see the jobs about their organisation, staff every job."""
     return jsonify(job_json(admin.job_for_viewer(api_user(), job_id)))

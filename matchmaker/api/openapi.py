@@ -1,55 +1,40 @@
-"""The API's OpenAPI 3.1 document: bodies and objects generated from matchmaker.schemas, paths written
-here; a test keeps it equal to the routes, and schemathesis (tests/api/test_schemathesis.py) to the API."""
+"""The API's OpenAPI 3.1 document, generated: paths from the routes declared with ``api.spec.route``,
+components from the pydantic models those routes take and answer with. schemathesis
+(tests/api/test_schemathesis.py) checks the API against it, tests/api/test_openapi.py the routes."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from flask import Response, jsonify
+from pydantic import BaseModel
 
-from matchmaker.api.core import API_PREFIX, bp
-from matchmaker.api.openapi_introductions import INTRODUCTION_PATHS, INTRODUCTION_SCHEMAS
-from matchmaker.inputs import DB_INT_MAX, PAGE_MAX
-from matchmaker.models import OrganisationKind, Sector
+from matchmaker.api import (  # noqa: F401  (their routes are the document's paths)
+    introductions,
+    jobs,
+    organisations,
+    spec,
+)
+from matchmaker.api.core import API_PREFIX
+from matchmaker.api.spec import Json, Operation
 from matchmaker.partnering.api import PARTNERING_PATHS, PARTNERING_SCHEMAS
-from matchmaker.schemas import responses
 from matchmaker.schemas.common import model_schemas
-from matchmaker.schemas.jobs import JobOut, OrganisationSaved
-from matchmaker.schemas.profile import OrganisationCreate, OrganisationOut, OrganisationSummary, ProfileFields
-
-Json = dict[str, Any]
+from matchmaker.schemas.profile import ProfileFields
+from matchmaker.schemas.responses import Error
 
 
-def ref(name: str) -> Json:
+def _ref(name: str) -> Json:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def error(description: str) -> Json:
-    return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
+def component_name(model: type[BaseModel]) -> str:
+    """A model's name in the document: its title (``Organisation``), else its class name."""
+    return str(model.model_config.get("title") or model.__name__)
 
 
-def ok(description: str, schema: str) -> Json:
-    return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
-
-
-def body(schema: str, required: bool = True) -> Json:
-    return {"required": required, "content": {"application/json": {"schema": ref(schema)}}}
-
-
-def path_id(name: str) -> Json:
-    """A whole-number path parameter, like Flask's ``<int:name>``."""
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
-    }
-
-
-COMMON_ERRORS: Json = {
-    "401": {"$ref": "#/components/responses/Unauthorized"},
-    "429": {"$ref": "#/components/responses/TooManyRequests"},
-}
+def _error(description: str) -> Json:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
 
 
 def _update_schema() -> Json:
@@ -60,204 +45,135 @@ def _update_schema() -> Json:
     return schema
 
 
-SCHEMAS: Json = {
-    **model_schemas(
-        ("OrganisationSummary", OrganisationSummary, "serialization"),
-        ("Organisation", OrganisationOut, "serialization"),
-        ("OrganisationCreate", OrganisationCreate, "validation"),
-    ),
-    "OrganisationUpdate": _update_schema(),
-    **model_schemas(
-        ("Error", responses.Error, "serialization"),
-        ("OrganisationPage", responses.OrganisationPage, "serialization"),
-        ("Match", responses.MatchOut, "serialization"),
-        ("MatchList", responses.MatchList, "serialization"),
-        ("Job", JobOut, "serialization"),
-        ("OrganisationSaved", OrganisationSaved, "serialization"),
-    ),
-    **INTRODUCTION_SCHEMAS,
-    **PARTNERING_SCHEMAS,
-}
+# Components no route names as a whole: written here (PATCH's partial profile).
+HAND_WRITTEN: dict[str, Any] = {"OrganisationUpdate": _update_schema}
 
 
-def _page_parameters() -> list[Json]:
-    return [
-        {
-            "name": "page",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1},
-        },
-        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-    ]
-
-
-ORGANISATION_PATHS: Json = {
-    "/organisations": {
-        "get": {
-            "operationId": "listOrganisations",
-            "summary": "Listed organisations by name, filtered like the directory",
-            "parameters": [
-                {
-                    "name": "q",
-                    "in": "query",
-                    "schema": {"type": "string"},
-                    "description": "Part of the name.",
-                },
-                {"name": "kind", "in": "query", "schema": {"enum": [k.value for k in OrganisationKind]}},
-                {"name": "sector", "in": "query", "schema": {"enum": [s.value for s in Sector]}},
-                {
-                    "name": "include_hidden",
-                    "in": "query",
-                    "schema": {"type": "boolean"},
-                    "description": "Staff only; ignored for everyone else.",
-                },
-                *_page_parameters(),
-            ],
-            "responses": {
-                "200": ok("One page", "OrganisationPage"),
-                "422": error("Bad query"),
-                **COMMON_ERRORS,
-            },
-        },
-        "post": {
-            "operationId": "createOrganisation",
-            "summary": "Create a profile: founders their one startup, staff any kind",
-            "requestBody": body("OrganisationCreate"),
-            "responses": {
-                "201": ok("Created, matches computed", "Organisation"),
-                "202": ok(
-                    "Created; its matches are computed by a job (Location: the job's URL)",
-                    "OrganisationSaved",
-                ),
-                "400": error("Not a JSON object"),
-                "403": error("Your role may not create this kind"),
-                "409": error("You already belong to an organisation"),
-                "422": error("Invalid fields"),
-                **COMMON_ERRORS,
-            },
-        },
-    },
-    "/organisations/{organisation_id}": {
-        "parameters": [path_id("organisation_id")],
-        "get": {
-            "operationId": "getOrganisation",
-            "summary": "One profile (hidden ones only for their members and staff)",
-            "responses": {
-                "200": ok("The profile", "Organisation"),
-                "404": error("No such organisation"),
-                **COMMON_ERRORS,
-            },
-        },
-        "patch": {
-            "operationId": "updateOrganisation",
-            "summary": "Change some fields of a profile you may edit",
-            "requestBody": body("OrganisationUpdate"),
-            "responses": {
-                "200": ok("The saved profile, matches computed", "Organisation"),
-                "202": ok(
-                    "Saved; its matches are refreshed by a job (Location: the job's URL)", "OrganisationSaved"
-                ),
-                "400": error("Not a JSON object"),
-                "403": error("Not your organisation"),
-                "404": error("No such organisation"),
-                "422": error("Invalid fields; nothing was saved"),
-                **COMMON_ERRORS,
-            },
-        },
-    },
-    "/organisations/{organisation_id}/matches": {
-        "parameters": [path_id("organisation_id")],
-        "get": {
-            "operationId": "listMatches",
-            "summary": "The organisation's ranked matches, best first, with explanations",
-            "parameters": [
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}
-            ],
-            "responses": {
-                "200": ok("Ranked matches", "MatchList"),
-                "422": error("Bad query"),
-                "403": error("Only members and staff see matches"),
-                "404": error("No such organisation"),
-                **COMMON_ERRORS,
-            },
-        },
-    },
-}
-
-JOB_PATHS: Json = {
-    "/jobs/{job_id}": {
-        "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "get": {
-            "operationId": "getJob",
-            "summary": "A background job's state and progress (members: their organisation's; staff: all)",
-            "responses": {
-                "200": ok("The job", "Job"),
-                "404": error("No such job, or not yours"),
-                "503": error("The job queue (Redis) does not answer just now; try again (Retry-After)"),
-                **COMMON_ERRORS,
-            },
-        },
-    }
-}
-
-OPENAPI_PATHS: Json = {
-    "/openapi.json": {
-        "get": {
-            "operationId": "getOpenApiDocument",
-            "summary": "This document",
-            "security": [],
-            "responses": {
-                "200": {"description": "The OpenAPI document", "content": {"application/json": {}}}
-            },
+def _answer(code: int, description: str, model: type[BaseModel] | None) -> Json:
+    if model is not None:
+        return {
+            "description": description,
+            "content": {"application/json": {"schema": _ref(component_name(model))}},
         }
-    }
-}
+    if code < 400:
+        return {"description": description, "content": {"application/json": {}}}
+    return _error(description)
 
 
-def _with_common_responses(paths: Json) -> Json:
+def _operation(op: Operation) -> Json:
+    entry: Json = {"operationId": op.operation_id, "summary": op.summary}
+    if op.description:
+        entry["description"] = op.description
+    if op.query:
+        entry["parameters"] = list(op.query)
+    if op.public:
+        entry["security"] = []
+    if op.body is not None:
+        name = op.body if isinstance(op.body, str) else component_name(op.body)
+        entry["requestBody"] = {
+            "required": op.body_required,
+            "content": {"application/json": {"schema": _ref(name)}},
+        }
+    responses = {str(code): _answer(code, *answer) for code, answer in sorted(op.answers.items())}
+    entry["responses"] = _with_common_responses(responses, public=op.public, body=op.body is not None)
+    return entry
+
+
+def _with_common_responses(responses: Json, public: bool, body: bool) -> Json:
     """Every operation may meet the request boundary (400: unstorable text or bad JSON; 413: too
     large) and the per-token limit (429); every one but the document itself needs a token (401)."""
-    for item in paths.values():
+    responses.setdefault("400", _error("A character that cannot be stored, or a body that is not JSON"))
+    responses.setdefault("413", _error("The body is too large"))
+    if body:
+        responses.setdefault("415", _error("A body not sent as Content-Type: application/json"))
+    if not public:
+        responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
+        responses.setdefault("429", {"$ref": "#/components/responses/TooManyRequests"})
+    return responses
+
+
+def _written_by_hand(items: Json) -> Json:
+    """Path items still written by hand (matchmaker/partnering/api.py), with the same common answers."""
+    items = copy.deepcopy(items)
+    for item in items.values():
         for method, operation in item.items():
-            if method == "parameters":
-                continue
-            responses = operation["responses"]
-            responses.setdefault(
-                "400", error("A character that cannot be stored, or a body that is not JSON")
-            )
-            responses.setdefault("413", error("The body is too large"))
-            if operation.get("security") != []:
-                responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
-                responses.setdefault("429", {"$ref": "#/components/responses/TooManyRequests"})
-    return paths
+            if method != "parameters":
+                _with_common_responses(
+                    operation["responses"],
+                    public=operation.get("security") == [],
+                    body="requestBody" in operation,
+                )
+    return items
 
 
-# pydantic names nested schemas after their classes; the document names them after the resource.
-CLASS_TO_COMPONENT = {
-    "OrganisationOut": "Organisation",
-    "IntroductionOut": "Introduction",
-    "IntroductionEventOut": "IntroductionEvent",
-    "MatchOut": "Match",
-}
+def paths(operations: list[Operation]) -> Json:
+    """One path item per route: its path parameters, then one operation per method."""
+    items: Json = {}
+    for op in operations:
+        item = items.setdefault(op.path, {})
+        if op.path_parameters():
+            item["parameters"] = op.path_parameters()
+        item[op.method] = _operation(op)
+    return items
 
 
-def _one_name_each(node: Any) -> Any:
+def _models(operations: list[Operation]) -> list[tuple[str, type[BaseModel], str]]:
+    """(component name, model, mode) for every body (validation) and answer (serialisation) model,
+    and the one error shape."""
+    found: dict[str, tuple[str, type[BaseModel], str]] = {"Error": ("Error", Error, "serialization")}
+    for op in operations:
+        if isinstance(op.body, type):
+            found.setdefault(component_name(op.body), (component_name(op.body), op.body, "validation"))
+        for _, model in op.answers.values():
+            if model is not None:
+                found.setdefault(component_name(model), (component_name(model), model, "serialization"))
+    return sorted(found.values(), key=lambda entry: entry[0])
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in getattr(annotation, "__args__", ()) for m in _models_in(arg)]
+
+
+def _one_name_each(node: Any, names: dict[str, str]) -> Any:
     """``node`` with every reference to a class-named schema pointing at its component name instead."""
     if isinstance(node, dict):
         if isinstance(node.get("$ref"), str):
             name = node["$ref"].rsplit("/", 1)[-1]
-            if name in CLASS_TO_COMPONENT:
-                return node | {"$ref": f"#/components/schemas/{CLASS_TO_COMPONENT[name]}"}
-        return {key: _one_name_each(value) for key, value in node.items()}
+            if name in names:
+                return node | {"$ref": f"#/components/schemas/{names[name]}"}
+        return {key: _one_name_each(value, names) for key, value in node.items()}
     if isinstance(node, list):
-        return [_one_name_each(value) for value in node]
+        return [_one_name_each(value, names) for value in node]
     return node
 
 
-def _component_schemas() -> Json:
-    return {
-        name: _one_name_each(schema) for name, schema in SCHEMAS.items() if name not in CLASS_TO_COMPONENT
-    }
+def _reachable(models: list[tuple[str, type[BaseModel], str]]) -> list[type[BaseModel]]:
+    """The models and every model nested in their fields."""
+    seen: list[type[BaseModel]] = []
+    stack = [model for _, model, _ in models]
+    while stack:
+        model = stack.pop()
+        if model not in seen:
+            seen.append(model)
+            for info in model.model_fields.values():
+                stack.extend(_models_in(info.annotation))
+    return seen
+
+
+def component_schemas(operations: list[Operation]) -> Json:
+    """The schemas of every model the operations name, their nested models, and the hand-written ones.
+
+    pydantic names a nested model after its class; the document names it after its title, once."""
+    models = _models(operations)
+    named = {name for name, _, _ in models}
+    reachable = _reachable(models)
+    renamed = {m.__name__: component_name(m) for m in reachable if component_name(m) != m.__name__}
+    nested = [(component_name(m), m, "serialization") for m in reachable if m.__name__ in renamed]
+    schemas = model_schemas(*models, *[entry for entry in nested if entry[0] not in named])
+    schemas |= {name: build() for name, build in HAND_WRITTEN.items()} | PARTNERING_SCHEMAS
+    return {name: _one_name_each(schema, renamed) for name, schema in schemas.items() if name not in renamed}
 
 
 def openapi_document() -> Json:
@@ -274,9 +190,7 @@ def openapi_document() -> Json:
         },
         "servers": [{"url": API_PREFIX}],
         "security": [{"bearerToken": []}],
-        "paths": _with_common_responses(
-            {**ORGANISATION_PATHS, **INTRODUCTION_PATHS, **JOB_PATHS, **PARTNERING_PATHS, **OPENAPI_PATHS}
-        ),
+        "paths": paths(spec.OPERATIONS) | _written_by_hand(PARTNERING_PATHS),
         "components": {
             "securitySchemes": {
                 "bearerToken": {
@@ -286,20 +200,28 @@ def openapi_document() -> Json:
                 }
             },
             "responses": {
-                "Unauthorized": error("Missing, unknown or revoked token, or deactivated account"),
-                "TooManyRequests": error("Too many calls with this token; wait as long as Retry-After says")
+                "Unauthorized": _error("Missing, unknown or revoked token, or deactivated account"),
+                "TooManyRequests": _error("Too many calls with this token; wait as long as Retry-After says")
                 | {
                     "headers": {
                         "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
                     }
                 },
             },
-            "schemas": _component_schemas(),
+            "schemas": component_schemas(spec.OPERATIONS),
         },
     }
 
 
-@bp.get("/openapi.json", endpoint="openapi_document")
+@spec.route(
+    "/openapi.json",
+    "get",
+    "getOpenApiDocument",
+    "This document",
+    {200: ("The OpenAPI document", None)},
+    endpoint="openapi_document",
+    public=True,
+)
 def openapi_document_view() -> Response:
     """The OpenAPI document, readable without a token."""
     return jsonify(openapi_document())

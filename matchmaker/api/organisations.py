@@ -8,12 +8,16 @@ from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
 from matchmaker.api.core import ApiError, api_user, bp, check_known_fields, int_arg, json_body
-from matchmaker.api.jobs import job_json
 from matchmaker.api.serialise import (
     PROFILE_FIELDS,
-    match_json,
+    Seen,
+    dump,
+    job_json,
     organisation_json,
+    seen_match,
+    seen_organisation,
 )
+from matchmaker.api.spec import query_parameter, route
 from matchmaker.errors import NotFound, PermissionDenied
 from matchmaker.inputs import PAGE_MAX
 from matchmaker.jobs import queue as jobs
@@ -22,9 +26,16 @@ from matchmaker.matching import refresh as matching
 from matchmaker.models import Match, Organisation, OrganisationKind, Role, Sector, User
 from matchmaker.organisations import profiles as service
 from matchmaker.organisations.contacts import contact_rule
+from matchmaker.schemas.jobs import OrganisationSaved
+from matchmaker.schemas.profile import OrganisationCreate, OrganisationOut
+from matchmaker.schemas.responses import MatchList, OrganisationPage
 
 PER_PAGE_MAX = 100
 QUERY_TEXT_MAX = 100
+PAGE_PARAMETERS = (
+    query_parameter("page", {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1}),
+    query_parameter("per_page", {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX}),
+)
 
 
 def visible_organisation(organisation_id: int) -> Organisation:
@@ -57,7 +68,20 @@ def _directory_query() -> service.DirectoryQuery:
     )
 
 
-@bp.get("/organisations")
+@route(
+    "/organisations",
+    "get",
+    "listOrganisations",
+    "Listed organisations by name, filtered like the directory",
+    {200: ("One page", OrganisationPage), 422: ("Bad query", None)},
+    query=(
+        query_parameter("q", {"type": "string"}, "Part of the name."),
+        query_parameter("kind", {"enum": [k.value for k in OrganisationKind]}),
+        query_parameter("sector", {"enum": [s.value for s in Sector]}),
+        query_parameter("include_hidden", {"type": "boolean"}, "Staff only; ignored for everyone else."),
+        *PAGE_PARAMETERS,
+    ),
+)
 def list_organisations() -> Response:
     """Listed organisations by name, filtered like the directory, one page at a time."""
     query = _directory_query()
@@ -65,24 +89,37 @@ def list_organisations() -> Response:
     per_page = int_arg("per_page", current_app.config["DIRECTORY_PAGE_SIZE"], maximum=PER_PAGE_MAX)
     page = service.directory_page(api_user(), query, page_number, per_page)
     may_see_contact = contact_rule(api_user())
-    return jsonify(
-        {
-            "items": [organisation_json(o, may_see_contact(o)) for o in page.items],
-            "page": page_number,
-            "per_page": per_page,
-            "total": page.total,
-            "pages": page.pages,
-        }
-    )
+    items = [seen_organisation(o, may_see_contact(o)) for o in page.items]
+    return jsonify(dump(OrganisationPage, Seen(page, items=items, page=page_number, per_page=per_page)))
 
 
-@bp.get("/organisations/<int:organisation_id>")
+@route(
+    "/organisations/<int:organisation_id>",
+    "get",
+    "getOrganisation",
+    "One profile (hidden ones only for their members and staff)",
+    {200: ("The profile", OrganisationOut), 404: ("No such organisation", None)},
+)
 def get_organisation(organisation_id: int) -> Response:
     organisation = visible_organisation(organisation_id)
     return jsonify(organisation_json(organisation, contact_rule(api_user())(organisation)))
 
 
-@bp.post("/organisations")
+@route(
+    "/organisations",
+    "post",
+    "createOrganisation",
+    "Create a profile: founders their one startup, staff any kind",
+    {
+        201: ("Created, matches computed", OrganisationOut),
+        202: ("Created; its matches are computed by a job (Location: the job's URL)", OrganisationSaved),
+        400: ("Not a JSON object", None),
+        403: ("Your role may not create this kind", None),
+        409: ("You already belong to an organisation", None),
+        422: ("Invalid fields", None),
+    },
+    body=OrganisationCreate,
+)
 def create_organisation() -> tuple[Response, int, dict[str, str]]:
     """Founders create their one startup; staff create any kind. Answers 201 with the profile."""
     viewer = api_user()
@@ -115,7 +152,21 @@ def _deferred_refresh(organisation: Organisation) -> dict[str, Any] | None:
     return job_json(ref) if ref is not None else None
 
 
-@bp.patch("/organisations/<int:organisation_id>")
+@route(
+    "/organisations/<int:organisation_id>",
+    "patch",
+    "updateOrganisation",
+    "Change some fields of a profile you may edit",
+    {
+        200: ("The saved profile, matches computed", OrganisationOut),
+        202: ("Saved; its matches are refreshed by a job (Location: the job's URL)", OrganisationSaved),
+        400: ("Not a JSON object", None),
+        403: ("Not your organisation", None),
+        404: ("No such organisation", None),
+        422: ("Invalid fields; nothing was saved", None),
+    },
+    body="OrganisationUpdate",
+)
 def update_organisation(organisation_id: int) -> Response | tuple[Response, int, dict[str, str]]:
     """Change some fields: they are merged onto the stored profile, which is then validated whole."""
     organisation = visible_organisation(organisation_id)
@@ -135,7 +186,19 @@ def update_organisation(organisation_id: int) -> Response | tuple[Response, int,
     return jsonify(organisation_json(organisation, show_contact=True))
 
 
-@bp.get("/organisations/<int:organisation_id>/matches")
+@route(
+    "/organisations/<int:organisation_id>/matches",
+    "get",
+    "listMatches",
+    "The organisation's ranked matches, best first, with explanations",
+    {
+        200: ("Ranked matches", MatchList),
+        403: ("Only members and staff see matches", None),
+        404: ("No such organisation", None),
+        422: ("Bad query", None),
+    },
+    query=(query_parameter("limit", {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX}),),
+)
 def list_matches(organisation_id: int) -> Response:
     """The organisation's ranked matches with their explanations; for its members and staff only."""
     organisation = visible_organisation(organisation_id)
@@ -143,7 +206,7 @@ def list_matches(organisation_id: int) -> Response:
     if not service.can_edit(viewer, organisation):
         raise PermissionDenied(_("Only the organisation's members and the complex's staff see its matches."))
     limit = int_arg("limit", PER_PAGE_MAX, maximum=PER_PAGE_MAX)
-    items: list[dict] = []
+    items: list[Seen] = []
     # The first `limit` matches usually fill the page; all of them are read only when some were hidden.
     batch = matching.matches_for(organisation, limit=limit)
     if len(batch) == limit:
@@ -151,10 +214,10 @@ def list_matches(organisation_id: int) -> Response:
     for match in batch:
         other = match.counterpart if match.startup_id == organisation.id else match.startup
         if service.can_view(viewer, other):  # a profile hidden since matching stays hidden here too
-            items.append(match_json(match, organisation))
+            items.append(seen_match(match, organisation))
         if len(items) == limit:
             break
-    return jsonify({"organisation": {"id": organisation.id, "name": organisation.name}, "items": items})
+    return jsonify(dump(MatchList, {"organisation": organisation, "items": items}))
 
 
 def _all_visible(viewer: User, organisation: Organisation, matches: list[Match]) -> bool:

@@ -1,32 +1,61 @@
-"""JSON shapes of the API: organisations and matches, dumped through their schemas (matchmaker.schemas)."""
+"""JSON shapes of the API: every answer is an output model (matchmaker.schemas) read from the row's
+attributes (``from_attributes``), validated, and dumped; what depends on the reader is added by ``Seen``."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
+from pydantic import BaseModel
+
+from matchmaker.api_paths import API_PREFIX
 from matchmaker.i18n import current_language
+from matchmaker.jobs.queue import JobRef
 from matchmaker.models import Match, Organisation
 from matchmaker.organisations import bilingual
 from matchmaker.organisations.profiles import profile_values
+from matchmaker.schemas.jobs import JobOut
 from matchmaker.schemas.profile import (
     BILINGUAL_FIELDS,
     PROFILE_FIELDS,
-    KindName,
     OrganisationOut,
     OrganisationSummary,
     ReaderText,
 )
+from matchmaker.schemas.responses import MatchOut
 from matchmaker.web.explanations import component_text, hint_text
 
 __all__ = [
     "PROFILE_FIELDS",
+    "Seen",
+    "dump",
     "explanation_json",
+    "job_json",
     "match_json",
     "organisation_json",
     "organisation_summary",
+    "seen_match",
+    "seen_organisation",
     "timestamp",
 ]
+
+
+class Seen:
+    """A row with the attributes its reader adds (a contact shown or not, the other side of a match):
+    the output model reads both alike, so no answer is a dict built by hand."""
+
+    def __init__(self, row: object, **extra: Any) -> None:
+        self._row = row
+        self._extra = extra
+
+    def __getattr__(self, name: str) -> Any:
+        extra = self.__dict__["_extra"]
+        return extra[name] if name in extra else getattr(self.__dict__["_row"], name)
+
+
+def dump(model: type[BaseModel], source: object) -> dict[str, Any]:
+    """``source`` (a row, or a ``Seen`` row) validated as ``model`` and dumped as JSON values."""
+    return model.model_validate(source, from_attributes=True).model_dump(mode="json")
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -36,17 +65,14 @@ def timestamp(value: datetime | None) -> str | None:
 
 def organisation_summary(organisation: Organisation) -> dict[str, Any]:
     """Enough to name and link an organisation inside another object."""
-    kind = cast(KindName, organisation.kind)  # the column's CHECK constraint keeps it one of these
-    summary = OrganisationSummary(id=organisation.id, name=organisation.name, kind=kind)
-    return summary.model_dump(mode="json")
+    return dump(OrganisationSummary, organisation)
 
 
-def organisation_json(organisation: Organisation, show_contact: bool) -> dict[str, Any]:
-    """A full profile; ``contact_email`` is null for those who may not see it."""
-    profile = OrganisationOut.model_construct(
-        id=organisation.id,
-        slug=organisation.slug,
-        kind=organisation.kind,
+def seen_organisation(organisation: Organisation, show_contact: bool) -> Seen:
+    """A full profile as its reader sees it: ``contact_email`` null for those who may not see it, each
+    bilingual text in the reader's language."""
+    return Seen(
+        organisation,
         **(
             profile_values(organisation)
             | {"contact_email": organisation.contact_email if show_contact else None}
@@ -54,10 +80,12 @@ def organisation_json(organisation: Organisation, show_contact: bool) -> dict[st
         languages=bilingual.original_languages(organisation),
         version_sources=bilingual.version_sources(organisation),
         for_reader=reader_texts(organisation, current_language()),
-        created_at=organisation.created_at,
-        updated_at=organisation.updated_at,
     )
-    return profile.model_dump(mode="json")
+
+
+def organisation_json(organisation: Organisation, show_contact: bool) -> dict[str, Any]:
+    """A full profile; ``contact_email`` is null for those who may not see it."""
+    return dump(OrganisationOut, seen_organisation(organisation, show_contact))
 
 
 def reader_texts(organisation: Organisation, reader: str) -> dict[str, ReaderText]:
@@ -71,18 +99,28 @@ def reader_texts(organisation: Organisation, reader: str) -> dict[str, ReaderTex
     return texts
 
 
-def match_json(match: Match, organisation: Organisation) -> dict[str, Any]:
+def seen_match(match: Match, organisation: Organisation) -> Seen:
     """One ranked match seen from ``organisation``: the other side, the score and why."""
     other = match.counterpart if match.startup_id == organisation.id else match.startup
-    return {
-        "id": match.id,
-        "organisation": organisation_summary(other),
-        "score": match.score,
-        "percent": match.percent,
-        "explanation": explanation_json(match),
-        "model_version": match.model_version,
-        "computed_at": timestamp(match.computed_at),
-    }
+    return Seen(match, organisation=other, explanation=explanation_json(match))
+
+
+def match_json(match: Match, organisation: Organisation) -> dict[str, Any]:
+    """One ranked match seen from ``organisation``, as JSON values."""
+    return dump(MatchOut, seen_match(match, organisation))
+
+
+def job_url(job_id: str) -> str:
+    """Where a client polls a job."""
+    return f"{API_PREFIX}/jobs/{job_id}"
+
+
+def job_json(ref: JobRef) -> dict[str, Any]:
+    """A job as the API shows it: state, progress (0..1) and, once failed, the error."""
+    return dump(
+        JobOut,
+        Seen(ref, url=job_url(ref.id) if ref.id else None, organisation_id=ref.meta.get("organisation_id")),
+    )
 
 
 def explanation_json(match: Match) -> dict[str, Any]:

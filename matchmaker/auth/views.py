@@ -32,6 +32,18 @@ def _start_session(user: accounts.User, remember: bool) -> None:
         save_language(user, chosen)
 
 
+def _asked_language() -> str | None:
+    """The language the visitor chose on these pages, else the one their browser asks for (None when
+    it asks for neither: the account then follows the app's default until a choice is made)."""
+    chosen = session.get(SESSION_KEY)
+    if is_supported(chosen):
+        return str(chosen)
+    if not request.headers.get("Accept-Language"):
+        return None
+    best = request.accept_languages.best_match(list(LANGUAGES))
+    return best if is_supported(best) else None
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @throttle("RATELIMIT_SIGNUP", client_address)
 def signup() -> Response | str | tuple[str, int]:
@@ -42,19 +54,18 @@ def signup() -> Response | str | tuple[str, int]:
         return render_template("auth/signup.html", form={}, errors={})
     form = request.form
     try:
-        user = accounts.register_founder(
+        accounts.register_founder(
             form.get("display_name", ""),
             form.get("email", ""),
             form.get("password", ""),
             form.get("confirm", ""),
+            language=_asked_language(),
         )
     except ServiceError as error:
         return render_failure("auth/signup.html", error, form=form)
-    if user is None:  # the address has an account; its owner was mailed, the visitor learns nothing
-        return render_template("auth/signup_mailed.html", email=accounts.normalise_email(form["email"]))
-    _start_session(user, remember=False)
-    flash(_("Welcome! Tell us about your startup so we can find partners and investors for it."), "success")
-    return redirect(url_for("organisations.create"))
+    # New account or taken address, the same page: the new founder was mailed a link to sign in and
+    # describe the startup, an existing owner a note that someone tried; the visitor learns nothing.
+    return render_template("auth/signup_mailed.html", email=accounts.normalise_email(form["email"]))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -114,6 +125,7 @@ def change_password() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@no_store  # its address is the secret
 def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     """An invited partner, investor or staff member sets their password."""
     try:

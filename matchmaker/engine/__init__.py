@@ -37,7 +37,7 @@ _EXPORTS: dict[str, str] = {
     "embed_texts": "matchmaker.engine.profiles",
     "field_texts_to_encode": "matchmaker.engine.profiles",
     "l2_normalise": "matchmaker.engine.encoder",
-    "make_encoder": "matchmaker.engine.encoder",
+    "make_encoder": "matchmaker.engine.multilingual",
     "missing_hints": "matchmaker.engine.explain",
     "mmr": "matchmaker.engine.ranking",
     "normalise_text": "matchmaker.engine.text",
@@ -58,7 +58,6 @@ if TYPE_CHECKING:
         HashingEncoder,
         SentenceTransformerEncoder,
         l2_normalise,
-        make_encoder,
         packaged_model_path,
     )
     from matchmaker.engine.explain import (
@@ -71,6 +70,7 @@ if TYPE_CHECKING:
     from matchmaker.engine.lexical import (
         LexicalIndex,
     )
+    from matchmaker.engine.multilingual import make_encoder
     from matchmaker.engine.profiles import (
         KINDS,
         SECTORS,

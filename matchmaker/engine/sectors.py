@@ -18,6 +18,7 @@ from sklearn.model_selection import StratifiedKFold
 from matchmaker.engine.encoder import Encoder, l2_normalise
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.text import split_sentences
+from matchmaker.engine.words import is_korean
 
 # Short hand-written phrases, several per sector, English and Korean: generic domain knowledge of
 # what each sector covers (not fitted to any data). A text is compared sentence by sentence with
@@ -163,9 +164,17 @@ class SectorEnsemble:
         """Fit `model` on view `name` and add it to the ensemble."""
         self.components.append((name, model.fit(self.view(views, name), y)))
 
-    def predict_proba(self, views: TextViews) -> np.ndarray:
-        """(n, 2) [P(not sector), P(sector)], like a scikit-learn classifier."""
-        p = np.mean([m.predict_proba(self.view(views, name))[:, 1] for name, m in self.components], axis=0)
+    def predict_proba(self, views: TextViews, invariant: np.ndarray | None = None) -> np.ndarray:
+        """(n, 2) [P(not sector), P(sector)], like a scikit-learn classifier.
+
+        Rows marked in ``invariant`` average only the language-invariant views (embedding and
+        prototypes: the multilingual model's), not TF-IDF words learned from another language.
+        """
+        probabilities = [(name, m.predict_proba(self.view(views, name))[:, 1]) for name, m in self.components]
+        p = np.mean([q for _, q in probabilities], axis=0)
+        kept = [q for name, q in probabilities if name != "lexical"]
+        if invariant is not None and invariant.any() and kept and len(kept) < len(probabilities):
+            p = np.where(invariant, np.mean(kept, axis=0), p)
         return np.column_stack([1.0 - p, p])
 
 
@@ -202,8 +211,12 @@ class SectorSuggester:
         prototype_C: float = 1.0,
         prototype_scale: float = 5.0,
         cv_repeats: int = 3,
+        lexical_for_korean: bool = False,
     ) -> None:
         self.encoder = encoder
+        # The TF-IDF view is learned from (English) training words: for a Korean text it sees
+        # nothing it knows, so by default a Korean text is judged by the multilingual views only.
+        self.lexical_for_korean = lexical_for_korean
         self.prototypes = prototypes
         self.prototype_threshold = prototype_threshold
         self.min_examples = min_examples
@@ -366,9 +379,10 @@ class SectorSuggester:
         if cold and self.encoder is None:
             raise ValueError("SectorSuggester needs an encoder to embed its prototypes")
         views = self._views(texts, embeddings, lexical=bool(models))
+        invariant = None if self.lexical_for_korean else np.array([is_korean(t) for t in texts], dtype=bool)
         for j, sector in enumerate(self.sectors):
             if sector in models:
-                out[:, j] = models[sector].predict_proba(views)[:, 1]
+                out[:, j] = models[sector].predict_proba(views, invariant)[:, 1]
             else:
                 out[:, j] = self._prototype_scores(views, sector)
         return out

@@ -15,6 +15,8 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from matchmaker.engine import glossary
+
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 LATIN_LETTER = re.compile(r"[A-Za-z]")
 _ENGLISH_WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -133,7 +135,6 @@ def concept_token(english: str) -> str:
 
 def concept_features(text: str) -> list[str]:
     """One feature per glossary term in the text, the same for a Korean term and its English one."""
-    from matchmaker.engine import glossary
 
     return [
         concept_token(match.concept.english[0])

@@ -29,11 +29,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
-from matchmaker.engine.encoder import CachingEncoder, Encoder, l2_normalise, make_encoder
+from matchmaker.engine.encoder import CachingEncoder, Encoder, l2_normalise
 from matchmaker.engine.lexical import LexicalIndex
+from matchmaker.engine.multilingual import make_encoder
 from matchmaker.engine.profiles import SECTORS, Profile, ProfileVectors, embed_profiles, embed_texts
 from matchmaker.engine.ranking import rank_startups_for
-from matchmaker.engine.scoring import ScoringConfig, calibrate
+from matchmaker.engine.scoring import ScoringConfig, calibrate, deployed_config
 from matchmaker.engine.sectors import SectorSuggester
 from matchmaker.engine.similarity import SimilaritySpace, fit_linear_space
 from matchmaker.engine.space import LinearSpace
@@ -90,6 +91,15 @@ def precision_at_k(
 
     `similarity` is the (n, n) matrix; ties are broken by id ascending.
     """
+    shares = precision_rows(similarity, labels, ids, k)
+    return float(np.mean(shares)) if len(shares) else 0.0
+
+
+def precision_rows(
+    similarity: np.ndarray, labels: Sequence[str | None], ids: Sequence[int] | np.ndarray, k: int = K
+) -> np.ndarray:
+    """Each labelled row's share of its k most similar other rows with the same label (in row order),
+    the per-startup figures `precision_at_k` averages and the bootstrap resamples."""
     similarity = np.array(similarity, dtype=np.float64)
     np.fill_diagonal(similarity, -np.inf)
     ids_arr = np.asarray(ids)
@@ -100,7 +110,7 @@ def precision_at_k(
             continue
         neighbours = np.lexsort((ids_arr, -similarity[i]))[:k]
         shares.append(float(np.mean(label_arr[neighbours] == label)))
-    return float(np.mean(shares)) if shares else 0.0
+    return np.array(shares, dtype=np.float64)
 
 
 def ndcg_at_k(ranked_relevance: Sequence[bool], n_relevant: int, k: int = K) -> float:
@@ -127,14 +137,41 @@ def partner_queries(train: list[dict], test: list[dict]) -> list[tuple[str, str]
 
 def ranking_ndcg(queries: list[tuple[str, str]], test: list[dict], rank: Callable[[str], list[int]]) -> float:
     """Mean nDCG@10 of `rank(seeks_text) -> test row indices, best first` over the partner queries."""
-    if not queries:
-        return 0.0
+    scores = ranking_ndcg_rows(queries, test, rank)
+    return float(np.mean(scores)) if len(scores) else 0.0
+
+
+def ranking_ndcg_rows(
+    queries: list[tuple[str, str]], test: list[dict], rank: Callable[[str], list[int]]
+) -> np.ndarray:
+    """nDCG@10 of each partner query, in query order (what `ranking_ndcg` averages)."""
     labels = [r.get("subindustry") for r in test]
     scores = []
     for label, seeks in queries:
         order = rank(seeks)
         scores.append(ndcg_at_k([labels[i] == label for i in order[:K]], labels.count(label)))
-    return float(np.mean(scores))
+    return np.array(scores, dtype=np.float64)
+
+
+BOOTSTRAP_RESAMPLES = 2000
+BOOTSTRAP_SEED = 20221
+
+
+def paired_bootstrap(
+    new: Sequence[float] | np.ndarray,
+    old: Sequence[float] | np.ndarray,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+) -> dict[str, float]:
+    """Mean of ``new - old`` (the same items, paired) and its 95% percentile bootstrap interval,
+    resampling items with replacement under a fixed seed."""
+    difference = np.asarray(new, dtype=np.float64) - np.asarray(old, dtype=np.float64)
+    if not len(difference):
+        return {"gain": 0.0, "low": 0.0, "high": 0.0}
+    rng = np.random.default_rng(seed)
+    means = difference[rng.integers(0, len(difference), (resamples, len(difference)))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return {"gain": float(difference.mean()), "low": float(low), "high": float(high)}
 
 
 def _order_by_score(scores: np.ndarray, ids: np.ndarray) -> list[int]:
@@ -228,19 +265,46 @@ def evaluate_engine(
     return metrics
 
 
+def as_deployed_config(model_id: str) -> ScoringConfig:
+    """The configuration "as deployed" measures: the one the app ranks with by default
+    (`matching.refresh.scoring_config` with nothing learned), built by the same function."""
+    return deployed_config(model_id)
+
+
+def todays_config(model_id: str) -> ScoringConfig:
+    """The as-deployed configuration of 2026-11-24 (P@10 0.197, nDCG@10 0.358 on 2022), the fixed
+    reference the bootstrap intervals compare the default against."""
+    return ScoringConfig.for_model(model_id, **TODAYS_OVERRIDES)
+
+
+# What `todays_config` resets of the current defaults (empty while the default is still today's).
+TODAYS_OVERRIDES: dict[str, Any] = {}
+
+
 def evaluate_as_deployed(
     train: list[dict], test: list[dict], encoder: Encoder, queries: list
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """The same P@10 and nDCG@10 for the configuration the app ranks with: no fitted space, the
     model's calibrated cosines, the app's lexical index (default settings, fitted on every profile)
     and its component weights.
 
     Similar startups: the description and lexical components, weighted as for a partner; partner
-    ranking: `rank_startups_for` with the app's `ScoringConfig` and no space.
+    ranking: `rank_startups_for` with the app's `ScoringConfig` and no space. Also today's
+    configuration (`todays_config`) and paired bootstrap intervals of the gain over it: P@10 paired
+    over test startups, nDCG@10 over partner queries.
     """
     log("as deployed: calibrated cosine + lexical + structured components")
-    p10, ndcg = _app_metrics(_app_world(train, test, encoder, queries), encoder, None)
-    return {"as_deployed_similar_p_at_10": p10, "as_deployed_partner_ndcg_at_10": ndcg}
+    world = _app_world(train, test, encoder, queries)
+    rows = _app_rows(world, encoder, None, as_deployed_config(encoder.model_id))
+    today = _app_rows(world, encoder, None, todays_config(encoder.model_id))
+    return {
+        "as_deployed_similar_p_at_10": _mean(rows[0]),
+        "as_deployed_partner_ndcg_at_10": _mean(rows[1]),
+        "todays_similar_p_at_10": _mean(today[0]),
+        "todays_partner_ndcg_at_10": _mean(today[1]),
+        "as_deployed_gain_p_at_10": paired_bootstrap(rows[0], today[0]),
+        "as_deployed_gain_ndcg_at_10": paired_bootstrap(rows[1], today[1]),
+    }
 
 
 def stored_labels(row: dict[str, Any]) -> list[str]:
@@ -273,7 +337,7 @@ class _AppWorld:
 
 
 def _app_world(train: list[dict], test: list[dict], encoder: Encoder, queries: list) -> _AppWorld:
-    config = ScoringConfig.for_model(encoder.model_id)
+    config = as_deployed_config(encoder.model_id)
     texts = [description_of(r) for r in test]
     vectors = _stack(embed_texts(texts, encoder), encoder.dimension)
     lexical = LexicalIndex(**_LEXICAL_OPTIONS)
@@ -284,12 +348,26 @@ def _app_world(train: list[dict], test: list[dict], encoder: Encoder, queries: l
 
 
 def _app_metrics(world: _AppWorld, encoder: Encoder, space: LinearSpace | None) -> tuple[float, float]:
-    """(P@10, nDCG@10) of the app's configuration on the world's TEST, with ``space`` (None: as deployed).
+    """(P@10, nDCG@10) of the app's configuration on the world's TEST, with ``space`` (None: as deployed)."""
+    p10, ndcg = _app_rows(world, encoder, space, as_deployed_config(encoder.model_id))
+    return _mean(p10), _mean(ndcg)
+
+
+def _mean(values: np.ndarray) -> float:
+    """The mean, 0.0 of nothing (no labelled startup, no partner query)."""
+    return float(np.mean(values)) if len(values) else 0.0
+
+
+def _app_rows(
+    world: _AppWorld, encoder: Encoder, space: LinearSpace | None, base: ScoringConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per test startup P@10 and per partner query nDCG@10 of ``base`` on the world's TEST, with
+    ``space`` (None: as deployed).
 
     Similar startups: the description and lexical components, weighted as for a partner; partner
-    ranking: `rank_startups_for` with the app's `ScoringConfig` (its space, if any).
+    ranking: `rank_startups_for` with the configuration (its space, if any).
     """
-    config = replace(ScoringConfig.for_model(encoder.model_id), space=space)
+    config = replace(base, space=space)
     weights = config.weights_for("partner")
     if space is None:
         mapped, (floor, ceiling) = world.vectors, (config.cosine_floor, config.cosine_ceiling)
@@ -300,16 +378,16 @@ def _app_metrics(world: _AppWorld, encoder: Encoder, space: LinearSpace | None) 
         + weights["lexical"] * world.lexical_similarity
     )
     test = world.test
-    p10 = precision_at_k(similarity, [subindustry_of(r) for r in test], [r["id"] for r in test])
+    p10 = precision_rows(similarity, [subindustry_of(r) for r in test], [r["id"] for r in test])
     rank = _partner_ranker(test, world.texts, world.vectors, encoder, world.lexical, config=config)
-    return p10, ranking_ndcg(world.queries, test, rank)
+    return p10, ranking_ndcg_rows(world.queries, test, rank)
 
 
 def _fit_space(
     train: list[dict], encoder: Encoder, labels: Callable[[dict], list[str]], **settings: Any
 ) -> LinearSpace | None:
     """A space fitted as the app fits it: description vectors and one label set per startup."""
-    config = ScoringConfig.for_model(encoder.model_id)
+    config = as_deployed_config(encoder.model_id)
     vectors = _stack(embed_texts([description_of(r) for r in train], encoder), encoder.dimension)
     return fit_linear_space(
         vectors, [labels(r) for r in train], config.cosine_floor, config.cosine_ceiling, **settings
@@ -541,6 +619,7 @@ def quality_table(metrics: dict[str, Any]) -> str:
     """The similarity configurations side by side: P@10 and nDCG@10 of each, one row per line."""
     rows = [
         ("space fitted on sub-industries (not in the app)", "similar_p_at_10", "partner_ndcg_at_10"),
+        ("today's as deployed (2026-11-24)", "todays_similar_p_at_10", "todays_partner_ndcg_at_10"),
         ("as deployed (no space)", "as_deployed_similar_p_at_10", "as_deployed_partner_ndcg_at_10"),
         (
             "as learned (space from sectors + tags)",
@@ -557,6 +636,16 @@ def quality_table(metrics: dict[str, Any]) -> str:
     for name, p10, ndcg in rows:
         if p10 in metrics:
             lines.append(f"{name:<50} {metrics[p10]:6.3f} {metrics[ndcg]:8.3f}")
+    for key, label, over in (
+        ("as_deployed_gain_p_at_10", "P@10", "test startups"),
+        ("as_deployed_gain_ndcg_at_10", "nDCG@10", "partner queries"),
+    ):
+        if key in metrics:
+            gain = metrics[key]
+            lines.append(
+                f"as deployed minus today's, {label}: {gain['gain']:+.3f} "
+                f"(95% paired bootstrap over {over}: {gain['low']:+.3f} to {gain['high']:+.3f})"
+            )
     return "\n".join(lines)
 
 

@@ -25,7 +25,8 @@ from typing import Any, cast
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, or_, select, update
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import CursorResult, Select, false, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -191,17 +192,30 @@ def get_for_actor(user: User, introduction_id: int, action: str) -> Introduction
     return introduction
 
 
-def list_for_viewer(user: User, states: Iterable[str] | None = None) -> list[Introduction]:
+def _viewer_statement(user: User, states: Iterable[str] | None) -> Select[tuple[Introduction]]:
     """Staff see every introduction, members those of their organisation; newest first."""
     statement = select(Introduction).order_by(Introduction.created_at.desc(), Introduction.id.desc())
     if not user.is_staff:
-        if user.organisation_id is None:
-            return []
-        org = user.organisation_id
+        org = user.organisation_id  # none: nothing (no row has a null side)
         statement = statement.where(or_(Introduction.startup_id == org, Introduction.counterpart_id == org))
     if states is not None:
         statement = statement.where(Introduction.state.in_(list(states)))
-    return list(db.session.scalars(statement))
+    return statement
+
+
+def list_for_viewer(user: User, states: Iterable[str] | None = None) -> list[Introduction]:
+    """Staff see every introduction, members those of their organisation; newest first."""
+    if not user.is_staff and user.organisation_id is None:
+        return []
+    return list(db.session.scalars(_viewer_statement(user, states)))
+
+
+def page_for_viewer(user: User, states: Iterable[str] | None, page: int, per_page: int) -> Pagination:
+    """One page of ``list_for_viewer``, counted and cut in SQL; past the end, an empty page."""
+    statement = _viewer_statement(user, states)
+    if not user.is_staff and user.organisation_id is None:
+        statement = statement.where(false())
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
 
 
 def audit_log(user: User, introduction: Introduction) -> list[IntroductionEvent]:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from matchmaker.extensions import db
+from matchmaker.introductions import pairs
 from matchmaker.introductions import requests as introductions
-from matchmaker.matching import pairs
 from matchmaker.models import Introduction, IntroState, Match, Organisation, OrganisationKind, User
 
 

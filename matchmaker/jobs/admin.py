@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied
 from matchmaker.extensions import db
@@ -21,7 +22,7 @@ from matchmaker.jobs.queue import (
     queue_enabled,
     redis_connection,
 )
-from matchmaker.models import JobEvent, User
+from matchmaker.models import JobEvent, Organisation, PendingRefresh, User
 
 logger = logging.getLogger(__name__)
 
@@ -105,3 +106,25 @@ def retry_failed(actor: User, job_id: str) -> JobRef:
     db.session.commit()
     logger.info("staff %s retried job %s", actor.id, job.id)
     return job_ref(job)
+
+
+def organisations_of(failed: list[FailedJob]) -> dict[int, Organisation]:
+    """The organisations the failed jobs were about, by id (for their titles)."""
+    ids = {f.ref.meta.get("organisation_id") for f in failed} - {None}
+    return {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+
+
+def waiting_refreshes(limit: int = 100) -> list[tuple[PendingRefresh, Organisation]]:
+    """Organisations waiting for fresh matches, longest waiting first."""
+    rows = db.session.execute(
+        select(PendingRefresh, Organisation)
+        .join(Organisation, Organisation.id == PendingRefresh.organisation_id)
+        .order_by(PendingRefresh.requested_at)
+        .limit(limit)
+    )
+    return [(pending, organisation) for pending, organisation in rows.tuples()]
+
+
+def latest_retries(limit: int = 20) -> list[JobEvent]:
+    """The latest retries: who asked and when."""
+    return list(db.session.scalars(select(JobEvent).order_by(JobEvent.created_at.desc()).limit(limit)))

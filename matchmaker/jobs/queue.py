@@ -35,7 +35,6 @@ R = TypeVar("R")
 _REDIS_KEY = "matchmaker.jobs.redis"
 _INLINE_LOGGED_KEY = "matchmaker.jobs.inline_logged"
 JOB_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-DEFAULT_RETRY_INTERVALS = (10, 60, 300)
 MAX_RETRIES = 3
 _worker_app: Flask | None = None
 
@@ -63,7 +62,7 @@ class JobRef:
 def queue_enabled(app: Flask | None = None) -> bool:
     """Whether work goes to Redis: ``MATCHMAKER_REDIS_URL`` is set and jobs are not forced inline."""
     config = (app or current_app).config
-    if str(config.get("MATCHMAKER_JOBS_INLINE", "")).strip().lower() in {"1", "true", "yes", "on"}:
+    if config["MATCHMAKER_JOBS_INLINE"]:
         return False
     return bool(config.get("MATCHMAKER_REDIS_URL"))
 
@@ -95,7 +94,7 @@ def worker_queue() -> Queue:
 
 def queue_name() -> str:
     """The RQ queue of this installation (tests use one per session so runs cannot take each other's jobs)."""
-    return str(current_app.config.get("MATCHMAKER_JOB_QUEUE") or "matchmaker")
+    return str(current_app.config["MATCHMAKER_JOB_QUEUE"])
 
 
 def job_queue() -> Queue:
@@ -107,10 +106,7 @@ def job_queue() -> Queue:
 
 def retry_intervals() -> list[int]:
     """Seconds to wait before each retry; ``MATCHMAKER_JOB_RETRY_INTERVALS`` like ``10,60,300``."""
-    raw = current_app.config.get("MATCHMAKER_JOB_RETRY_INTERVALS", DEFAULT_RETRY_INTERVALS)
-    if isinstance(raw, str):
-        raw = [part for part in raw.split(",") if part.strip()]
-    return [max(0, int(value)) for value in raw] or [0]
+    return list(current_app.config["MATCHMAKER_JOB_RETRY_INTERVALS"])  # typed by config.Settings
 
 
 def _unreachable(error: Exception, doing: str) -> Unavailable:
@@ -304,7 +300,7 @@ def worker_app() -> Flask:
     """The app a worker process runs jobs in, made once from the environment."""
     global _worker_app
     if _worker_app is None:
-        from matchmaker import create_app
+        from matchmaker import create_app  # the app factory, above every layer: a worker builds its app
 
         _worker_app = create_app()
     return _worker_app

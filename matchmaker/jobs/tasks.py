@@ -9,13 +9,24 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
+from matchmaker.engine.scoring import ScoringConfig
 from matchmaker.extensions import db
+from matchmaker.introductions.requests import expire_stale
 from matchmaker.jobs import queue as jobs
-from matchmaker.matching import pending
-from matchmaker.models import Organisation, OutboxMessage, PendingRefresh, utcnow
+from matchmaker.mail.notifications import send_now
+from matchmaker.matching import pending, space
+from matchmaker.matching import refresh as matching
+from matchmaker.matching.advice import store_advice
+from matchmaker.matching.digest import send_digest as write_digests
+from matchmaker.matching.embeddings import app_encoder, stored_encoder
+from matchmaker.matching.sectors import queue_sector_suggestions, store_sector_suggestions
+from matchmaker.models import Organisation, OutboxMessage, PendingRefresh, User, utcnow
 from matchmaker.operations import metrics
+from matchmaker.organisations import bilingual
+from matchmaker.organisations.imports import run_import
+from matchmaker.partnering import days, meetings
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +38,6 @@ def refresh_organisation(organisation_id: int, requested_at: str | None = None) 
     Killed halfway, the transaction never commits: the old matches stay and the job runs again. A job
     whose save was followed by another one (already queued) leaves the work to that later job.
     """
-    from matchmaker.matching import refresh as matching
-
     stamp = datetime.fromisoformat(requested_at) if requested_at else None
     waiting = pending.pending_refresh(organisation_id)
     if stamp is not None and waiting is not None and waiting.requested_at > stamp and waiting.job_id:
@@ -49,8 +58,6 @@ def refresh_organisation(organisation_id: int, requested_at: str | None = None) 
     metrics.observe_save_to_fresh(stamp)
     if jobs.running_in_worker():  # inline, the page computes them itself when it is shown
         # A job of its own, queued behind the refreshes already waiting: fresh matches come first.
-        from matchmaker.matching.sectors import queue_sector_suggestions
-
         queue_sector_suggestions(organisation)
     logger.info(
         "refreshed %d matches of organisation %s (%d texts embedded)",
@@ -63,8 +70,6 @@ def refresh_organisation(organisation_id: int, requested_at: str | None = None) 
 
 def _check_versions(organisation: Organisation) -> None:
     """Compare each text's two language versions while the model is loaded (a warning, never a failure)."""
-    from matchmaker.matching.embeddings import stored_encoder
-    from matchmaker.organisations import bilingual
 
     try:
         bilingual.check_consistency(organisation, stored_encoder())
@@ -76,9 +81,6 @@ def _check_versions(organisation: Organisation) -> None:
 @jobs.job_function
 def rematch_everything() -> dict[str, int]:
     """Recompute every match, with progress; each organisation's matches change in one transaction."""
-    from sqlalchemy import func
-
-    from matchmaker.matching import refresh as matching
 
     total = (
         db.session.scalar(
@@ -108,8 +110,6 @@ def rematch_everything() -> dict[str, int]:
 def _store_sector_suggestions(organisation_ids: list[int] | None) -> None:
     """After a rematch: the sector suggestions of these organisations, recomputed (a failure here
     leaves the fresh matches alone; the pages ask again)."""
-    from matchmaker.matching.sectors import store_sector_suggestions
-
     try:
         store_sector_suggestions(organisation_ids, force=True)
     except Exception:
@@ -121,16 +121,12 @@ def _store_sector_suggestions(organisation_ids: list[int] | None) -> None:
 def suggest_sectors(organisation_ids: list[int] | None = None) -> dict[str, int]:
     """Compute and store sector suggestions (these organisations, or every one); unchanged texts are
     skipped, so running it twice does nothing new."""
-    from matchmaker.matching.sectors import store_sector_suggestions
-
     return {"computed": store_sector_suggestions(organisation_ids)}
 
 
 @jobs.job_function
 def compute_advice(startup_id: int, counterpart_id: int) -> dict[str, int]:
     """Compute and store "what would raise this match" for one pair (the page polls for it)."""
-    from matchmaker.matching.advice import store_advice
-
     jobs.set_progress(0.1, stage="advice")
     return {"stored": int(store_advice(startup_id, counterpart_id))}
 
@@ -138,8 +134,6 @@ def compute_advice(startup_id: int, counterpart_id: int) -> dict[str, int]:
 @jobs.job_function
 def import_organisations(import_id: int) -> dict[str, int]:
     """Run a confirmed import (``organisations/imports.py``); a retry resumes after the rows already done."""
-    from matchmaker.organisations.imports import run_import
-
     record = run_import(import_id)
     if record is None:
         return {"rows": 0}
@@ -155,16 +149,12 @@ def import_organisations(import_id: int) -> dict[str, int]:
 @jobs.job_function
 def embed_everything() -> dict[str, int]:
     """Embed every text not stored yet (``flask embed`` on the queue)."""
-    from matchmaker.matching import refresh as matching
-
     return {"embedded_texts": matching.embed_all()}
 
 
 @jobs.job_function
 def send_digest() -> dict[str, int]:
     """Each member's best new matches; a pair is mailed once, so running it twice sends nothing new."""
-    from matchmaker.introductions.digest import send_digest as write_digests
-
     report = write_digests()
     return {"messages": report.messages, "matches": report.matches}
 
@@ -172,16 +162,12 @@ def send_digest() -> dict[str, int]:
 @jobs.job_function
 def expire_introductions() -> dict[str, int]:
     """Expire unanswered requests and release waiting lines (nothing new when run twice)."""
-    from matchmaker.introductions.requests import expire_stale
-
     return {"expired": expire_stale()}
 
 
 @jobs.job_function
 def send_outbox(message_ids: list[int] | None = None) -> dict[str, int]:
     """Send unsent outbox messages over SMTP (the given ones, or every unsent one); sent ones are skipped."""
-    from matchmaker.mail.notifications import send_now
-
     statement = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
     if message_ids is not None:
         statement = statement.where(OutboxMessage.id.in_(message_ids))
@@ -202,11 +188,6 @@ def send_outbox(message_ids: list[int] | None = None) -> dict[str, int]:
 def learn_space(actor_id: int | None = None) -> dict[str, int]:
     """Learn the similarity space from the organisations' sectors and tags, then recompute every match
     (``actor_id``: the staff member who asked, for the audit trail)."""
-    from matchmaker.engine.scoring import ScoringConfig
-    from matchmaker.matching import space
-    from matchmaker.matching.embeddings import app_encoder
-    from matchmaker.models import User
-
     actor = db.session.get(User, actor_id) if actor_id is not None else None
     state = space.learn_space(actor, ScoringConfig.for_model(app_encoder().model_id))
     return {"labelled": state.labelled, **rematch_everything.__wrapped__()}  # type: ignore[attr-defined]
@@ -217,7 +198,6 @@ def generate_partnering(
     day_id: int, actor_id: int | None = None, fill_unbooked_only: bool = False
 ) -> dict[str, int]:
     """Generate (or fill) a partnering day's schedule with the optimiser, reporting its progress."""
-    from matchmaker.partnering import days
 
     def progress(fraction: float, message: str) -> None:
         jobs.set_progress(fraction, stage=message)
@@ -229,6 +209,5 @@ def generate_partnering(
 @jobs.job_function
 def partnering_reminders() -> dict[str, int]:
     """Queue the meeting reminders that are due (the evening before, and 15 minutes before)."""
-    from matchmaker.partnering import meetings
 
     return {"reminders": meetings.reminders_due()}

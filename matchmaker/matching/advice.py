@@ -18,7 +18,6 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from matchmaker import money
 from matchmaker.engine.advice import Suggestion, pair_score, suggest_changes
 from matchmaker.engine.profiles import Profile, embed_profiles
 from matchmaker.engine.scoring import ScoringConfig
@@ -28,7 +27,6 @@ from matchmaker.matching import refresh as matching
 from matchmaker.matching.embeddings import app_encoder, stored_encoder
 from matchmaker.models import MatchAdvice as StoredAdvice
 from matchmaker.models import Organisation, OrganisationKind, User
-from matchmaker.organisations.profiles import profile_values
 
 # Raised when what a stored advice holds changes, so older rows are computed again (2: text suggested in
 # the founder's language, with the other side's sentence as the reason).
@@ -223,18 +221,3 @@ def advice_status(viewer: User, counterpart: Organisation) -> dict[str, object] 
     # The job's own error (a traceback line) is for staff on /staff/jobs/, not for the founder.
     error = _("It could not be computed just now; please try again later.") if ref.state == "failed" else None
     return {"pending": True, "state": ref.state, "progress": ref.progress, "error": error}
-
-
-def suggested_profile(startup: Organisation, suggestion: Suggestion) -> dict[str, Any]:
-    """The startup's editable profile with one suggestion applied (what the profile form would save)."""
-    values = profile_values(startup)
-    for name, value in suggestion.changes.items():
-        if name == "raising_usd":
-            currency = startup.raising_currency or money.default_currency()
-            values["raising_amount"] = str(money.convert(int(value), "USD", currency, money.krw_per_usd()))  # type: ignore[call-overload]
-            values["raising_currency"] = currency
-        elif name in ("sectors", "tags"):
-            values[name] = sorted(value) if name == "sectors" else list(value)  # type: ignore[call-overload]
-        else:
-            values[name] = value
-    return values

@@ -212,3 +212,8 @@ def _share_rows(ordered: list[_Entry], candidates: CandidateSet) -> None:
 def forget_candidates() -> None:
     """Drop the process's candidates (tests, or after the exchange rate or the model changed)."""
     current_app.extensions.pop(_POOL_KEY, None)
+
+
+def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Profile:
+    """The engine's view of an organisation; amounts in dollars at the configured rate."""
+    return make_profile(organisation, organisation.sectors, money.krw_per_usd(), excluded)

@@ -12,9 +12,11 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, scoped_session
 
-from matchmaker.engine.encoder import Encoder, make_encoder
+from matchmaker.engine.encoder import Encoder
+from matchmaker.engine.multilingual import make_encoder
 from matchmaker.engine.text import normalise_text, text_hash
 from matchmaker.extensions import db
+from matchmaker.jobs.queue import queue_enabled
 from matchmaker.models import Embedding
 
 _LOOKUP_CHUNK = 500  # SQLite allows at most 999 bound parameters in one statement
@@ -129,8 +131,6 @@ def stored_encoder() -> StoredEmbeddings:
     Inside a web request while a job worker exists (``MATCHMAKER_REDIS_URL``), nothing is embedded:
     the worker embeds every saved text, and the web process stays free of the model.
     """
-    from matchmaker.jobs.queue import queue_enabled
-
     return StoredEmbeddings(
         app_encoder(), db.session, defer_missing=has_request_context() and queue_enabled()
     )

@@ -15,14 +15,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from matchmaker.engine.learning import Observation, OutcomeLearner
 from matchmaker.engine.profiles import embed_profiles
 from matchmaker.engine.scoring import ScoringConfig, component_similarities
-from matchmaker.errors import PermissionDenied
 from matchmaker.extensions import db
+from matchmaker.matching.candidates import to_profile
+from matchmaker.matching.embeddings import stored_encoder
+from matchmaker.matching.lexical import lexical_index
+from matchmaker.matching.space import active_space
+from matchmaker.matching.switches import check_staff, put_setting, switch_setting
 from matchmaker.models import (
     AuditEvent,
     Dismissal,
@@ -91,8 +94,6 @@ def learned() -> LearnedWeights | None:
 def active_config(base: ScoringConfig) -> ScoringConfig:
     """``base`` with the learned weights when learning is on and has learned from some history, and
     the learned similarity space when one is stored and switched on (`services.space`)."""
-    from matchmaker.matching.space import active_space
-
     config = base
     weights = learned()
     if weights is not None and weights.has_history and learning_enabled():
@@ -157,9 +158,6 @@ def labelled_pairs() -> dict[tuple[int, int], bool]:
 
 def history(base: ScoringConfig) -> list[Observation]:
     """Every labelled pair with its components as the engine computes them from today's profiles."""
-    from matchmaker.matching.embeddings import stored_encoder
-    from matchmaker.matching.refresh import lexical_index, to_profile
-
     labels = labelled_pairs()
     if not labels:
         return []
@@ -185,16 +183,8 @@ def history(base: ScoringConfig) -> list[Observation]:
     ]
 
 
-def check_staff(actor: User | None) -> None:
-    """Refuse anyone but staff; None is the system (a job, a command)."""
-    if actor is not None and not actor.is_staff:
-        raise PermissionDenied(_("Only the complex's staff change how matching learns."))
-
-
 def learn(actor: User | None, base: ScoringConfig) -> LearnedWeights:
     """Fit the learner on the whole history and store what it learned, with an audit event."""
-    from matchmaker.matching.space import active_space
-
     check_staff(actor)
     # The components are read as ranking reads them: in the learned similarity space when it is on.
     learner = OutcomeLearner().fit(history(replace(base, space=active_space())), base)
@@ -222,25 +212,6 @@ def learn(actor: User | None, base: ScoringConfig) -> LearnedWeights:
 def set_learning(actor: User, enabled: bool) -> None:
     """Switch learning on or off; one transaction with its audit event."""
     switch_setting(actor, ENABLED_KEY, enabled, "learning.switched", before=learning_enabled())
-
-
-def switch_setting(actor: User, key: str, enabled: bool, action: str, before: bool) -> None:
-    """Store a staff switch (learning, the learned space) and its audit event in one transaction."""
-    check_staff(actor)
-    put_setting(key, bool(enabled), actor)
-    db.session.add(
-        AuditEvent(actor_id=actor.id, action=action, details={"from": before, "to": bool(enabled)})
-    )
-    db.session.commit()
-
-
-def put_setting(key: str, value: Any, actor: User | None) -> None:
-    """Write a learning setting row (not committed), noting who wrote it."""
-    row = db.session.get(Setting, key)
-    if row is None:
-        row = Setting(key=key)
-        db.session.add(row)
-    row.value, row.updated_by_id = value, actor.id if actor else None
 
 
 def audit_trail(limit: int = 20) -> list[AuditEvent]:

@@ -21,7 +21,7 @@ from matchmaker.models import PendingRefresh, utcnow
 
 def refresh_on_save_enabled() -> bool:
     """Whether saving a profile refreshes its matches (tests may switch it off)."""
-    return bool(current_app.config.get("MATCHMAKER_MATCH_ON_SAVE", True))
+    return bool(current_app.config["MATCHMAKER_MATCH_ON_SAVE"])
 
 
 def mark_pending(organisation_id: int) -> datetime:

@@ -4,49 +4,43 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from matchmaker import money
 from matchmaker.engine import ranking
-from matchmaker.engine.candidates import CandidateSet, rank_against, script_mask
+from matchmaker.engine.candidates import CandidateSet, rank_against
 from matchmaker.engine.encoder import Encoder
 from matchmaker.engine.explain import ENGINE_VERSION
-from matchmaker.engine.lexical import LexicalIndex
-from matchmaker.engine.profiles import Profile, embed_profiles
+from matchmaker.engine.profiles import embed_profiles
 from matchmaker.engine.scoring import (
-    LexicalEstimate,
     ScoringConfig,
-    component_similarities,
-    lexical_text,
+    deployed_config,
 )
 from matchmaker.extensions import db
+from matchmaker.matching import learning
 from matchmaker.matching.candidates import (
     listed_candidates,
     listed_profiles,
-    make_profile,
     profile_chunks,
+    to_profile,
 )
+from matchmaker.matching.dismissals import excluded_pairs as dismissed_pairs
 from matchmaker.matching.embeddings import app_encoder, stored_encoder
+from matchmaker.matching.exclusions import hidden_from, private_pairs
+from matchmaker.matching.lexical import forget_lexical_index, lexical_index
 from matchmaker.models import Match, Organisation, Visibility, utcnow
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
 
-_LEXICAL_KEY = "matchmaker.lexical"
-# A fitted TF-IDF vocabulary stays good while the corpus changes little: an edited or new profile's
-# text is added to the fitted index (vectorised once with its vocabulary); the index is refitted only
-# when the corpus grew or shrank by this share, and by `flask rematch`, which recomputes every match.
-LEXICAL_REFIT_GROWTH = 0.10
 # `rematch_all` replaces each startup's matches whole; committing them a few dozen at a time rather
 # than one by one spares a disk sync per startup (an interrupted rematch still leaves each startup
 # with either its old or its new matches, and running it again finishes the work). It also commits
@@ -66,104 +60,19 @@ class RefreshReport:
     embedded_texts: int
 
 
-def to_profile(organisation: Organisation, excluded: Iterable[int] = ()) -> Profile:
-    """The engine's view of an organisation; amounts in dollars at the configured rate."""
-    return make_profile(organisation, organisation.sectors, money.krw_per_usd(), excluded)
-
-
 def scoring_config(encoder: Encoder) -> ScoringConfig:
     """The weights and calibration the app ranks with: learned weights when learning is on and has
     learned something, else today's."""
-    from matchmaker.matching.learning import active_config
-
-    return active_config(ScoringConfig.for_model(encoder.model_id))
+    return learning.active_config(deployed_config(encoder.model_id))
 
 
 def excluded_pairs() -> dict[int, set[int]]:
     """Organisation id -> ids it must never be matched with ("not interested", "already met", and
     a partner's or investor's private exclusions)."""
-    # Deferred: reviews imports this module at its top (a real cycle).
-    from matchmaker.matching.exclusions import private_pairs
-    from matchmaker.matching.reviews import excluded_pairs as dismissed_pairs
-
     pairs = dismissed_pairs()
     for organisation_id, others in private_pairs().items():
         pairs.setdefault(organisation_id, set()).update(others)
     return pairs
-
-
-def lexical_index() -> LexicalIndex:
-    """The process's TF-IDF index over every listed profile.
-
-    Fitting is the slow part and a vocabulary stays good while the corpus changes little, so the
-    fitted index is kept (texts met later are added to it) and refitted only when the corpus grew or
-    shrank by 10%.
-    """
-    cache: dict[str, Any] | None = current_app.extensions.get(_LEXICAL_KEY)
-    size = db.session.scalar(
-        select(func.count())
-        .select_from(Organisation)
-        .where(Organisation.visibility == Visibility.LISTED.value)
-    )
-    if cache is not None:
-        if abs(size - cache["size"]) <= max(2, LEXICAL_REFIT_GROWTH * cache["size"]):
-            return cache["index"]
-    profiles = listed_profiles(["startup", "partner", "investor"])
-    index = LexicalIndex(glossary=current_app.config["MATCHMAKER_LEXICAL_GLOSSARY"])
-    index.fit([lexical_text(p) for p in profiles] or [""])
-    index.estimate_ = _fit_lexical_estimate(index, profiles)
-    current_app.extensions[_LEXICAL_KEY] = {"index": index, "size": size, "fitted_at": time.monotonic()}
-    return index
-
-
-ESTIMATE_SAMPLE_PAIRS = 5000
-
-
-def _fit_lexical_estimate(index: LexicalIndex, profiles: Sequence[Profile]) -> LexicalEstimate | None:
-    """Learn, from this installation's same-language pairs, how shared words follow shared meaning.
-
-    So a Korean startup and an English partner get the word evidence two English profiles would
-    (see `scoring.LexicalEstimate`). At most ESTIMATE_SAMPLE_PAIRS pairs, drawn with a fixed seed.
-    """
-    startups = [p for p in profiles if p.kind == "startup"]
-    others = [p for p in profiles if p.kind != "startup"]
-    # The same pairs as listing every (startup, other) pair that `lexical_applies` to, startup by
-    # startup, and drawing from that list; without forming the startups x others list.
-    startup_scripts = np.array([script_mask(p) for p in startups], dtype=np.int64)
-    other_scripts = np.array([script_mask(p) for p in others], dtype=np.int64)
-    comparable = {m: np.flatnonzero(other_scripts & m) for m in set(startup_scripts.tolist())}
-    counts = np.array([len(comparable[m]) for m in startup_scripts.tolist()], dtype=np.int64)
-    total = int(counts.sum())
-    if total == 0:
-        return None
-    if total > ESTIMATE_SAMPLE_PAIRS:
-        chosen = np.sort(np.random.default_rng(0).choice(total, ESTIMATE_SAMPLE_PAIRS, replace=False))
-    else:
-        chosen = np.arange(total)
-    ends = np.cumsum(counts)
-    rows = np.searchsorted(ends, chosen, side="right")
-    within = chosen - (ends[rows] - counts[rows])
-    pairs = [
-        (startups[r], others[comparable[int(startup_scripts[r])][w]])
-        for r, w in zip(rows.tolist(), within.tolist(), strict=True)
-    ]
-    encoder = stored_encoder()
-    involved = list({p.id: p for pair in pairs for p in pair}.values())
-    vectors = dict(zip([p.id for p in involved], embed_profiles(involved, encoder), strict=True))
-    similarities = component_similarities(
-        [s for s, _ in pairs],
-        [vectors[s.id] for s, _ in pairs],
-        [o for _, o in pairs],
-        [vectors[o.id] for _, o in pairs],
-        index,
-        config=ScoringConfig.for_model(encoder.model_id),
-    )
-    return LexicalEstimate.fit(similarities)
-
-
-def forget_lexical_index() -> None:
-    """Drop the cached TF-IDF index (after bulk imports, or in tests)."""
-    current_app.extensions.pop(_LEXICAL_KEY, None)
 
 
 def _store(organisation_ids: Sequence[int], matches: Sequence[Any], model_version: str) -> None:
@@ -213,10 +122,8 @@ def kept_per_organisation() -> int:
 
 def model_version(encoder: Encoder) -> str:
     """What a stored match was computed with: the model, the engine's version and learned weights."""
-    from matchmaker.matching.learning import active_config, weights_tag
-
-    base = ScoringConfig.for_model(encoder.model_id)
-    tag = weights_tag(active_config(base), base)
+    base = deployed_config(encoder.model_id)
+    tag = learning.weights_tag(learning.active_config(base), base)
     return f"{encoder.model_id}+{ENGINE_VERSION}" + (f"+{tag}" if tag else "")
 
 
@@ -327,9 +234,6 @@ def filter_summary(organisation: Organisation) -> dict[str, int]:
 
     Shown when a list is empty, so nobody is left guessing which filter emptied it.
     """
-    from matchmaker.matching.exclusions import hidden_from
-    from matchmaker.matching.reviews import excluded_pairs as dismissed_pairs
-
     exclusions = dismissed_pairs()
     private = hidden_from(organisation.id)  # counted nowhere: the excluded side must not learn of it
     kinds = ["partner", "investor"] if organisation.kind == "startup" else ["startup"]
@@ -361,8 +265,6 @@ def matches_for(organisation: Organisation, limit: int | None = None) -> list[Ma
             .where(Match.counterpart_id == organisation.id)
             .order_by(Match.score.desc(), Match.startup_id)
         )
-    from matchmaker.matching.exclusions import hidden_from
-
     private = hidden_from(organisation.id)  # stored matches are dropped too; this holds during a refresh
     if private:
         other = Match.counterpart_id if organisation.kind == "startup" else Match.startup_id
@@ -387,7 +289,7 @@ def load_matches(ids: Sequence[int]) -> list[Match]:
 
 def refresh_after_save(organisation: Organisation) -> None:
     """Called after a profile is saved; a failure is logged and leaves the saved profile intact."""
-    if not current_app.config.get("MATCHMAKER_MATCH_ON_SAVE", True):
+    if not current_app.config["MATCHMAKER_MATCH_ON_SAVE"]:
         return
     try:
         report = refresh_matches_for(organisation)

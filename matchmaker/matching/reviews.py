@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,6 +29,7 @@ from matchmaker.extensions import db
 from matchmaker.introductions.capacity import month_start
 from matchmaker.introductions.requests import possible_id
 from matchmaker.matching import refresh as matching
+from matchmaker.matching.dismissals import excluded_pairs as excluded_pairs  # read here by callers
 from matchmaker.matching.embeddings import stored_encoder
 from matchmaker.matching.exclusions import hidden_from
 from matchmaker.matching.search import SearchResult, search
@@ -139,15 +139,6 @@ def excluded_for(organisation_id: int, private: set[int] | None = None) -> set[i
     if private is None:
         private = hidden_from(organisation_id)
     return {b if a == organisation_id else a for a, b in rows} | private
-
-
-def excluded_pairs() -> dict[int, set[int]]:
-    """Organisation id -> ids it must never be matched with (both directions); for the matching engine."""
-    pairs: dict[int, set[int]] = defaultdict(set)
-    for a, b in db.session.execute(select(Dismissal.organisation_id, Dismissal.other_id)):
-        pairs[a].add(b)
-        pairs[b].add(a)
-    return dict(pairs)
 
 
 def rotation_key(viewer_id: int, startup_id: int, now: datetime) -> str:

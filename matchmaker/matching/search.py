@@ -31,6 +31,7 @@ from matchmaker.engine.search import (
     search_terms,
 )
 from matchmaker.extensions import db
+from matchmaker.jobs.queue import queue_enabled
 from matchmaker.matching.embeddings import app_encoder, stored_encoder
 from matchmaker.models import Organisation, ProfileVersion
 
@@ -62,7 +63,6 @@ def _needs_torch(encoder: Encoder) -> bool:
 def query_encoder() -> Encoder | None:
     """The encoder to embed a query with here, or None when that would load torch into a web process
     that otherwise never loads a model (a job worker embeds the saved texts)."""
-    from matchmaker.jobs.queue import queue_enabled
 
     encoder = app_encoder()
     if has_request_context() and queue_enabled() and _needs_torch(encoder):

@@ -23,7 +23,7 @@ from matchmaker.matching.refresh import to_profile
 from matchmaker.models import Organisation, OrganisationSector, SectorSuggestion
 
 if TYPE_CHECKING:  # scikit-learn is loaded where a suggester is fitted, not by every web process
-    from matchmaker.engine.sectors import SectorSuggester
+    from matchmaker.engine.sectors import SectorSuggester  # scikit-learn: the worker loads it, not the web
 
 _KEY = "matchmaker.sector_suggester"
 # The suggester's thresholds maximise F1 over many profiles; a person is only shown a sector that
@@ -69,7 +69,7 @@ def sector_suggester() -> SectorSuggester:
             select(Organisation).where(Organisation.sector_links.any()).order_by(Organisation.id)
         )
     )
-    from matchmaker.engine.sectors import SectorSuggester
+    from matchmaker.engine.sectors import SectorSuggester  # scikit-learn: the worker loads it, not the web
 
     suggester = SectorSuggester(encoder=stored_encoder())
     if labelled:

@@ -24,7 +24,9 @@ from matchmaker.engine.profiles import embed_profiles
 from matchmaker.engine.scoring import ScoringConfig
 from matchmaker.engine.space import LinearSpace
 from matchmaker.extensions import db
-from matchmaker.matching.learning import check_staff, put_setting, switch_setting
+from matchmaker.matching.candidates import to_profile
+from matchmaker.matching.embeddings import app_encoder, stored_encoder
+from matchmaker.matching.switches import check_staff, put_setting, switch_setting
 from matchmaker.models import AuditEvent, Organisation, Setting, User, utcnow
 
 SPACE_KEY = "learning.space"
@@ -102,8 +104,6 @@ def space_state() -> SpaceState | None:
 def stored_space() -> LinearSpace | None:
     """The stored space (whether switched on or not), read from the database once per process and
     version; None when it was learned on another embedding model's vectors."""
-    from matchmaker.matching.embeddings import app_encoder
-
     state = space_state()
     if state is None or not state.fitted:
         return None
@@ -130,9 +130,7 @@ def active_space() -> LinearSpace | None:
 def learn_space(actor: User | None, base: ScoringConfig) -> SpaceState:
     """Fit the space on every organisation's description vector and its sectors and tags, store it with
     an audit event (one transaction). With too few labelled organisations, store that no space is used."""
-    from matchmaker.engine import similarity
-    from matchmaker.matching.embeddings import stored_encoder
-    from matchmaker.matching.refresh import to_profile
+    from matchmaker.engine import similarity  # scikit-learn, which the web process does not load
 
     check_staff(actor)
     organisations = list(

@@ -56,6 +56,22 @@ def _raise_version(session: Session) -> None:
     session.execute(statement)
 
 
+def jump() -> None:
+    """Move the data version to a fresh random value and commit (after a restore).
+
+    A restore brings back the version stored in the backup; counting up from there would reach
+    values that running processes still hold pages for, pages of the data before the restore.
+    """
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    fresh = secrets.randbelow(2**62)
+    statement = insert(DataVersion).values(id=ROW_ID, value=fresh)
+    db.session.execute(
+        statement.on_conflict_do_update(index_elements=[DataVersion.id], set_={"value": fresh})
+    )
+    db.session.commit()
+    db.session.remove()
+
+
 def _tables_of(objects: Any) -> set[str]:
     return {getattr(getattr(o, "__table__", None), "name", "") for o in objects}
 

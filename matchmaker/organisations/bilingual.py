@@ -32,6 +32,7 @@ from matchmaker.engine.text import normalise_text, text_hash
 from matchmaker.extensions import db
 from matchmaker.language.detect import written_language
 from matchmaker.language.romanise import has_hangul, romanise
+from matchmaker.mail import notifications
 from matchmaker.models import (
     AuditEvent,
     Match,
@@ -429,7 +430,6 @@ def language_prompt(organisation: Organisation) -> LanguagePrompt | None:
 def request_version(actor: User, organisation: Organisation, language: str) -> int:
     """Staff ask the organisation's members for a summary and description in ``language``: a mail to
     each, in their own language, and an audit event, in one transaction. Returns how many were mailed."""
-    from matchmaker.mail import notifications
 
     if language not in LANGUAGES:
         raise ValueError(language)

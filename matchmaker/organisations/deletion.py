@@ -14,6 +14,7 @@ from matchmaker.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.i18n import DELETED_STARTUP_NAME, NOTE_STARTUP_DELETED
 from matchmaker.introductions import requests as introductions
+from matchmaker.mail import notifications
 from matchmaker.models import (
     Dismissal,
     Introduction,
@@ -26,6 +27,7 @@ from matchmaker.models import (
 )
 from matchmaker.models.introductions import DigestEntry
 from matchmaker.models.matches import SeenMatch
+from matchmaker.organisations.profiles import lock_for_edit
 
 
 def may_delete(user: User, organisation: Organisation) -> bool:
@@ -81,7 +83,6 @@ def delete_startup(actor: User, organisation: Organisation, password: str) -> No
     for member in list(organisation.members):
         member.organisation = None
     db.session.commit()
-    from matchmaker.mail import notifications
 
     notifications.dispatch(messages)
     for counterpart_id in counterparts:  # a withdrawn approval frees a unit of that month
@@ -90,7 +91,6 @@ def delete_startup(actor: User, organisation: Organisation, password: str) -> No
 
 def introductions_service_lock(organisation: Organisation) -> None:
     """Hold the startup's row so that no edit or request slips in while it is being deleted."""
-    from matchmaker.organisations.profiles import lock_for_edit
 
     lock_for_edit(organisation)
 

@@ -16,11 +16,10 @@ from flask_babel import force_locale
 
 from matchmaker.labels import label
 from matchmaker.models import Organisation, OrganisationKind, Sector, Stage, Visibility
+from matchmaker.organisations.bilingual import version_form_values as values
 
 
 def version_form_values(organisation: Organisation) -> dict[str, str]:
-    from matchmaker.organisations.bilingual import version_form_values as values
-
     return values(organisation)
 
 

@@ -22,9 +22,11 @@ from sqlalchemy.engine import CursorResult
 
 from matchmaker.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.extensions import db
+from matchmaker.inputs import is_storable_text
 from matchmaker.jobs import queue as jobs
 from matchmaker.jobs.queue import JobRef
 from matchmaker.labels import kind_label
+from matchmaker.matching import refresh as matching
 from matchmaker.models import (
     AuditEvent,
     ImportStatus,
@@ -49,6 +51,7 @@ from matchmaker.organisations.import_columns import (
 )
 from matchmaker.organisations.registration import normalise_registration_number
 from matchmaker.organisations.spreadsheets import FORMATS, ExportFile, FileRefused, read_table, table_file
+from matchmaker.schemas.common import clean_line
 from matchmaker.schemas.profile import VERSION_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -114,10 +117,12 @@ def create_import(actor: User | None, filename: str, data: bytes) -> Organisatio
     """Read an uploaded file and keep it as an import awaiting confirmation; nothing else is written."""
     if actor is not None and not actor.is_staff:
         raise PermissionDenied(_("Imports are for the complex's staff."))
+    if not is_storable_text(filename):  # a NUL in the name cannot be stored (PostgreSQL refused: 500)
+        raise FileRefused(_("The file's name contains a character that cannot be stored; rename it."), 400)
     content = parse_file(data, filename)
     record = OrganisationImport(
         created_by_id=actor.id if actor else None,
-        filename=filename[:255],
+        filename=clean_line(filename)[:255],
         content=content,
         total_rows=len(content["rows"]),
         report=[],
@@ -380,10 +385,8 @@ def _refresh_matches(record: OrganisationImport) -> None:
     """After an import, refresh the matches of the profiles it changed: one by one like a save when they
     are few, else every match once (not once per row)."""
     changed = [e["organisation_id"] for e in record.report if e["action"] in ("create", "update")]
-    if not changed or not current_app.config.get("MATCHMAKER_MATCH_ON_SAVE", True):
+    if not changed or not current_app.config["MATCHMAKER_MATCH_ON_SAVE"]:
         return
-    from matchmaker.matching import refresh as matching
-
     if len(changed) <= REFRESH_ONE_BY_ONE:
         for organisation_id in changed:
             organisation = db.session.get(Organisation, organisation_id)
@@ -457,6 +460,11 @@ def reasons(content: dict[str, Any], errors: dict[str, Any], language: str) -> l
 def reason_text(content: dict[str, Any], errors: dict[str, Any], language: str) -> str:
     """A row's problems in one line (the CSV report and the command's output)."""
     return "; ".join(reasons(content, errors, language))
+
+
+def find_import(import_id: int) -> OrganisationImport | None:
+    """One import by its id, or None."""
+    return db.session.get(OrganisationImport, import_id)
 
 
 def recent_imports(limit: int = 20) -> list[OrganisationImport]:

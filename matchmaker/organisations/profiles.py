@@ -12,17 +12,21 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from matchmaker import money
+from matchmaker.engine.advice import Suggestion
 from matchmaker.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.introductions import capacity
 from matchmaker.introductions import requests as introductions
+from matchmaker.matching import pending
 from matchmaker.models import (
     Organisation,
     OrganisationKind,
     OrganisationSector,
+    ProfileVersion,
     Role,
     Sector,
     User,
@@ -123,8 +127,6 @@ def can_view(user: User, organisation: Organisation) -> bool:
 
 def _mark_pending(organisation: Organisation) -> datetime | None:
     """In the save's transaction: its matches are stale until the refresh job has run."""
-    from matchmaker.matching import pending
-
     if not pending.refresh_on_save_enabled():
         return None
     db.session.flush()  # a new organisation needs its id
@@ -134,8 +136,6 @@ def _mark_pending(organisation: Organisation) -> datetime | None:
 def _run_after_save(organisation: Organisation, requested_at: datetime | None) -> None:
     # Saving a profile refreshes that organisation's matches, and only those: on the job queue when
     # there is one (the request returns at once), else here.
-    from matchmaker.matching import pending
-
     if requested_at is not None:
         pending.schedule_refresh(organisation.id, requested_at)
 
@@ -235,8 +235,15 @@ def directory_statement(viewer: User, query: DirectoryQuery) -> Select[tuple[Org
     if not (query.include_hidden and viewer.is_staff):
         statement = statement.where(Organisation.visibility == Visibility.LISTED.value)
     if query.text:
+        # by the name as written or by its version in the other language ("VoltBus" finds 볼트버스 진단)
+        wanted = query.text.lower()
+        other_name = exists().where(
+            ProfileVersion.organisation_id == Organisation.id,
+            ProfileVersion.field == "name",
+            func.lower(ProfileVersion.text).contains(wanted, autoescape=True),
+        )
         statement = statement.where(
-            func.lower(Organisation.name).contains(query.text.lower(), autoescape=True)
+            or_(func.lower(Organisation.name).contains(wanted, autoescape=True), other_name)
         )
     if query.kind in OrganisationKind.__members__.values():
         statement = statement.where(Organisation.kind == query.kind)
@@ -292,3 +299,18 @@ def profile_values(organisation: Organisation) -> dict[str, Any]:
         "visibility": organisation.visibility,
         "monthly_intro_capacity": organisation.monthly_intro_capacity,
     }
+
+
+def suggested_profile(startup: Organisation, suggestion: Suggestion) -> dict[str, Any]:
+    """The profile the form would save with one suggestion of matching.advice applied."""
+    values = profile_values(startup)
+    for name, value in suggestion.changes.items():
+        if name == "raising_usd":
+            currency = startup.raising_currency or money.default_currency()
+            values["raising_amount"] = str(money.convert(int(value), "USD", currency, money.krw_per_usd()))  # type: ignore[call-overload]
+            values["raising_currency"] = currency
+        elif name in ("sectors", "tags"):
+            values[name] = sorted(value) if name == "sectors" else list(value)  # type: ignore[call-overload]
+        else:
+            values[name] = value
+    return values

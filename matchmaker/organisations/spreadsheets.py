@@ -7,10 +7,12 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from flask_babel import gettext as _
 
@@ -29,6 +31,23 @@ XLSX_TEXT_FORMAT = "@"
 MAX_COLUMNS = 60
 # An XLSX is a zip: a small upload may unpack to far more XML than any real sheet of companies holds.
 MAX_XLSX_UNPACKED = 40 * 1024 * 1024
+MAX_XLSX_MEMBERS = 500  # Excel writes a dozen files; thousands only make the zip slow to list
+XLSX_CHUNK = 1024 * 1024
+EMPTY_ROWS_ALLOWED = 1000  # blank rows read beyond twice the row limit before a sheet is refused
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")  # a sheet's <row ...>, with any prefix
+# What openpyxl raises on a damaged or hostile sheet: each becomes a 4xx, never a 500.
+XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    OSError,
+    EOFError,
+    zlib.error,
+    ParseError,
+)
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 FORMATS = ("csv", "xlsx")
@@ -151,7 +170,7 @@ def read_table(data: bytes, filename: str, max_bytes: int, max_rows: int) -> Tab
         raise FileRefused(_("The file is empty."))
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if data.startswith(b"PK\x03\x04"):
-        cells = _read_xlsx(data)
+        cells = _read_xlsx(data, max_rows)
     elif data.startswith(b"\xd0\xcf\x11\xe0") or suffix in {"xls", "xlsx", "xlsm"}:
         raise FileRefused(_("Old Excel files (.xls) cannot be read; save the sheet as .xlsx or CSV."), 415)
     elif suffix not in {"", "csv", "txt", "tsv"} or (b"\x00" in data[:4096] and not _utf16_bom(data)):
@@ -196,7 +215,7 @@ def _read_csv(text: str) -> Iterator[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for row in reader:
-            yield [unguard_cell(cell.strip()) for cell in row[:MAX_COLUMNS]]
+            yield [unguard_cell(cell.replace("\x00", "").strip()) for cell in row[:MAX_COLUMNS]]
     except csv.Error as error:
         raise FileRefused(_("The CSV file cannot be read: %(reason)s", reason=str(error))) from error
 
@@ -213,26 +232,90 @@ def _xlsx_text(value: Any) -> str:
     return unguard_cell(str(value).strip())
 
 
-def _read_xlsx(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
+def _check_archive(data: bytes, max_rows: int) -> None:
+    """Refuse an XLSX whose zip could cost more than reading a real sheet does, before openpyxl opens it.
 
+    The sizes the zip declares are checked first; then every member is unpacked in chunks, counting
+    what it really yields (a zip may lie about its sizes), looking for a DTD (no sheet Excel writes
+    has one, and entities are how XML bombs and external references start) and counting the sheets'
+    rows, empty ones too: openpyxl reads a whole sheet once when it opens it.
+    """
+    unreadable = _("The XLSX file cannot be read; save it again from Excel, or as CSV.")
+    row_limit = 2 * max_rows + EMPTY_ROWS_ALLOWED
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(item.file_size for item in archive.infolist())
-    except zipfile.BadZipFile as error:
+            members = archive.infolist()
+            if len(members) > MAX_XLSX_MEMBERS:
+                raise FileRefused(unreadable)
+            if sum(item.file_size for item in members) > MAX_XLSX_UNPACKED:
+                raise _too_large_unpacked()
+            unpacked = 0
+            for item in members:
+                is_sheet = item.filename.startswith("xl/worksheets/")
+                rows = 0
+                with archive.open(item) as member:
+                    tail = b""
+                    while chunk := member.read(XLSX_CHUNK):
+                        unpacked += len(chunk)
+                        if unpacked > MAX_XLSX_UNPACKED:
+                            raise _too_large_unpacked()
+                        window = tail + chunk
+                        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                            raise FileRefused(unreadable)
+                        if is_sheet:
+                            rows += sum(1 for m in ROW_TAG.finditer(window) if m.end() > len(tail))
+                            if rows > row_limit:
+                                raise _too_many_rows(max_rows)
+                        tail = window[-32:]
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        OSError,
+        zlib.error,
+    ) as error:
         raise FileRefused(_("Upload a CSV or XLSX file."), 415) from error
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise FileRefused(
-            _("The file unpacks to more than %(num)s MB; split it into smaller files.", num=40), 413
-        )
+
+
+def _too_large_unpacked() -> FileRefused:
+    return FileRefused(
+        _(
+            "The file unpacks to more than %(num)s MB; split it into smaller files.",
+            num=MAX_XLSX_UNPACKED // 2**20,
+        ),
+        413,
+    )
+
+
+def _read_xlsx(data: bytes, max_rows: int) -> Iterator[list[str]]:
+    """The first sheet's rows as text. At most ``max_rows`` rows plus a margin of empty ones are read,
+    and at most MAX_COLUMNS cells of each: a sheet of a million empty rows stops early."""
+    from openpyxl import load_workbook
+
+    _check_archive(data, max_rows)
+    unreadable = _("The XLSX file cannot be read; save it again from Excel, or as CSV.")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise FileRefused(_("Upload a CSV or XLSX file."), 415) from error
+    except XLSX_ERRORS as error:
+        raise FileRefused(unreadable, 415) from error
+    limit = 2 * max_rows + EMPTY_ROWS_ALLOWED
     try:
         if not workbook.worksheets:
             return
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(max_row=limit + 1, max_col=MAX_COLUMNS, values_only=True)
+        for number, values in enumerate(rows, start=1):
+            if number > limit:
+                raise _too_many_rows(max_rows)
             yield [_xlsx_text(v) for v in values[:MAX_COLUMNS]]
+    except XLSX_ERRORS as error:
+        raise FileRefused(unreadable) from error
     finally:
         workbook.close()
+
+
+def _too_many_rows(max_rows: int) -> FileRefused:
+    return FileRefused(
+        _("The file has more than %(num)s rows; split it into smaller files.", num=max_rows), 413
+    )

@@ -21,6 +21,7 @@ class Violation:
     detail: str
     meetings: tuple[Meeting, ...] = ()
     slot: int | None = None
+    person: int | None = None  # the visitor or startup concerned, where one is
 
 
 KINDS = (
@@ -51,8 +52,14 @@ def check_schedule(problem: Problem, meetings: Sequence[Meeting]) -> list[Violat
     found: list[Violation] = []
     slots = set(problem.slots)
 
-    def add(kind: str, detail: str, involved: Sequence[Meeting] = (), slot: int | None = None) -> None:
-        found.append(Violation(kind, detail, tuple(involved), slot))
+    def add(
+        kind: str,
+        detail: str,
+        involved: Sequence[Meeting] = (),
+        slot: int | None = None,
+        person: int | None = None,
+    ) -> None:
+        found.append(Violation(kind, detail, tuple(involved), slot, person))
 
     for m in meetings:
         visitor = problem.visitor_by_id.get(m.visitor)
@@ -63,7 +70,7 @@ def check_schedule(problem: Problem, meetings: Sequence[Meeting]) -> list[Violat
             continue
         for side, person in (("visitor", visitor), ("startup", startup)):
             if m.slot in person.unavailable:
-                add("unavailable", f"{_who(m)}: the {side} is not available then", [m], m.slot)
+                add("unavailable", f"{_who(m)}: the {side} is not available then", [m], m.slot, person.id)
         if m.slot in room.unavailable:
             add("room-closed", f"{_who(m)}: room {m.room} is closed in that slot", [m], m.slot)
         if problem.needs_video(m.visitor, m.startup) and not room.video:
@@ -89,7 +96,8 @@ def check_schedule(problem: Problem, meetings: Sequence[Meeting]) -> list[Violat
             groups[("interpreter", m.interpreter, m.slot)].append(m)
     for (what, who, slot), group in groups.items():
         if what in ("visitor", "startup") and len(group) > 1:
-            add("person-double-booked", f"{what} {who} has {len(group)} meetings in slot {slot}", group, slot)
+            detail = f"{what} {who} has {len(group)} meetings in slot {slot}"
+            add("person-double-booked", detail, group, slot, who)
         elif what == "interpreter" and len(group) > 1:
             add("interpreter-double-booked", f"interpreter {who} is in {len(group)} meetings", group, slot)
         elif what == "room" and who in problem.room_by_id:
@@ -113,7 +121,7 @@ def check_schedule(problem: Problem, meetings: Sequence[Meeting]) -> list[Violat
         for person in people:
             n, limit = counts[(what, person.id)], problem.max_for(person)
             if n > limit:
-                add("over-max", f"{what} {person.id} has {n} meetings, at most {limit}")
+                add("over-max", f"{what} {person.id} has {n} meetings, at most {limit}", person=person.id)
 
     placed = {(m.visitor, m.startup, m.slot, m.room) for m in meetings}
     for lock in problem.locked:

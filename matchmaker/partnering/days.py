@@ -16,6 +16,8 @@ from sqlalchemy import delete, select
 
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
+from matchmaker.jobs import queue as jobs
+from matchmaker.language.detect import written_language
 from matchmaker.models import (
     AuditEvent,
     Introduction,
@@ -43,7 +45,9 @@ from matchmaker.models.partnering import (
     Unavailability,
 )
 from matchmaker.partnering import problem as P
-from matchmaker.partnering.grid import DateHours, languages_of, parse_hhmm, slot_grid
+from matchmaker.partnering.check import check_schedule
+from matchmaker.partnering.grid import DateHours, parse_hhmm, slot_grid
+from matchmaker.partnering.solver import solve
 
 NAME_MAX = 200
 CHOICE_TO_PREF = {
@@ -188,7 +192,9 @@ def create_day(
 
 
 def _languages(organisation: Organisation) -> list[str]:
-    return languages_of([organisation.description, organisation.offers, organisation.seeks])
+    """The languages the profile is written in (each text field read on its own); English if none."""
+    found = {written_language(t) for t in (organisation.description, organisation.offers, organisation.seeks)}
+    return [language for language in ("ko", "en") if language in found] or ["en"]
 
 
 def _participant(day: PartneringDay, organisation: Organisation, role: Role, **values: Any) -> Participant:
@@ -478,7 +484,6 @@ def build_problem(day: PartneringDay, fill_unbooked_only: bool = False) -> DayPr
 
 def start_generation(actor: User, day: PartneringDay, fill_unbooked_only: bool = False) -> Any:
     """Queue the generation job (inline without a queue); returns its job reference."""
-    from matchmaker.jobs import queue as jobs
 
     require_staff(actor)
     _editable(day)
@@ -506,8 +511,6 @@ def generate(
     progress: Callable[[float, str], None] | None = None,
 ) -> dict[str, Any]:
     """Solve the day and store the result (one transaction). Used by the job and by tests."""
-    from matchmaker.partnering.check import check_schedule
-    from matchmaker.partnering.solver import solve
 
     day = get_day(day_id)
     actor = db.session.get(User, actor_id) if actor_id else None

@@ -1,4 +1,4 @@
-"""The slot grid of a partnering day and the languages a profile is written in (pure code).
+"""The slot grid of a partnering day (pure code).
 
 Positions count grid steps from each date's opening: slot k of the n-th date is at n * 1000 + k, and
 a slot that overlaps a break is left out, so a break or a night is a gap in the positions; the
@@ -7,16 +7,13 @@ optimiser reads consecutive positions as "no wait in between".
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 SEOUL = ZoneInfo("Asia/Seoul")
 DATE_STRIDE = 1000
-HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
 @dataclass(frozen=True)
@@ -63,21 +60,3 @@ def slot_grid(dates: Sequence[DateHours], slot_minutes: int) -> list[GridSlot]:
                 grid.append(GridSlot(n * DATE_STRIDE + k, start.astimezone(UTC), end.astimezone(UTC)))
             k += 1
     return grid
-
-
-def languages_of(texts: Iterable[str]) -> list[str]:
-    """The languages a profile is written in: "ko" when it has Hangul, "en" when it has English words.
-
-    A profile with Korean text and a few English acronyms (AI, EV) counts as Korean only: it takes
-    three-letter Latin words making up at least a fifth of the words to count as English too.
-    """
-    text = " ".join(t for t in texts if t)
-    words = text.split()
-    hangul = bool(HANGUL.search(text))
-    latin = len(LATIN_WORD.findall(text))
-    languages = []
-    if hangul:
-        languages.append("ko")
-    if latin and (not hangul or latin >= 0.2 * max(1, len(words))):
-        languages.append("en")
-    return languages or ["en"]

@@ -20,6 +20,7 @@ from werkzeug.routing import BuildError
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.i18n import N_
+from matchmaker.mail import notifications
 from matchmaker.models import (
     Introduction,
     IntroductionEvent,
@@ -43,6 +44,7 @@ from matchmaker.partnering import problem as P
 from matchmaker.partnering.calendar import CalendarEvent, feed_ics, meeting_ics, meeting_uid
 from matchmaker.partnering.check import Violation, check_schedule
 from matchmaker.partnering.days import _audit, build_problem, get_day, require_staff
+from matchmaker.partnering.grid import SEOUL
 
 EXPLAIN = {
     "person-double-booked": N_("%(who)s already has a meeting at %(when)s."),
@@ -70,8 +72,6 @@ def get_meeting(meeting_id: int) -> PartneringMeeting:
 
 
 def slot_label(day: PartneringDay, slot_id: int) -> str:
-    from matchmaker.partnering.grid import SEOUL
-
     slot = next((s for s in day.slots if s.id == slot_id), None)
     if slot is None:
         return "?"
@@ -86,21 +86,8 @@ def _explain(day: PartneringDay, violations: list[Violation], positions: dict[in
     for v in violations:
         meeting = v.meetings[0] if v.meetings else None
         when = slot_label(day, slot_ids.get(v.slot if v.slot is not None else -1, -1))
-        who = ""
-        if meeting is not None:
-            if v.kind == "person-double-booked":
-                visitor_busy = sum(1 for m in v.meetings if m.visitor == meeting.visitor) > 1
-                who = names.get(meeting.visitor if visitor_busy else meeting.startup, "")
-            elif v.kind == "unavailable":
-                who = names.get(meeting.startup if "startup" in v.detail else meeting.visitor, "")
-            room = rooms.get(meeting.room, "")
-        else:
-            room = ""
-        if v.kind == "over-max":
-            who = v.detail.split(" has ")[0]
-            for pid, name in names.items():
-                if who.endswith(f" {pid}"):
-                    who = name
+        who = names.get(v.person, "") if v.person is not None else ""
+        room = rooms.get(meeting.room, "") if meeting is not None else ""
         template = EXPLAIN.get(v.kind)
         out.append(_(template, who=who, when=when, room=room) if template else v.detail)
     return out
@@ -176,8 +163,6 @@ def _touch(meeting: PartneringMeeting) -> None:
 
 
 def _messages_for_change(meeting: PartneringMeeting, template: str) -> list[OutboxMessage]:
-    from matchmaker.mail import notifications
-
     if not meeting.was_published:
         return []
     messages = []
@@ -202,8 +187,6 @@ def _messages_for_change(meeting: PartneringMeeting, template: str) -> list[Outb
 
 
 def _commit(messages: list[OutboxMessage]) -> None:
-    from matchmaker.mail import notifications
-
     db.session.commit()
     notifications.dispatch(messages)
 
@@ -324,7 +307,6 @@ def close_day(actor: User, day_id: int) -> PartneringDay:
 
 def publish(actor: User, day_id: int) -> int:
     """Provisional → published; every participant with a meeting gets their agenda by mail."""
-    from matchmaker.mail import notifications
 
     require_staff(actor)
     day = get_day(day_id)
@@ -628,8 +610,6 @@ def export_rows(day: PartneringDay) -> list[list[Any]]:
 
 def reminders_due(now: Any = None, window: timedelta = timedelta(minutes=15)) -> int:
     """Queue the evening-before and 15-minutes-before reminders that are due; returns how many."""
-    from matchmaker.mail import notifications
-    from matchmaker.partnering.grid import SEOUL
 
     now = now or utcnow()
     sent = 0

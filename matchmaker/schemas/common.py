@@ -15,8 +15,7 @@ from matchmaker.inputs import DB_INT_MAX
 # Whitespace as every regex engine involved (JSON Schema's, pydantic's Rust one, hypothesis's Python one)
 # reads it; ``\s`` differs between them, so a schema-valid name could be blank to one and not another.
 BLANKS = " \t\n\r\f\v"
-NOT_BLANK = f"[^{BLANKS.encode('unicode_escape').decode()}]"
-
+BLANK_CLASS = BLANKS.encode("unicode_escape").decode()  # the blanks, as a character class body
 
 # Characters no text keeps (issue 20): the C0 controls other than tab, line feed and carriage return
 # (openpyxl refuses them, so one "\v" in a profile broke the staff's XLSX export), DEL, and the bidi
@@ -26,6 +25,8 @@ _CONTROLS = "".join(chr(code) for code in range(0x20) if chr(code) not in "\t\n\
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _DROPPED = str.maketrans("", "", _CONTROLS + BIDI_CONTROLS)
 _LINE_BREAKS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+# Some character that is neither a blank nor one the schema drops: what a required text must hold.
+NOT_BLANK = f"[^{BLANK_CLASS}{(_CONTROLS + BIDI_CONTROLS).encode('unicode_escape').decode()}]"
 
 
 def clean_text(value: Any) -> Any:

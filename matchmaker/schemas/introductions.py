@@ -95,7 +95,7 @@ class Contacts(BaseModel):
 class IntroductionOut(BaseModel):
     """An introduction as its reader may see it: contact details only once introduced."""
 
-    model_config = ConfigDict(title="Introduction")
+    model_config = ConfigDict(title="Introduction", from_attributes=True)
 
     id: int
     state: StateName
@@ -120,6 +120,8 @@ class IntroductionOut(BaseModel):
 
 
 class EventActor(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     email: str
     role: str
@@ -128,7 +130,7 @@ class EventActor(BaseModel):
 class IntroductionEventOut(BaseModel):
     """One transition: who moved it, when, from which state to which, and why."""
 
-    model_config = ConfigDict(title="IntroductionEvent")
+    model_config = ConfigDict(title="IntroductionEvent", from_attributes=True)
 
     id: int
     from_state: str | None = Field(description="null for the request itself")

@@ -14,7 +14,7 @@ JobState = Literal["queued", "scheduled", "deferred", "started", "finished", "fa
 class JobOut(BaseModel):
     """A job's state and progress; ``error`` once it failed."""
 
-    model_config = ConfigDict(title="Job")
+    model_config = ConfigDict(title="Job", from_attributes=True)
 
     id: str
     url: str | None = Field(description="Where to poll this job.")

@@ -24,6 +24,7 @@ from matchmaker.labels import label
 from matchmaker.models import OrganisationKind, Sector, Stage, Visibility
 from matchmaker.models import organisations as limits
 from matchmaker.schemas.common import (
+    BLANK_CLASS,
     INTEGRAL,
     LINE,
     NOT_BLANK,
@@ -47,7 +48,7 @@ LanguageName: TypeAlias = Literal["ko", "en"]
 SourceName: TypeAlias = Literal["person", "machine"]
 KindName: TypeAlias = Literal["startup", "partner", "investor"]
 
-_NO_BLANK_CLASS = NOT_BLANK[2:-1]  # the blanks, as a character class body
+_NO_BLANK_CLASS = BLANK_CLASS
 # Empty, or http(s)://host.tld[/…]: what a browser can open. Written out, not ``format: uri``, so that a
 # client and this server read the same rule (an empty website is "none given").
 WEBSITE_PATTERN = (
@@ -162,6 +163,12 @@ class ProfileFields(BaseModel):
         currency_field = "raising_currency" if info.field_name == "raising_amount" else "ticket_currency"
         try:
             money.parse_money(str(value), info.data.get(currency_field) or money.default_currency())
+        except money.AmountTooLarge as exc:
+            raise PydanticCustomError(
+                "amount_too_large",
+                "too large",
+                {"maximum": exc.maximum, "currency": exc.currency},
+            ) from exc
         except money.AmountError as exc:
             raise PydanticCustomError("amount", "not an amount") from exc
         return value
@@ -182,6 +189,8 @@ class OrganisationCreate(ProfileFields):
 class OrganisationSummary(BaseModel):
     """Enough to name and link an organisation inside another object."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     kind: KindName
@@ -201,7 +210,7 @@ class ReaderText(BaseModel):
 class OrganisationOut(BaseModel):
     """A profile as the API answers it; ``contact_email`` is null for those who may not see it."""
 
-    model_config = ConfigDict(title="Organisation")
+    model_config = ConfigDict(title="Organisation", from_attributes=True)
 
     id: int
     slug: str
@@ -301,6 +310,13 @@ def _tags(error: ErrorDetails) -> str:
 
 
 def _amount(error: ErrorDetails) -> str:
+    if error["type"] == "amount_too_large":
+        ctx = error.get("ctx") or {}
+        return _(
+            "Use an amount of at most %(num)s %(currency)s.",
+            num=f"{ctx.get('maximum', 0):,}",
+            currency=ctx.get("currency", ""),
+        )
     if _is_type_error(error) and error["type"] != "string_type":
         return _('Send a whole amount as a number, or text like "20억원" or "$1.5M".')
     return _(

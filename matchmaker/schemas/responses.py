@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.schemas.introductions import IntroductionEventOut, IntroductionOut
 from matchmaker.schemas.profile import OrganisationOut, OrganisationSummary
@@ -24,6 +24,8 @@ class Error(BaseModel):
 
 
 class OrganisationPage(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     items: list[OrganisationOut]
     page: int
     per_page: int
@@ -33,6 +35,8 @@ class OrganisationPage(BaseModel):
 
 class MatchOut(BaseModel):
     """One ranked match seen from an organisation: the other side, the score and why."""
+
+    model_config = ConfigDict(title="Match", from_attributes=True)
 
     id: int
     organisation: OrganisationSummary
@@ -46,6 +50,8 @@ class MatchOut(BaseModel):
 
 
 class MatchOwner(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
 
@@ -56,6 +62,8 @@ class MatchList(BaseModel):
 
 
 class IntroductionPage(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     items: list[IntroductionOut]
     page: int
     per_page: int

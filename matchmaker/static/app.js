@@ -100,3 +100,11 @@ document.querySelectorAll("[data-status-url]").forEach(function (box) {
   }
   window.setTimeout(poll, delay);
 });
+
+// A "Print" button (the room schedule of a partnering day) prints the page; no inline handler, so the
+// Content-Security-Policy keeps script-src 'self'.
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

@@ -11,6 +11,7 @@ from matchmaker.accounts import users as accounts
 from matchmaker.errors import ServiceError
 from matchmaker.models import User
 from matchmaker.web.helpers import admin_required
+from matchmaker.web.security import no_store
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -39,6 +40,7 @@ def toggle_active(user_id: int) -> Response:
 
 @bp.post("/users/<int:user_id>/invitation")
 @admin_required
+@no_store  # the answer shows the new set-password link
 def reissue_invitation(user_id: int) -> str:
     """A new set-password link for an account that has no password yet (a lost invitation)."""
     user = _user_or_404(user_id)

@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
+from matchmaker.api.core import error_response
+from matchmaker.api_paths import is_api_request
 from matchmaker.errors import ServiceError
 from matchmaker.extensions import db
 from matchmaker.inputs import (
@@ -102,8 +104,6 @@ def refuse_unstorable_input() -> None:
 def service_error_page(error: ServiceError) -> tuple[str, int] | Response:
     """A service's refusal that a view did not catch: a page (or JSON) with its status, nothing saved."""
     db.session.rollback()
-    from matchmaker.api.core import error_response, is_api_request
-
     if is_api_request():
         return error_response(error.status_code, error.message, getattr(error, "errors", None))
     page = render_template(

@@ -10,10 +10,13 @@ from urllib.parse import urlparse
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from matchmaker import money
 from matchmaker.errors import ServiceError
+from matchmaker.i18n import current_language
+from matchmaker.language.detect import written_language
 from matchmaker.models import OrganisationKind, Role, Sector, Stage
 from matchmaker.schemas.profile import max_lengths
 from matchmaker.web import explanations
@@ -93,10 +96,18 @@ def template_globals() -> dict[str, Any]:
     }
 
 
+def quoted_terms(terms: list[str] | tuple[str, ...] | set[str]) -> Markup:
+    """Terms in quotes, each marked with the language it is written in, so that a glossary term in the
+    other language reads as such (to screen readers, and to the browser walk's check) on a page."""
+    parts = []
+    for term in terms:
+        language = written_language(term) or viewer_language()
+        parts.append(Markup('“<span lang="{}">{}</span>”').format(language, term))
+    return Markup(", ").join(parts)
+
+
 def viewer_language() -> str:
     """The language the page is shown in ('ko' or 'en')."""
-    from matchmaker.i18n import current_language
-
     return current_language()
 
 

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from matchmaker.errors import ServiceError
 from matchmaker.extensions import db
 from matchmaker.inputs import DB_INT_MAX, whole_number
+from matchmaker.introductions import pairs
 from matchmaker.introductions import requests as service
-from matchmaker.matching import pairs
 from matchmaker.models import Outcome, Role
 from matchmaker.web.helpers import back_to, refuse, roles_required
 

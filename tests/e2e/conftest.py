@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.organisations.demo import seed_demo
+from tests.conftest import unavailable
 
 CHROMIUM = os.environ.get("MATCHMAKER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -60,10 +61,7 @@ def live_server(live_app: Flask) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        message = f"Chromium not found at {CHROMIUM}; `make test` installs Debian's chromium package"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"Chromium not found at {CHROMIUM}; `make test` installs Debian's chromium package")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from matchmaker.engine import HashingEncoder, LexicalIndex, Profile, SentenceTransformerEncoder
+from matchmaker.engine import HashingEncoder, LexicalIndex, Profile
+from tests.conftest import unavailable
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data" / "startups_dev.jsonl"
@@ -18,19 +19,11 @@ def encoder() -> HashingEncoder:
     return HashingEncoder()
 
 
-@pytest.fixture(scope="session")
-def real_encoder() -> SentenceTransformerEncoder:
-    """The packaged all-MiniLM-L6-v2, loaded once per test session."""
-    encoder = SentenceTransformerEncoder()
-    encoder.encode(["warm up"])
-    return encoder
-
-
 @pytest.fixture
 def shared_data() -> Path:
     """Path of the real startup file; skips the test when it is absent."""
     if not SHARED_DATA.exists():
-        pytest.skip(f"real data not found at {SHARED_DATA} (shared/ must sit beside the checkout)")
+        unavailable(f"real data not found at {SHARED_DATA} (shared/ must sit beside the checkout)")
     return SHARED_DATA
 
 

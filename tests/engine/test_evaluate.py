@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from matchmaker.evaluation.evaluate import ndcg_at_k, sector_macro_f1
+import numpy as np
+
+from matchmaker.evaluation.evaluate import ndcg_at_k, paired_bootstrap, sector_macro_f1
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"sector_macro_f1", "similar_p_at_10", "partner_ndcg_at_10"}
@@ -17,6 +19,16 @@ def test_metric_helpers() -> None:
     assert ndcg_at_k([True, False], n_relevant=1) == 1.0
     assert 0 < ndcg_at_k([False, True], n_relevant=1) < 1
     assert sector_macro_f1([["energy"], []], [["energy"], []]) == 0.25  # 3 sectors never occur
+
+
+def test_paired_bootstrap_tells_a_steady_gain_from_noise() -> None:
+    rng = np.random.default_rng(0)
+    old = rng.uniform(0, 1, 300)
+    steady = paired_bootstrap(old + 0.05, old)
+    assert steady["low"] == steady["high"] == steady["gain"] == 0.05 or steady["low"] > 0
+    noisy = paired_bootstrap(old + rng.normal(0, 0.3, 300), old)
+    assert noisy["low"] < 0 < noisy["high"]
+    assert paired_bootstrap(old + 0.05, old) == steady  # a fixed seed: the same interval every run
 
 
 def _write_slice(source: Path, tmp_path: Path) -> tuple[Path, Path]:
@@ -69,6 +81,11 @@ def test_evaluate_prints_json_metrics(shared_data: Path, tmp_path: Path) -> None
     # Settings were chosen on a year inside TRAIN, and the table shows the configurations side by side.
     assert metrics["as_learned_validation"]["as_learned"]["settings"] == metrics["as_learned_settings"]
     assert "as learned (space from sectors + tags)" in result.stdout
+    # Today's configuration beside the default, and paired intervals of the gain over it.
+    assert "today's as deployed" in result.stdout and "95% paired bootstrap" in result.stdout
+    for key in ("as_deployed_gain_p_at_10", "as_deployed_gain_ndcg_at_10"):
+        gain = metrics[key]
+        assert gain["low"] <= gain["gain"] <= gain["high"]
     assert metrics["n_train"] == 300 and metrics["n_test"] == 200
     assert set(metrics["baselines"]) == {"tfidf", "minilm"}
     for values in [metrics, *metrics["baselines"].values()]:

@@ -116,3 +116,21 @@ def test_a_few_profiles_that_share_no_word_still_get_suggestions() -> None:
     suggester = SectorSuggester(encoder=HashingEncoder()).fit(texts, labels)
     assert suggester.lexical_ is None
     assert {sector for sector, _ in suggester.suggest(["Battery storage for solar farms"])[0]} <= set(SECTORS)
+
+
+def test_a_korean_text_is_judged_by_the_multilingual_views_only(encoder) -> None:
+    """English TF-IDF words know nothing of a Korean text, so they do not vote on its sectors."""
+    texts, labels = _labelled_texts()
+    suggester = SectorSuggester(encoder=encoder, min_examples=10, cv_repeats=1).fit(texts, labels)
+    korean, english = "태양광 발전과 배터리 저장 솔루션", "solar grid battery power"
+    scores = suggester.predict_proba([korean, english])
+    energy = SECTORS.index("energy")
+    ensemble = suggester.models_["energy"]
+    views = suggester._views([korean, english], None)
+    by_view = {n: m.predict_proba(ensemble.view(views, n))[:, 1] for n, m in ensemble.components}
+    invariant = np.mean([p for n, p in by_view.items() if n != "lexical"], axis=0)
+    assert scores[0, energy] == np.float64(invariant[0])  # Korean: embedding and prototypes only
+    assert scores[1, energy] == np.float64(np.mean(list(by_view.values()), axis=0)[1])  # English: all
+    # The old behaviour stays available.
+    suggester.lexical_for_korean = True
+    assert suggester.predict_proba([korean])[0, energy] == np.mean(list(by_view.values()), axis=0)[0]

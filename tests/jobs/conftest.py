@@ -16,7 +16,7 @@ import pytest
 import redis
 from flask import Flask
 
-from tests.conftest import app_with_schema, make_test_config
+from tests.conftest import app_with_schema, make_test_config, unavailable
 
 REDIS_URL = os.environ.get("MATCHMAKER_TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/2")
 FLASK = str(Path(sys.executable).with_name("flask"))
@@ -29,9 +29,7 @@ def queue_name() -> Iterator[str]:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must exercise the job queue")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error.__class__.__name__}")
+        unavailable(f"Redis is not reachable at {REDIS_URL}: {error.__class__.__name__}")
     name = f"mm-test-{os.getpid()}-{secrets.token_hex(3)}"
     yield name
     from rq import Queue

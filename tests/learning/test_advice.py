@@ -114,7 +114,7 @@ def test_a_suggestion_applied_through_the_profile_form_raises_the_stored_score_a
     assert shown.percent == pytest.approx(_stored_percent(startup, partner), abs=0.06)
     assert len(shown.suggestions) > rank
     suggestion = shown.suggestions[rank]
-    organisations.update_organisation(founder, startup, advice.suggested_profile(startup, suggestion))
+    organisations.update_organisation(founder, startup, organisations.suggested_profile(startup, suggestion))
     gained = _stored_percent(startup, partner) - shown.percent
     assert gained == pytest.approx(suggestion.gain_points, abs=1.0)
 

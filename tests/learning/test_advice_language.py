@@ -11,7 +11,7 @@ from sqlalchemy import select
 from matchmaker.config import DefaultConfig
 from matchmaker.engine import HashingEncoder, LexicalIndex, Profile
 from matchmaker.engine.advice import in_language, pair_score, suggest_changes, writing_language
-from matchmaker.engine.encoder import make_encoder
+from matchmaker.engine.multilingual import make_encoder
 from matchmaker.engine.profiles import embed_profiles
 from matchmaker.engine.scoring import ScoringConfig, lexical_text
 from matchmaker.engine.words import is_korean

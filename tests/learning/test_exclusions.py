@@ -8,8 +8,7 @@ from sqlalchemy import select
 from matchmaker.accounts import tokens as api_tokens
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
-from matchmaker.introductions import digest
-from matchmaker.matching import exclusions, reviews
+from matchmaker.matching import digest, exclusions, reviews
 from matchmaker.matching import refresh as matching
 from matchmaker.models import AuditEvent, Match
 from matchmaker.organisations import profiles as organisations

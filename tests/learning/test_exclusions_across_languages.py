@@ -65,8 +65,8 @@ def test_the_page_names_the_equivalents_it_used(client, world, login):
     login(world.partner_user)
     client.post("/exclusions/keyword", data={"keyword": "battery"})
     page = client.get("/exclusions/?preview=battery").get_data(as_text=True)
-    assert "(also “배터리”)" in page
-    assert "Also looked for in the other language (glossary): “배터리”." in page
+    assert '(also “<span lang="ko">배터리</span>”)' in page
+    assert 'Also looked for in the other language (glossary): “<span lang="ko">배터리</span>”.' in page
     assert "VoltCell" in page and "CellCycle" in page and "GridSense" not in page.split("mention")[1]
 
 

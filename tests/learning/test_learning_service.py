@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.engine.scoring import PARTNER_WEIGHTS, ScoringConfig
+from matchmaker.errors import PermissionDenied
 from matchmaker.extensions import db
 from matchmaker.matching import learning
 from matchmaker.matching import refresh as matching
@@ -137,7 +138,7 @@ def test_outcomes_teach_the_weights_and_every_explanation_still_adds_up(world):
 
 def test_only_staff_switch_and_the_page(client, login, world, make_user, make_organisation):
     partner, _, staff = world
-    with pytest.raises(learning.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         learning.set_learning(make_user("partner", partner), False)
     login(make_user("partner", partner))
     assert client.get("/staff/learning/").status_code == 403

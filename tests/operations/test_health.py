@@ -192,7 +192,7 @@ def test_metrics_are_refused_from_outside_without_the_token(app):
 def test_doctor_names_what_a_production_start_lacks(app):
     result = app.test_cli_runner().invoke(args=["doctor"])
     assert result.exit_code == 1
-    assert "ERROR    public URL: MATCHMAKER_PUBLIC_URL is http://127.0.0.1:5000" in result.output
+    assert "ERROR    public URL: MATCHMAKER_PUBLIC_URL is http://localhost:" in result.output
     assert "ERROR    mail: MATCHMAKER_MAIL_SERVER is not set" in result.output
     assert "ERROR    secret key" in result.output  # the tests' key is short
 

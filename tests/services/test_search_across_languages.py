@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker.config import DefaultConfig
-from matchmaker.engine.encoder import make_encoder
+from matchmaker.engine.multilingual import make_encoder
 from matchmaker.extensions import db
 from matchmaker.matching import exclusions, reviews
 from matchmaker.matching import refresh as matching

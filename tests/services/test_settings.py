@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matchmaker import create_app
-from matchmaker.config import DefaultConfig, SettingError, environment_overrides
+from matchmaker.config import DefaultConfig, SettingError, Settings, environment_overrides
 from matchmaker.extensions import db
 from matchmaker.models import Match
 from matchmaker.organisations import profiles as organisations
@@ -86,11 +86,63 @@ def test_match_on_save_false_really_skips_the_refresh(
     assert db.session.scalar(select(func.count()).select_from(Match)) == matches_after_save
 
 
-def test_every_setting_of_ours_is_in_the_readme_table():
+FLASKS_OWN = ("SESSION_", "REMEMBER_", "WTF_", "SQLALCHEMY_")
+TYPE_WORDS = {
+    "bool": "true/false",
+    "int": "integer",
+    "float": "number",
+    "str": "text",
+    "str | None": "text",
+    "list[int]": "seconds, comma-separated",
+}
+
+
+def _readme_table() -> dict[str, tuple[str, str]]:
+    """variable -> (type, default) from the README's one settings table."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("| setting | type | default |") :]
-    # Flask's and the extensions' own settings are documented by them; the rest is ours.
-    theirs = ("SESSION_", "REMEMBER_", "WTF_", "SQLALCHEMY_", "MAX_CONTENT_", "RATELIMIT_")
-    ours = [name for name in vars(DefaultConfig) if name.isupper() and not name.startswith(theirs)]
-    assert ours
-    assert [name for name in ours if f"`{name}`" not in table] == []
+    table = readme[readme.index("| variable | type | default | what it does |") :].split("\n\n")[0]
+    rows = [line.split(" | ") for line in table.splitlines()[2:]]
+    return {cells[0].strip("| `"): (cells[1], cells[2]) for cells in rows}
+
+
+def _type_word(annotation: object) -> str:
+    name = getattr(annotation, "__name__", None) if isinstance(annotation, type) else str(annotation)
+    return TYPE_WORDS[str(name)]
+
+
+def test_the_readme_table_and_the_settings_class_agree():
+    """One table, checked against `Settings`: every variable of ours is in it with its type, and every
+    variable it names is one the class reads (no MAIL_SERVER beside MATCHMAKER_MAIL_SERVER)."""
+    table = _readme_table()
+    declared = {}
+    for name, field in Settings.model_fields.items():
+        variable = field.alias or name
+        if not variable.removeprefix("MATCHMAKER_").startswith(FLASKS_OWN):
+            declared[variable] = field
+    listed = {v for v in table if not v.endswith("*")} - {"DATABASE_URL"}
+    assert listed - set(declared) == set(), "the README names variables the app does not read"
+    ours = {v for v in declared if not v.startswith("MATCHMAKER_RATELIMIT_")}
+    assert ours - listed == set(), "variables missing from the README's table"
+    for variable in ours:
+        assert table[variable][0] == _type_word(declared[variable].annotation), variable
+    assert any(v.startswith("MATCHMAKER_RATELIMIT_") for v in declared) and "MATCHMAKER_RATELIMIT_*" in table
+
+
+def test_every_name_of_the_flask_config_object_is_a_declared_setting():
+    """DefaultConfig is made from the class: a setting added to it alone would be read nowhere."""
+    names = [name for name in vars(DefaultConfig) if name.isupper()]
+    assert sorted(names) == sorted(Settings.model_fields)
+
+
+def test_a_test_config_is_typed_like_the_environment(tmp_path: Path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'typed.sqlite'}",
+            "MATCHMAKER_JOB_RETRY_INTERVALS": "5,0,-3",
+            "MATCHMAKER_JOBS_INLINE": "true",
+        }
+    )
+    assert app.config["MATCHMAKER_JOB_RETRY_INTERVALS"] == [5, 0, 0]
+    assert app.config["MATCHMAKER_JOBS_INLINE"] is True

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from matchmaker.accounts import users as accounts
 from matchmaker.extensions import db
-from matchmaker.models import User
+from matchmaker.models import OutboxMessage, User
 from tests.conftest import TEST_PASSWORD
 
 
@@ -25,15 +25,22 @@ def _user_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User))
 
 
-def test_founder_signs_up_and_is_sent_to_describe_the_startup(client):
+def test_founder_signs_up_is_mailed_a_sign_in_link_and_goes_on_to_describe_the_startup(client):
     response = _signup(client)
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/organisations/new")
+    assert response.status_code == 200 and "inbox" in response.get_data(as_text=True)
     user = db.session.scalar(select(User))
     assert user.email == "ha-eun@example.kr"  # stored case-folded
     assert user.role == "founder"
     assert user.password_hash.startswith("scrypt:")
     assert "a long enough password" not in user.password_hash
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == user.email))
+    link = next(word for word in mail.body.split() if "/login" in word)
+    assert link.startswith("http://localhost/login?next=")
+    signed_in = client.post(
+        link.removeprefix("http://localhost").split("?")[0],
+        data={"email": user.email, "password": "a long enough password", "next": "/organisations/new"},
+    )
+    assert signed_in.status_code == 302 and signed_in.headers["Location"].endswith("/organisations/new")
     assert client.get("/dashboard").status_code == 200
 
 

@@ -83,6 +83,9 @@ def test_the_english_version_goes_to_english_readers_and_the_korean_original_to_
     korean = _page(reader, startup, KO)
     assert f'lang="ko" data-text="description">{DESCRIPTION_KO}' in korean
     assert DESCRIPTION_EN not in korean and "한국어로 작성됨" not in korean
+    # the directory finds it by its English name too
+    found = reader.get("/organisations/?q=voltbus", headers=EN).get_data(as_text=True)
+    assert f"/organisations/{startup.id}" in found
 
 
 def test_without_an_english_version_the_original_is_marked_and_the_name_romanised(

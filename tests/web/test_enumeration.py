@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 
@@ -46,6 +47,22 @@ def test_login_takes_about_as_long_for_an_unknown_address(app, client):
             assert response.status_code == 401
     ratio = statistics.median(unknown) / statistics.median(known)
     assert 0.5 < ratio < 2, (statistics.median(known), statistics.median(unknown))
+
+
+def test_signup_answers_the_same_for_known_and_unknown_addresses(app, client, new_client, make_user):
+    make_user(email="taken@example.kr")
+    browsers = new_client(), new_client()
+    known = _signup(browsers[0], "taken@example.kr")
+    unknown = _signup(browsers[1], "nobody@example.kr")
+    assert known.status_code == unknown.status_code == 200
+    assert "Location" not in known.headers and "Location" not in unknown.headers
+
+    def page(response, email):  # each browser has its own CSRF token; nothing else may differ
+        text = response.get_data(as_text=True).replace(email, "EMAIL")
+        return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r"\1", text)
+
+    assert page(known, "taken@example.kr") == page(unknown, "nobody@example.kr")
+    assert [b.get("/dashboard").status_code for b in browsers] == [302, 302]  # nobody is signed in
 
 
 def test_the_neutral_signup_answer_speaks_korean(app, client, make_user):

@@ -5,14 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from matchmaker.errors import ServiceError, Unavailable
-from matchmaker.extensions import db
 from matchmaker.jobs import admin, registry
 from matchmaker.jobs import queue as jobs
-from matchmaker.models import JobEvent, Organisation, PendingRefresh
+from matchmaker.models import Organisation
 from matchmaker.web.helpers import refuse, staff_required
 
 bp = Blueprint("staff_jobs", __name__, url_prefix="/staff/jobs")
@@ -37,20 +35,12 @@ def index() -> str:
         failed, unreachable = admin.failed_jobs(), None
     except Unavailable as error:
         failed, unreachable = [], error.message
-    ids = {f.ref.meta.get("organisation_id") for f in failed} - {None}
-    organisations = {
-        o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
-    }
+    organisations = admin.organisations_of(failed)
     rows = [
         (f, job_title(f.function, organisations.get(f.ref.meta.get("organisation_id", 0)))) for f in failed
     ]
-    pending = db.session.execute(
-        select(PendingRefresh, Organisation)
-        .join(Organisation, Organisation.id == PendingRefresh.organisation_id)
-        .order_by(PendingRefresh.requested_at)
-        .limit(100)
-    ).all()
-    events = db.session.scalars(select(JobEvent).order_by(JobEvent.created_at.desc()).limit(20)).all()
+    pending = admin.waiting_refreshes()
+    events = admin.latest_retries()
     return render_template(
         "staff/jobs.html",
         rows=rows,

@@ -8,7 +8,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from matchmaker.errors import ServiceError
-from matchmaker.extensions import db
 from matchmaker.i18n import current_language
 from matchmaker.models import ImportStatus, OrganisationImport
 from matchmaker.organisations import exports, imports
@@ -26,7 +25,7 @@ def _download(file: ExportFile) -> Response:
 
 
 def _get_or_404(import_id: int) -> OrganisationImport:
-    record = db.session.get(OrganisationImport, import_id)
+    record = imports.find_import(import_id)
     if record is None:
         abort(404, _("There is no such import."))
     return record

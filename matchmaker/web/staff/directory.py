@@ -12,6 +12,7 @@ from matchmaker.inputs import whole_number
 from matchmaker.models import Role
 from matchmaker.organisations import profiles as organisations
 from matchmaker.web.helpers import render_failure, staff_required
+from matchmaker.web.security import no_store
 from matchmaker.web.throttling import signed_in_account, throttle
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -24,6 +25,7 @@ def _invitable_roles() -> list[Role]:
 @bp.route("/accounts/new", methods=["GET", "POST"])
 @throttle("RATELIMIT_INVITATIONS", signed_in_account)
 @staff_required
+@no_store  # the answer shows the invitation's set-password link
 def invite() -> str | tuple[str, int]:
     """Create an account for a partner, investor or founder and show the one-time invitation link."""
     # Staff mostly create accounts for partners' people (founders sign up themselves): Partner first.

@@ -1,0 +1,108 @@
+"""The process's TF-IDF index over every listed profile, fitted once and kept while the corpus holds.
+
+Below the refresh, the learning and the advice, which all score word overlap with it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import func, select
+
+from matchmaker.engine.candidates import script_mask
+from matchmaker.engine.lexical import LexicalIndex
+from matchmaker.engine.profiles import Profile, embed_profiles
+from matchmaker.engine.scoring import (
+    LexicalEstimate,
+    component_similarities,
+    deployed_config,
+    lexical_text,
+)
+from matchmaker.extensions import db
+from matchmaker.matching.candidates import listed_profiles
+from matchmaker.matching.embeddings import stored_encoder
+from matchmaker.models import Organisation, Visibility
+
+_LEXICAL_KEY = "matchmaker.lexical"
+# A fitted TF-IDF vocabulary stays good while the corpus changes little: an edited or new profile's
+# text is added to the fitted index (vectorised once with its vocabulary); the index is refitted only
+# when the corpus grew or shrank by this share, and by `flask rematch`, which recomputes every match.
+LEXICAL_REFIT_GROWTH = 0.10
+
+
+def lexical_index() -> LexicalIndex:
+    """The process's TF-IDF index over every listed profile.
+
+    Fitting is the slow part and a vocabulary stays good while the corpus changes little, so the
+    fitted index is kept (texts met later are added to it) and refitted only when the corpus grew or
+    shrank by 10%.
+    """
+    cache: dict[str, Any] | None = current_app.extensions.get(_LEXICAL_KEY)
+    size = db.session.scalar(
+        select(func.count())
+        .select_from(Organisation)
+        .where(Organisation.visibility == Visibility.LISTED.value)
+    )
+    if cache is not None:
+        if abs(size - cache["size"]) <= max(2, LEXICAL_REFIT_GROWTH * cache["size"]):
+            return cache["index"]
+    profiles = listed_profiles(["startup", "partner", "investor"])
+    index = LexicalIndex(glossary=current_app.config["MATCHMAKER_LEXICAL_GLOSSARY"])
+    index.fit([lexical_text(p) for p in profiles] or [""])
+    index.estimate_ = _fit_lexical_estimate(index, profiles)
+    current_app.extensions[_LEXICAL_KEY] = {"index": index, "size": size, "fitted_at": time.monotonic()}
+    return index
+
+
+ESTIMATE_SAMPLE_PAIRS = 5000
+
+
+def _fit_lexical_estimate(index: LexicalIndex, profiles: Sequence[Profile]) -> LexicalEstimate | None:
+    """Learn, from this installation's same-language pairs, how shared words follow shared meaning.
+
+    So a Korean startup and an English partner get the word evidence two English profiles would
+    (see `scoring.LexicalEstimate`). At most ESTIMATE_SAMPLE_PAIRS pairs, drawn with a fixed seed.
+    """
+    startups = [p for p in profiles if p.kind == "startup"]
+    others = [p for p in profiles if p.kind != "startup"]
+    # The same pairs as listing every (startup, other) pair that `lexical_applies` to, startup by
+    # startup, and drawing from that list; without forming the startups x others list.
+    startup_scripts = np.array([script_mask(p) for p in startups], dtype=np.int64)
+    other_scripts = np.array([script_mask(p) for p in others], dtype=np.int64)
+    comparable = {m: np.flatnonzero(other_scripts & m) for m in set(startup_scripts.tolist())}
+    counts = np.array([len(comparable[m]) for m in startup_scripts.tolist()], dtype=np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return None
+    if total > ESTIMATE_SAMPLE_PAIRS:
+        chosen = np.sort(np.random.default_rng(0).choice(total, ESTIMATE_SAMPLE_PAIRS, replace=False))
+    else:
+        chosen = np.arange(total)
+    ends = np.cumsum(counts)
+    rows = np.searchsorted(ends, chosen, side="right")
+    within = chosen - (ends[rows] - counts[rows])
+    pairs = [
+        (startups[r], others[comparable[int(startup_scripts[r])][w]])
+        for r, w in zip(rows.tolist(), within.tolist(), strict=True)
+    ]
+    encoder = stored_encoder()
+    involved = list({p.id: p for pair in pairs for p in pair}.values())
+    vectors = dict(zip([p.id for p in involved], embed_profiles(involved, encoder), strict=True))
+    similarities = component_similarities(
+        [s for s, _ in pairs],
+        [vectors[s.id] for s, _ in pairs],
+        [o for _, o in pairs],
+        [vectors[o.id] for _, o in pairs],
+        index,
+        config=deployed_config(encoder.model_id),
+    )
+    return LexicalEstimate.fit(similarities)
+
+
+def forget_lexical_index() -> None:
+    """Drop the cached TF-IDF index (after bulk imports, or in tests)."""
+    current_app.extensions.pop(_LEXICAL_KEY, None)

@@ -1,0 +1,1 @@
+"""Staff tools: the directory of organisations and accounts, background jobs, learning, imports."""
