@@ -89,7 +89,9 @@ def test_review_page_queries_do_not_grow_with_its_items(app, client, login, crow
     listed = "Volt " if who == "partner" else "Counterpart "
     assert many_page.count(listed) > few_page.count(listed) >= 2  # the longer page really lists more
     assert many == few, f"{few} statements for 2 items, {many} for 10"
-    assert many <= 20
+    # A constant per page, not per item: each set of organisations read also loads its versions in the
+    # other language (one selectin each, issue 18), and keyword exclusions look into those versions.
+    assert many <= 24
     with counted_statements() as statements:  # kept rendered: the account, the data version, live parts
         assert client.get("/review/").status_code == 200
     assert len(statements) <= 6, statements
