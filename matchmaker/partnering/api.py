@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from matchmaker.api.core import ApiError, api_user, bp
 from matchmaker.errors import ServiceError
 from matchmaker.inputs import DB_INT_MAX, whole_number
-from matchmaker.partnering import days, meetings
+from matchmaker.partnering import agendas, days
 
 Json = dict[str, Any]
 
@@ -39,7 +39,7 @@ def partnering_agenda(day_id: int) -> Response:
         participant = days.participant_for(user, day, participant_id)
     except ServiceError as error:
         raise _fail(error) from error
-    items = meetings.agenda(participant, include_provisional=user.is_staff)
+    items = agendas.agenda(participant, include_provisional=user.is_staff)
     return jsonify(
         {
             "day_id": day.id,
@@ -68,7 +68,7 @@ def partnering_agenda(day_id: int) -> Response:
 @bp.get("/partnering/meetings/<int:meeting_id>.ics")
 def partnering_meeting_ics(meeting_id: int) -> Response:
     try:
-        data = meetings.ics_for_meeting(api_user(), meeting_id)
+        data = agendas.ics_for_meeting(api_user(), meeting_id)
     except ServiceError as error:
         raise _fail(error) from error
     return Response(data, mimetype="text/calendar")

@@ -1,47 +1,36 @@
-"""Meetings after generation: staff move, lock, remove and add them (conflicts explained), publish the
-schedule, and both sides record attendance, which opens or advances the introduction.
+"""Meetings after generation: staff move, lock, remove and add them (conflicts explained), review,
+publish and close the schedule, and the reminders go out before each meeting.
 
-Mail goes to each member in their own language; calendar files come from `partnering.calendar`.
+Mail goes to each member in their own language; what participants read (agendas, calendar files, links)
+is in `partnering.agendas`, and attendance and the report in `partnering.attendance`.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
-from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from matchmaker.errors import ConflictError, ValidationError
 from matchmaker.extensions import db
 from matchmaker.i18n import N_
 from matchmaker.mail import notifications
 from matchmaker.models import (
-    Introduction,
-    IntroductionEvent,
-    IntroState,
     OutboxMessage,
     User,
     utcnow,
 )
-from matchmaker.models.introductions import OPEN_STATES, Side
 from matchmaker.models.partnering import (
-    Attendance,
     DayState,
     MeetingStatus,
-    Participant,
     PartneringDay,
     PartneringMeeting,
-    Presence,
     Role,
 )
 from matchmaker.partnering import problem as P
-from matchmaker.partnering.calendar import CalendarEvent, feed_ics, meeting_ics, meeting_uid
+from matchmaker.partnering.agendas import agenda, agenda_link, feed_link, get_meeting, ics_link, slot_label
 from matchmaker.partnering.check import Violation, check_schedule
 from matchmaker.partnering.days import _audit, build_problem, get_day, require_staff
 from matchmaker.partnering.grid import SEOUL
@@ -62,20 +51,6 @@ EXPLAIN = {
     "fairness": N_("A startup with mutual interest has no meeting yet, so nobody gets a third one."),
     "unknown": N_("That slot or room is not part of this day."),
 }
-
-
-def get_meeting(meeting_id: int) -> PartneringMeeting:
-    meeting = db.session.get(PartneringMeeting, meeting_id) if 0 < meeting_id < 2**31 else None
-    if meeting is None:
-        raise NotFound(_("There is no such meeting."))
-    return meeting
-
-
-def slot_label(day: PartneringDay, slot_id: int) -> str:
-    slot = next((s for s in day.slots if s.id == slot_id), None)
-    if slot is None:
-        return "?"
-    return slot.starts_at.astimezone(SEOUL).strftime("%m-%d %H:%M")
 
 
 def _explain(day: PartneringDay, violations: list[Violation], positions: dict[int, int]) -> list[str]:
@@ -338,274 +313,6 @@ def publish(actor: User, day_id: int) -> int:
     _audit(actor, "partnering.published", day.id, meetings=len(newly))
     _commit(messages)
     return len(newly)
-
-
-# ----------------------------------------------------------------------------------------- agenda
-
-
-@dataclass
-class AgendaItem:
-    meeting: PartneringMeeting
-    other: Participant
-    when: str
-    room: str
-
-
-def agenda(participant: Participant, include_provisional: bool = False) -> list[AgendaItem]:
-    statuses = {MeetingStatus.PUBLISHED.value} | (
-        {MeetingStatus.PROVISIONAL.value} if include_provisional else set()
-    )
-    column = (
-        PartneringMeeting.visitor_id if participant.role == Role.VISITOR else PartneringMeeting.startup_id
-    )
-    meetings = db.session.scalars(
-        select(PartneringMeeting).where(column == participant.id, PartneringMeeting.status.in_(statuses))
-    ).all()
-    items = [
-        AgendaItem(
-            m,
-            m.startup if participant.role == Role.VISITOR else m.visitor,
-            slot_label(participant.day, m.slot_id),
-            m.room.name,
-        )
-        for m in meetings
-    ]
-    return sorted(items, key=lambda item: item.meeting.slot.starts_at)
-
-
-def _link(endpoint: str, fallback: str, **values: Any) -> str:
-    try:
-        return url_for(endpoint, _external=True, **values)
-    except (RuntimeError, BuildError):
-        return fallback
-
-
-def agenda_link(day_id: int) -> str:
-    return _link("partnering.agenda", f"/partnering/{day_id}/agenda", day_id=day_id)
-
-
-def ics_link(meeting_id: int) -> str:
-    return _link("partnering.meeting_ics", f"/partnering/meetings/{meeting_id}.ics", meeting_id=meeting_id)
-
-
-FEED_SALT = "partnering-feed"
-
-
-def feed_token(participant_id: int) -> str:
-    """The key in a personal feed's address (calendar apps cannot sign in)."""
-    return str(URLSafeSerializer(current_app.config["SECRET_KEY"], salt=FEED_SALT).dumps(participant_id))
-
-
-def participant_of_token(token: str) -> Participant | None:
-    try:
-        participant_id = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=FEED_SALT).loads(token)
-    except BadSignature:
-        return None
-    return db.session.get(Participant, int(participant_id)) if isinstance(participant_id, int) else None
-
-
-def feed_link(participant_id: int) -> str:
-    token = feed_token(participant_id)
-    return _link("partnering.feed", f"/partnering/feed/{token}.ics", token=token)
-
-
-def can_see(user: User, meeting: PartneringMeeting) -> bool:
-    if user.is_staff:
-        return True
-    own = user.organisation_id
-    return own in (meeting.visitor.organisation_id, meeting.startup.organisation_id) and meeting.was_published
-
-
-def _domain() -> str:
-    return str(current_app.config.get("SERVER_NAME") or "matchmaker.local").split(":")[0]
-
-
-def calendar_event(meeting: PartneringMeeting, language: str | None = None) -> CalendarEvent:
-    day = meeting.day
-    lang = language or "en"
-    return CalendarEvent(
-        uid=meeting_uid(meeting.id, _domain()),
-        sequence=meeting.sequence,
-        start=meeting.slot.starts_at,
-        end=meeting.slot.ends_at,
-        summary=f"{meeting.visitor.organisation.name} × {meeting.startup.organisation.name}",
-        location=f"{meeting.room.name} ({day.name(lang)})",
-        description=day.name(lang),
-        cancelled=meeting.status == MeetingStatus.CANCELLED,
-        url=agenda_link(day.id),
-    )
-
-
-def ics_for_meeting(user: User, meeting_id: int) -> bytes:
-    meeting = get_meeting(meeting_id)
-    if not can_see(user, meeting):
-        raise NotFound(_("There is no such meeting."))
-    return meeting_ics(calendar_event(meeting, user.language))
-
-
-def feed_for(participant: Participant, language: str | None = None) -> bytes:
-    rows = db.session.scalars(
-        select(PartneringMeeting).where(
-            (PartneringMeeting.visitor_id == participant.id)
-            | (PartneringMeeting.startup_id == participant.id),
-            PartneringMeeting.was_published.is_(True),
-        )
-    ).all()
-    return feed_ics([calendar_event(m, language) for m in rows], participant.day.name(language or "en"))
-
-
-# ----------------------------------------------------------------------------------------- after
-
-
-def _advance_introduction(meeting: PartneringMeeting, actor: User | None) -> Introduction:
-    """A held meeting with a follow-up wanted: the pair's introduction reaches "met"."""
-    startup_org, counterpart_org = meeting.startup.organisation_id, meeting.visitor.organisation_id
-    note = _("Met at the partnering day %(name)s.", name=meeting.day.name_en)
-    now = utcnow()
-    introduction = db.session.scalar(
-        select(Introduction).where(
-            Introduction.startup_id == startup_org,
-            Introduction.counterpart_id == counterpart_org,
-            Introduction.state.in_([s.value for s in OPEN_STATES]),
-        )
-    )
-    if introduction is None:
-        introduction = Introduction(
-            startup_id=startup_org,
-            counterpart_id=counterpart_org,
-            requested_by_id=actor.id if actor else None,
-            requested_by_side=Side.COUNTERPART.value,
-            state=IntroState.MET.value,
-            open_pair=f"{startup_org}:{counterpart_org}",
-            message=note,
-            approved_at=now,
-            accepted_at=now,
-            introduced_at=now,
-            met_at=now,
-        )
-        db.session.add(introduction)
-        db.session.flush()
-        db.session.add(
-            IntroductionEvent(
-                introduction_id=introduction.id,
-                actor_id=actor.id if actor else None,
-                from_state=None,
-                to_state=IntroState.MET.value,
-                note=note,
-            )
-        )
-    elif introduction.state != IntroState.MET:
-        source = introduction.state
-        introduction.state, introduction.state_changed_at = IntroState.MET.value, now
-        for milestone in ("approved_at", "accepted_at", "introduced_at", "met_at"):
-            if getattr(introduction, milestone) is None:
-                setattr(introduction, milestone, now)
-        db.session.add(
-            IntroductionEvent(
-                introduction_id=introduction.id,
-                actor_id=actor.id if actor else None,
-                from_state=source,
-                to_state=IntroState.MET.value,
-                note=note,
-            )
-        )
-    meeting.introduction_id = introduction.id
-    return introduction
-
-
-def record_attendance(
-    actor: User, meeting_id: int, presence: str, follow_up: bool, participant_id: int | None = None
-) -> PartneringMeeting:
-    """One side says whether the meeting was held and whether it wants a follow-up."""
-    meeting = get_meeting(meeting_id)
-    if presence not in {p.value for p in Presence}:
-        raise ValidationError({"presence": _("Say whether the meeting was held or nobody came.")})
-    if meeting.status != MeetingStatus.PUBLISHED:
-        raise ConflictError(_("Only a published meeting can be marked."))
-    sides = {
-        meeting.visitor.organisation_id: meeting.visitor,
-        meeting.startup.organisation_id: meeting.startup,
-    }
-    if participant_id is not None and actor.is_staff:
-        side = next((p for p in sides.values() if p.id == participant_id), None)
-    else:
-        side = sides.get(actor.organisation_id) if actor.organisation_id else None
-    if side is None:
-        raise PermissionDenied(_("Only the two sides of a meeting can mark it."))
-    row = db.session.get(Attendance, (meeting.id, side.id))
-    if row is None:
-        row = Attendance(meeting_id=meeting.id, participant_id=side.id, presence=presence)
-        db.session.add(row)
-    row.presence, row.follow_up, row.recorded_by_id, row.recorded_at = presence, follow_up, actor.id, utcnow()
-    db.session.flush()
-    db.session.refresh(meeting)
-    held = [a for a in meeting.attendance if a.presence == Presence.HELD]
-    if (
-        held
-        and any(a.follow_up for a in held)
-        and not any(a.presence == Presence.NO_SHOW for a in meeting.attendance)
-    ):
-        _advance_introduction(meeting, actor)
-    _audit(actor, "partnering.attendance", meeting.id, side=side.id, presence=presence, follow_up=follow_up)
-    db.session.commit()
-    return meeting
-
-
-# ----------------------------------------------------------------------------------------- report
-
-
-def report(day: PartneringDay) -> dict[str, Any]:
-    """Meetings booked against held, no-shows and follow-ups; per slot for the chart."""
-    live = [m for m in day.meetings if m.status != MeetingStatus.CANCELLED]
-    held = no_show = follow_ups = 0
-    per_slot: Counter[str] = Counter()
-    held_per_slot: Counter[str] = Counter()
-    for m in live:
-        label = slot_label(day, m.slot_id)
-        per_slot[label] += 1
-        presences = {a.presence for a in m.attendance}
-        if Presence.NO_SHOW in presences:
-            no_show += 1
-        elif Presence.HELD in presences:
-            held += 1
-            held_per_slot[label] += 1
-        follow_ups += any(a.follow_up for a in m.attendance)
-    labels = sorted(per_slot)
-    return {
-        "booked": len(live),
-        "held": held,
-        "no_show": no_show,
-        "unmarked": len(live) - held - no_show,
-        "follow_ups": follow_ups,
-        "cancelled": sum(1 for m in day.meetings if m.status == MeetingStatus.CANCELLED),
-        "labels": labels,
-        "booked_per_slot": [per_slot[x] for x in labels],
-        "held_per_slot": [held_per_slot[x] for x in labels],
-    }
-
-
-def export_rows(day: PartneringDay) -> list[list[Any]]:
-    """The schedule as rows for CSV/XLSX: a header, then one row per live meeting in time order."""
-    header = ["slot", "room", "building", "visitor", "startup", "interpreter", "status", "locked"]
-    rows: list[list[Any]] = [header]
-    live = sorted(
-        (m for m in day.meetings if m.status != MeetingStatus.CANCELLED),
-        key=lambda m: (m.slot.starts_at, m.room.name),
-    )
-    for m in live:
-        rows.append(
-            [
-                slot_label(day, m.slot_id),
-                m.room.name,
-                m.room.building,
-                m.visitor.organisation.name,
-                m.startup.organisation.name,
-                m.interpreter or "",
-                m.status,
-                "yes" if m.locked else "",
-            ]
-        )
-    return rows
 
 
 def reminders_due(now: Any = None, window: timedelta = timedelta(minutes=15)) -> int:

@@ -3,14 +3,11 @@ and preferences, read their agenda, download calendar files and mark attendance.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask import Response as HttpResponse
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -20,30 +17,17 @@ from matchmaker.extensions import db
 from matchmaker.inputs import whole_number
 from matchmaker.models import Organisation, OrganisationKind
 from matchmaker.models.partnering import Building, Choice, DayState, MeetingStatus, Participant, Role
-from matchmaker.partnering import days, meetings
+from matchmaker.organisations import spreadsheets
+from matchmaker.partnering import agendas, days, meetings, outcomes
+from matchmaker.partnering.labels import BUILDINGS, CHOICES, PRESENCE, STATES
 from matchmaker.web.helpers import back_to, refuse, staff_required
 
 bp = Blueprint("partnering", __name__, url_prefix="/partnering")
-LABELS = {
-    "draft": _l("Draft"),
-    "provisional": _l("Provisional"),
-    "reviewed": _l("Reviewed"),
-    "published": _l("Published"),
-    "closed": _l("Closed"),
-    "cancelled": _l("Cancelled"),
-}
-CHOICES = {"must": _l("Must meet"), "meet": _l("Meet"), "neutral": _l("No opinion"), "no": _l("No")}
-PRESENCE = {"held": _l("Held"), "no_show": _l("No-show")}
-BUILDINGS = {
-    "startup": _l("Startup building"),
-    "demonstration": _l("Demonstration building"),
-    "online": _l("Online"),
-}
 
 
 @bp.app_context_processor
 def labels() -> dict[str, Any]:
-    return {"LABELS": LABELS, "CHOICES": CHOICES, "PRESENCE": PRESENCE, "BUILDINGS": BUILDINGS}
+    return {"LABELS": STATES, "CHOICES": CHOICES, "PRESENCE": PRESENCE, "BUILDINGS": BUILDINGS}
 
 
 def _fail(error: ServiceError, target: str) -> Response:
@@ -148,7 +132,7 @@ def day(day_id: int) -> str:
         candidates=[o for o in organisations if o.id not in present],
         STARTUP=OrganisationKind.STARTUP,
         grid=grid,
-        slot_label=meetings.slot_label,
+        slot_label=agendas.slot_label,
         live=live,
     )
 
@@ -217,7 +201,7 @@ def lock(meeting_id: int) -> Response:
 @staff_required
 def remove(meeting_id: int) -> Response:
     try:
-        day_id = meetings.get_meeting(meeting_id).day_id
+        day_id = agendas.get_meeting(meeting_id).day_id
         meetings.remove_meeting(current_user, meeting_id)
     except ServiceError as error:
         return _fail(error, url_for("partnering.index"))
@@ -286,47 +270,29 @@ def print_rooms(day_id: int) -> str:
         for r in the_day.rooms
     }
     return render_template(
-        "partnering/print.html", day=the_day, by_room=by_room, slot_label=meetings.slot_label
+        "partnering/print.html", day=the_day, by_room=by_room, slot_label=agendas.slot_label
     )
 
 
 @bp.get("/<int:day_id>/export.<fmt>")
 @staff_required
 def export(day_id: int, fmt: str) -> Response:
-    the_day = _day_or_404(day_id)
-    rows = meetings.export_rows(the_day)
-    name = f"partnering-day-{day_id}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
-        return HttpResponse(
-            "\ufeff" + buffer.getvalue(),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f"attachment; filename={name}.csv"},
-        )
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "schedule"
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        return HttpResponse(
-            out.getvalue(),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f"attachment; filename={name}.xlsx"},
-        )
-    abort(404)
+    """The schedule as CSV or XLSX in the reader's language, every cell formula-safe."""
+    if fmt not in spreadsheets.FORMATS:
+        abort(404)
+    headers, rows = outcomes.export_table(_day_or_404(day_id))
+    file = spreadsheets.table_file(fmt, f"partnering-day-{day_id}", headers, rows)
+    response = HttpResponse(file.content, mimetype=file.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/<int:day_id>/report")
 @staff_required
 def report(day_id: int) -> str:
     the_day = _day_or_404(day_id)
-    return render_template("partnering/report.html", day=the_day, report=meetings.report(the_day))
+    return render_template("partnering/report.html", day=the_day, report=outcomes.report(the_day))
 
 
 # ----------------------------------------------------------------------------------------- participants
@@ -353,7 +319,7 @@ def me(day_id: int) -> str:
         unavailable=unavailable,
         ranked=days.ranked_preferences(participant),
         choices=list(Choice),
-        slot_label=meetings.slot_label,
+        slot_label=agendas.slot_label,
     )
 
 
@@ -390,7 +356,7 @@ def save_me(day_id: int) -> Response:
 @login_required
 def agenda(day_id: int) -> str:
     the_day, participant = _participant(day_id)
-    items = meetings.agenda(participant, include_provisional=current_user.is_staff)
+    items = agendas.agenda(participant, include_provisional=current_user.is_staff)
     marks = {
         (a.meeting_id): a
         for item in items
@@ -403,7 +369,7 @@ def agenda(day_id: int) -> str:
         participant=participant,
         items=items,
         marks=marks,
-        feed_url=meetings.feed_link(participant.id),
+        feed_url=agendas.feed_link(participant.id),
     )
 
 
@@ -411,7 +377,7 @@ def agenda(day_id: int) -> str:
 @login_required
 def meeting_ics(meeting_id: int) -> Response:
     try:
-        data = meetings.ics_for_meeting(current_user, meeting_id)
+        data = agendas.ics_for_meeting(current_user, meeting_id)
     except ServiceError as error:
         abort(error.status_code, error.message)
     return HttpResponse(
@@ -424,18 +390,18 @@ def meeting_ics(meeting_id: int) -> Response:
 @bp.get("/feed/<token>.ics")
 def feed(token: str) -> Response:
     """A personal calendar feed: the link itself is the key (calendar apps cannot sign in)."""
-    participant = meetings.participant_of_token(token)
+    participant = agendas.participant_of_token(token)
     if participant is None:
         abort(404)
     language = request.args.get("lang") or None
-    return HttpResponse(meetings.feed_for(participant, language), mimetype="text/calendar")
+    return HttpResponse(agendas.feed_for(participant, language), mimetype="text/calendar")
 
 
 @bp.post("/meetings/<int:meeting_id>/attendance")
 @login_required
 def attendance(meeting_id: int) -> Response:
     try:
-        meeting = meetings.record_attendance(
+        meeting = outcomes.record_attendance(
             current_user,
             meeting_id,
             request.form.get("presence", ""),

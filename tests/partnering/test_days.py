@@ -15,7 +15,8 @@ from matchmaker.errors import ConflictError, ValidationError
 from matchmaker.extensions import db
 from matchmaker.models import Introduction, IntroState, Match, Organisation, OutboxMessage, User
 from matchmaker.models.partnering import MeetingStatus, PartneringMeeting, Preference, Role
-from matchmaker.partnering import days, meetings
+from matchmaker.partnering import agendas, days, meetings, outcomes
+from matchmaker.partnering.calendar import meeting_ics
 from matchmaker.partnering.check import check_schedule
 from tests.conftest import TEST_PASSWORD
 
@@ -147,11 +148,11 @@ def test_generate_move_publish_calendar_and_attendance(world: Any, client: Flask
     assert "변경" in changed.subject or "바뀌" in changed.subject or theirs.room.name in changed.body
 
     # Both sides mark it held with a follow-up: the introduction reaches "met".
-    meetings.record_attendance(world["founder"], theirs.id, "held", True)
-    meetings.record_attendance(world["partner"], theirs.id, "held", False)
+    outcomes.record_attendance(world["founder"], theirs.id, "held", True)
+    outcomes.record_attendance(world["partner"], theirs.id, "held", False)
     introduction = db.session.get(Introduction, theirs.introduction_id)
     assert introduction is not None and introduction.state == IntroState.MET
-    report = meetings.report(day)
+    report = outcomes.report(day)
     assert report["booked"] == 2 and report["held"] == 1 and report["follow_ups"] == 1
 
     # Cancelling a published meeting cancels the same UID.
@@ -159,7 +160,7 @@ def test_generate_move_publish_calendar_and_attendance(world: Any, client: Flask
     meetings.remove_meeting(staff, other.id)
     cancelled = db.session.get(PartneringMeeting, other.id)
     assert cancelled is not None and cancelled.status == MeetingStatus.CANCELLED
-    ics = icalendar.Calendar.from_ical(meetings.meeting_ics(meetings.calendar_event(cancelled)))
+    ics = icalendar.Calendar.from_ical(meeting_ics(agendas.calendar_event(cancelled)))
     assert str(ics["METHOD"]) == "CANCEL"
     assert str(ics.walk("VEVENT")[0]["UID"]).startswith(f"partnering-meeting-{other.id}@")
 
@@ -191,6 +192,50 @@ def test_every_page_answers_in_both_languages(world: Any, app: Flask, language: 
     title = page.split("<h1>", 1)[1].split("</h1>", 1)[0]
     assert title == ("라이징 타이드 펀드 광주 방문" if language == "ko" else "Rising Tide Fund in Gwangju")
     assert ("Generate the schedule" in page or "Fill unbooked slots" in page) == (language == "en")
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_schedule_export_reads_in_the_readers_language_and_runs_no_formula(
+    world: Any, app: Flask, language: str
+) -> None:
+    """Staff read the schedule in their language, at Seoul times; a member's name that looks like a
+    formula stays text (CSV guard apostrophe, XLSX string cell)."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    day, staff = world["day"], world["staff"]
+    world["startups"][0].name = "=HYPERLINK(\"http://evil.example\",\"x\")"
+    db.session.commit()
+    days.invite_from_matches(staff, day)
+    days.generate(day.id, staff.id, time_limit=2)
+    client = app.test_client()
+    client.post("/language", data={"language": language, "next": "/"})
+    client.post("/login", data={"email": staff.email, "password": TEST_PASSWORD})
+    expected = (
+        ["시간", "회의실", "건물", "방문자", "스타트업", "통역사", "상태", "고정"]
+        if language == "ko"
+        else ["Time", "Room", "Building", "Visitor", "Startup", "Interpreter", "Status", "Locked"]
+    )
+    response = client.get(f"/partnering/{day.id}/export.csv")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == expected
+    assert len(rows) > 1
+    assert all(row[1] in {"Room 301", "Video room"} for row in rows[1:])
+    assert {row[6] for row in rows[1:]} == {"임시" if language == "ko" else "Provisional"}
+    assert rows[1][0].startswith("2027-05-13 09:")  # 09:00 in Seoul, not 00:00 UTC
+    names = [cell for row in rows[1:] for cell in row[3:5]]
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in names
+    book = load_workbook(io.BytesIO(client.get(f"/partnering/{day.id}/export.xlsx").data))
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == expected
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row[3:5]]
+    evil = [c for c in cells if str(c.value).startswith("=HYPERLINK")]
+    assert evil and all(c.data_type == "s" for c in evil)
+    assert client.get(f"/partnering/{day.id}/export.pdf").status_code == 404
 
 
 def test_after_publishing_only_unbooked_slots_are_filled_and_reminders_go_once(world: Any) -> None:
