@@ -206,7 +206,7 @@ def test_the_schedule_export_reads_in_the_readers_language_and_runs_no_formula(
     from openpyxl import load_workbook
 
     day, staff = world["day"], world["staff"]
-    world["startups"][0].name = "=HYPERLINK(\"http://evil.example\",\"x\")"
+    world["startups"][0].name = '=HYPERLINK("http://evil.example","x")'
     db.session.commit()
     days.invite_from_matches(staff, day)
     days.generate(day.id, staff.id, time_limit=2)
@@ -228,7 +228,7 @@ def test_the_schedule_export_reads_in_the_readers_language_and_runs_no_formula(
     assert {row[6] for row in rows[1:]} == {"임시" if language == "ko" else "Provisional"}
     assert rows[1][0].startswith("2027-05-13 09:")  # 09:00 in Seoul, not 00:00 UTC
     names = [cell for row in rows[1:] for cell in row[3:5]]
-    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in names
+    assert '\'=HYPERLINK("http://evil.example","x")' in names
     book = load_workbook(io.BytesIO(client.get(f"/partnering/{day.id}/export.xlsx").data))
     sheet = book.active
     assert [c.value for c in sheet[1]] == expected
