@@ -237,12 +237,13 @@ def register_cli(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from matchmaker.i18n import register_template_helpers as register_i18n_helpers
-    from matchmaker.web.helpers import format_money_for_viewer, quoted_terms, template_globals
+    from matchmaker.web.helpers import format_money_for_viewer, quoted_terms, template_globals, text_language
 
     app.context_processor(template_globals)
     register_i18n_helpers(app)
     app.jinja_env.filters["money"] = format_money_for_viewer
     app.jinja_env.filters["quoted_terms"] = quoted_terms
+    app.jinja_env.filters["text_language"] = text_language
     from matchmaker.organisations.bilingual import register_template_helpers as register_text_helpers
 
     register_text_helpers(app)

@@ -106,6 +106,12 @@ def quoted_terms(terms: list[str] | tuple[str, ...] | set[str]) -> Markup:
     return Markup(", ").join(parts)
 
 
+def text_language(text: str | None) -> str:
+    """The language a quoted text is written in, for its ``lang`` attribute: the page's when it cannot
+    be told (a bare number or name), so that Korean quoted on an English page reads as Korean."""
+    return str(written_language(text or "") or viewer_language())
+
+
 def viewer_language() -> str:
     """The language the page is shown in ('ko' or 'en')."""
     return current_language()
