@@ -169,6 +169,19 @@ def romanise(name: str) -> str:
     return " ".join(words)
 
 
+_BRACKETED_LATIN = re.compile(r"^(?P<hangul>[^()]*[\uac00-\ud7a3][^()]*?)\s*\((?P<latin>[A-Za-z][^()\uac00-\ud7a3]*)\)$")
+
+
+def bracketed_latin_name(name: str) -> tuple[str, str] | None:
+    """A Hangul name that carries its own Latin name in brackets, as (Latin name, Hangul name):
+    bracketed_latin_name("에이치투웨이 (H2Way)") == ("H2Way", "에이치투웨이"); None for any other name.
+    Its writer chose that Latin name, so it is shown to English readers rather than a romanisation."""
+    found = _BRACKETED_LATIN.match(" ".join(name.split()))
+    if found is None:
+        return None
+    return found.group("latin").strip(), found.group("hangul").strip()
+
+
 def has_hangul(text: str) -> bool:
     """True when ``text`` has a Hangul syllable, that is when a romanisation would differ from it."""
     return bool(_HANGUL_RUN.search(text))

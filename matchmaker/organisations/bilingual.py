@@ -31,7 +31,7 @@ from sqlalchemy.orm import selectinload
 from matchmaker.engine.text import normalise_text, text_hash
 from matchmaker.extensions import db
 from matchmaker.language.detect import written_language
-from matchmaker.language.romanise import has_hangul, romanise
+from matchmaker.language.romanise import bracketed_latin_name, has_hangul, romanise
 from matchmaker.mail import notifications
 from matchmaker.models import (
     AuditEvent,
@@ -201,7 +201,8 @@ def suggested_name(organisation: Organisation | None, form: Mapping[str, Any]) -
     name = str(form.get("name") or (organisation.name if organisation else "") or "")
     if not name or not has_hangul(name) or written_language(name) != TextLanguage.KOREAN:
         return ""
-    return romanise(name)
+    own = bracketed_latin_name(name)
+    return own[0] if own is not None else romanise(name)
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -254,6 +255,9 @@ def text_for(organisation: Organisation, field: str, reader: str) -> ShownText:
     if version is not None and version.text:
         return ShownText(version.text, reader, False, version.source, reader, original)
     if field == TextField.NAME and reader == TextLanguage.ENGLISH and has_hangul(original):
+        own = bracketed_latin_name(original)  # "에이치투웨이 (H2Way)": its writer's own Latin name
+        if own is not None:
+            return ShownText(own[0], reader, False, VersionSource.PERSON.value, reader, own[1])
         return ShownText(romanise(original), reader, False, ROMANISED, reader, original)
     return ShownText(original, language, True, VersionSource.PERSON.value, reader)
 

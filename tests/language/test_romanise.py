@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaker.language.romanise import has_hangul, romanise
+from matchmaker.language.romanise import bracketed_latin_name, has_hangul, romanise
 
 CASES = [
     ("볼트버스 진단", "Bolteubeoseu Jindan"),
@@ -63,3 +63,20 @@ def test_has_hangul() -> None:
     assert has_hangul("HomeWatt 코리아")
     assert not has_hangul("NVIDIA")
     assert not has_hangul("")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("에이치투웨이 (H2Way)", ("H2Way", "에이치투웨이")),
+        ("렁사이트 (LungSight)", ("LungSight", "렁사이트")),
+        ("스테이지웨이브(StageWave)", ("StageWave", "스테이지웨이브")),
+        ("볼트버스 진단", None),  # no Latin name of its own: romanised instead
+        ("HomeWatt 코리아", None),
+        ("ForgeEye", None),
+        ("빛고을 (광주)", None),  # brackets, but Hangul inside
+        ("볼트버스(주)", None),
+    ],
+)
+def test_a_hangul_name_may_carry_its_own_latin_name(name: str, expected: tuple[str, str] | None) -> None:
+    assert bracketed_latin_name(name) == expected

@@ -278,3 +278,11 @@ def test_the_choice_is_made_in_one_place(app, make_organisation):
     db.session.commit()
     shown = bilingual.text_for(startup, "description", "en")
     assert (shown.text, shown.is_machine, shown.foreign) == (DESCRIPTION_EN, True, False)
+
+
+def test_a_hangul_name_with_its_own_latin_name_shows_that_name_to_english_readers(app, make_organisation):
+    startup = make_organisation(name="에이치투웨이 (H2Way)", description=DESCRIPTION_KO, offers="")
+    shown = bilingual.text_for(startup, "name", "en")
+    assert (shown.text, shown.original_text, shown.original) == ("H2Way", "에이치투웨이", False)
+    assert bilingual.text_for(startup, "name", "ko").text == "에이치투웨이 (H2Way)"
+    assert bilingual.suggested_name(startup, {}) == "H2Way"  # offered in the form as its English name
