@@ -18,6 +18,7 @@ from sqlalchemy import select
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, Role
 from matchmaker.organisations.demo import DEMO_ACCOUNTS
+from tests.e2e.test_walk import PAGE_TEXT
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "search"
@@ -103,12 +104,15 @@ def test_nvidia_searches_and_excludes_battery_across_languages(live_server, brow
         # the page says why a Korean card is there: the glossary's word it contains
         celltech = nvidia.locator(f"li.review-item[data-organisation='{ids['bitgoeul-celltech']}']")
         assert "“배터리”" in celltech.locator(".search-hit").inner_text()
+        assert celltech.locator(".search-hit span[lang=ko]").inner_text() == "배터리"  # marked Korean
         assert "배터리" in nvidia.locator(".search-terms").inner_text()
 
         # What the keyword would hide, before saving it: the Korean startups too.
         nvidia.goto(f"{live_server}/exclusions/?preview=battery")
         preview = nvidia.locator("main").inner_text()
         assert "빛고을셀테크" in preview and "에이치투웨이" in preview and "VoltCell" in preview
+        # named as NVIDIA reads them: romanised, or the Latin name the founder gave, the Hangul beside it
+        assert "Bitgoeulseltekeu (빛고을셀테크)" in preview and "H2Way (에이치투웨이)" in preview
         nvidia.screenshot(path=str(ARTIFACTS / "2-nvidia-exclusion-preview-battery.png"), full_page=True)
 
         _exclude(nvidia, live_server, "battery")
@@ -134,6 +138,8 @@ def test_a_korean_reader_searches_and_excludes_배터리(live_server, browser, i
         assert ids["voltcell-battery"] in found[:5], found
         voltcell = investor.locator(f"li.review-item[data-organisation='{ids['voltcell-battery']}']")
         assert "“battery”" in voltcell.locator(".search-hit").inner_text()
+        # the glossary's English word is marked as English: the Korean page's own text has none
+        assert "battery" not in investor.evaluate(PAGE_TEXT)
 
         _exclude(investor, live_server, "배터리")
         investor.screenshot(path=str(ARTIFACTS / "6-korean-excluded-배터리.png"), full_page=True)
