@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matchmaker.engine.multilingual import UniversalSentenceEncoder  # noqa: E402
+from matchmaker.engine.phrases import coverage_gap  # noqa: E402
 from matchmaker.engine.text import normalise_text, split_sentences  # noqa: E402
 
 PAIRS = ROOT / "bench" / "data" / "ko_en_pairs.jsonl"
@@ -120,8 +121,7 @@ class Scorer:
         sa, sb = split_sentences(a) or [a], split_sentences(b) or [b]
         va = np.stack([self.vector(s) for s in sa])
         vb = np.stack([self.vector(s) for s in sb])
-        sims = va @ vb.T
-        return float(min(sims.max(axis=1).min(), sims.max(axis=0).min()))
+        return coverage_gap(va, vb)[2]  # the app's own definition (organisations/bilingual.py uses it)
 
 
 def sentences_of(text: str) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 import numpy as np
 
-from matchmaker.engine.encoder import Encoder
+from matchmaker.engine.encoder import Encoder, l2_normalise
 from matchmaker.engine.explain import MatchedPhrase
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.profiles import Profile
@@ -32,6 +32,32 @@ def best_sentence_pair(
         return None
     i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
     return a[i], b[j], float(sims[i, j])
+
+
+def coverage_gap(a: np.ndarray, b: np.ndarray) -> tuple[int, int, float]:
+    """The sentence least covered by the other text, of two texts' sentence vectors ``a`` and ``b``
+    (rows, any length): (0 for a sentence of a, 1 for one of b; its row; its best cosine in the other).
+
+    A version that leaves out a sentence of its original, or adds one, has a sentence with no close
+    counterpart on the other side, even when the two whole texts stay close."""
+    a, b = l2_normalise(np.asarray(a, dtype=np.float64)), l2_normalise(np.asarray(b, dtype=np.float64))
+    sims = a @ b.T
+    best_a, best_b = sims.max(axis=1), sims.max(axis=0)
+    i, j = int(np.argmin(best_a)), int(np.argmin(best_b))
+    return (0, i, float(best_a[i])) if best_a[i] <= best_b[j] else (1, j, float(best_b[j]))
+
+
+def least_covered_sentence(text_a: str, text_b: str, encoder: Encoder) -> tuple[str, float] | None:
+    """The sentence of either text that the other covers least, and its best cosine there; None when a
+    text is empty or not embedded yet (a zero vector). A text that does not split is one sentence."""
+    a, b = split_sentences(text_a) or [text_a], split_sentences(text_b) or [text_b]
+    if not (text_a.strip() and text_b.strip()):
+        return None
+    vectors = np.asarray(encoder.encode(a + b), dtype=np.float64)
+    if not np.all(np.linalg.norm(vectors, axis=1) > 0):
+        return None
+    side, row, cosine = coverage_gap(vectors[: len(a)], vectors[len(a) :])
+    return (a if side == 0 else b)[row], cosine
 
 
 def matched_phrases(

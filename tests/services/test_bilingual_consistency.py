@@ -1,7 +1,8 @@
 """The consistency check between a text's two language versions, with the model the app ships.
 
 The texts here are written for this test (none is in bench/data or tests/data, from which the thresholds
-were measured): a true translation passes, another company's text in the other language is flagged.
+were measured): a true translation passes, another company's text in the other language is flagged, and
+so is a version that adds a sentence its original does not have, or leaves one out.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import pytest
 
 from matchmaker.config import DefaultConfig
 from matchmaker.engine.multilingual import make_encoder
+from matchmaker.engine.phrases import least_covered_sentence
+from matchmaker.engine.text import split_sentences
 from matchmaker.extensions import db
 from matchmaker.matching.embeddings import StoredEmbeddings
 from matchmaker.models import Organisation, ProfileVersion
@@ -81,3 +84,48 @@ def test_a_true_translation_passes_and_another_companys_text_is_flagged(app, shi
     before = encoder.embedded_texts
     bilingual.check_consistency(true, encoder)
     assert encoder.embedded_texts == before
+
+
+# A version that is faithful except for one sentence: one sentence has no counterpart on the other side.
+# The rule catches about half of such versions (bench/bilingual_consistency.py: 44% / 38% of versions
+# missing a sentence, 58% of versions with one added); the two cases were written before the check ran.
+ADDED = (
+    "농가의 드론 영상으로 병해충을 조기에 찾아내는 서비스를 제공합니다. "
+    "전남의 배 과수원 30곳에서 시범 운영하고 있습니다.",
+    "We offer a service that finds crop pests and diseases early from farmers' drone footage. "
+    "It is being piloted in 30 pear orchards in South Jeolla. "
+    "We are also opening a sales office in Singapore next year and are hiring two lawyers.",
+)
+LEFT_OUT = (
+    "물류 창고의 지게차에 센서를 달아 충돌 위험을 운전자에게 경고합니다. "
+    "지난해 광주의 창고 열두 곳에 설치했습니다. "
+    "내년에는 일본 시장에 진출하기 위해 투자를 유치하려 합니다.",
+    "We fit sensors to forklifts in logistics warehouses and warn drivers of collision risks. "
+    "Last year we installed them in twelve warehouses in Gwangju.",
+)
+
+
+@pytest.mark.parametrize(
+    ("korean", "english", "uncovered"),
+    [
+        pytest.param(*ADDED, ADDED[1], id="english-adds-a-sentence"),
+        pytest.param(
+            *LEFT_OUT,
+            LEFT_OUT[0],
+            id="english-leaves-a-sentence-out",
+            # A known miss, kept in view: the Korean sentence left out (next year, Japan, investment)
+            # keeps a cosine of 0.24 with "Last year we installed them in twelve warehouses in Gwangju".
+            marks=pytest.mark.xfail(strict=True, reason="the sentence rule misses about 60% of left-out sentences"),
+        ),
+    ],
+)
+def test_a_version_that_adds_or_leaves_out_a_sentence_is_flagged(
+    app, shipped_encoder, korean: str, english: str, uncovered: str
+):
+    encoder = StoredEmbeddings(shipped_encoder, db.session)
+    partial = _startup(20, korean, english)
+    assert bilingual.check_consistency(partial, encoder) == ["description"]
+    # the sentence found without a counterpart is the one added or left out
+    sentence, cosine = least_covered_sentence(korean, english, encoder)
+    assert cosine < bilingual.SENTENCE_THRESHOLD
+    assert sentence == split_sentences(uncovered)[-1]
