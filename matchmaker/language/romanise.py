@@ -169,7 +169,9 @@ def romanise(name: str) -> str:
     return " ".join(words)
 
 
-_BRACKETED_LATIN = re.compile(r"^(?P<hangul>[^()]*[\uac00-\ud7a3][^()]*?)\s*\((?P<latin>[A-Za-z][^()\uac00-\ud7a3]*)\)$")
+_BRACKETED_LATIN = re.compile(
+    r"^(?P<hangul>[^()]*[\uac00-\ud7a3][^()]*?)\s*\((?P<latin>[A-Za-z][^()\uac00-\ud7a3]*)\)$"
+)
 
 
 def bracketed_latin_name(name: str) -> tuple[str, str] | None:

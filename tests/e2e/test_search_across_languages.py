@@ -59,7 +59,10 @@ def _signed_in(browser, server: str, role: Role, language: str):
 
 def _listed(page) -> list[int]:
     """The organisation ids of the review list's cards, in their order."""
-    return [int(i) for i in page.locator("li.review-item").evaluate_all("els => els.map(e => e.dataset.organisation)")]
+    return [
+        int(i)
+        for i in page.locator("li.review-item").evaluate_all("els => els.map(e => e.dataset.organisation)")
+    ]
 
 
 def _search(page, server: str, query: str) -> list[int]:
@@ -118,7 +121,9 @@ def test_nvidia_searches_and_excludes_battery_across_languages(live_server, brow
         _exclude(nvidia, live_server, "battery")
         nvidia.screenshot(path=str(ARTIFACTS / "3-nvidia-excluded-battery.png"), full_page=True)
         after = _every_listed(nvidia, live_server)
-        assert not {ids[s] for s in KOREAN_BATTERY + ENGLISH_BATTERY} & after, "every battery startup is hidden"
+        assert not {ids[s] for s in KOREAN_BATTERY + ENGLISH_BATTERY} & after, (
+            "every battery startup is hidden"
+        )
         assert before - after == {ids[s] for s in KOREAN_BATTERY + ENGLISH_BATTERY}, "and nothing else"
         assert _search(nvidia, live_server, "배터리") == []
         nvidia.screenshot(path=str(ARTIFACTS / "4-nvidia-search-after-exclusion.png"), full_page=True)

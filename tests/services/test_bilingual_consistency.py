@@ -115,7 +115,9 @@ LEFT_OUT = (
             id="english-leaves-a-sentence-out",
             # A known miss, kept in view: the Korean sentence left out (next year, Japan, investment)
             # keeps a cosine of 0.24 with "Last year we installed them in twelve warehouses in Gwangju".
-            marks=pytest.mark.xfail(strict=True, reason="the sentence rule misses about 60% of left-out sentences"),
+            marks=pytest.mark.xfail(
+                strict=True, reason="the sentence rule misses about 60% of left-out sentences"
+            ),
         ),
     ],
 )
