@@ -47,6 +47,25 @@ def coverage_gap(a: np.ndarray, b: np.ndarray) -> tuple[int, int, float]:
     return (0, i, float(best_a[i])) if best_a[i] <= best_b[j] else (1, j, float(best_b[j]))
 
 
+def aligned_sentences(a: np.ndarray, b: np.ndarray) -> list[tuple[int, int, float]]:
+    """Which sentence of one version says what each sentence of the other says, from the two texts'
+    sentence vectors ``a`` and ``b`` (rows): (row of a, row of b, cosine) for each sentence of a whose
+    most similar sentence in b has a as its most similar in turn (mutual nearest neighbours, the usual
+    rule of bitext mining), so that a sentence left out of b is not paired with a neighbour's
+    translation. A row of zeros (not embedded) pairs with nothing. Callers set their minimum cosine.
+    """
+    a, b = l2_normalise(np.asarray(a, dtype=np.float64)), l2_normalise(np.asarray(b, dtype=np.float64))
+    if not len(a) or not len(b):
+        return []
+    sims = a @ b.T
+    best_b, best_a = sims.argmax(axis=1), sims.argmax(axis=0)
+    return [
+        (i, int(j), float(sims[i, j]))
+        for i, j in enumerate(best_b)
+        if best_a[j] == i and sims[i, j] > 0.0
+    ]
+
+
 def least_covered_sentence(text_a: str, text_b: str, encoder: Encoder) -> tuple[str, float] | None:
     """The sentence of either text that the other covers least, and its best cosine there; None when a
     text is empty or not embedded yet (a zero vector). A text that does not split is one sentence."""
