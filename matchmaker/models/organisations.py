@@ -275,7 +275,10 @@ class ProfileVersion(Base):
     match); a reader of the version's language is shown the version. ``similarity`` is the multilingual
     model's cosine between this version and the original, measured by the refresh job for the texts in
     ``checked_hash``; ``mismatch`` says it fell below the field's threshold (matchmaker/organisations/
-    bilingual.py) so the writer is warned and staff see it.
+    bilingual.py) so the writer is warned and staff see it. ``alignment`` pairs the original's sentences
+    with this version's, measured with it: ``[original sentence, version sentence, cosine]`` for each
+    pair of mutual nearest neighbours (engine/phrases.py aligned_sentences), so that a sentence quoted
+    from the original ("What matched") can be shown to this version's readers as its counterpart here.
     """
 
     __tablename__ = "profile_versions"
@@ -297,6 +300,7 @@ class ProfileVersion(Base):
     similarity: Mapped[float | None] = mapped_column(Float)
     checked_hash: Mapped[str | None] = mapped_column(String(64))
     mismatch: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    alignment: Mapped[list[list[str | float]] | None] = mapped_column(JSON)
 
     organisation: Mapped[Organisation] = relationship(back_populates="versions")
 

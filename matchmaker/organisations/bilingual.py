@@ -13,7 +13,10 @@ English name is shown its Revised Romanization. Pages use it through the templat
 When both versions of a text exist, the refresh job (which loads the multilingual model anyway)
 compares them (``check_consistency``): as whole texts, and sentence by sentence, so that a version that
 leaves out or adds a sentence is caught too. A pair that does not say the same thing warns its writer
-on the profile and appears on the staff dashboard.
+on the profile and appears on the staff dashboard. The same pass aligns the two versions' sentences
+and stores the pairs on the version, so that a sentence quoted from the original under "What matched"
+reaches a reader of the version's language as its counterpart there (``quote_for``), without the web
+process loading the model.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import selectinload
 
-from matchmaker.engine.phrases import least_covered_sentence
-from matchmaker.engine.text import normalise_text, text_hash
+from matchmaker.engine.phrases import aligned_sentences, coverage_gap
+from matchmaker.engine.text import normalise_text, split_sentences, text_hash
 from matchmaker.extensions import db
 from matchmaker.language.detect import written_language
 from matchmaker.language.romanise import bracketed_latin_name, has_hangul, romanise
@@ -66,6 +69,11 @@ from matchmaker.schemas.profile import BILINGUAL_FIELDS, LANGUAGES
 #   of multi-sentence translations); on a single sentence it equals the field cosine and adds nothing.
 # Names are not compared: a name and its romanisation or English name need not mean the same.
 SENTENCE_THRESHOLD = 0.16
+# A quoted sentence is shown as its counterpart in a version only when the two are mutual nearest
+# neighbours (engine/phrases.py aligned_sentences) at least this close; else as written, marked. The
+# same measure and threshold as above: a sentence of a true translation whose best counterpart falls
+# below it is rarer than 0.5% (bench/bilingual_consistency.py), so it marks "no counterpart here".
+QUOTE_THRESHOLD = SENTENCE_THRESHOLD
 CONSISTENCY_THRESHOLDS: dict[str, float] = {
     TextField.DESCRIPTION: 0.41,
     TextField.SUMMARY: 0.60,
@@ -170,6 +178,7 @@ def store_versions(organisation: Organisation, versions: Mapping[str, str], acto
             existing.source = VersionSource.PERSON.value
             existing.written_by_id = actor.id if actor is not None else None
             existing.similarity, existing.checked_hash, existing.mismatch = None, None, False
+            existing.alignment = None
             changed.append(f"{field}_{lang}")
     return changed
 
@@ -251,6 +260,44 @@ class ShownText:
         return bool(self.text)
 
 
+# The fields a quote under "What matched" comes from, by the phrase's kind and side: engine/phrases.py
+# quotes what a startup seeks against what the other side offers, and what a startup is and offers
+# (its description and offers) against what the other side seeks.
+QUOTED_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("seeks_offers", "startup"): (TextField.SEEKS,),
+    ("seeks_offers", "counterpart"): (TextField.OFFERS,),
+    ("offers_seeks", "startup"): (TextField.DESCRIPTION, TextField.OFFERS),
+    ("offers_seeks", "counterpart"): (TextField.SEEKS,),
+}
+
+
+def quote_for(organisation: Organisation, kind: str, side: str, sentence: str, reader: str) -> ShownText:
+    """A sentence quoted from ``organisation``'s texts (a matched phrase of ``kind``, on ``side``
+    "startup" or "counterpart") as a reader of ``reader`` is shown it: the corresponding sentence of the
+    version in their language when the refresh job aligned one (``alignment``, at least
+    ``QUOTE_THRESHOLD`` close, for the texts as they are now); else the sentence as written, whose
+    ``language`` then says it is in the other language (pages mark it "Written in Korean")."""
+    fields = QUOTED_FIELDS.get((kind, side), ())
+    language = written_language(sentence) or next(
+        (language_of(organisation, f) for f in fields if language_of(organisation, f)), None
+    )
+    as_written = ShownText(sentence, language, True, VersionSource.PERSON.value, reader)
+    if not sentence or language is None or language == reader:
+        return as_written
+    wanted = normalise_text(sentence)
+    for field in fields:
+        version = organisation.version(field, reader)
+        original = getattr(organisation, field) or ""
+        if version is None or not version.alignment or not original:
+            continue
+        if version.checked_hash != _pair_hash(original, version.text):
+            continue  # aligned for texts that have changed since
+        for quoted, counterpart, cosine in version.alignment:
+            if normalise_text(str(quoted)) == wanted and float(cosine) >= QUOTE_THRESHOLD:
+                return ShownText(str(counterpart), reader, False, version.source, reader, sentence)
+    return as_written
+
+
 def text_for(organisation: Organisation, field: str, reader: str) -> ShownText:
     """``field`` of ``organisation`` for a reader of ``reader`` ("ko"/"en"): the one place that chooses.
 
@@ -295,9 +342,13 @@ def register_template_helpers(app: Flask) -> None:
     def shown_name(organisation: Organisation) -> str:
         return name_for(organisation, current_language())
 
+    def shown_quote(organisation: Organisation, kind: str, side: str, sentence: str) -> ShownText:
+        return quote_for(organisation, kind, side, sentence, current_language())
+
     app.jinja_env.globals.update(
         shown=shown,
         shown_name=shown_name,
+        shown_quote=shown_quote,
         bilingual_mismatch=mismatch_message,
         VERSION_LABELS=VERSION_LABELS,
         FIELD_LABELS=FIELD_LABELS,
@@ -323,22 +374,39 @@ def check_consistency(organisation: Organisation, encoder: Any) -> list[str]:
         original = getattr(organisation, version.field) or ""
         if threshold is None or not original or not version.text:
             continue
-        if version.checked_hash != _pair_hash(original, version.text):
+        if version.checked_hash != _pair_hash(original, version.text) or version.alignment is None:
             todo.append((version, original))
     if todo:
         vectors = np.asarray(encoder.encode([t for v, o in todo for t in (o, v.text)]), dtype=np.float64)
         for i, (version, original) in enumerate(todo):
             a, b = vectors[2 * i], vectors[2 * i + 1]
             norms = float(np.linalg.norm(a) * np.linalg.norm(b))
-            gap = least_covered_sentence(original, version.text, encoder)
-            if norms == 0.0 or gap is None:  # not embedded yet (a web process without the model)
+            sentences = _compare_sentences(original, version.text, encoder)
+            if norms == 0.0 or sentences is None:  # not embedded yet (a web process without the model)
                 continue  # checked again later
+            gap, alignment = sentences
             version.similarity = round(float(a @ b) / norms, 4)
             version.checked_hash = _pair_hash(original, version.text)
             version.mismatch = (
-                version.similarity < CONSISTENCY_THRESHOLDS[version.field] or gap[1] < SENTENCE_THRESHOLD
+                version.similarity < CONSISTENCY_THRESHOLDS[version.field] or gap < SENTENCE_THRESHOLD
             )
+            version.alignment = alignment
     return mismatched_fields(organisation)
+
+
+def _compare_sentences(
+    original: str, version: str, encoder: Any
+) -> tuple[float, list[list[str | float]]] | None:
+    """The two texts' sentences compared once: the best cosine of the sentence either side covers
+    least (engine/phrases.py coverage_gap), and the aligned pairs ``[original sentence, version
+    sentence, cosine]``; None when a sentence is not embedded yet (a zero vector)."""
+    a, b = split_sentences(original) or [original], split_sentences(version) or [version]
+    vectors = np.asarray(encoder.encode(a + b), dtype=np.float64)
+    if not np.all(np.linalg.norm(vectors, axis=1) > 0):
+        return None
+    _, _, gap = coverage_gap(vectors[: len(a)], vectors[len(a) :])
+    pairs = aligned_sentences(vectors[: len(a)], vectors[len(a) :])
+    return gap, [[a[i], b[j], round(cosine, 4)] for i, j, cosine in pairs]
 
 
 def mismatched_fields(organisation: Organisation) -> list[str]:
@@ -501,10 +569,12 @@ def _store_languages(mapper: Any, connection: Any, organisation: Organisation) -
 __all__ = [
     "CONSISTENCY_THRESHOLDS",
     "SENTENCE_THRESHOLD",
+    "QUOTE_THRESHOLD",
     "LanguagePrompt",
     "ShownText",
     "check_consistency",
     "check_versions",
     "language_prompt",
+    "quote_for",
     "text_for",
 ]
