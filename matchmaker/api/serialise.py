@@ -128,9 +128,17 @@ def explanation_json(match: Match) -> dict[str, Any]:
 
     The engine stores English sentences beside the codes they come from (``level``, a hint's ``code``);
     the same words the pages show are written here from the codes. Rows without codes keep their English.
+    Each quoted phrase keeps its sentences as written (``startup_text``, ``counterpart_text``) and adds
+    them as the caller is shown them, like the pages' "What matched" (``startup_shown``,
+    ``counterpart_shown``: the aligned sentence of a version in the caller's language, else as written).
     """
     explanation = dict(match.explanation or {})
     startup, counterpart = match.startup.name, match.counterpart.name
+    if isinstance(explanation.get("matched_phrases"), list):
+        explanation["matched_phrases"] = [
+            _shown_phrase(match, p) if isinstance(p, dict) and p.get("kind") != "shared_terms" else p
+            for p in explanation["matched_phrases"]
+        ]
     if isinstance(explanation.get("components"), list):
         explanation["components"] = [
             dict(c) | {"sentence": component_text(c, startup, counterpart)}
@@ -144,3 +152,14 @@ def explanation_json(match: Match) -> dict[str, Any]:
             for h in explanation["missing"]
         ]
     return explanation
+
+
+def _shown_phrase(match: Match, phrase: dict[str, Any]) -> dict[str, Any]:
+    reader, kind = current_language(), str(phrase.get("kind", ""))
+    shown = dict(phrase)
+    for side, organisation in (("startup", match.startup), ("counterpart", match.counterpart)):
+        quote = bilingual.quote_for(organisation, kind, side, str(phrase.get(f"{side}_text", "")), reader)
+        shown[f"{side}_shown"] = ReaderText.model_construct(
+            text=quote.text, language=quote.language, original=quote.original, source=quote.source
+        ).model_dump()
+    return shown

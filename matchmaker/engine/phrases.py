@@ -60,9 +60,7 @@ def aligned_sentences(a: np.ndarray, b: np.ndarray) -> list[tuple[int, int, floa
     sims = a @ b.T
     best_b, best_a = sims.argmax(axis=1), sims.argmax(axis=0)
     return [
-        (i, int(j), float(sims[i, j]))
-        for i, j in enumerate(best_b)
-        if best_a[j] == i and sims[i, j] > 0.0
+        (i, int(j), float(sims[i, j])) for i, j in enumerate(best_b) if best_a[j] == i and sims[i, j] > 0.0
     ]
 
 

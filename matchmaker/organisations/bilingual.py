@@ -278,9 +278,9 @@ def quote_for(organisation: Organisation, kind: str, side: str, sentence: str, r
     ``QUOTE_THRESHOLD`` close, for the texts as they are now); else the sentence as written, whose
     ``language`` then says it is in the other language (pages mark it "Written in Korean")."""
     fields = QUOTED_FIELDS.get((kind, side), ())
-    language = written_language(sentence) or next(
-        (language_of(organisation, f) for f in fields if language_of(organisation, f)), None
-    )
+    language: str | None = written_language(sentence)
+    if language is None:  # too short to tell: the language of the text it was quoted from
+        language = next((found for f in fields if (found := language_of(organisation, f))), None)
     as_written = ShownText(sentence, language, True, VersionSource.PERSON.value, reader)
     if not sentence or language is None or language == reader:
         return as_written

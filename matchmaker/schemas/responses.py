@@ -43,7 +43,12 @@ class MatchOut(BaseModel):
     score: float = Field(ge=0, le=1)
     percent: int
     explanation: dict[str, Any] = Field(
-        description="Score components, matched phrases and hints; sentences in the Accept-Language asked for."
+        description=(
+            "Score components, matched phrases and hints; sentences in the Accept-Language asked for. Each "
+            "quoted phrase keeps startup_text and counterpart_text as written and adds startup_shown and "
+            "counterpart_shown: the sentence as that reader is shown it (a version's aligned sentence in "
+            "their language when there is one)."
+        )
     )
     model_version: str
     computed_at: datetime

@@ -23,7 +23,10 @@ from matchmaker.models import Match, Organisation, ProfileVersion
 from matchmaker.organisations import bilingual
 
 SEEKS_KO = "충전 인프라를 실증할 파트너를 찾습니다. 배터리 데이터 분석을 위한 GPU 학습 자원이 필요합니다."
-SEEKS_EN = "We look for partners to pilot charging infrastructure. We need GPU training capacity to analyse battery data."
+SEEKS_EN = (
+    "We look for partners to pilot charging infrastructure. "
+    "We need GPU training capacity to analyse battery data."
+)
 OFFERS_EN = "GPU credits and technical support for AI startups. Mentoring by our engineers."
 OFFERS_KO = "AI 스타트업을 위한 GPU 크레딧과 기술 지원을 제공합니다. 엔지니어가 멘토링을 합니다."
 
@@ -61,12 +64,18 @@ SEEK_KO, SEEK_EN = split_sentences(SEEKS_KO)[1], split_sentences(SEEKS_EN)[1]
 OFFER_EN, OFFER_KO = split_sentences(OFFERS_EN)[0], split_sentences(OFFERS_KO)[0]
 
 
-def _pair(make_organisation, startup_version: bool, partner_version: bool) -> tuple[Organisation, Organisation]:
+def _pair(
+    make_organisation, startup_version: bool, partner_version: bool
+) -> tuple[Organisation, Organisation]:
     startup = make_organisation(
         name="볼트버스 진단", description="전기 버스 배터리를 진단합니다.", seeks=SEEKS_KO, sectors=["energy"]
     )
     partner = make_organisation(
-        kind="partner", name="GPU Partner", description="GPUs for startups.", offers=OFFERS_EN, sectors=["energy"]
+        kind="partner",
+        name="GPU Partner",
+        description="GPUs for startups.",
+        offers=OFFERS_EN,
+        sectors=["energy"],
     )
     if startup_version:
         startup.versions.append(ProfileVersion(field="seeks", language="en", text=SEEKS_EN))
@@ -81,7 +90,12 @@ def _pair(make_organisation, startup_version: bool, partner_version: bool) -> tu
             # the phrase as engine/phrases.py quotes it: a sentence of each side's own text
             explanation={
                 "matched_phrases": [
-                    {"kind": "seeks_offers", "startup_text": SEEK_KO, "counterpart_text": OFFER_EN, "similarity": 0.7}
+                    {
+                        "kind": "seeks_offers",
+                        "startup_text": SEEK_KO,
+                        "counterpart_text": OFFER_EN,
+                        "similarity": 0.7,
+                    }
                 ]
             },
         )
@@ -165,9 +179,35 @@ def test_a_sentence_without_a_close_counterpart_is_shown_as_written(
     assert version is not None and version.alignment
     # the quoted sentence's counterpart closer than the minimum only by a hair below it
     version.alignment = [
-        [a, b, bilingual.QUOTE_THRESHOLD - 0.01] if a == SEEK_KO else [a, b, c] for a, b, c in version.alignment
+        [a, b, bilingual.QUOTE_THRESHOLD - 0.01] if a == SEEK_KO else [a, b, c]
+        for a, b, c in version.alignment
     ]
     db.session.commit()
     login(make_user("partner", organisation=partner, language="en"))
     phrases = _phrases(client.get("/review/").get_data(as_text=True))
     assert f"“{SEEK_KO}”" in phrases and "Written in Korean" in phrases
+
+
+def test_the_api_shows_the_same_quotes_in_the_language_asked_for(
+    client, make_organisation, make_user
+) -> None:
+    """The API keeps each quote as written and adds it as the caller (Accept-Language) is shown it."""
+    from matchmaker.accounts import tokens as api_tokens
+
+    startup, _ = _pair(make_organisation, startup_version=True, partner_version=False)
+    _, secret = api_tokens.create_token(make_user("founder", organisation=startup), "tests")
+    shown = {}
+    for language in ("en", "ko"):
+        answer = client.get(
+            f"/api/v1/organisations/{startup.id}/matches",
+            headers={"Authorization": f"Bearer {secret}", "Accept-Language": language},
+        )
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        (item,) = answer.get_json()["items"]
+        (phrase,) = item["explanation"]["matched_phrases"]
+        assert (phrase["startup_text"], phrase["counterpart_text"]) == (SEEK_KO, OFFER_EN)
+        shown[language] = (phrase["startup_shown"], phrase["counterpart_shown"])
+    assert shown["en"][0] == {"text": SEEK_EN, "language": "en", "original": False, "source": "person"}
+    assert shown["en"][1] == {"text": OFFER_EN, "language": "en", "original": True, "source": "person"}
+    assert shown["ko"][0] == {"text": SEEK_KO, "language": "ko", "original": True, "source": "person"}
+    assert shown["ko"][1]["text"] == OFFER_EN and shown["ko"][1]["language"] == "en"  # no Korean version
