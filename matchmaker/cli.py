@@ -93,7 +93,9 @@ def rematch_command(if_stale: bool) -> None:
 
     from matchmaker.extensions import db
     from matchmaker.matching import refresh as matching
+    from matchmaker.matching.embeddings import stored_encoder
     from matchmaker.models import Organisation
+    from matchmaker.organisations import bilingual
 
     if if_stale:
         stale = matching.stale_matches()
@@ -110,6 +112,9 @@ def rematch_command(if_stale: bool) -> None:
     with click.progressbar(length=startups or 0, label="Matching startups") as bar:
         total = matching.rematch_all(progress=bar.update)
     click.echo(f"{total} matches stored for {startups} startups.")
+    aligned = bilingual.check_unaligned(stored_encoder())
+    if aligned:
+        click.echo(f"Language versions of {aligned} organisations compared and aligned.")
 
 
 @click.command("create-api-token")

@@ -102,6 +102,7 @@ def rematch_everything() -> dict[str, int]:
     matches = matching.rematch_all(progress=progress)
     db.session.execute(delete(PendingRefresh).where(PendingRefresh.requested_at <= started))
     db.session.commit()
+    bilingual.check_unaligned(stored_encoder())  # versions from before their quotes were aligned
     if jobs.running_in_worker():  # the suggester may have learned from new labels: every profile
         _store_sector_suggestions(None)
     return {"matches": matches, "startups": total}

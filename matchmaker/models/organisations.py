@@ -300,7 +300,7 @@ class ProfileVersion(Base):
     similarity: Mapped[float | None] = mapped_column(Float)
     checked_hash: Mapped[str | None] = mapped_column(String(64))
     mismatch: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    alignment: Mapped[list[list[str | float]] | None] = mapped_column(JSON)
+    alignment: Mapped[list[list[str | float]] | None] = mapped_column(JSON(none_as_null=True))
 
     organisation: Mapped[Organisation] = relationship(back_populates="versions")
 

@@ -394,6 +394,27 @@ def check_consistency(organisation: Organisation, encoder: Any) -> list[str]:
     return mismatched_fields(organisation)
 
 
+def check_unaligned(encoder: Any, batch: int = 50) -> int:
+    """Check every organisation with a version that holds no sentence alignment yet (checked before
+    alignments were stored, or never checked), committing ``batch`` organisations at a time; for
+    ``flask rematch`` and the rematch job, which run with the model. Returns how many were checked."""
+    ids = list(
+        db.session.scalars(
+            select(ProfileVersion.organisation_id)
+            .where(ProfileVersion.alignment.is_(None))
+            .distinct()
+            .order_by(ProfileVersion.organisation_id)
+        )
+    )
+    for start in range(0, len(ids), batch):
+        for organisation_id in ids[start : start + batch]:
+            organisation = db.session.get(Organisation, organisation_id)
+            if organisation is not None:
+                check_consistency(organisation, encoder)
+        db.session.commit()
+    return len(ids)
+
+
 def _compare_sentences(
     original: str, version: str, encoder: Any
 ) -> tuple[float, list[list[str | float]]] | None:
@@ -573,6 +594,7 @@ __all__ = [
     "LanguagePrompt",
     "ShownText",
     "check_consistency",
+    "check_unaligned",
     "check_versions",
     "language_prompt",
     "quote_for",

@@ -211,3 +211,17 @@ def test_the_api_shows_the_same_quotes_in_the_language_asked_for(
     assert shown["en"][1] == {"text": OFFER_EN, "language": "en", "original": True, "source": "person"}
     assert shown["ko"][0] == {"text": SEEK_KO, "language": "ko", "original": True, "source": "person"}
     assert shown["ko"][1]["text"] == OFFER_EN and shown["ko"][1]["language"] == "en"  # no Korean version
+
+
+def test_rematch_aligns_versions_checked_before_alignments_were_stored(runner, make_organisation) -> None:
+    startup, _ = _pair(make_organisation, startup_version=True, partner_version=False)
+    version = startup.versions[0]
+    checked = version.checked_hash
+    version.alignment = None  # as a version checked before this change holds it
+    db.session.commit()
+    assert db.session.scalar(select(ProfileVersion.organisation_id).where(ProfileVersion.alignment.is_(None)))
+    result = runner.invoke(args=["rematch"])
+    assert result.exit_code == 0, result.output
+    assert "Language versions of 1 organisations compared and aligned." in result.output
+    db.session.expire_all()
+    assert version.alignment is not None and version.checked_hash == checked  # with the app's encoder
