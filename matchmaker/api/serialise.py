@@ -133,7 +133,12 @@ def explanation_json(match: Match) -> dict[str, Any]:
     ``counterpart_shown``: the aligned sentence of a version in the caller's language, else as written).
     """
     explanation = dict(match.explanation or {})
-    startup, counterpart = match.startup.name, match.counterpart.name
+    language = current_language()
+    startup, counterpart = (
+        bilingual.name_for(match.startup, language),
+        bilingual.name_for(match.counterpart, language),
+    )
+    names = {match.startup.name: startup, match.counterpart.name: counterpart}
     if isinstance(explanation.get("matched_phrases"), list):
         explanation["matched_phrases"] = [
             _shown_phrase(match, p) if isinstance(p, dict) and p.get("kind") != "shared_terms" else p
@@ -148,7 +153,7 @@ def explanation_json(match: Match) -> dict[str, Any]:
         ]
     if isinstance(explanation.get("missing"), list):
         explanation["missing"] = [
-            dict(h) | {"text": hint_text(h)} if isinstance(h, dict) and h.get("code") else h
+            dict(h) | {"text": hint_text(h, names)} if isinstance(h, dict) and h.get("code") else h
             for h in explanation["missing"]
         ]
     return explanation

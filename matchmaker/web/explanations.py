@@ -99,9 +99,11 @@ def component_text(component: Mapping[str, Any], startup: str, other: str) -> st
     return sentence(startup, other) if sentence else str(component.get("sentence", ""))
 
 
-def hint_text(hint: Mapping[str, Any] | str) -> str:
-    """A 'what to add' hint in the reader's language."""
+def hint_text(hint: Mapping[str, Any] | str, names: Mapping[str, str] | None = None) -> str:
+    """A 'what to add' hint in the reader's language; ``names`` maps a stored name to the one the reader
+    is shown (a romanised or English name for a Hangul one), as the rows around the hint use it."""
     if isinstance(hint, str):
         return hint
     phrase = _HINTS.get(hint.get("code", ""))
-    return phrase(hint.get("name", "")) if phrase else str(hint.get("text", ""))
+    name = str(hint.get("name", ""))
+    return phrase((names or {}).get(name, name)) if phrase else str(hint.get("text", ""))
