@@ -17,7 +17,8 @@ from pathlib import Path
 
 import harness  # noqa: F401  (offline settings, repository on sys.path)
 
-from matchmaker.engine.encoder import CachingEncoder, make_encoder
+from matchmaker.engine.encoder import CachingEncoder
+from matchmaker.engine.multilingual import make_encoder
 from matchmaker.engine.profiles import field_texts_to_encode
 from matchmaker.engine.text import normalise_text
 from matchmaker.evaluation.evaluate import (

@@ -185,6 +185,20 @@ def equivalents(term: str) -> set[str]:
     return set(concept.english if spelled in concept.korean else concept.korean)
 
 
+def in_english(text: str) -> str:
+    """``text`` with each Korean glossary term replaced by the concept's first English term; the rest kept.
+
+    in_english("전기차 배터리를 진단합니다") == "electric vehicle battery를 진단합니다": a Korean text's words
+    that an English vocabulary (a TF-IDF learned from English texts) can know.
+    """
+    parts, last = [], 0
+    for match in load().find(text):
+        if match.korean:
+            parts += [text[last : match.start], f" {match.concept.english[0]} "]
+            last = match.end
+    return "".join([*parts, text[last:]])
+
+
 def expand_query(text: str) -> list[str]:
     """The query's glossary terms followed each by its equivalents in the other language, without repeats.
 

@@ -119,6 +119,12 @@ def _best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
     return (below + float(candidates[last])) / 2
 
 
+def _move_threshold(p: np.ndarray, old: float, new: float) -> np.ndarray:
+    """Scores mapped piecewise linearly so that 0, ``old`` and 1 go to 0, ``new`` and 1 (order kept)."""
+    old, new = min(max(old, 1e-6), 1 - 1e-6), min(max(new, 1e-6), 1 - 1e-6)
+    return np.where(p <= old, p * new / old, new + (p - old) * (1 - new) / (1 - old))
+
+
 @dataclass
 class TextViews:
     """What the classifier sees of a batch of texts.
@@ -131,6 +137,7 @@ class TextViews:
     embedding: np.ndarray
     prototypes: np.ndarray | None
     lexical: sp.csr_matrix | None
+    concepts: sp.csr_matrix | None = None
 
 
 @dataclass
@@ -158,6 +165,8 @@ class SectorEnsemble:
             return views.prototypes * self.prototype_scale
         if name == "lexical" and views.lexical is not None:
             return views.lexical
+        if name == "concepts" and views.concepts is not None:
+            return views.concepts
         raise ValueError(f"view {name!r} is not available")
 
     def fit_component(self, name: str, model: LogisticRegression, views: TextViews, y: np.ndarray) -> None:
@@ -212,8 +221,22 @@ class SectorSuggester:
         prototype_scale: float = 5.0,
         cv_repeats: int = 3,
         lexical_for_korean: bool = False,
+        language_thresholds: bool = False,
+        use_concepts: bool = False,
+        concepts_C: float = 1.0,
+        glossary_lexical: bool = False,
     ) -> None:
+        # With `glossary_lexical`, a Korean text's TF-IDF view reads it with its glossary terms put
+        # in English (배터리 -> battery), and it is judged by every view, like an English text.
+        self.glossary_lexical = glossary_lexical
         self.encoder = encoder
+        # A Korean text is scored by fewer views than an English one: with `language_thresholds` it is
+        # also decided at the threshold those views earn on the training texts (out of fold).
+        self.language_thresholds = language_thresholds
+        # A TF-IDF view of glossary concepts (배터리 and battery are one feature): words that cross the
+        # language line, so Korean texts have a lexical view too.
+        self.use_concepts = use_concepts
+        self.concepts_C = concepts_C
         # The TF-IDF view is learned from (English) training words: for a Korean text it sees
         # nothing it knows, so by default a Korean text is judged by the multilingual views only.
         self.lexical_for_korean = lexical_for_korean
@@ -270,8 +293,9 @@ class SectorSuggester:
 
     def _views(self, texts: Sequence[str], embeddings: np.ndarray | None, lexical: bool = True) -> TextViews:
         whole = self._embed(texts, embeddings)
+        concepts = self._concepts(texts) if lexical else None
         if self.encoder is None or not len(texts):
-            return TextViews(whole, None, self._lexical(texts) if lexical else None)
+            return TextViews(whole, None, self._lexical(texts) if lexical else None, concepts)
         sentences = self._sentence_vectors(texts, whole)
         protos = self._prototype_matrix()
         all_protos = np.vstack([protos[s] for s in self.sectors])
@@ -279,17 +303,23 @@ class SectorSuggester:
         embedding = l2_normalise(whole + sentence_mean)
         embedding[~whole.any(axis=1)] = 0.0
         best = np.vstack([(v @ all_protos.T).max(axis=0) for v in sentences])
-        return TextViews(embedding, best, self._lexical(texts) if lexical else None)
+        return TextViews(embedding, best, self._lexical(texts) if lexical else None, concepts)
 
     def _lexical(self, texts: Sequence[str]) -> sp.csr_matrix | None:
         index = getattr(self, "lexical_", None)
         return index.transform(texts) if index is not None else None
+
+    def _concepts(self, texts: Sequence[str]) -> sp.csr_matrix | None:
+        vectorizer = getattr(self, "concepts_", None)
+        return vectorizer.transform(list(texts)) if vectorizer is not None else None
 
     def _components(self, views: TextViews) -> list[tuple[str, float]]:
         """(view name, C) of the logistic regressions making up each sector's ensemble."""
         components = [("embedding", self.C)]
         if views.lexical is not None:
             components.append(("lexical", self.lexical_C))
+        if views.concepts is not None:
+            components.append(("concepts", self.concepts_C))
         if views.prototypes is not None and self.use_prototype_model:
             components.append(("prototypes", self.prototype_C))
         return components
@@ -313,8 +343,22 @@ class SectorSuggester:
             except ValueError as error:  # a few profiles that share no word: no lexical evidence yet
                 if "no terms remain" not in str(error):
                     raise
+        self.concepts_ = None
+        if self.use_concepts and texts:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            from matchmaker.engine.words import concept_features
+
+            try:
+                self.concepts_ = TfidfVectorizer(
+                    analyzer=concept_features, sublinear_tf=True, min_df=2, dtype=np.float32
+                ).fit(list(texts))
+            except ValueError as error:  # no glossary concept in two texts yet
+                if "no terms remain" not in str(error) and "empty vocabulary" not in str(error):
+                    raise
         self.models_: dict[str, SectorEnsemble] = {}
         self.thresholds_: dict[str, float] = {}
+        self.invariant_thresholds_: dict[str, float] = {}
         if not len(texts):
             return self
         views = self._views(texts, embeddings)
@@ -325,15 +369,20 @@ class SectorSuggester:
             n_pos, n_neg = int(y.sum()), int((~y).sum())
             if n_pos < self.min_examples or n_neg < self.min_examples:
                 continue
-            oof = np.zeros(len(y))
+            oof, oof_invariant = np.zeros(len(y)), np.zeros(len(y))
             for repeat in range(max(1, self.cv_repeats)):
                 folds = StratifiedKFold(
                     min(self.cv, n_pos), shuffle=True, random_state=self.random_state + repeat
                 )
                 for train, test in folds.split(np.zeros(len(y)), y):
                     ensemble = self._fit_ensemble(views, components, y, train)
-                    oof[test] += ensemble.predict_proba(self._rows(views, test))[:, 1]
+                    part = self._rows(views, test)
+                    oof[test] += ensemble.predict_proba(part)[:, 1]
+                    oof_invariant[test] += ensemble.predict_proba(part, np.ones(len(test), dtype=bool))[:, 1]
             self.thresholds_[sector] = _best_f1_threshold(y, oof / max(1, self.cv_repeats))
+            self.invariant_thresholds_[sector] = _best_f1_threshold(
+                y, oof_invariant / max(1, self.cv_repeats)
+            )
             self.models_[sector] = self._fit_ensemble(views, components, y, np.arange(len(y)))
         return self
 
@@ -342,6 +391,7 @@ class SectorSuggester:
             views.embedding[rows],
             views.prototypes[rows] if views.prototypes is not None else None,
             views.lexical[rows] if views.lexical is not None else None,
+            views.concepts[rows] if views.concepts is not None else None,
         )
 
     def _fit_ensemble(
@@ -379,10 +429,24 @@ class SectorSuggester:
         if cold and self.encoder is None:
             raise ValueError("SectorSuggester needs an encoder to embed its prototypes")
         views = self._views(texts, embeddings, lexical=bool(models))
-        invariant = None if self.lexical_for_korean else np.array([is_korean(t) for t in texts], dtype=bool)
+        korean = np.array([is_korean(t) for t in texts], dtype=bool)
+        invariant = None if self.lexical_for_korean else korean
+        if self.glossary_lexical and views.lexical is not None and korean.any():
+            from matchmaker.engine.glossary import in_english
+
+            rows = np.flatnonzero(korean)
+            english = self._lexical([in_english(texts[i]) for i in rows])
+            assert english is not None
+            lexical = views.lexical.tolil()
+            lexical[rows] = english
+            views.lexical, invariant = lexical.tocsr(), None
         for j, sector in enumerate(self.sectors):
             if sector in models:
                 out[:, j] = models[sector].predict_proba(views, invariant)[:, 1]
+                if self.language_thresholds and invariant is not None and invariant.any():
+                    out[invariant, j] = _move_threshold(
+                        out[invariant, j], self.invariant_thresholds_[sector], self.threshold(sector)
+                    )
             else:
                 out[:, j] = self._prototype_scores(views, sector)
         return out

@@ -137,3 +137,14 @@ def test_shared_concepts_pair_terms_across_languages() -> None:
 
 def test_the_glossary_is_loaded_once() -> None:
     assert load() is load()
+
+
+def test_in_english_replaces_korean_glossary_terms_and_keeps_the_rest() -> None:
+    from matchmaker.engine.glossary import in_english
+
+    text = "전기차 배터리를 AI로 진단합니다"
+    english = in_english(text)
+    assert "battery" in english and "전기차" not in english and "배터리" not in english
+    assert "AI로" in english and english.rstrip().endswith("합니다")  # words outside the glossary stay
+    assert in_english("Battery diagnostics for EVs") == "Battery diagnostics for EVs"  # English: as is
+    assert in_english("") == ""

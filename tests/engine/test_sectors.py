@@ -134,3 +134,43 @@ def test_a_korean_text_is_judged_by_the_multilingual_views_only(encoder) -> None
     # The old behaviour stays available.
     suggester.lexical_for_korean = True
     assert suggester.predict_proba([korean])[0, energy] == np.mean(list(by_view.values()), axis=0)[0]
+
+
+def test_language_thresholds_decide_a_korean_text_at_its_own_views_threshold(encoder) -> None:
+    """A Korean text is scored by fewer views than an English one; the threshold it is decided at is
+    the one those views earn out of fold on the training texts, mapped onto the sector's threshold."""
+    texts, labels = _labelled_texts()
+    suggester = SectorSuggester(encoder=encoder, min_examples=10, cv_repeats=1).fit(texts, labels)
+    assert set(suggester.invariant_thresholds_) == set(suggester.thresholds_)
+    korean = ["태양광 발전과 배터리 저장 솔루션", "병원 환자 진단", "solar grid battery power"]
+    plain = suggester.predict_proba(korean)
+    suggester.language_thresholds = True
+    moved = suggester.predict_proba(korean)
+    np.testing.assert_array_equal(moved[2], plain[2])  # English: unchanged
+    for j, sector in enumerate(SECTORS):
+        if sector not in suggester.models_:
+            continue
+        old, new = suggester.invariant_thresholds_[sector], suggester.threshold(sector)
+        for i in (0, 1):
+            # the same side of the threshold as before, each at its own threshold
+            assert (plain[i, j] >= old) == (moved[i, j] >= new - 1e-12)
+        order = np.argsort(plain[:2, j], kind="stable")
+        assert (np.diff(moved[:2, j][order]) >= -1e-12).all()  # the order of scores is kept
+
+
+def test_glossary_lexical_reads_korean_words_in_english(encoder) -> None:
+    """With `glossary_lexical`, a Korean text's TF-IDF row is that of its glossary terms in English, and
+    every view votes on it, as on an English text."""
+    from matchmaker.engine.glossary import in_english
+
+    texts, labels = _labelled_texts()
+    suggester = SectorSuggester(encoder=encoder, min_examples=10, cv_repeats=1, glossary_lexical=True)
+    suggester.fit(texts, labels)
+    korean = "태양광 발전과 배터리 저장 솔루션"
+    assert "solar" in in_english(korean) and "battery" in in_english(korean)
+    energy = SECTORS.index("energy")
+    ensemble = suggester.models_["energy"]
+    views = suggester._views([korean], None)
+    views.lexical = suggester._lexical([in_english(korean)])
+    expected = np.mean([m.predict_proba(ensemble.view(views, n))[:, 1] for n, m in ensemble.components])
+    assert suggester.predict_proba([korean])[0, energy] == expected
