@@ -434,12 +434,10 @@ class SectorSuggester:
         if self.glossary_lexical and views.lexical is not None and korean.any():
             from matchmaker.engine.glossary import in_english
 
-            rows = np.flatnonzero(korean)
-            english = self._lexical([in_english(texts[i]) for i in rows])
-            assert english is not None
-            lexical = views.lexical.tolil()
-            lexical[rows] = english
-            views.lexical, invariant = lexical.tocsr(), None
+            views.lexical = self._lexical(
+                [in_english(t) if k else t for t, k in zip(texts, korean, strict=True)]
+            )
+            invariant = None
         for j, sector in enumerate(self.sectors):
             if sector in models:
                 out[:, j] = models[sector].predict_proba(views, invariant)[:, 1]
