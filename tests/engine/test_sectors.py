@@ -121,7 +121,9 @@ def test_a_few_profiles_that_share_no_word_still_get_suggestions() -> None:
 def test_a_korean_text_is_judged_by_the_multilingual_views_only(encoder) -> None:
     """English TF-IDF words know nothing of a Korean text, so they do not vote on its sectors."""
     texts, labels = _labelled_texts()
-    suggester = SectorSuggester(encoder=encoder, min_examples=10, cv_repeats=1).fit(texts, labels)
+    suggester = SectorSuggester(
+        encoder=encoder, min_examples=10, cv_repeats=1, language_thresholds=False, glossary_lexical=False
+    ).fit(texts, labels)
     korean, english = "태양광 발전과 배터리 저장 솔루션", "solar grid battery power"
     scores = suggester.predict_proba([korean, english])
     energy = SECTORS.index("energy")
@@ -140,7 +142,9 @@ def test_language_thresholds_decide_a_korean_text_at_its_own_views_threshold(enc
     """A Korean text is scored by fewer views than an English one; the threshold it is decided at is
     the one those views earn out of fold on the training texts, mapped onto the sector's threshold."""
     texts, labels = _labelled_texts()
-    suggester = SectorSuggester(encoder=encoder, min_examples=10, cv_repeats=1).fit(texts, labels)
+    suggester = SectorSuggester(
+        encoder=encoder, min_examples=10, cv_repeats=1, language_thresholds=False, glossary_lexical=False
+    ).fit(texts, labels)
     assert set(suggester.invariant_thresholds_) == set(suggester.thresholds_)
     korean = ["태양광 발전과 배터리 저장 솔루션", "병원 환자 진단", "solar grid battery power"]
     plain = suggester.predict_proba(korean)
@@ -164,7 +168,7 @@ def test_glossary_lexical_reads_korean_words_in_english(encoder) -> None:
     from matchmaker.engine.glossary import in_english
 
     texts, labels = _labelled_texts()
-    suggester = SectorSuggester(encoder=encoder, min_examples=10, cv_repeats=1, glossary_lexical=True)
+    suggester = SectorSuggester(encoder=encoder, min_examples=10, cv_repeats=1, language_thresholds=False)
     suggester.fit(texts, labels)
     korean = "태양광 발전과 배터리 저장 솔루션"
     assert "solar" in in_english(korean) and "battery" in in_english(korean)
@@ -174,3 +178,20 @@ def test_glossary_lexical_reads_korean_words_in_english(encoder) -> None:
     views.lexical = suggester._lexical([in_english(korean)])
     expected = np.mean([m.predict_proba(ensemble.view(views, n))[:, 1] for n, m in ensemble.components])
     assert suggester.predict_proba([korean])[0, energy] == expected
+
+
+def test_by_default_a_korean_text_averages_its_two_readings(encoder) -> None:
+    """The default Korean score is the mean of the multilingual views at their own threshold and of
+    every view with the glossary terms in English; an English text's score is untouched."""
+    texts, labels = _labelled_texts()
+    suggester = SectorSuggester(encoder=encoder, min_examples=10, cv_repeats=1).fit(texts, labels)
+    assert suggester.language_thresholds and suggester.glossary_lexical
+    both = ["태양광 발전과 배터리 저장 솔루션", "solar grid battery power"]
+    default = suggester.predict_proba(both)
+    suggester.glossary_lexical = False
+    calibrated = suggester.predict_proba(both)
+    suggester.glossary_lexical, suggester.language_thresholds = True, False
+    glossary = suggester.predict_proba(both)
+    np.testing.assert_allclose(default[0], (calibrated[0] + glossary[0]) / 2)
+    suggester.glossary_lexical = False
+    np.testing.assert_array_equal(default[1], suggester.predict_proba(both)[1])
