@@ -16,9 +16,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from matchmaker.engine.encoder import Encoder, l2_normalise
+from matchmaker.engine.glossary import in_english
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.text import split_sentences
-from matchmaker.engine.words import is_korean
+from matchmaker.engine.words import concept_features, is_korean
 
 # Short hand-written phrases, several per sector, English and Korean: generic domain knowledge of
 # what each sector covers (not fitted to any data). A text is compared sentence by sentence with
@@ -347,8 +348,6 @@ class SectorSuggester:
         if self.use_concepts and texts:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
-            from matchmaker.engine.words import concept_features
-
             try:
                 self.concepts_ = TfidfVectorizer(
                     analyzer=concept_features, sublinear_tf=True, min_df=2, dtype=np.float32
@@ -433,8 +432,6 @@ class SectorSuggester:
         invariant = None if self.lexical_for_korean else korean
         glossary_views = None
         if self.glossary_lexical and views.lexical is not None and invariant is not None and korean.any():
-            from matchmaker.engine.glossary import in_english
-
             glossary_views = replace(
                 views,
                 lexical=self._lexical(
