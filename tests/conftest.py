@@ -1,4 +1,26 @@
-"""Fixtures shared by every test: the app on SQLite and on PostgreSQL, a client, a CLI runner, factories."""
+"""Fixtures shared by every test: the app on SQLite (and on PostgreSQL where the database matters), a
+client, a CLI runner, factories.
+
+Which database a test runs on
+-----------------------------
+A test that uses ``app`` (or ``client``, ``database_url``, a factory ...) runs on SQLite. A test of what
+the database itself does runs on PostgreSQL too: mark it ``@pytest.mark.both_databases`` (or a whole
+module with ``pytestmark = pytest.mark.both_databases``). Mark it when the test touches locks, upserts,
+races, several connections, threads or processes (job workers, gunicorn), constraints and the errors a
+database raises on bad data (IntegrityError, DataError: lengths, integer ranges, NUL characters),
+transactions and savepoints, migrations, backups and restores, JSON or array columns, text search and
+sorting, raw SQL, or a query whose count or plan is asserted. When in doubt, mark it. Tests that need
+PostgreSQL alone take ``postgres_url``. Every test on PostgreSQL gets the ``postgres`` marker, so
+``-m "not postgres"`` leaves SQLite only.
+
+How a test gets its tables
+--------------------------
+SQLite: a copy of a template file made once per session. PostgreSQL: one database per test session
+(per process), its tables created once; each test starts by emptying them (DELETE and sequences back
+to 1, a few milliseconds where create_all and drop_all took a second), and by building them again when
+an earlier test dropped or migrated them. The rows are committed for real, so workers, threads and
+subprocesses see what the test wrote.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +36,9 @@ from typing import Any, NoReturn
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from werkzeug.security import generate_password_hash
 
 from matchmaker import create_app
@@ -55,6 +78,12 @@ def _postgres_unavailable_reason() -> str | None:
     except Exception as exc:  # any failure to connect means: no PostgreSQL here
         return f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {exc.__class__.__name__}"
     return None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``both_databases`` (or in a module so marked) run once per database."""
+    if "database_url" in metafunc.fixturenames:
+        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -103,10 +132,10 @@ def make_test_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each database-backed test runs on the embedded SQLite and on the real PostgreSQL."""
-    if request.param == "sqlite":
+    """SQLite; and PostgreSQL as well for tests marked ``both_databases`` (see this module's docstring)."""
+    if getattr(request, "param", "sqlite") == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite'}"
     return request.getfixturevalue("postgres_url")
 
@@ -137,26 +166,78 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+_EMPTY_SEQUENCES = text(
+    "SELECT setval(c.oid, 1, false) FROM pg_class c"
+    " WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace"
+)
+
+
+def _empty_postgres_tables(engine: Engine) -> None:
+    """Give the test the models' tables with no rows and ids from 1, as a fresh create_all would.
+
+    The tables stay from one test to the next; only when they differ from the models' (the session's
+    first test, or one that dropped, restored or migrated them) are they built again. A session left
+    holding a lock (a test's stray connection or process) is ended rather than waited on for ever.
+    """
+    try:
+        _empty_tables(engine)
+    except OperationalError:  # lock_timeout: someone still holds a table
+        with engine.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        engine.dispose()
+        _empty_tables(engine)
+
+
+def _empty_tables(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("SET LOCAL lock_timeout = '15s'"))
+        present = set(
+            connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))
+        )
+        if present != set(db.metadata.tables):
+            db.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            db.metadata.create_all(connection)
+            return
+        # DELETE, not TRUNCATE: on tables this small TRUNCATE (new files for 31 tables and their
+        # indexes) took 20 times as long.
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        connection.execute(_EMPTY_SEQUENCES)
+
+
 @contextmanager
 def app_with_schema(
     database_url: str, tmp_path: Path, config: dict[str, Any] | None = None
 ) -> Iterator[Flask]:
-    """An app on ``database_url`` (with ``config``, else the test config) and the models' tables,
-    dropped again afterwards. On SQLite the tables come as a copy of the session's template file."""
+    """An app on ``database_url`` (with ``config``, else the test config) and the models' empty tables.
+
+    SQLite: a copy of the session's template file (in tmp_path). PostgreSQL: the session database's
+    tables, emptied first (see this module's docstring). Other databases: create_all and drop_all.
+    """
     config = config or make_test_config(database_url, tmp_path)
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"])
     sqlite_file = _sqlite_file(config["SQLALCHEMY_DATABASE_URI"])
     if sqlite_file is not None and not sqlite_file.exists():
         shutil.copyfile(_sqlite_template(), sqlite_file)
+    on_postgres = url.get_backend_name() == "postgresql"
     application = create_app(config)
     with application.app_context():
-        if sqlite_file is None:
+        if on_postgres:
+            _empty_postgres_tables(db.engine)
+        elif sqlite_file is None:
             db.create_all()
         try:
             yield application
         finally:
             db.session.remove()
-            if sqlite_file is None:
-                db.drop_all()  # the PostgreSQL database is the session's; a SQLite copy goes with tmp_path
+            if sqlite_file is None and not on_postgres:
+                db.drop_all()
             db.engine.dispose()
 
 
