@@ -27,13 +27,18 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
+import socket
+import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+import redis
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import Engine, create_engine, text
@@ -53,12 +58,89 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "startup
 TEST_PASSWORD = "correct horse battery"
 
 
-def unavailable(reason: str) -> NoReturn:
-    """What a test needs (PostgreSQL, Redis, Chromium, the shared data) is missing: the test is skipped
-    here, and fails on CI (``CI`` set), which must exercise it."""
+def required_on_ci(reason: str) -> None:
+    """Something a test can go without here (it runs on less) is missing: under CI (``CI`` set), which
+    must exercise everything, the test fails instead. The one place that decides skip-or-fail."""
     if os.environ.get("CI"):
         pytest.fail(f"{reason}; CI must exercise it")
+
+
+def unavailable(reason: str) -> NoReturn:
+    """What a test needs (PostgreSQL, Redis, Chromium, a tool, the shared data) is missing: the test is
+    skipped here, and fails on CI (``CI`` set), which must exercise it."""
+    required_on_ci(reason)
     pytest.skip(reason)
+
+
+def require_redis(url: str) -> redis.Redis:
+    """A client of the shared Redis at ``url``; the test is skipped (failed on CI) when it does not answer."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    if not _pings(client):
+        unavailable(f"Redis is not reachable at {url}")
+    return client
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real startups file in ../shared/data (skipped where it is absent, failed on CI)."""
+    if not SHARED_DATA.exists():
+        unavailable(f"real data not found at {SHARED_DATA} (shared/ must sit beside the checkout)")
+    return SHARED_DATA
+
+
+class PrivateRedis:
+    """A redis-server of one test's own on a free port, which the test may kill and start again (the
+    shared Redis on 6379 is never stopped)."""
+
+    def __init__(self, directory: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self.directory = directory
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            unavailable("redis-server is not installed (make test installs it)")
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + 20
+        while not _pings(client):
+            if time.monotonic() > deadline:
+                self.kill()
+                pytest.fail("the private redis-server did not start")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+def _pings(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    """A started ``PrivateRedis``, killed after the test."""
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.kill()
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +164,7 @@ def _postgres_unavailable_reason() -> str | None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests marked ``both_databases`` (or in a module so marked) run once per database."""
-    if "database_url" in metafunc.fixturenames:
+    if "database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
         metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
@@ -272,6 +354,19 @@ def new_client(app: Flask) -> Callable[[], FlaskClient]:
         return IsolatedClient(app, app.response_class, use_cookies=True)
 
     return make
+
+
+@pytest.fixture
+def as_user(app: Flask) -> Callable[[User], FlaskClient]:
+    """A browser of its own, signed in as ``user`` through the login form: several people act in one test."""
+
+    def sign_in(user: User) -> FlaskClient:
+        client = IsolatedClient(app, app.response_class, use_cookies=True)
+        response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return sign_in
 
 
 @pytest.fixture

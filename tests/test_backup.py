@@ -15,6 +15,9 @@ from matchmaker.extensions import db
 from matchmaker.introductions import requests as intros
 from matchmaker.models import Organisation, OutboxMessage, User
 from matchmaker.operations import versions
+from tests.conftest import require_redis
+
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 
 
 def _snapshot() -> dict[str, list[Any]]:
@@ -87,17 +90,12 @@ def test_a_restore_moves_the_data_version_past_every_value_pages_were_kept_for(
 
 def test_restore_refuses_while_a_job_worker_is_alive_and_names_it(app, runner, tmp_path):
     """Finding 3: with workers running, pg_restore waited for their locks and the site froze."""
-    import redis
     from rq import Queue
     from rq.worker import SimpleWorker
 
     from tests.jobs.conftest import REDIS_URL
 
-    try:
-        connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-        connection.ping()
-    except redis.RedisError:
-        pytest.skip("no Redis for the worker registry")
+    connection = require_redis(REDIS_URL)
     queue_name = f"mm-restore-{secrets.token_hex(3)}"
     app.config.update(MATCHMAKER_REDIS_URL=REDIS_URL, MATCHMAKER_JOB_QUEUE=queue_name)
     target = tmp_path / "matchmaker.backup"

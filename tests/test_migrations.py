@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -14,6 +15,8 @@ from sqlalchemy import CheckConstraint, inspect
 from matchmaker import create_app
 from matchmaker.extensions import db
 from tests.conftest import make_test_config
+
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 
 
 @contextmanager

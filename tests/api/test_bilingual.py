@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from matchmaker.extensions import db
 
 DESCRIPTION_KO = "볼트버스 진단은 전기 버스 배터리의 상태를 운행 데이터로 진단합니다."
 DESCRIPTION_EN = "VoltBus Diagnostics checks the health of electric bus batteries from driving data."
 
 
+@pytest.mark.both_databases
 def test_both_versions_round_trip_and_each_reader_gets_their_own(client, make_user, make_organisation, auth):
     startup = make_organisation(name="볼트버스 진단", description=DESCRIPTION_KO)
     founder = make_user("founder", organisation=startup)

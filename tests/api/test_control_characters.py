@@ -15,6 +15,8 @@ from matchmaker.models import Organisation
 from matchmaker.schemas.profile import check_profile
 from tests.web.test_organisations import _startup_form
 
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
+
 HOSTILE = "Pilot sites\u000b and \u001bdata\u007f"
 OVERRIDE = "\u202eCellVolt\u202c"
 

@@ -116,6 +116,7 @@ def test_hostile_uploads_answer_4xx_on_the_page(client, make_user, login, kind):
     assert db.session.scalar(select(func.count()).select_from(OrganisationImport)) == 0
 
 
+@pytest.mark.both_databases
 def test_a_file_name_with_nul_is_refused_with_400(client, make_user, login):
     login(make_user("staff"))
     csv = "회사명,설명\nVoltCell,Battery storage for solar farms\n".encode()

@@ -114,6 +114,7 @@ def _in_state(world, state: str) -> int:
 # --- the walk ------------------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_one_introduction_from_request_to_outcome(client, world):
     startup_url = f"/organisations/{world.startup.id}"
     requested = _post(
@@ -250,6 +251,7 @@ def test_outsiders_cannot_see_or_touch_an_introduction(client, world, who):
         assert _stored(iid) == before
 
 
+@pytest.mark.both_databases
 def test_each_side_lists_only_its_own_introductions_and_staff_list_all(client, world, make_organisation):
     ours = _in_state(world, "requested")
     theirs = service.request_introduction(world.people.other_partner, make_organisation("startup").id).id
@@ -284,6 +286,7 @@ def test_staff_and_accounts_without_an_organisation_cannot_request(client, world
     assert db.session.scalar(select(func.count()).select_from(Introduction)) == 0
 
 
+@pytest.mark.both_databases
 def test_a_second_open_request_for_the_same_pair_is_409(client, world):
     first = _post(client, world, "founder", "/introductions", {"organisation_id": world.nvidia.id})
     second = _post(client, world, "founder", "/introductions", {"organisation_id": world.nvidia.id})
@@ -345,6 +348,7 @@ def test_a_transition_takes_an_empty_body_but_refuses_unknown_fields(client, wor
     assert bare.status_code == 200 and bare.get_json()["state"] == "approved"
 
 
+@pytest.mark.both_databases
 def test_the_state_filter(client, world):
     iid = _in_state(world, "requested")
     found = _get(client, world, "staff", "/introductions?state=requested,approved").get_json()["items"]
@@ -353,6 +357,7 @@ def test_the_state_filter(client, world):
     assert _get(client, world, "staff", "/introductions?state=pending").status_code == 422
 
 
+@pytest.mark.both_databases
 def test_staff_read_the_audit_log_others_may_not(client, world):
     iid = _in_state(world, "introduced")
     response = _get(client, world, "staff", f"/introductions/{iid}/events")
@@ -374,6 +379,7 @@ def test_staff_read_the_audit_log_others_may_not(client, world):
     assert _get(client, world, "staff", "/introductions/999999/events").status_code == 404
 
 
+@pytest.mark.both_databases
 def test_staff_decide_several_requests_at_once(client, world):
     first = _in_state(world, "requested")
     second = service.request_introduction(world.people.founder, world.google.id, "Cloud credits?").id
@@ -395,6 +401,7 @@ def test_staff_decide_several_requests_at_once(client, world):
     assert _stored(first)[0] == _stored(second)[0] == "approved"
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize(
     "payload, field",
     [

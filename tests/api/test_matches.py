@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from matchmaker.extensions import db
 from matchmaker.models import Match
 
@@ -19,6 +21,7 @@ def _match(startup, counterpart, score):
     return match
 
 
+@pytest.mark.both_databases
 def test_members_see_their_matches_best_first_with_explanations(client, make_user, make_organisation, auth):
     startup = make_organisation("startup")
     nvidia, amazon, fund = (

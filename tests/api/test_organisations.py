@@ -42,6 +42,7 @@ def _columns(organisation: Organisation) -> dict:
 # --- reading -------------------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_the_list_shows_listed_organisations_by_name_without_outsiders_contacts(
     client, make_user, make_organisation, auth
 ):
@@ -68,6 +69,7 @@ def test_staff_may_include_hidden_organisations_and_others_may_not(
     assert staff.get_json()["items"][0]["contact_email"] is not None  # staff see contacts
 
 
+@pytest.mark.both_databases
 def test_the_list_filters_and_pages(client, make_user, make_organisation, auth):
     for n in range(5):
         make_organisation("startup", name=f"Energy {n}", sectors=["energy"])
@@ -128,6 +130,7 @@ def test_contact_details_only_for_members_and_staff(client, make_user, make_orga
 # --- creating ------------------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_a_founder_creates_their_startup_and_joins_it(client, make_user, auth):
     founder = make_user("founder")
     response = client.post("/api/v1/organisations", json=_startup(), headers=auth(founder))
@@ -202,6 +205,7 @@ def test_a_founder_cannot_create_a_partner(client, make_user, auth):
     assert _count() == 0
 
 
+@pytest.mark.both_databases
 def test_staff_create_any_kind_without_joining(client, make_user, auth):
     staff = make_user("staff")
     response = client.post(
@@ -225,6 +229,7 @@ def test_staff_create_any_kind_without_joining(client, make_user, auth):
 # --- updating ------------------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_patch_changes_only_the_given_fields(client, make_user, make_organisation, auth):
     startup = make_organisation(
         "startup",
@@ -269,6 +274,7 @@ def test_an_empty_patch_changes_nothing(client, make_user, make_organisation, au
     assert _columns(partner) == before
 
 
+@pytest.mark.both_databases
 def test_an_invalid_patch_is_422_and_changes_nothing(client, make_user, make_organisation, auth):
     startup = make_organisation("startup")
     before = _columns(startup)

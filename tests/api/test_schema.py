@@ -61,6 +61,7 @@ def test_an_empty_website_is_what_the_document_allows(client, make_user, auth):
     assert re.search(website["pattern"], "https://voltcell.example.kr/about?x=1")
 
 
+@pytest.mark.both_databases
 def test_a_bad_limit_is_a_documented_422(client, make_user, make_organisation, auth):
     startup = make_organisation("startup")
     response = client.get(
@@ -90,6 +91,7 @@ def test_a_blank_name_is_refused_by_the_document_and_the_api(client, make_user, 
     assert _count() == 0
 
 
+@pytest.mark.both_databases
 def test_five_point_zero_is_an_integer_as_json_schema_says(client, make_user, make_organisation, auth):
     partner = make_organisation("partner")
     response = client.patch(
@@ -138,6 +140,7 @@ def test_an_unknown_investor_stage_is_refused_on_every_kind(client, make_user, a
     assert _count() == 0
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("path", ["/organisations", "/introductions"])
 def test_pages_have_a_documented_maximum(client, make_user, auth, path):
     assert _parameter(path, "get", "page")["schema"]["maximum"] == PAGE_MAX
@@ -147,6 +150,7 @@ def test_pages_have_a_documented_maximum(client, make_user, auth, path):
     assert client.get(f"/api/v1{path}?page={PAGE_MAX}", headers=headers).status_code == 200
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("url", ["/api/v1/organisations/0", "/api/v1/organisations/2147483648"])
 def test_an_id_out_of_range_is_404_for_every_method(client, make_user, auth, url):
     headers = auth(make_user("staff"))

@@ -3,6 +3,8 @@ stay dead after deactivation, the right message for a large dollar amount, digit
 
 from __future__ import annotations
 
+import pytest
+
 from matchmaker.accounts import tokens as api_tokens
 from matchmaker.accounts import users as accounts
 from matchmaker.schemas.profile import check_profile
@@ -30,6 +32,7 @@ def test_successful_api_answers_carry_no_retry_after(client, make_user, auth):
     assert "X-RateLimit-Remaining" in response.headers  # the limit is still announced
 
 
+@pytest.mark.both_databases
 def test_a_token_stays_dead_after_deactivation_and_reactivation(client, make_user):
     admin = make_user("admin", email="admin@example.kr")
     member = make_user("staff", email="member@example.kr")

@@ -29,6 +29,7 @@ def test_requests_without_a_valid_token_are_refused(client, make_user, header):
     _assert_unauthorised(client.get("/api/v1/organisations", headers=headers))
 
 
+@pytest.mark.both_databases
 def test_a_valid_token_is_accepted_and_its_use_recorded(client, make_user, auth):
     user = make_user("founder")
     headers = auth(user)
@@ -60,6 +61,7 @@ def test_a_signed_in_browser_session_does_not_authenticate_the_api(client, make_
     _assert_unauthorised(client.get("/api/v1/organisations"))
 
 
+@pytest.mark.both_databases
 def test_only_the_hash_of_a_token_is_stored(make_user):
     user = make_user("founder")
     row, secret = api_tokens.create_token(user, "CRM sync")

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from matchmaker.engine import HashingEncoder, LexicalIndex, Profile
-from tests.conftest import unavailable
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data" / "startups_dev.jsonl"
 
 
 @pytest.fixture
 def encoder() -> HashingEncoder:
     """The fast deterministic encoder used by most unit tests."""
     return HashingEncoder()
-
-
-@pytest.fixture
-def shared_data() -> Path:
-    """Path of the real startup file; skips the test when it is absent."""
-    if not SHARED_DATA.exists():
-        unavailable(f"real data not found at {SHARED_DATA} (shared/ must sit beside the checkout)")
-    return SHARED_DATA
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 import redis
 from flask import Flask
 
-from tests.conftest import app_with_schema, make_test_config, unavailable
+from tests.conftest import app_with_schema, make_test_config, require_redis
 
 REDIS_URL = os.environ.get("MATCHMAKER_TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/2")
 FLASK = str(Path(sys.executable).with_name("flask"))
@@ -26,10 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def queue_name() -> Iterator[str]:
     """One queue per test session: parallel runs (other engineers, CI) never take each other's jobs."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        unavailable(f"Redis is not reachable at {REDIS_URL}: {error.__class__.__name__}")
+    require_redis(REDIS_URL)
     name = f"mm-test-{os.getpid()}-{secrets.token_hex(3)}"
     yield name
     from rq import Queue

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.jobs import queue as jobs
 from matchmaker.models import Organisation, OrganisationImport
+
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 
 CSV = (
     "회사명,설명,분야,단계\n"

@@ -4,6 +4,7 @@ does not answer, switching still ranks again in the request, and learning the sp
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
@@ -12,6 +13,8 @@ from matchmaker.matching import space
 from matchmaker.models import AuditEvent, Match
 from tests.jobs.test_redis_down import _down
 from tests.learning.test_space_service import CONTENT, ENERGY
+
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 
 
 def _world(make_organisation, make_user):

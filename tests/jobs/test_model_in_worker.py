@@ -24,6 +24,8 @@ HEAVY = ("sklearn", "scipy", "torch", "sentence_transformers", "kiwipiepy", "use
 WALK = """
 import json, re, sys
 from matchmaker import create_app
+
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 settings = json.loads(sys.argv[1])
 app = create_app(settings["config"])
 result = {"pages": {}}

@@ -6,12 +6,15 @@ from __future__ import annotations
 import os
 import signal
 
+import pytest
 from flask_migrate import stamp
 from sqlalchemy import text
 
 from matchmaker.extensions import db
 from matchmaker.jobs import queue as jobs
 from tests.jobs.conftest import wait_until
+
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 
 
 def test_a_killed_worker_turns_readyz_unready(queued_app, start_worker):

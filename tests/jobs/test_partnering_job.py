@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from matchmaker.extensions import db
 from matchmaker.jobs import queue as jobs
 from matchmaker.models.partnering import MeetingStatus, PartneringDay
 from matchmaker.partnering import days
 from tests.conftest import TEST_PASSWORD
 from tests.partnering.test_days import world  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 
 
 def test_generate_is_a_job_that_reports_progress_and_stores_the_schedule(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from sqlalchemy import func, select
 
 from matchmaker.accounts import tokens as api_tokens
@@ -15,6 +16,8 @@ from matchmaker.jobs import queue as jobs
 from matchmaker.matching import pending
 from matchmaker.models import Match, PendingRefresh
 from tests.jobs.test_worker import _form, _world
+
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: the connection is refused
 

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import time
 
+import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
@@ -17,6 +18,8 @@ from matchmaker.jobs import queue as jobs
 from matchmaker.jobs import tasks
 from matchmaker.models import Embedding, JobEvent, Match, Organisation, PendingRefresh
 from tests.jobs.conftest import wait_until
+
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 
 
 def _count(model, *where) -> int:

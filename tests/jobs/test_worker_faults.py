@@ -17,6 +17,8 @@ from matchmaker.jobs import queue as jobs
 from matchmaker.models import Match
 from tests.jobs.conftest import FLASK, ROOT, wait_until
 
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
+
 APP_NAME = "mm-test-worker"  # libpq names the worker's sessions so pg_stat_activity can pick them out
 
 

@@ -67,6 +67,7 @@ def _everywhere(client, world) -> dict[str, bool]:
     }
 
 
+@pytest.mark.both_databases
 def test_a_korean_keyword_exclusion_holds_everywhere_and_stays_private(client, world):
     assert all(_everywhere(client, world).values())  # the pair is shown before: the test can fail
     exclusions.exclude_keyword(world.partner_user, "  배터리 ")  # the profile says 폐배터리를
@@ -106,6 +107,7 @@ def test_an_organisation_exclusion_hides_one_startup_until_removed(client, world
     assert actions == ["exclusion.added", "exclusion.removed"]
 
 
+@pytest.mark.both_databases
 def test_who_may_exclude_what(world, make_organisation):
     with pytest.raises(PermissionDenied):
         exclusions.exclude_keyword(world.founder, "GPU")  # a founder cannot keep partners away

@@ -92,6 +92,7 @@ def test_an_empty_history_ranks_exactly_as_today(world):
     assert _snapshot() == before  # same scores, same explanations, same model version
 
 
+@pytest.mark.both_databases
 def test_outcomes_teach_the_weights_and_every_explanation_still_adds_up(world):
     partner, startups, staff = world
     energy, content = startups[: len(ENERGY)], startups[len(ENERGY) :]

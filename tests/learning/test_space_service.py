@@ -77,6 +77,7 @@ def test_too_few_labelled_organisations_learn_no_space_and_rank_as_today(world):
     assert _snapshot() == before  # same scores, explanations and model version
 
 
+@pytest.mark.both_databases
 def test_a_learned_space_is_stored_ranks_every_match_and_switches_off(world, few_needed):
     _, _, staff = world
     matching.rematch_all()

@@ -72,6 +72,7 @@ def _count() -> int:
     return db.session.scalar(select(func.count()).select_from(Introduction))
 
 
+@pytest.mark.both_databases
 def test_one_click_requests_both_and_each_is_approved_on_its_own(world):
     startup, partner, fund, users = world
     first, second = triples.request_triple(users["founder"], startup.id, partner.id, fund.id)
@@ -102,6 +103,7 @@ def test_staff_request_on_the_startups_behalf_and_the_founder_can_withdraw(world
     assert _count() == 2
 
 
+@pytest.mark.both_databases
 def test_refusals_change_nothing(app, world, make_organisation):
     startup, partner, fund, users = world
     with pytest.raises(PermissionDenied):

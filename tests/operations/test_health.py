@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,41 +16,15 @@ from sqlalchemy import text
 from matchmaker.extensions import db
 from matchmaker.models import PendingRefresh, utcnow
 from matchmaker.operations.health import Heartbeat
-from tests.conftest import app_with_schema, make_test_config
+from tests.conftest import PrivateRedis, app_with_schema, make_test_config
+
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 
 
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def private_redis() -> Iterator[str]:
-    """A redis-server of this test's own, on a free port, that the test may kill (never the shared one)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed (make test installs it)")
-    port = _free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            redis.Redis.from_url(url, socket_connect_timeout=0.2).ping()
-            break
-        except redis.RedisError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("the private redis-server did not start")
-            time.sleep(0.05)
-    yield url
-    if process.poll() is None:
-        process.kill()
-    process.wait(timeout=10)
 
 
 @contextmanager
@@ -113,9 +85,9 @@ def test_readyz_is_unready_when_the_database_is_gone(tmp_path):
     assert body["checks"]["migrations"]["ok"] is False
 
 
-def test_readyz_follows_redis_and_the_worker_heartbeat(database_url, tmp_path, private_redis):
+def test_readyz_follows_redis_and_the_worker_heartbeat(database_url, tmp_path, private_redis: PrivateRedis):
     config = make_test_config(database_url, tmp_path) | {
-        "MATCHMAKER_REDIS_URL": private_redis,
+        "MATCHMAKER_REDIS_URL": private_redis.url,
         "MATCHMAKER_JOB_QUEUE": "readyz-test",
         "MATCHMAKER_WORKER_HEARTBEAT_TTL": 3,
     }
@@ -126,7 +98,7 @@ def test_readyz_follows_redis_and_the_worker_heartbeat(database_url, tmp_path, p
         assert no_worker.get_json()["checks"]["worker"]["ok"] is False
         assert no_worker.get_json()["checks"]["redis"]["ok"] is True
 
-        heartbeat = Heartbeat(private_redis, "readyz-test", ttl=3).start()
+        heartbeat = Heartbeat(private_redis.url, "readyz-test", ttl=3).start()
         try:
             deadline = time.monotonic() + 5
             while client.get("/readyz").status_code != 200 and time.monotonic() < deadline:
@@ -139,15 +111,15 @@ def test_readyz_follows_redis_and_the_worker_heartbeat(database_url, tmp_path, p
         gone = client.get("/readyz").get_json()
         assert gone["checks"]["worker"]["ok"] is False  # a worker that stopped cleanly says so at once
 
-        redis.Redis.from_url(private_redis).shutdown(nosave=True)
+        redis.Redis.from_url(private_redis.url).shutdown(nosave=True)
         down = client.get("/readyz")
         assert down.status_code == 503
         assert down.get_json()["checks"]["redis"]["ok"] is False
 
 
-def test_metrics_show_the_listed_series(database_url, tmp_path, private_redis):
+def test_metrics_show_the_listed_series(database_url, tmp_path, private_redis: PrivateRedis):
     config = make_test_config(database_url, tmp_path) | {
-        "MATCHMAKER_REDIS_URL": private_redis,
+        "MATCHMAKER_REDIS_URL": private_redis.url,
         "MATCHMAKER_JOB_QUEUE": "metrics-test",
     }
     with app_with_schema(database_url, tmp_path, config) as app:

@@ -96,6 +96,7 @@ def test_a_day_is_set_up_with_its_grid_and_invites_the_top_matches(world: Any) -
         days.create_day(world["staff"], "", "", [], [])
 
 
+@pytest.mark.both_databases
 def test_generate_move_publish_calendar_and_attendance(world: Any, client: FlaskClient) -> None:
     day, staff = world["day"], world["staff"]
     days.invite_from_matches(staff, day)
@@ -238,6 +239,7 @@ def test_the_schedule_export_reads_in_the_readers_language_and_runs_no_formula(
     assert client.get(f"/partnering/{day.id}/export.pdf").status_code == 404
 
 
+@pytest.mark.both_databases
 def test_after_publishing_only_unbooked_slots_are_filled_and_reminders_go_once(world: Any) -> None:
     from datetime import datetime, timedelta
 

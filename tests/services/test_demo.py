@@ -107,6 +107,7 @@ def test_ko_en_pairs_are_one_startup_in_two_languages(app):
             validate_profile(side, "startup")
 
 
+@pytest.mark.both_databases
 def test_a_refused_demo_profile_writes_nothing(app, monkeypatch):
     good, bad = dict(_startups()[0]), dict(_startups()[1], website="not a web address")
     monkeypatch.setattr(demo, "demo_profiles", lambda: [good, bad])
@@ -116,6 +117,7 @@ def test_a_refused_demo_profile_writes_nothing(app, monkeypatch):
     assert _counts() == (0, 0)
 
 
+@pytest.mark.both_databases
 def test_seed_demo_twice_changes_nothing(runner):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
@@ -129,6 +131,7 @@ def test_seed_demo_twice_changes_nothing(runner):
     assert {o.slug: (o.name, o.updated_at) for o in db.session.scalars(select(Organisation))} == snapshot
 
 
+@pytest.mark.both_databases
 def test_seed_demo_stores_what_the_form_stores(runner):
     result = runner.invoke(args=["seed-demo"])
     for account in DEMO_ACCOUNTS:
@@ -164,6 +167,7 @@ def test_every_demo_account_signs_in(runner, client):
         client.post("/logout")
 
 
+@pytest.mark.both_databases
 def test_seed_if_empty_skips_a_used_database(runner, make_user):
     make_user("staff")
     result = runner.invoke(args=["seed-demo", "--if-empty"])

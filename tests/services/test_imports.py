@@ -21,6 +21,8 @@ from matchmaker.organisations.registration import check_digit, normalise_registr
 from matchmaker.organisations.spreadsheets import FileRefused
 from tests.conftest import SHARED_DATA, unavailable
 
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
+
 
 def registration_number(seed: int) -> str:
     """A well-formed 사업자등록번호 made from ``seed`` (its check digit computed by the NTS rule)."""

@@ -34,6 +34,7 @@ def _state(introduction_id):
     return db.session.get(Introduction, introduction_id).state
 
 
+@pytest.mark.both_databases
 def test_partner_request_walks_to_an_outcome_with_a_full_audit_log(world):
     intro = intros.request_introduction(world.partner_user, world.startup.id, "We run an energy pilot.")
     assert intro.state == S.REQUESTED and intro.requested_by_side == "counterpart"
@@ -148,6 +149,7 @@ def _run(world, intro_id, action, who):
     return function(getattr(world, who), intro_id)
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("state", list(PATHS))
 def test_every_forbidden_transition_is_refused_with_409_and_changes_nothing(world, state):
     intro = intros.request_introduction(world.partner_user, world.startup.id)
@@ -169,6 +171,7 @@ def test_every_forbidden_transition_is_refused_with_409_and_changes_nothing(worl
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == mail_before
 
 
+@pytest.mark.both_databases
 def test_duplicate_open_request_for_a_pair_is_refused(world):
     intros.request_introduction(world.partner_user, world.startup.id)
     with pytest.raises(ConflictError):
@@ -176,6 +179,7 @@ def test_duplicate_open_request_for_a_pair_is_refused(world):
     assert db.session.scalar(select(func.count()).select_from(Introduction)) == 1
 
 
+@pytest.mark.both_databases
 def test_a_closed_pair_can_be_requested_again(world):
     first = intros.request_introduction(world.partner_user, world.startup.id)
     intros.reject(world.staff, first.id, "Not now.")
@@ -243,6 +247,7 @@ def test_outcome_must_be_known(world):
     assert _state(intro.id) == S.OUTCOME_RECORDED
 
 
+@pytest.mark.both_databases
 def test_unanswered_requests_expire_after_14_days(world, app):
     old = intros.request_introduction(world.founder, world.partner.id)
     approved = intros.request_introduction(world.founder, world.investor.id)
@@ -256,6 +261,7 @@ def test_unanswered_requests_expire_after_14_days(world, app):
     assert intros.expire_stale(utcnow() + timedelta(days=30)) == 0
 
 
+@pytest.mark.both_databases
 def test_staff_decide_several_at_once(world, make_organisation):
     startups = [make_organisation("startup", name=f"S{i}") for i in range(3)]
     requests = [intros.request_introduction(world.partner_user, s.id) for s in startups]
@@ -267,6 +273,7 @@ def test_staff_decide_several_at_once(world, make_organisation):
         intros.decide_many(world.founder, [requests[0].id], "reject")
 
 
+@pytest.mark.both_databases
 def test_staff_queue_is_oldest_first_and_filters(world, make_organisation):
     content_startup = make_organisation("startup", sectors=["content"], name="Webtoon AI")
     first = intros.request_introduction(world.partner_user, world.startup.id)

@@ -16,6 +16,8 @@ from matchmaker.matching.digest import send_digest
 from matchmaker.models import DigestEntry, Introduction, OutboxMessage, utcnow
 from tests.introduction_world import add_match, make_world
 
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
+
 
 @pytest.fixture
 def world(make_user, make_organisation):

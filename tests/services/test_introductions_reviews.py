@@ -14,6 +14,8 @@ from matchmaker.matching import reviews
 from matchmaker.models import Dismissal
 from tests.introduction_world import add_look_alikes, add_match, make_world
 
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
+
 Q = reviews.ReviewQuery
 
 

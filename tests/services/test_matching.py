@@ -12,6 +12,8 @@ from matchmaker.matching.embeddings import StoredEmbeddings
 from matchmaker.models import Embedding, Match, Organisation
 from matchmaker.organisations import profiles as organisations
 
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
+
 
 def _form(org: Organisation, **changes) -> dict:
     form = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from matchmaker.extensions import db
 from matchmaker.matching.sectors import sector_suggester, suggest_sectors
 
@@ -21,6 +23,7 @@ HEALTH = [
 ]
 
 
+@pytest.mark.both_databases
 def test_suggester_learns_from_the_database_and_refits_when_it_changes(
     app, make_organisation, recording_encoder
 ):

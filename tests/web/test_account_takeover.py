@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from matchmaker.accounts import users as accounts
@@ -72,6 +73,7 @@ def test_password_reset_answers_the_same_for_known_and_unknown_addresses(app, cl
     assert [m.recipient for m in messages] == ["founder@example.kr"]
 
 
+@pytest.mark.both_databases
 def test_password_reset_sets_a_new_password_once_and_ends_other_sessions(app, make_user, new_client):
     user = make_user(email="founder@example.kr")
     other_device, browser = new_client(), new_client()

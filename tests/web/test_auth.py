@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from matchmaker.accounts import users as accounts
@@ -25,6 +26,7 @@ def _user_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User))
 
 
+@pytest.mark.both_databases
 def test_founder_signs_up_is_mailed_a_sign_in_link_and_goes_on_to_describe_the_startup(client):
     response = _signup(client)
     assert response.status_code == 200 and "inbox" in response.get_data(as_text=True)
@@ -44,6 +46,7 @@ def test_founder_signs_up_is_mailed_a_sign_in_link_and_goes_on_to_describe_the_s
     assert client.get("/dashboard").status_code == 200
 
 
+@pytest.mark.both_databases
 def test_duplicate_email_creates_nothing_case_insensitively(client, make_user):
     make_user(email="taken@example.kr")
     response = _signup(client, email="TAKEN@example.kr")
@@ -148,6 +151,7 @@ def test_change_password(client, make_user, login):
     assert not user.check_password(TEST_PASSWORD)
 
 
+@pytest.mark.both_databases
 def test_invitation_sets_password_once(app, client, make_user, make_organisation):
     staff = make_user("staff")
     nvidia = make_organisation("partner", name="NVIDIA")

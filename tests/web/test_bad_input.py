@@ -15,6 +15,8 @@ import pytest
 from matchmaker.accounts import tokens as api_tokens
 from tests.conftest import TEST_PASSWORD
 
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
+
 BIG = "2147483648"  # one past PostgreSQL's integer
 HUGE = "99999999999999999999999"  # past bigint
 NINES = "9" * 400  # float('9'*400) is infinity

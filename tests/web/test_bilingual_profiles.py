@@ -11,6 +11,7 @@ import csv
 import io
 import re
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -229,6 +230,7 @@ def test_founders_may_not_ask_staff_style(client, make_organisation, make_user, 
     assert response.status_code == 403
 
 
+@pytest.mark.both_databases
 def test_an_import_carries_both_versions_and_the_export_gives_them_back(app, make_user):
     rows = [
         [

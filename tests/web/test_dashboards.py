@@ -12,7 +12,6 @@ from matchmaker.extensions import db
 from matchmaker.introductions import requests as intros
 from matchmaker.models import Introduction, utcnow
 from tests.introduction_world import add_match, make_world
-from tests.web.test_introductions import as_user  # noqa: F401 (fixture)
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def _actions(client) -> dict[str, str]:
     return actions
 
 
-def test_founder_sees_a_request_to_answer_until_it_is_answered(world, as_user):  # noqa: F811
+def test_founder_sees_a_request_to_answer_until_it_is_answered(world, as_user):
     add_match(world.startup, world.partner, 0.8)
     intro = intros.request_introduction(world.partner_user, world.startup.id)
     intros.approve(world.staff, intro.id)
@@ -43,7 +42,8 @@ def test_founder_sees_a_request_to_answer_until_it_is_answered(world, as_user): 
     assert "answer" not in _actions(founder)  # done: it is gone
 
 
-def test_founder_new_matches_count_until_the_matches_page_is_opened(world, as_user):  # noqa: F811
+@pytest.mark.both_databases
+def test_founder_new_matches_count_until_the_matches_page_is_opened(world, as_user):
     add_match(world.startup, world.partner, 0.8)
     add_match(world.startup, world.investor, 0.6)
     founder = as_user(world.founder)
@@ -54,13 +54,13 @@ def test_founder_new_matches_count_until_the_matches_page_is_opened(world, as_us
     assert "1 new match since your last visit" in _actions(founder)["new-matches"]
 
 
-def test_founder_sees_profile_gaps_that_cost_matches(world, as_user):  # noqa: F811
+def test_founder_sees_profile_gaps_that_cost_matches(world, as_user):
     gaps = _actions(as_user(world.founder))["profile-gaps"]
     assert "Say what you seek" in gaps and "Add how much you raise" in gaps
     assert "Add your stage" not in gaps  # the world's startup gave its stage
 
 
-def test_investor_sees_requests_waiting_for_it_and_its_capacity(world, as_user):  # noqa: F811
+def test_investor_sees_requests_waiting_for_it_and_its_capacity(world, as_user):
     world.investor.monthly_intro_capacity = 3
     db.session.commit()
     add_match(world.startup, world.investor, 0.7)
@@ -75,7 +75,7 @@ def test_investor_sees_requests_waiting_for_it_and_its_capacity(world, as_user):
     assert "Introductions this month: 0 of 3 used." in investor.get("/dashboard").get_data(as_text=True)
 
 
-def test_partner_sees_its_own_requests_waiting_on_others(world, as_user):  # noqa: F811
+def test_partner_sees_its_own_requests_waiting_on_others(world, as_user):
     add_match(world.startup, world.partner, 0.8)
     intros.request_introduction(world.partner_user, world.startup.id)
     actions = _actions(as_user(world.partner_user))
@@ -83,7 +83,8 @@ def test_partner_sees_its_own_requests_waiting_on_others(world, as_user):  # noq
     assert "answer" not in actions
 
 
-def test_staff_see_the_queue_with_its_oldest_age_and_stuck_introductions(world, as_user):  # noqa: F811
+@pytest.mark.both_databases
+def test_staff_see_the_queue_with_its_oldest_age_and_stuck_introductions(world, as_user):
     staff = as_user(world.staff)
     assert set(_actions(staff)) == {"none"}
     first = intros.request_introduction(world.partner_user, world.startup.id)
@@ -105,7 +106,8 @@ def test_staff_see_the_queue_with_its_oldest_age_and_stuck_introductions(world, 
     assert "1 request is waiting for your decision" in actions["queue"] and "stuck" not in actions
 
 
-def test_staff_dashboard_draws_sector_and_month_charts_with_text(world, as_user):  # noqa: F811
+@pytest.mark.both_databases
+def test_staff_dashboard_draws_sector_and_month_charts_with_text(world, as_user):
     add_match(world.startup, world.partner, 0.8)
     page = as_user(world.staff).get("/dashboard").get_data(as_text=True)
     assert page.count('<svg class="chart"') == 2 and 'role="img"' in page

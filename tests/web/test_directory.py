@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def _names(response) -> str:
     return response.get_data(as_text=True)
@@ -27,6 +29,7 @@ def test_members_cannot_include_hidden(client, make_user, make_organisation, log
     assert "Stealth Co" not in _names(client.get("/organisations/?hidden=1"))
 
 
+@pytest.mark.both_databases
 def test_search_and_filters(client, make_user, make_organisation, login):
     make_organisation("startup", name="VoltCell", sectors=["energy", "automotive"])
     make_organisation("startup", name="BeatBridge", sectors=["content"])
@@ -42,12 +45,14 @@ def test_search_and_filters(client, make_user, make_organisation, login):
     assert "No organisation matches" in body
 
 
+@pytest.mark.both_databases
 def test_korean_names_are_searchable(client, make_user, make_organisation, login):
     make_organisation("startup", name="빛고을 웹툰 스튜디오", sectors=["content"])
     login(make_user("founder"))
     assert "빛고을 웹툰 스튜디오" in _names(client.get("/organisations/?q=웹툰"))
 
 
+@pytest.mark.both_databases
 def test_directory_paginates(app, client, make_user, make_organisation, login):
     app.config["DIRECTORY_PAGE_SIZE"] = 5
     for n in range(12):

@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import UTC, datetime
 
+import pytest
 from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -113,6 +114,7 @@ def test_an_english_reader_gets_english_headers_and_labels(client, make_user, ma
     assert (row["Kind"], row["Stage"], row["Visibility"]) == ("Startup", "Pre-seed", "Listed")
 
 
+@pytest.mark.both_databases
 def test_the_codes_export_round_trips_through_the_import(client, make_user, make_organisation, login):
     """The second link: stored codes and UTC, and importing the file again changes nothing."""
     startup, _nvidia = _world(make_organisation)
@@ -155,6 +157,7 @@ def test_the_codes_export_round_trips_through_the_import(client, make_user, make
     assert client.get("/staff/exports/organisations.csv?for=robots").status_code == 404
 
 
+@pytest.mark.both_databases
 def test_xlsx_exports_survive_control_characters_in_stored_text(client, make_user, make_organisation, login):
     """Issue 20: a vertical tab in `offers` made openpyxl refuse the cell and the export answer 500."""
     make_organisation(

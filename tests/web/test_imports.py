@@ -31,6 +31,7 @@ def _upload(client, data: bytes, filename: str = "회사.csv", **headers):
     )
 
 
+@pytest.mark.both_databases
 def test_staff_preview_then_confirm_and_download_the_report_in_korean(client, make_user, login):
     login(make_user("staff", language="ko"))
     response = _upload(client, KOREAN_CSV.encode("cp949"))
@@ -134,6 +135,7 @@ def test_exports_and_template_download(client, make_user, make_organisation, log
     assert client.get("/staff/imports/template.xlsx").data.startswith(b"PK")
 
 
+@pytest.mark.both_databases
 def test_the_profile_form_takes_a_registration_number(client, make_user, make_organisation, login):
     taken = make_organisation(name="Taken", registration_number="124-81-00998")
     startup = make_organisation(name="VoltCell")

@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.introductions import requests as intros
 from matchmaker.models import Introduction, IntroductionEvent, OutboxMessage
-from tests.conftest import TEST_PASSWORD
 from tests.introduction_world import add_look_alikes, add_match, make_world
 
 
@@ -20,35 +18,11 @@ def world(make_user, make_organisation):
     return make_world(make_user, make_organisation)
 
 
-class PersonClient(FlaskClient):
-    """A client whose every request runs in its own app context.
-
-    The test's app context would otherwise be reused by each request, and Flask-Login caches the
-    signed-in user in its ``g``, so one person's identity would leak into the next person's request.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def as_user(app):
-    """A fresh client signed in as ``user``: several people act in one test."""
-
-    def sign_in(user):
-        client = PersonClient(app, app.response_class, use_cookies=True)
-        response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
-        assert response.status_code == 302
-        return client
-
-    return sign_in
-
-
 def _intro_id(response) -> int:
     return int(re.search(r"/introductions/(\d+)$", response.headers["Location"]).group(1))
 
 
+@pytest.mark.both_databases
 def test_one_introduction_from_request_to_outcome_through_the_pages(world, as_user):
     add_match(world.startup, world.partner, 0.82)
     partner, staff, founder = as_user(world.partner_user), as_user(world.staff), as_user(world.founder)
@@ -167,6 +141,7 @@ def test_partner_never_sees_startup_contacts_before_introduced(world, as_user):
             assert "hello@voltcell.example" not in body and world.founder.email not in body, (step, path)
 
 
+@pytest.mark.both_databases
 def test_bulk_decisions_and_queue_filters(world, as_user, make_organisation):
     health = make_organisation("startup", sectors=["healthcare"], name="MediScan")
     a = intros.request_introduction(world.partner_user, world.startup.id)

@@ -5,34 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import OutboxMessage
-from tests.conftest import TEST_PASSWORD
 from tests.introduction_world import add_match
 
 FALLBACKS = re.compile(r"[이가을를은는와과]\([이가을를은는와과]\)|\(으\)로|\(이\)")
-
-
-class PersonClient(FlaskClient):
-    """A client whose every request runs in its own app context (several people act in one test)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def as_user(app: Flask):
-    def sign_in(user):
-        client = PersonClient(app, app.response_class, use_cookies=True)
-        assert client.post("/login", data={"email": user.email, "password": TEST_PASSWORD}).status_code == 302
-        return client
-
-    return sign_in
 
 
 @pytest.fixture

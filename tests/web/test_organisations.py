@@ -34,6 +34,7 @@ def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+@pytest.mark.both_databases
 def test_founder_creates_their_startup(client, make_user, login):
     founder = make_user("founder")
     login(founder)
@@ -97,6 +98,7 @@ def test_invalid_profile_is_refused_and_nothing_is_written(
     assert founder.organisation_id is None
 
 
+@pytest.mark.both_databases
 def test_failed_edit_leaves_the_stored_profile_untouched(client, make_user, make_organisation, login):
     startup = make_organisation("startup", name="Before", sectors=["energy"])
     login(make_user("founder", organisation=startup))
@@ -147,6 +149,7 @@ def test_partner_edits_only_their_own(client, make_user, make_organisation, logi
     assert client.get(f"/organisations/{google.id}/edit").status_code == 403
 
 
+@pytest.mark.both_databases
 def test_staff_edit_every_organisation_and_create_partners(client, make_user, make_organisation, login):
     startup = make_organisation("startup")
     login(make_user("staff"))
@@ -170,6 +173,7 @@ def test_unknown_organisation_is_404(client, make_user, login):
     assert client.get("/organisations/999999").status_code == 404
 
 
+@pytest.mark.both_databases
 def test_a_founder_raises_in_won_and_the_page_shows_it_in_the_viewers_currency(client, make_user, login):
     founder = make_user("founder")
     login(founder)

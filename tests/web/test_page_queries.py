@@ -13,6 +13,8 @@ from matchmaker.extensions import db
 from matchmaker.matching import refresh as matching
 from matchmaker.models import Match
 
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
+
 SECTORS = ["energy", "automotive", "content", "healthcare"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from matchmaker.accounts import tokens as api_tokens
@@ -9,6 +10,8 @@ from matchmaker.extensions import db
 from matchmaker.introductions import requests as intros
 from matchmaker.models import ApiToken, IntroductionEvent, OutboxMessage, User
 from tests.conftest import TEST_PASSWORD
+
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 
 
 def _world(make_user, make_organisation):

@@ -8,7 +8,6 @@ import pytest
 
 from matchmaker.matching.ecosystem import MAP_SIZE, ecosystem_points
 from tests.introduction_world import add_match, make_world
-from tests.web.test_introductions import as_user  # noqa: F401 (fixture)
 
 
 @pytest.fixture
@@ -35,7 +34,7 @@ def test_the_map_places_every_listed_organisation_inside_the_frame(world) -> Non
     assert ecosystem_points() == points  # the same map on every visit (fixed random state)
 
 
-def test_staff_open_the_map_and_each_point_links_to_its_profile(world, as_user) -> None:  # noqa: F811
+def test_staff_open_the_map_and_each_point_links_to_its_profile(world, as_user) -> None:
     page = as_user(world.staff).get("/staff/ecosystem").get_data(as_text=True)
     links = re.findall(r'<a href="/organisations/(\d+)" class="map-point"', page)
     assert str(world.startup.id) in links and str(world.partner.id) in links
@@ -44,7 +43,7 @@ def test_staff_open_the_map_and_each_point_links_to_its_profile(world, as_user) 
     assert as_user(world.founder).get("/staff/ecosystem").status_code == 403
 
 
-def test_a_startup_without_a_sector_is_a_grey_point_not_a_500(world, as_user, make_organisation) -> None:  # noqa: F811
+def test_a_startup_without_a_sector_is_a_grey_point_not_a_500(world, as_user, make_organisation) -> None:
     # The form lets a founder save a startup with no sector ticked; the map once crashed on it.
     blank = make_organisation("startup", sectors=[], name="NoSector Labs", description="Battery swap kiosks")
     response = as_user(world.staff).get("/staff/ecosystem")
@@ -57,7 +56,7 @@ def test_a_startup_without_a_sector_is_a_grey_point_not_a_500(world, as_user, ma
     assert listing.count("No sector given") == 1
 
 
-def test_a_startup_sees_how_its_score_with_each_partner_is_made_up(world, as_user) -> None:  # noqa: F811
+def test_a_startup_sees_how_its_score_with_each_partner_is_made_up(world, as_user) -> None:
     components = [
         {"name": "seeks_offers", "contribution": 0.30, "weight": 0.35, "similarity": 0.86},
         {"name": "description", "contribution": 0.20, "weight": 0.25, "similarity": 0.8},

@@ -19,6 +19,8 @@ from matchmaker.models import ApiToken, Match, SeenMatch, utcnow
 from matchmaker.operations import dashboard, versions
 from tests.conftest import TEST_PASSWORD
 
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
+
 
 @pytest.fixture
 def pair(make_organisation):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 from matchmaker.config import environment_overrides
@@ -45,6 +46,7 @@ def test_a_remember_cookie_replayed_after_logout_gets_the_login_page(app, make_u
     assert _sent_to_login(attacker)
 
 
+@pytest.mark.both_databases
 def test_a_password_change_signs_out_other_devices_but_not_this_one(app, make_user, new_client):
     user = make_user()
     laptop = _signed_in(new_client, user, remember=True)
@@ -58,6 +60,7 @@ def test_a_password_change_signs_out_other_devices_but_not_this_one(app, make_us
     assert _sent_to_login(phone)
 
 
+@pytest.mark.both_databases
 def test_deactivation_ends_the_accounts_sessions(app, make_user, new_client):
     admin, founder = make_user("admin"), make_user()
     founder_browser = _signed_in(new_client, founder, remember=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
@@ -10,6 +11,8 @@ from matchmaker.models import Dismissal, Introduction, IntroductionEvent, Match,
 from matchmaker.organisations.deletion import DELETED_STARTUP_NAME
 from tests.conftest import TEST_PASSWORD
 from tests.introduction_world import add_match, make_world
+
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 
 PRIVATE = "VoltCell secret battery chemistry"
 

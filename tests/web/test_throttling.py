@@ -12,7 +12,7 @@ from flask import Flask
 from matchmaker import create_app
 from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
-from tests.conftest import TEST_PASSWORD, make_test_config, unavailable
+from tests.conftest import TEST_PASSWORD, make_test_config, require_redis
 
 REDIS_URL = os.environ.get("MATCHMAKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -120,18 +120,8 @@ def test_the_api_is_throttled_per_token_with_a_json_429(app, client, make_user):
     assert other.status_code == 200
 
 
-def _redis_reachable() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 def test_limits_are_kept_in_redis_when_it_is_configured(tmp_path):
-    if not _redis_reachable():
-        unavailable(f"Redis is not reachable at {REDIS_URL}")
+    require_redis(REDIS_URL)
     prefix = f"mm-test-{secrets.token_hex(4)}"
     config = make_test_config(f"sqlite:///{tmp_path / 'redis.sqlite'}", tmp_path)
     config |= {"MATCHMAKER_REDIS_URL": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
