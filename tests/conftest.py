@@ -209,7 +209,7 @@ def make_test_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         # A fast deterministic encoder; tests marked `slow` use the real model.
         "MATCHMAKER_EMBEDDING_MODEL": "hashing",
         # The app defaults to Korean; most tests read English texts, so they ask for English explicitly
-        # (tests/web/test_i18n.py checks the Korean default).
+        # (tests/web/language/test_i18n.py checks the Korean default).
         "BABEL_DEFAULT_LOCALE": "en",
     }
 

@@ -13,7 +13,7 @@ import pytest
 from matchmaker.extensions import db
 from matchmaker.models import Organisation
 from matchmaker.schemas.profile import check_profile
-from tests.web.test_organisations import _startup_form
+from tests.web.organisations.test_organisations import _startup_form
 
 pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 

@@ -68,7 +68,7 @@ def api_schema(live_app: Flask, tokens: dict[str, str], role: str) -> schemathes
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", live_app)
     schema.config.update(headers={"Authorization": f"Bearer {tokens[role]}"})
     # NUL is refused at the request boundary for every text (400, documented, and tested in
-    # tests/web/test_bad_input.py); generating it here would only exercise that one refusal.
+    # tests/web/security/test_bad_input.py); generating it here would only exercise that one refusal.
     schema.config.generation.update(allow_x00=False, max_examples=EXAMPLES)
     schema.hook("flatmap_path_parameters")(_often_existing_ids)
     return schema

@@ -50,7 +50,7 @@ def test_founder_signs_up_is_mailed_a_sign_in_link_and_goes_on_to_describe_the_s
 def test_duplicate_email_creates_nothing_case_insensitively(client, make_user):
     make_user(email="taken@example.kr")
     response = _signup(client, email="TAKEN@example.kr")
-    assert response.status_code == 200  # neutral: see tests/web/test_enumeration.py
+    assert response.status_code == 200  # neutral: see tests/web/accounts/test_enumeration.py
     assert _user_count() == 1
 
 

@@ -17,7 +17,7 @@ from matchmaker.organisations.deletion import DELETED_STARTUP_NAME, delete_start
 from tests.conftest import TEST_PASSWORD
 from tests.introduction_world import make_world
 
-CATALOG = Path(__file__).resolve().parents[2] / "matchmaker/translations/ko/LC_MESSAGES/messages.po"
+CATALOG = Path(__file__).resolve().parents[3] / "matchmaker/translations/ko/LC_MESSAGES/messages.po"
 
 
 def _korean_staff_world(make_user, make_organisation):

@@ -9,7 +9,7 @@ import pytest
 
 from matchmaker.accounts import tokens as api_tokens
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "matchmaker" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[3] / "matchmaker" / "templates"
 
 
 def _assert_hardened(response) -> None:

@@ -1,0 +1,1 @@
+"""Web pages of accounts: sign-up, sign-in, passwords, sessions, roles, personal data."""

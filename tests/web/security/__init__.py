@@ -1,0 +1,1 @@
+"""Web security: the authorization matrix, bad input, hosts, headers, throttling, error pages."""
