@@ -24,6 +24,7 @@ subprocesses see what the test wrote.
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import shutil
@@ -44,12 +45,38 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from werkzeug.routing import Rule
 from werkzeug.security import generate_password_hash
 
 from matchmaker import create_app
 from matchmaker.engine.encoder import SentenceTransformerEncoder
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, Role, User
+
+
+def _compile_each_url_builder_once() -> None:
+    """Every test builds an app, and werkzeug compiles two URL builders for each of its ~110 rules with
+    ast and compile(): two thirds of create_app's CPU time (73 ms, 23 ms without). A builder is made
+    from the rule's text, parts and defaults alone and runs with the rule bound to it, so the session
+    compiles each once. Werkzeug has no public switch for this: where its private method is missing,
+    nothing is changed and apps are built as before."""
+    original = getattr(Rule, "_compile_builder", None)
+    if original is None:
+        return
+    compiled: dict[tuple[Any, ...], Any] = {}
+
+    @functools.wraps(original)
+    def compile_once(rule: Rule, append_unknown: bool = True) -> Any:
+        defaults = repr(sorted((rule.defaults or {}).items()))
+        key = (rule.rule, rule.host, rule.subdomain, tuple(rule._trace), defaults, append_unknown)
+        if key not in compiled:
+            compiled[key] = original(rule, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = compile_once  # type: ignore[method-assign]
+
+
+_compile_each_url_builder_once()
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "MATCHMAKER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
