@@ -18,8 +18,8 @@ How a test gets its tables
 SQLite: a copy of a template file made once per session. PostgreSQL: one database per test session
 (per process), its tables created once; each test starts by emptying them (DELETE and sequences back
 to 1: 0.03 s where create_all and drop_all took 1.3 s on the loaded 2-core machine), and by building
-them again when an earlier test dropped, restored or migrated them. The rows are committed for real, so workers, threads and
-subprocesses see what the test wrote.
+them again when an earlier test dropped, restored or migrated them. The rows are committed for real,
+so workers, threads and subprocesses see what the test wrote.
 """
 
 from __future__ import annotations

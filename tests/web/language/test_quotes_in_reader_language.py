@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 from sqlalchemy import select
 
 from matchmaker.engine.text import split_sentences, text_hash
@@ -155,6 +156,7 @@ def test_a_korean_reader_sees_the_korean_version_of_an_english_quote_or_the_mark
     assert phrases.count("영어로 작성됨") == 1
 
 
+@pytest.mark.both_databases
 def test_a_kept_review_page_changes_when_the_version_and_its_alignment_are_stored(
     app, client, make_organisation, make_user, login
 ) -> None:
@@ -216,6 +218,7 @@ def test_the_api_shows_the_same_quotes_in_the_language_asked_for(
     assert shown["ko"][1]["text"] == OFFER_EN and shown["ko"][1]["language"] == "en"  # no Korean version
 
 
+@pytest.mark.both_databases
 def test_rematch_aligns_versions_checked_before_alignments_were_stored(runner, make_organisation) -> None:
     startup, _ = _pair(make_organisation, startup_version=True, partner_version=False)
     version = startup.versions[0]
