@@ -142,6 +142,10 @@ def int_arg(name: str, default: int, minimum: int = 1, maximum: int | None = Non
     return value
 
 
+# Seconds a client waits after a 503 (the queue or the database does not answer just now).
+UNAVAILABLE_RETRY_AFTER = "60"
+
+
 @bp.errorhandler(ApiError)
 def handle_api_error(error: ApiError) -> Response:
     return error_response(error.status, error.message, error.fields)
@@ -151,7 +155,7 @@ def handle_api_error(error: ApiError) -> Response:
 def handle_service_error(error: ServiceError) -> Response:
     """The services' refusals keep their status; whatever they left unsaved is dropped."""
     db.session.rollback()
-    headers = {"Retry-After": "60"} if error.status_code == 503 else None
+    headers = {"Retry-After": UNAVAILABLE_RETRY_AFTER} if error.status_code == 503 else None
     return error_response(error.status_code, error.message, getattr(error, "errors", None), headers)
 
 
@@ -161,9 +165,12 @@ def handle_http_error(error: HTTPException) -> Response:
 
 
 def drop_retry_after(response: Response) -> Response:
-    """Retry-After belongs on 429 and 503 only; Flask-Limiter adds it to every limited answer."""
+    """Retry-After belongs on 429 and 503 only; Flask-Limiter adds it to every limited answer, with the
+    seconds left in its own window, which would overwrite a 503's own wait (60 became 59 a second in)."""
     if response.status_code < 400:
         response.headers.pop("Retry-After", None)
+    elif response.status_code == 503:
+        response.headers["Retry-After"] = UNAVAILABLE_RETRY_AFTER
     return response
 
 
