@@ -21,8 +21,9 @@ from matchmaker.matching import reviews
 from matchmaker.matching.pending import refresh_status
 from matchmaker.matching.triples import triples_for
 from matchmaker.models import DismissalKind, Organisation, Role, utcnow
+from matchmaker.models.versions import page_scopes, scopes_read_by_pages
 from matchmaker.operations import dashboard, versions
-from matchmaker.operations.page_cache import PageCache
+from matchmaker.operations.page_cache import kept_pages
 from matchmaker.web.helpers import back_to, is_safe_next, refuse, roles_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -47,10 +48,6 @@ def _freshness(organisation: Organisation) -> str:
     if organisation.updated_at and organisation.updated_at > computed:
         return _("The profile changed after these matches were computed; they are being refreshed.")
     return _("Matches computed %(moment)s.", moment=format_moment(computed, "short"))
-
-
-def _page_cache() -> PageCache:
-    return current_app.extensions.setdefault("matchmaker.review_cache", PageCache())
 
 
 # Stands in for the CSRF token in a cached list: each visitor's own token is put back when it is served.
@@ -92,6 +89,7 @@ def _render_list(
         here=here,
     )
     return {
+        "kind": organisation.kind,
         "founder_view": founder_view,
         "name": organisation.name,
         "freshness": _freshness(organisation),
@@ -104,15 +102,16 @@ def _render_list(
 def index() -> str:
     """The organisation's ranked matches with filters, search and pages; dismissed pairs are gone.
 
-    What the page shows from the database is rendered once per data version, organisation, language,
-    URL, page size, ISO week (rotation) and month (popular startups), and kept in process: every change
-    it shows raises the data version in its own transaction (operations/versions.py). The version is read
-    before any of that data (the organisation too), so a kept page is never older than its version.
+    What the page shows from the database is rendered once per organisation, language, URL, page size,
+    ISO week (rotation) and month (popular startups), and kept in process while the data versions it
+    depends on stand still: ``all``, the organisation's own and the other side's (every change it shows
+    raises one of them in its own transaction, operations/versions.py). The versions are read before
+    any of that data (the organisation too), so a kept page is never older than its versions.
     """
     organisation_id = current_user.organisation_id
     if organisation_id is None:
         abort(409, _("Describe your organisation first; matches are computed from its profile."))
-    version = versions.current()
+    read = versions.read(scopes_read_by_pages(organisation_id))
     query = reviews.ReviewQuery(
         text=request.args.get("q", "").strip()[:100],
         sector=request.args.get("sector", ""),
@@ -128,14 +127,19 @@ def index() -> str:
     per_page = current_app.config["REVIEW_PAGE_SIZE"]
     here = _canonical_path(query)
     key = (organisation_id, str(get_locale()), here, per_page, year, week, now.month)
-    cached = _page_cache().get(version, key)
-    if cached is None:
+
+    def render() -> tuple[dict[str, object], tuple[str, ...], int]:
         organisation = reviews.organisation_as_of_now(organisation_id)
         if organisation is None:
             abort(409, _("Describe your organisation first; matches are computed from its profile."))
-        cached = _render_list(organisation, query, per_page, now, here)
-        _page_cache().put(version, key, cached, size=len(str(cached["body"])))
-    dashboard.mark_matches_seen(current_user, version)  # the dashboard's "new matches" count from here
+        part = _render_list(organisation, query, per_page, now, here)
+        return part, page_scopes(organisation_id, organisation.kind), len(str(part["body"]))
+
+    cached = kept_pages().fetch(read, key, render)
+    seen_at = None  # the versions its matches were read at: "new" badges need no read while they stand
+    if read is not None:
+        seen_at = tuple(read[s] for s in page_scopes(organisation_id, str(cached["kind"])))
+    dashboard.mark_matches_seen(current_user, seen_at)  # the dashboard's "new matches" count from here
     return render_template(
         "review/index.html",
         body=Markup(str(cached["body"]).replace(CSRF_MARK, generate_csrf())),
