@@ -224,7 +224,7 @@ def list_matches(organisation_id: int) -> Response:
         raise PermissionDenied(_("Only the organisation's members and the complex's staff see its matches."))
     limit = int_arg("limit", PER_PAGE_MAX, maximum=PER_PAGE_MAX)
 
-    def render() -> tuple[bytes, tuple[str, ...], int]:
+    def render() -> tuple[bytes, tuple[int, ...], int]:
         body = (current_app.json.dumps(_match_list(viewer, organisation, limit)) + "\n").encode()
         return body, page_scopes(organisation_id, organisation.kind), len(body)
 

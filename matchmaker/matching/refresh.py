@@ -80,7 +80,7 @@ def _store(
     organisation_ids: Sequence[int],
     matches: Sequence[Any],
     model_version: str,
-    scopes: Sequence[str] = (ALL,),
+    scopes: Sequence[int] = (ALL,),
 ) -> None:
     """Replace the matches of ``organisation_ids`` with ``matches`` in the current transaction.
 

@@ -20,9 +20,9 @@ from flask import current_app
 MAX_ENTRIES = 2_000
 MAX_BYTES = 64 * 1024 * 1024  # of rendered text per process: 2,000 review pages are about 40 MB
 
-Versions = Mapping[str, int]
+Versions = Mapping[int, int]
 # What a render returns: the value, the scopes it depends on, and its size in bytes.
-Rendered = tuple[Any, Sequence[str], int]
+Rendered = tuple[Any, Sequence[int], int]
 
 
 class PageCache:
@@ -34,7 +34,7 @@ class PageCache:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
-        self._entries: dict[Hashable, tuple[Any, int, tuple[tuple[str, int], ...]]] = {}
+        self._entries: dict[Hashable, tuple[Any, int, tuple[tuple[int, int], ...]]] = {}
         self._rendering: dict[Hashable, threading.Lock] = {}
         self._bytes = 0
         self.hits = 0
@@ -55,7 +55,7 @@ class PageCache:
             return entry[0]
 
     def put(
-        self, versions: Versions | None, key: Hashable, value: Any, scopes: Sequence[str], size: int = 0
+        self, versions: Versions | None, key: Hashable, value: Any, scopes: Sequence[int], size: int = 0
     ) -> None:
         """Store ``value`` (about ``size`` bytes), rendered after ``versions`` were read, as depending on
         ``scopes``; unless there are no versions yet or it alone is larger than the whole budget."""

@@ -1,28 +1,28 @@
 """Data versions, raised in the same transaction as every change of data that kept pages show.
 
-A version is kept per scope (models/versions.py): ``all``, each organisation, and each side's
-organisations (startups; partners and investors). Any session that writes to a table outside
-``UNSHOWN_TABLES`` raises, just before it commits and in that same transaction, the scopes of what it
-wrote:
+A version is kept per scope (models/versions.py), each a row of ``data_versions``: ``ALL``, each
+organisation, and each side's organisations (startups; partners and investors). Any session that
+writes to a table outside ``UNSHOWN_TABLES`` raises, just before it commits and in that same
+transaction, the scopes of what it wrote:
 
 - a row of an organisation, its sectors or its texts: the organisation's scope and its side's;
 - a match: the scopes of both organisations;
 - a statement that names its scopes (execution option ``SCOPES_OPTION``, as a refresh does): those;
-- anything else (another table, a statement without scopes, SQL we cannot read): ``all``.
+- anything else (another table, a statement without scopes, SQL we cannot read): ``ALL``.
 
 So once a change is visible to a reader, so are the new values, and a cache keyed by the values read
 *before* the page's data (operations/page_cache.py) never serves a page from before a committed change
-of a scope the page depends on. A page of an organisation depends on ``all``, its own scope and the
+of a scope the page depends on. A page of an organisation depends on ``ALL``, its own scope and the
 other side's (``page_scopes``): a founder saving a profile moves partners' and investors' pages, and
 leaves every other founder's page and API answer kept. Raising more than needed only costs a cache
 miss; a scope missing from a write that a page shows would be a bug, which is why every write not told
-apart raises ``all``.
+apart raises ``ALL``.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import event, select
@@ -63,11 +63,11 @@ UNSHOWN_TABLES = frozenset(
 )
 
 
-def read(scopes: Sequence[str]) -> dict[str, int] | None:
+def read(scopes: Sequence[int]) -> dict[int, int] | None:
     """The committed values of ``scopes`` (0 for a scope never raised), in one query; None while
-    ``all`` has no value yet (nothing may be kept before)."""
+    ``ALL`` has no value yet (nothing may be kept before)."""
     rows = db.session.execute(
-        select(DataVersion.scope, DataVersion.value).where(DataVersion.scope.in_(sorted(set(scopes))))
+        select(DataVersion.id, DataVersion.value).where(DataVersion.id.in_(sorted(set(scopes))))
     )
     values = {scope: value for scope, value in rows}
     if ALL not in values:
@@ -76,7 +76,7 @@ def read(scopes: Sequence[str]) -> dict[str, int] | None:
 
 
 def current() -> int | None:
-    """The committed value of ``all`` (None until the first change is committed)."""
+    """The committed value of ``ALL`` (None until the first change is committed)."""
     values = read((ALL,))
     return None if values is None else values[ALL]
 
@@ -85,36 +85,36 @@ def _insert() -> Any:
     return postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def _raise_versions(session: Session, scopes: set[str]) -> None:
-    """Raise ``scopes`` by one (``all`` alone when it is among them: every page depends on it).
+def _raise_versions(session: Session, scopes: set[int]) -> None:
+    """Raise ``scopes`` by one (``ALL`` alone when it is among them: every page depends on it).
 
-    ``all`` always gets a value, so pages can be kept; it is raised only when named. A scope's first
+    ``ALL`` always gets a value, so pages can be kept; it is raised only when named. A scope's first
     value is random, so a database emptied and filled again never repeats the values a running process
     may still hold pages for. Rows are written in one order, so two commits never wait on each other's
     rows crosswise (PostgreSQL)."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     raised = {ALL} if ALL in scopes else scopes
-    rows = [{"scope": s, "value": secrets.randbelow(2**62)} for s in sorted(raised | {ALL})]
+    rows = [{"id": s, "value": secrets.randbelow(2**62)} for s in sorted(raised | {ALL})]
     statement = insert(DataVersion).values(rows)
     statement = statement.on_conflict_do_update(
-        index_elements=[DataVersion.scope],
+        index_elements=[DataVersion.id],
         set_={"value": DataVersion.value + 1},
-        where=DataVersion.scope.in_(sorted(raised)),  # `all`, when not raised, is only created
+        where=DataVersion.id.in_(sorted(raised)),  # ALL, when not raised, is only created
     )
     session.execute(statement)
 
 
 def jump() -> None:
-    """Move ``all`` to a fresh random value and commit (after a restore).
+    """Move ``ALL`` to a fresh random value and commit (after a restore).
 
     A restore brings back the values stored in the backup; counting up from there would reach values
     that running processes still hold pages for, pages of the data before the restore. Every kept page
-    depends on ``all``.
+    depends on ``ALL``.
     """
     fresh = secrets.randbelow(2**62)
-    statement = _insert()(DataVersion).values(scope=ALL, value=fresh)
+    statement = _insert()(DataVersion).values(id=ALL, value=fresh)
     db.session.execute(
-        statement.on_conflict_do_update(index_elements=[DataVersion.scope], set_={"value": fresh})
+        statement.on_conflict_do_update(index_elements=[DataVersion.id], set_={"value": fresh})
     )
     db.session.commit()
     db.session.remove()
@@ -126,13 +126,13 @@ def _organisation_kind(session: Session, organisation_id: int) -> str | None:
     return held.kind if isinstance(held, Organisation) else None
 
 
-def _sides(session: Session, organisation_id: int) -> set[str]:
+def _sides(session: Session, organisation_id: int) -> set[int]:
     kind = _organisation_kind(session, organisation_id)
     return {side_scope(kind)} if kind else {STARTUPS, COUNTERPARTS}
 
 
-def _scopes_of(session: Session, row: object) -> set[str]:
-    """The scopes a written row belongs to (``all`` for any row not told apart)."""
+def _scopes_of(session: Session, row: object) -> set[int]:
+    """The scopes a written row belongs to (``ALL`` for any row not told apart)."""
     table = getattr(getattr(row, "__table__", None), "name", "")
     if table in UNSHOWN_TABLES:
         return set()
@@ -151,7 +151,7 @@ def _scopes_of(session: Session, row: object) -> set[str]:
     return {ALL}
 
 
-def _note(session: Session, scopes: Iterable[str]) -> None:
+def _note(session: Session, scopes: Iterable[int]) -> None:
     session.info.setdefault(SCOPES, set()).update(scopes)
 
 
@@ -170,13 +170,8 @@ def _note_statements(state: ORMExecuteState) -> None:
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in UNSHOWN_TABLES:
         return
-    named: Iterable[str] | None = state.execution_options.get(SCOPES_OPTION)
+    named: Iterable[int] | None = state.execution_options.get(SCOPES_OPTION)
     _note(state.session, named if named else {ALL})  # any other write, or SQL we cannot read: all
-
-
-def scoped(scopes: Iterable[str]) -> Mapping[str, Any]:
-    """Execution options for a statement that changes only ``scopes``."""
-    return {SCOPES_OPTION: frozenset(scopes)}
 
 
 @event.listens_for(Session, "before_commit")

@@ -128,7 +128,7 @@ def index() -> str:
     here = _canonical_path(query)
     key = (organisation_id, str(get_locale()), here, per_page, year, week, now.month)
 
-    def render() -> tuple[dict[str, object], tuple[str, ...], int]:
+    def render() -> tuple[dict[str, object], tuple[int, ...], int]:
         organisation = reviews.organisation_as_of_now(organisation_id)
         if organisation is None:
             abort(409, _("Describe your organisation first; matches are computed from its profile."))

@@ -16,7 +16,7 @@ from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
 from matchmaker.matching import refresh as matching
 from matchmaker.models import ApiToken, Match, SeenMatch, utcnow
-from matchmaker.models.versions import organisation_scope, page_scopes, side_scope
+from matchmaker.models.versions import ALL, organisation_scope, page_scopes, side_scope
 from matchmaker.operations import dashboard, versions
 from tests.conftest import TEST_PASSWORD
 
@@ -233,31 +233,32 @@ def test_the_cache_drops_its_least_recently_used_entries_past_its_budget():
     from matchmaker.operations.page_cache import PageCache
 
     cache = PageCache(max_entries=3, max_bytes=100)
-    at = {"all": 1}
+    at = {ALL: 1}
     for n in range(3):
-        cache.put(None, n, "x", ["all"])  # no versions: nothing kept
+        cache.put(None, n, "x", [ALL])  # no versions: nothing kept
     assert cache.get(at, 0) is None
     for n in range(3):
-        cache.put(at, n, f"page {n}", ["all"], size=30)
+        cache.put(at, n, f"page {n}", [ALL], size=30)
     assert [cache.get(at, n) for n in range(3)] == ["page 0", "page 1", "page 2"]
-    cache.put(at, 3, "page 3", ["all"], size=30)  # a fourth entry: the least recently used goes
+    cache.put(at, 3, "page 3", [ALL], size=30)  # a fourth entry: the least recently used goes
     assert cache.get(at, 0) is None and cache.get(at, 3) == "page 3"
-    cache.put(at, 4, "big", ["all"], size=70)  # 70 + 30 + 30 > 100: two more go
+    cache.put(at, 4, "big", [ALL], size=70)  # 70 + 30 + 30 > 100: two more go
     assert [cache.get(at, n) for n in (1, 2, 3, 4)] == [None, None, "page 3", "big"]
-    cache.put(at, 5, "huge", ["all"], size=101)  # larger than the whole budget: never kept
+    cache.put(at, 5, "huge", [ALL], size=101)  # larger than the whole budget: never kept
     assert cache.get(at, 5) is None and cache.get(at, 4) == "big"
-    assert cache.get({"all": 2}, 4) is None  # a newer version: not served
+    assert cache.get({ALL: 2}, 4) is None  # a newer version: not served
 
 
 def test_an_entry_is_served_while_the_versions_it_depends_on_stand_still():
     from matchmaker.operations.page_cache import PageCache
 
     cache = PageCache()
-    cache.put({"all": 1, "organisation:1": 5, "startups": 7}, "page", "kept", ["all", "organisation:1"])
-    assert cache.get({"all": 1, "organisation:1": 5, "startups": 8}, "page") == "kept"  # not its scope
-    assert cache.get({"all": 1, "organisation:1": 6, "startups": 7}, "page") is None
-    assert cache.get({"all": 2, "organisation:1": 5, "startups": 7}, "page") is None
-    assert cache.get({"organisation:1": 5}, "page") is None  # a scope not read is never taken as equal
+    everything, organisation, startups = ALL, organisation_scope(1), side_scope("startup")
+    cache.put({everything: 1, organisation: 5, startups: 7}, "page", "kept", [everything, organisation])
+    assert cache.get({everything: 1, organisation: 5, startups: 8}, "page") == "kept"  # not its scope
+    assert cache.get({everything: 1, organisation: 6, startups: 7}, "page") is None
+    assert cache.get({everything: 2, organisation: 5, startups: 7}, "page") is None
+    assert cache.get({organisation: 5}, "page") is None  # a scope not read is never taken as equal
 
 
 def test_readers_of_one_missed_entry_wait_for_one_render():
@@ -266,12 +267,12 @@ def test_readers_of_one_missed_entry_wait_for_one_render():
 
     from matchmaker.operations.page_cache import PageCache
 
-    cache, renders, at = PageCache(), [], {"all": 1}
+    cache, renders, at = PageCache(), [], {ALL: 1}
 
     def render():
         renders.append(1)
         time.sleep(0.2)
-        return "page", ["all"], 4
+        return "page", [ALL], 4
 
     results: list[str] = []
 
