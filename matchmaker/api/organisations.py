@@ -140,16 +140,16 @@ def create_organisation() -> tuple[Response, int, dict[str, str]]:
     check_known_fields(body, PROFILE_FIELDS)
     organisation = service.create_organisation(viewer, kind, body, typed=True)
     location = f"{bp.url_prefix}/organisations/{organisation.id}"
-    deferred = _deferred_refresh(organisation)
+    deferred = _deferred_refresh(organisation.id)
     if deferred is not None:  # saved; its matches are computed by a job: 202 and where to follow it
         payload = organisation_json(organisation, show_contact=True) | {"matches_job": deferred}
         return jsonify(payload), 202, {"Location": deferred["url"], "Content-Location": location}
     return jsonify(organisation_json(organisation, show_contact=True)), 201, {"Location": location}
 
 
-def _deferred_refresh(organisation: Organisation) -> dict[str, Any] | None:
+def _deferred_refresh(organisation_id: int) -> dict[str, Any] | None:
     """The job refreshing the organisation's matches, when that work was deferred to the queue."""
-    waiting = pending.pending_refresh(organisation.id)
+    waiting = pending.pending_refresh(organisation_id)
     if waiting is None or waiting.job_id is None:
         return None
     ref = jobs.fetch(waiting.job_id)
@@ -183,7 +183,7 @@ def update_organisation(organisation_id: int) -> Response | tuple[Response, int,
     service.update_organisation(
         api_user(), organisation, service.profile_values(organisation) | body, typed=True
     )
-    deferred = _deferred_refresh(organisation)
+    deferred = _deferred_refresh(organisation_id)
     if deferred is not None:  # saved; its matches are computed by a job: 202 and where to follow it
         payload = organisation_json(organisation, show_contact=True) | {"matches_job": deferred}
         return jsonify(payload), 202, {"Location": str(deferred["url"])}

@@ -43,14 +43,21 @@ class PageCache:
     def get(self, versions: Versions | None, key: Hashable) -> Any | None:
         """The entry stored under ``key`` if every version it depends on is still the one in
         ``versions``, else None."""
+        found = self._lookup(versions, key)
+        with self._lock:
+            if found is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+        return found
+
+    def _lookup(self, versions: Versions | None, key: Hashable) -> Any | None:
         if versions is None:
             return None
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or any(versions.get(scope) != value for scope, value in entry[2]):
-                self.misses += 1
                 return None
-            self.hits += 1
             self._entries[key] = self._entries.pop(key)  # the most recently used go last
             return entry[0]
 
@@ -83,9 +90,8 @@ class PageCache:
             rendering = self._rendering.setdefault(key, threading.Lock())
         with rendering:
             try:
-                found = self.get(versions, key)  # another thread may have rendered it meanwhile
+                found = self._lookup(versions, key)  # another thread may have rendered it meanwhile
                 if found is not None:
-                    self.misses -= 1  # counted once, above
                     return found
                 value, scopes, size = render()
                 self.put(versions, key, value, scopes, size)
