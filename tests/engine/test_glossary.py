@@ -137,3 +137,15 @@ def test_shared_concepts_pair_terms_across_languages() -> None:
 
 def test_the_glossary_is_loaded_once() -> None:
     assert load() is load()
+
+
+def test_a_text_searched_again_finds_the_same_terms_and_callers_cannot_change_them():
+    """Found terms are kept per text (a refresh searches each candidate's unchanged texts again)."""
+    from matchmaker.engine import glossary
+
+    found = glossary.load()
+    text = "Battery storage for the power grid, 배터리 저장"
+    first = found.find(text)
+    assert first, "the glossary knows these terms"
+    first.clear()  # the caller's own list
+    assert found.find(text) == found._find(text) and found.find(text)
