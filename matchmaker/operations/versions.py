@@ -25,7 +25,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
@@ -137,7 +137,7 @@ def _scopes_of(session: Session, row: object) -> set[int]:
     if table in UNSHOWN_TABLES:
         return set()
     if isinstance(row, Organisation):
-        if row.id is None or len(db.inspect(row).attrs.kind.history.deleted):
+        if row.id is None or inspect(row).attrs.kind.history.deleted:
             return {ALL}  # a changed kind moves it to the other side: nothing is told apart
         return {organisation_scope(row.id), side_scope(row.kind)}
     if isinstance(row, OrganisationSector | ProfileVersion):

@@ -11,11 +11,12 @@ import re
 import pytest
 from flask import Flask
 from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
 
 from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
 from matchmaker.matching import refresh as matching
-from matchmaker.models import ApiToken, Match, SeenMatch, utcnow
+from matchmaker.models import ApiToken, Match, OrganisationSector, SeenMatch, utcnow
 from matchmaker.models.versions import ALL, organisation_scope, page_scopes, side_scope
 from matchmaker.operations import dashboard, versions
 from tests.conftest import TEST_PASSWORD
@@ -343,3 +344,16 @@ def test_a_refresh_of_the_other_sides_matches_shows_on_the_next_view(client, two
     db.session.commit()
     assert versions.current() == everything
     assert str(other.id) not in items(review(client))
+
+
+def test_a_sector_change_of_the_listed_side_shows_on_the_next_view(app, client, pair, make_user, login):
+    """Sector rows raise their organisation's scope and its side's, even when the session does not hold
+    the organisation (then both sides')."""
+    startup, partner, _investor = pair
+    login(make_user("founder", organisation=startup))
+    before = review(client).count("Healthcare")  # (the sector filter names it too)
+    with Session(db.engine) as other:  # a session that does not hold the partner, so not its kind
+        other.add(OrganisationSector(organisation_id=partner.id, sector="healthcare"))
+        other.commit()
+    db.session.expire_all()  # the test's own session held the partner's old sectors (a request's does not)
+    assert review(client).count("Healthcare") == before + 1
