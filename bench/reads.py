@@ -1,25 +1,28 @@
 """Reads under load: 50 locust users against gunicorn on the demo data, old code and layout next to the new.
 
 Run:  .venv/bin/python bench/reads.py [--seconds 20] [--users 50] [--layouts 2x4,4x2,3x1] [--baseline REV]
-                                     [--savers 5] [--pages matches,review,api]
+                                     [--savers 0,5] [--pages matches,review,api]
 
 One SQLite database with the demo data (`flask seed-demo`, embedded with the hashing encoder so seeding
 takes seconds; reading a page never embeds) serves every run. Each run starts gunicorn (gthread
 workers x threads) from a tree: "old" is the `matchmaker` package of git revision REV (default: the
-commit this branch started from) in today's `make run` layout (2 workers x 4 threads), "new" is this
-checkout in each layout of --layouts. Against each, locust runs 50 users with no think time for
---seconds per page: the founder's matches page (/review/ as founder), the partner's review page
-(/review/ as partner) and the matches API (GET /api/v1/organisations/ID/matches). The accounts sign
-in once before the runs (their session cookie is shared by the users, so no run pays for password
-hashing); API users take turns over 100 tokens of five members of the founder's startup, so the
-per-token limit (300 calls a minute) is not what is measured. Locust runs on the same two cores as the
-server (and as the other engineers' work: the load average is printed with every row).
+commit this branch started from) in today's `make run` layout (3 workers x 4 threads, tools/serve.sh
+and deploy/gunicorn.conf.py), "new" is this checkout in each layout of --layouts. Against each, locust
+runs 50 users with no think time for --seconds per page: the founder's matches page (/review/ as
+founder), the partner's review page (/review/ as partner) and the matches API (GET
+/api/v1/organisations/ID/matches). The accounts sign in once before the runs (their session cookie is
+shared by the users, so no run pays for password hashing); API users take turns over 100 tokens of five
+members of the founder's startup, so the per-token limit (300 calls a minute) is not what is measured.
+Locust runs on the same two cores as the server (and as the other engineers' work: the load average is
+printed with every row).
 
-With --savers N, each run also has N users saving the profiles of N other startups as fast as they
-can (PATCH /api/v1/organisations/ID with a changed description, through HTTP), with Redis
+With --savers N (or a list, "0,5": each tree and layout runs with each count, so one run holds the
+pages with and without savers), each run also has N users saving the profiles of N other startups as
+fast as they can (PATCH /api/v1/organisations/ID with a changed description, through HTTP), with Redis
 configured and one job worker running beside gunicorn, as `make run` serves it: the rows then show
-the readers, and a "save" row the savers. The Redis database is --redis-url (default db 7, so no
-other work's queue is touched).
+the readers, and a "save" row the savers (the readers' server CPU per request then counts the saves'
+and the worker's too). The Redis database is --redis-url (default db 7, so no other work's queue is
+touched).
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-BASE_REVISION = "6f9fc31"  # main when this work started
+BASE_REVISION = "0890a30"  # main when this work started
+OLD_LAYOUT = (3, 4)  # today's `make run` (tools/serve.sh) and deploy/gunicorn.conf.py
 PAGES = ("matches", "review", "api")  # and "static", the floor (--pages static,matches,...)
 SAVERS_REDIS = "redis://127.0.0.1:6379/7"
 ACCOUNTS = {
@@ -232,6 +236,51 @@ def run_locust(
     return rows
 
 
+def measure(
+    label: str,
+    tree: Path,
+    workers: int,
+    threads: int,
+    savers: int,
+    args: argparse.Namespace,
+    env: dict[str, str],
+    tmp: Path,
+) -> list[tuple[str, str, str, dict[str, Any], str]]:
+    """Each page against one tree and layout, with ``savers`` savers (Redis and a worker only then)."""
+    results: list[tuple[str, str, str, dict[str, Any], str]] = []
+    run_env = dict(env, MATCHMAKER_REDIS_URL=args.redis_url) if savers else env
+    layout = f"{workers}x{threads}" if threads else f"{workers} sync"
+    log(f"{label} {layout}: starting gunicorn")
+    if savers:  # no job of an earlier run is left for this run's worker
+        subprocess.run(["redis-cli", "-u", args.redis_url, "flushdb"], capture_output=True, check=True)
+    process, port = serve(tree, run_env, workers, threads)
+    worker = start_worker(tree, run_env) if savers else None
+    try:
+        for page in args.pages.split(","):
+            load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+            log(f"  {page}: {args.users} users, {savers} savers, {args.seconds}s (load {load})")
+            pids = [process.pid] + ([worker.pid] if worker else [])
+            server_before = tree_cpu_seconds(*pids)
+            rows = run_locust(port, page, run_env, args.users, args.seconds, tmp, savers)
+            served = sum(float(rows.get(n, {}).get("Request Count") or 0) for n in ("page", "save"))
+            server_cpu = tree_cpu_seconds(*pids) - server_before
+            cpu = (
+                1000 * server_cpu / max(served, 1),
+                1000 * float(rows["locust"]["cpu"]) / max(served, 1),
+            )
+            rows["page"] = dict(rows.get("page", {}), cpu=cpu)
+            shown = f"{page} + {savers} savers" if savers else page
+            results.append((label, layout, shown, rows.get("page", {}), load))
+            if savers:
+                results.append((label, f"{workers}x{threads}", f"save ({page})", rows.get("save", {}), load))
+    finally:
+        for running in (process, worker):
+            if running is not None:
+                running.terminate()
+                running.wait(timeout=30)
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -241,14 +290,15 @@ def main() -> int:
     parser.add_argument("--layouts", default="2x4,4x2,3x1")
     parser.add_argument("--baseline", default=BASE_REVISION)
     parser.add_argument("--pages", default=",".join(PAGES))
-    parser.add_argument("--savers", type=int, default=0, help="users saving profiles during each run")
+    parser.add_argument(
+        "--savers", default="0", help="users saving profiles during each run (a list runs each count)"
+    )
     parser.add_argument("--redis-url", default=SAVERS_REDIS)
     args = parser.parse_args()
+    saver_counts = [int(n) for n in str(args.savers).split(",")]
     with tempfile.TemporaryDirectory(prefix="reads-bench-") as name:
         tmp = Path(name)
-        env, prepared = prepare(tmp, args.savers)
-        if args.savers:
-            env["MATCHMAKER_REDIS_URL"] = args.redis_url
+        env, prepared = prepare(tmp, max(saver_counts))
         env = dict(
             env,
             READS_SAVER_PATHS=json.dumps(prepared["savers"]),
@@ -265,44 +315,14 @@ def main() -> int:
             check=True,
         )
         subprocess.run(["tar", "-x", "-C", str(old_root)], input=archive.stdout, check=True)
-        runs = [("old", old_root, 2, 4)]
+        runs = [("old", old_root, *OLD_LAYOUT)]
         for layout in args.layouts.split(","):  # "2x4": gthread, 2 workers x 4 threads; "4s": 4 sync workers
             workers, threads = (int(layout[:-1]), 0) if layout.endswith("s") else map(int, layout.split("x"))
             runs.append(("new", REPO_ROOT, workers, threads))
         results = []
         for label, tree, workers, threads in runs:
-            layout = f"{workers}x{threads}" if threads else f"{workers} sync"
-            log(f"{label} {layout}: starting gunicorn")
-            if args.savers:  # no job of an earlier run is left for this run's worker
-                subprocess.run(
-                    ["redis-cli", "-u", args.redis_url, "flushdb"], capture_output=True, check=True
-                )
-            process, port = serve(tree, env, workers, threads)
-            worker = start_worker(tree, env) if args.savers else None
-            try:
-                for page in args.pages.split(","):
-                    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-                    log(f"  {page}: {args.users} users, {args.savers} savers, {args.seconds}s (load {load})")
-                    pids = [process.pid] + ([worker.pid] if worker else [])
-                    server_before = tree_cpu_seconds(*pids)
-                    rows = run_locust(port, page, env, args.users, args.seconds, tmp, args.savers)
-                    served = sum(float(rows.get(n, {}).get("Request Count") or 0) for n in ("page", "save"))
-                    server_cpu = tree_cpu_seconds(*pids) - server_before
-                    cpu = (
-                        1000 * server_cpu / max(served, 1),
-                        1000 * float(rows["locust"]["cpu"]) / max(served, 1),
-                    )
-                    rows["page"] = dict(rows.get("page", {}), cpu=cpu)
-                    results.append((label, layout, page, rows.get("page", {}), load))
-                    if args.savers:
-                        results.append(
-                            (label, f"{workers}x{threads}", f"save ({page})", rows.get("save", {}), load)
-                        )
-            finally:
-                for running in (process, worker):
-                    if running is not None:
-                        running.terminate()
-                        running.wait(timeout=30)
+            for savers in saver_counts:
+                results += measure(label, tree, workers, threads, savers, args, env, tmp)
         shutil.rmtree(old_root, ignore_errors=True)
     print()
     print(

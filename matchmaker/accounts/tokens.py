@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from matchmaker.errors import ConflictError, NotFound, ValidationError
 from matchmaker.extensions import db
@@ -75,7 +76,11 @@ def user_for_token(token: str) -> User | None:
     """The active account a presented bearer token belongs to, or None (unknown, revoked, deactivated)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    row = db.session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(token))
+        .options(joinedload(ApiToken.user))  # one query for the token and its account, on every call
+    )
     if row is None or row.is_revoked or not row.user.is_active:
         return None
     now = utcnow()

@@ -19,11 +19,15 @@ from matchmaker.api.serialise import (
 )
 from matchmaker.api.spec import query_parameter, route
 from matchmaker.errors import NotFound, PermissionDenied
+from matchmaker.i18n import current_language
 from matchmaker.inputs import PAGE_MAX
 from matchmaker.jobs import queue as jobs
 from matchmaker.matching import pending
 from matchmaker.matching import refresh as matching
 from matchmaker.models import Match, Organisation, OrganisationKind, Role, Sector, User
+from matchmaker.models.versions import page_scopes, scopes_read_by_pages
+from matchmaker.operations import versions
+from matchmaker.operations.page_cache import kept_pages
 from matchmaker.organisations import profiles as service
 from matchmaker.organisations.contacts import contact_rule
 from matchmaker.schemas.jobs import OrganisationSaved
@@ -136,16 +140,16 @@ def create_organisation() -> tuple[Response, int, dict[str, str]]:
     check_known_fields(body, PROFILE_FIELDS)
     organisation = service.create_organisation(viewer, kind, body, typed=True)
     location = f"{bp.url_prefix}/organisations/{organisation.id}"
-    deferred = _deferred_refresh(organisation)
+    deferred = _deferred_refresh(organisation.id)
     if deferred is not None:  # saved; its matches are computed by a job: 202 and where to follow it
         payload = organisation_json(organisation, show_contact=True) | {"matches_job": deferred}
         return jsonify(payload), 202, {"Location": deferred["url"], "Content-Location": location}
     return jsonify(organisation_json(organisation, show_contact=True)), 201, {"Location": location}
 
 
-def _deferred_refresh(organisation: Organisation) -> dict[str, Any] | None:
+def _deferred_refresh(organisation_id: int) -> dict[str, Any] | None:
     """The job refreshing the organisation's matches, when that work was deferred to the queue."""
-    waiting = pending.pending_refresh(organisation.id)
+    waiting = pending.pending_refresh(organisation_id)
     if waiting is None or waiting.job_id is None:
         return None
     ref = jobs.fetch(waiting.job_id)
@@ -179,7 +183,7 @@ def update_organisation(organisation_id: int) -> Response | tuple[Response, int,
     service.update_organisation(
         api_user(), organisation, service.profile_values(organisation) | body, typed=True
     )
-    deferred = _deferred_refresh(organisation)
+    deferred = _deferred_refresh(organisation_id)
     if deferred is not None:  # saved; its matches are computed by a job: 202 and where to follow it
         payload = organisation_json(organisation, show_contact=True) | {"matches_job": deferred}
         return jsonify(payload), 202, {"Location": str(deferred["url"])}
@@ -200,12 +204,44 @@ def update_organisation(organisation_id: int) -> Response | tuple[Response, int,
     query=(query_parameter("limit", {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX}),),
 )
 def list_matches(organisation_id: int) -> Response:
-    """The organisation's ranked matches with their explanations; for its members and staff only."""
-    organisation = visible_organisation(organisation_id)
+    """The organisation's ranked matches with their explanations; for its members and staff only.
+
+    The answer is kept like the review pages (operations/page_cache.py): per organisation, language,
+    limit and whether staff ask (they see hidden profiles too), while the data versions the list
+    depends on stand still. The versions are read before any data, the rights are checked each time.
+    """
+    read = versions.read(scopes_read_by_pages(organisation_id))
     viewer = api_user()
+    if viewer.is_staff or viewer.organisation_id == organisation_id:
+        # Members and staff may read it whenever it exists, and a kept answer says it existed and has
+        # not changed since: served without reading the organisation again.
+        key = _matches_key(viewer, organisation_id, int_arg("limit", PER_PAGE_MAX, maximum=PER_PAGE_MAX))
+        kept = kept_pages().get(read, key)
+        if kept is not None:
+            return _json_body(kept)
+    organisation = visible_organisation(organisation_id)
     if not service.can_edit(viewer, organisation):
         raise PermissionDenied(_("Only the organisation's members and the complex's staff see its matches."))
     limit = int_arg("limit", PER_PAGE_MAX, maximum=PER_PAGE_MAX)
+
+    def render() -> tuple[bytes, tuple[int, ...], int]:
+        body = (current_app.json.dumps(_match_list(viewer, organisation, limit)) + "\n").encode()
+        return body, page_scopes(organisation_id, organisation.kind), len(body)
+
+    return _json_body(kept_pages().fetch(read, _matches_key(viewer, organisation_id, limit), render))
+
+
+def _matches_key(viewer: User, organisation_id: int, limit: int) -> tuple[object, ...]:
+    """What else the answer depends on: the language, the limit, and whether staff ask (they see
+    hidden profiles too; a member sees the listed ones, never being a member of the other side)."""
+    return ("api.matches", organisation_id, current_language(), limit, viewer.is_staff)
+
+
+def _json_body(body: bytes) -> Response:
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)  # type: ignore[attr-defined]
+
+
+def _match_list(viewer: User, organisation: Organisation, limit: int) -> dict[str, Any]:
     items: list[Seen] = []
     # The first `limit` matches usually fill the page; all of them are read only when some were hidden.
     batch = matching.matches_for(organisation, limit=limit)
@@ -217,7 +253,7 @@ def list_matches(organisation_id: int) -> Response:
             items.append(seen_match(match, organisation))
         if len(items) == limit:
             break
-    return jsonify(dump(MatchList, {"organisation": organisation, "items": items}))
+    return dump(MatchList, {"organisation": organisation, "items": items})
 
 
 def _all_visible(viewer: User, organisation: Organisation, matches: list[Match]) -> bool:

@@ -36,6 +36,7 @@ from matchmaker.matching.embeddings import app_encoder, stored_encoder
 from matchmaker.matching.exclusions import hidden_from, private_pairs
 from matchmaker.matching.lexical import forget_lexical_index, lexical_index
 from matchmaker.models import Match, Organisation, Visibility, utcnow
+from matchmaker.models.versions import ALL, SCOPES_OPTION, organisation_scope, side_scope
 
 logger = logging.getLogger(__name__)
 
@@ -75,12 +76,20 @@ def excluded_pairs() -> dict[int, set[int]]:
     return pairs
 
 
-def _store(organisation_ids: Sequence[int], matches: Sequence[Any], model_version: str) -> None:
-    """Replace the matches of ``organisation_ids`` with ``matches`` in the current transaction."""
+def _store(
+    organisation_ids: Sequence[int],
+    matches: Sequence[Any],
+    model_version: str,
+    scopes: Sequence[int] = (ALL,),
+) -> None:
+    """Replace the matches of ``organisation_ids`` with ``matches`` in the current transaction.
+
+    ``scopes``: the data versions the change raises (models/versions.py); by default every kept page's."""
+    options = {SCOPES_OPTION: frozenset(scopes)}
     db.session.execute(
-        delete(Match).where(
-            or_(Match.startup_id.in_(organisation_ids), Match.counterpart_id.in_(organisation_ids))
-        )
+        delete(Match)
+        .where(or_(Match.startup_id.in_(organisation_ids), Match.counterpart_id.in_(organisation_ids)))
+        .execution_options(**options)
     )
     now = utcnow()
     rows = [
@@ -107,7 +116,7 @@ def _store(organisation_ids: Sequence[int], matches: Sequence[Any], model_versio
                 insert.on_conflict_do_update(
                     index_elements=["startup_id", "counterpart_id"],
                     set_={column: insert.excluded[column] for column in columns},
-                )
+                ).execution_options(**options)
             )
 
 
@@ -150,6 +159,9 @@ def refresh_matches_for(organisation: Organisation) -> RefreshReport:
         candidates = listed_candidates(kinds, encoder)
         if len(candidates.ids):
             (vectors,) = embed_profiles([anchor], encoder)
+            # The texts embedded on the way are kept now: on SQLite the transaction that stored them
+            # holds the one write lock, and saves would wait behind the ranking below.
+            db.session.commit()
             matches = rank_against(
                 anchor,
                 vectors,
@@ -159,7 +171,10 @@ def refresh_matches_for(organisation: Organisation) -> RefreshReport:
                 config=scoring_config(encoder),
                 encoder=encoder,
             )
-    _store([organisation.id], matches, model_version(encoder))
+    # Its matches are the organisation's own data and, on each other side's page, data of its side:
+    # every page of the other side may list it now or have listed it before.
+    scopes = (organisation_scope(organisation.id), side_scope(organisation.kind))
+    _store([organisation.id], matches, model_version(encoder), scopes)
     db.session.commit()
     return RefreshReport(organisation.id, len(matches), encoder.embedded_texts)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -194,8 +195,17 @@ def vary(matches: list[Match]) -> list[Match]:
     return [matches[i] for i, _ in picked] + rest
 
 
-def review_for(user: User, query: ReviewQuery, per_page: int = 10, now: datetime | None = None) -> ReviewPage:
-    """The user's organisation's ranked, filtered, rotated matches, one page of them."""
+def review_for(
+    user: User,
+    query: ReviewQuery,
+    per_page: int = 10,
+    now: datetime | None = None,
+    before_loading: Callable[[list[int]], None] | None = None,
+) -> ReviewPage:
+    """The user's organisation's ranked, filtered, rotated matches, one page of them.
+
+    ``before_loading`` is called with the ids of the page's other organisations once they are ranked,
+    before their rows are read (the review page reads their data versions there)."""
     own = _member_organisation(user)
     now = now or utcnow()
     founder_view = own.kind == OrganisationKind.STARTUP
@@ -236,9 +246,10 @@ def review_for(user: User, query: ReviewQuery, per_page: int = 10, now: datetime
     elif not founder_view:
         ranked = vary(ranked) if query.order == VARIED else rotate(ranked, own.id, now)
     page = max(1, query.page)
-    chosen = _load_page(
-        [row.id for row in ranked[(page - 1) * per_page : page * per_page]], own, founder_view
-    )
+    shown = ranked[(page - 1) * per_page : page * per_page]
+    if before_loading is not None:
+        before_loading([other_id(row, founder_view) for row in shown])
+    chosen = _load_page([row.id for row in shown], own, founder_view)
     filtered = matching.filter_summary(own) if not ranked else {}
     items = _with_introductions(chosen, founder_view)
     return ReviewPage(items, page, per_page, len(ranked), filtered, private, found)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -127,13 +127,14 @@ def _new_matches(user: User, organisation: Organisation) -> int:
     ).scalar_one()
 
 
-def mark_matches_seen(user: User, version: int | None = None) -> None:
+def mark_matches_seen(user: User, version: Hashable | None = None) -> None:
     """Remember every current match of the person's organisation as seen (they opened their matches).
 
-    ``version``: the data version read before (operations/versions.py). Matches change only with a new
-    version, so once this process marked everything at a version, the same version needs no read.
+    ``version``: the values of the data versions its page depends on, read before (operations/versions.py).
+    Its matches change only when one of them moves, so once this process marked everything at those
+    values, the same values need no read.
     """
-    marked: dict[int, int] = current_app.extensions.setdefault("matchmaker.seen_versions", {})
+    marked: dict[int, Hashable] = current_app.extensions.setdefault("matchmaker.seen_versions", {})
     if version is not None and marked.get(user.id) == version:
         return
     organisation = user.organisation

@@ -1,57 +1,75 @@
-"""Rendered page parts kept in process, valid for one data version (operations/versions.py).
+"""Rendered page parts kept in process, each valid while the data versions it depends on stand still.
 
-An entry is served only while the data version it was stored under is still the current one: the
-first request that reads a newer (or older, after a restore) version empties the cache. Keys name
-everything else a part depends on (organisation, language, URL, week); values are the rendered text.
+Each entry remembers the scopes it depends on (operations/versions.py) with the values read *before*
+its data; it is served only while each of those values is still the current one. Keys name everything
+else a part depends on (organisation, language, URL, week); values are the rendered text. A save that
+raises one organisation's scopes leaves the pages of every other organisation kept.
+
+While one thread renders an entry, the others asking for the same key wait for it instead of
+rendering it again (a kept page that moved is asked for by every reader at once).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
+
+from flask import current_app
 
 MAX_ENTRIES = 2_000
 MAX_BYTES = 64 * 1024 * 1024  # of rendered text per process: 2,000 review pages are about 40 MB
 
+Versions = Mapping[int, int]
+# What a render returns: the value, the scopes it depends on, and its size in bytes.
+Rendered = tuple[Any, Sequence[int], int]
+
 
 class PageCache:
-    """A dict of rendered parts for one data version; thread-safe, emptied when the version moves.
+    """A dict of rendered parts, each stored with the versions it was rendered at; thread-safe.
 
-    Bounded by entries and by the size callers give: past either, the oldest entries go first."""
+    Bounded by entries and by the size callers give: past either, the least recently used go first."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
-        self._version: int | None = None
-        self._entries: dict[Hashable, tuple[Any, int]] = {}
+        self._entries: dict[Hashable, tuple[Any, int, tuple[tuple[int, int], ...]]] = {}
+        self._rendering: dict[Hashable, threading.Lock] = {}
         self._bytes = 0
         self.hits = 0
         self.misses = 0
 
-    def get(self, version: int | None, key: Hashable) -> Any | None:
-        """The entry stored under ``key`` for ``version``, or None."""
-        if version is None:
+    def get(self, versions: Versions | None, key: Hashable) -> Any | None:
+        """The entry stored under ``key`` if every version it depends on is still the one in
+        ``versions``, else None."""
+        found = self._lookup(versions, key)
+        with self._lock:
+            if found is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+        return found
+
+    def _lookup(self, versions: Versions | None, key: Hashable) -> Any | None:
+        if versions is None:
             return None
         with self._lock:
-            if version != self._version:
-                self._version, self._entries, self._bytes = version, {}, 0
             entry = self._entries.get(key)
-            if entry is None:
-                self.misses += 1
+            if entry is None or any(versions.get(scope) != value for scope, value in entry[2]):
                 return None
-            self.hits += 1
+            self._entries[key] = self._entries.pop(key)  # the most recently used go last
             return entry[0]
 
-    def put(self, version: int | None, key: Hashable, value: Any, size: int = 0) -> None:
-        """Store ``value`` (about ``size`` bytes), unless the version moved on while it was computed
-        (it may be stale) or it alone is larger than the whole budget."""
-        if version is None or size > self.max_bytes:
+    def put(
+        self, versions: Versions | None, key: Hashable, value: Any, scopes: Sequence[int], size: int = 0
+    ) -> None:
+        """Store ``value`` (about ``size`` bytes), rendered after ``versions`` were read, as depending on
+        ``scopes``; unless there are no versions yet or it alone is larger than the whole budget."""
+        if versions is None or size > self.max_bytes:
             return
+        depends = tuple((scope, versions[scope]) for scope in scopes)
         with self._lock:
-            if version != self._version:
-                return
             old = self._entries.pop(key, None)
             if old is not None:
                 self._bytes -= old[1]
@@ -60,5 +78,30 @@ class PageCache:
             ):
                 oldest = next(iter(self._entries))  # dicts keep insertion order: the oldest first
                 self._bytes -= self._entries.pop(oldest)[1]
-            self._entries[key] = (value, size)
+            self._entries[key] = (value, size, depends)
             self._bytes += size
+
+    def fetch(self, versions: Versions | None, key: Hashable, render: Callable[[], Rendered]) -> Any:
+        """The entry under ``key``, or ``render()``'s value, stored; one render at a time per key."""
+        found = self.get(versions, key)
+        if found is not None:
+            return found
+        with self._lock:
+            rendering = self._rendering.setdefault(key, threading.Lock())
+        with rendering:
+            try:
+                found = self._lookup(versions, key)  # another thread may have rendered it meanwhile
+                if found is not None:
+                    return found
+                value, scopes, size = render()
+                self.put(versions, key, value, scopes, size)
+                return value
+            finally:
+                with self._lock:
+                    if self._rendering.get(key) is rendering:
+                        del self._rendering[key]
+
+
+def kept_pages() -> PageCache:
+    """This process's kept page parts (the review pages and the API's match lists share one budget)."""
+    return current_app.extensions.setdefault("matchmaker.review_cache", PageCache())

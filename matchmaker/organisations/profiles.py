@@ -133,11 +133,11 @@ def _mark_pending(organisation: Organisation) -> datetime | None:
     return pending.mark_pending(organisation.id)
 
 
-def _run_after_save(organisation: Organisation, requested_at: datetime | None) -> None:
+def _run_after_save(organisation_id: int, requested_at: datetime | None) -> None:
     # Saving a profile refreshes that organisation's matches, and only those: on the job queue when
     # there is one (the request returns at once), else here.
     if requested_at is not None:
-        pending.schedule_refresh(organisation.id, requested_at)
+        pending.schedule_refresh(organisation_id, requested_at)
 
 
 def check_may_create(actor: User, kind: str) -> None:
@@ -174,18 +174,33 @@ def create_organisation(
     except IntegrityError as exc:
         db.session.rollback()
         raise ConflictError(_("This profile clashes with one saved at the same moment; try again.")) from exc
-    _run_after_save(organisation, requested_at)
+    _run_after_save(organisation.id, requested_at)
     return organisation
+
+
+LOCKED_FOR_EDIT = "matchmaker.locked_for_edit"  # session.info: (transaction, organisation ids) it locked
 
 
 def lock_for_edit(organisation: Organisation) -> None:
     """Hold the organisation's row until this transaction ends, and read it as last committed.
 
     Concurrent edits of one profile then run one after the other instead of colliding on its sector
-    rows; a partial edit (API PATCH) merges onto what the previous edit saved.
+    rows; a partial edit (API PATCH) merges onto what the previous edit saved. Once locked, it stays
+    locked and read until the transaction ends: locking it again in that transaction reads nothing.
     """
+    session = db.session()  # the request's own session (the scoped proxy has no get_transaction)
+    transaction = session.get_transaction()
+    held = session.info.get(LOCKED_FOR_EDIT)
+    if transaction is not None and held is not None and held[0] is transaction:
+        if organisation.id in held[1]:
+            return
+    else:
+        held = (transaction, set[int]())
     capacity.lock_organisation(organisation.id)
     db.session.refresh(organisation)
+    # Remembered with the transaction it was taken in (a later transaction is another object).
+    held[1].add(organisation.id)
+    session.info[LOCKED_FOR_EDIT] = (session.get_transaction(), held[1])
 
 
 def update_organisation(
@@ -208,14 +223,17 @@ def update_organisation(
         setattr(organisation, field, value)
     bilingual.store_versions(organisation, versions, actor)
     requested_at = _mark_pending(organisation)
+    # Read before the commit expires them: reading them after would load the profile again.
+    organisation_id, kind, capacity_after = (
+        organisation.id,
+        organisation.kind,
+        organisation.monthly_intro_capacity,
+    )
     db.session.commit()
-    _run_after_save(organisation, requested_at)
-    if (
-        organisation.kind != OrganisationKind.STARTUP
-        and organisation.monthly_intro_capacity != capacity_before
-    ):
+    _run_after_save(organisation_id, requested_at)
+    if kind != OrganisationKind.STARTUP and capacity_after != capacity_before:
         # More room this month lets approved requests that wait in line go ahead, oldest first.
-        introductions.release_waitlisted(organisation.id)
+        introductions.release_waitlisted(organisation_id)
     return organisation
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,8 +22,9 @@ from matchmaker.matching import reviews
 from matchmaker.matching.pending import refresh_status
 from matchmaker.matching.triples import triples_for
 from matchmaker.models import DismissalKind, Organisation, Role, utcnow
+from matchmaker.models.versions import ALL, organisation_scope, page_scopes, scopes_read_by_pages
 from matchmaker.operations import dashboard, versions
-from matchmaker.operations.page_cache import PageCache
+from matchmaker.operations.page_cache import Versions, kept_pages
 from matchmaker.web.helpers import back_to, is_safe_next, refuse, roles_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -49,10 +51,6 @@ def _freshness(organisation: Organisation) -> str:
     return _("Matches computed %(moment)s.", moment=format_moment(computed, "short"))
 
 
-def _page_cache() -> PageCache:
-    return current_app.extensions.setdefault("matchmaker.review_cache", PageCache())
-
-
 # Stands in for the CSRF token in a cached list: each visitor's own token is put back when it is served.
 CSRF_MARK = "\x00csrf\x00"
 
@@ -74,11 +72,25 @@ def _canonical_path(query: reviews.ReviewQuery) -> str:
 
 
 def _render_list(
-    organisation: Organisation, query: reviews.ReviewQuery, per_page: int, now: datetime, here: str
+    organisation: Organisation,
+    query: reviews.ReviewQuery,
+    per_page: int,
+    now: datetime,
+    here: str,
+    read: Versions | None,
 ) -> dict[str, object]:
     """What the review page shows from the database: the list part rendered (CSRF token marked),
     the freshness line, the heading's name and which side is looking."""
-    page = reviews.review_for(current_user, query, per_page, now)
+    # The cards depend on the listed organisations' versions too: read once they are ranked and
+    # before their rows are, so a card is never older than the versions it is kept by.
+    card_versions = dict(read) if read is not None else None
+
+    def read_listed(ids: list[int]) -> None:
+        listed = versions.read([ALL, *(organisation_scope(i) for i in ids)])
+        if card_versions is not None and listed is not None:
+            card_versions.update({organisation_scope(i): listed[organisation_scope(i)] for i in ids})
+
+    page = reviews.review_for(current_user, query, per_page, now, before_loading=read_listed)
     founder_view = organisation.kind == "startup"
     body = render_template(
         "review/_body.html",
@@ -90,8 +102,10 @@ def _render_list(
         triples=triples_for(organisation, hidden=page.private) if query == reviews.ReviewQuery() else [],
         DISMISSAL_KINDS=list(DismissalKind),
         here=here,
+        card=_cards(organisation.id, founder_view, here, page, card_versions),
     )
     return {
+        "kind": organisation.kind,
         "founder_view": founder_view,
         "name": organisation.name,
         "freshness": _freshness(organisation),
@@ -99,20 +113,55 @@ def _render_list(
     }
 
 
+def _cards(
+    organisation_id: int, founder_view: bool, here: str, page: reviews.ReviewPage, read: Versions | None
+) -> Callable[[reviews.ReviewItem], Markup]:
+    """Renders one listed organisation's card, kept on its own: when a save moves a list, only the cards
+    of what changed are rendered again.
+
+    A card shows the other organisation, the pair's match and its latest introduction, so it depends on
+    ``ALL`` (introductions), the viewer's scope and the other organisation's (models/versions.py). A
+    searched list renders its cards each time (a search hit depends on the whole index)."""
+    language = str(get_locale())
+
+    def render(item: reviews.ReviewItem) -> str:
+        hit = page.found(item.organisation.id)
+        html = render_template(
+            "review/_card.html", item=item, here=here, founder_view=founder_view, hit=hit, page=page
+        )
+        return html.replace(generate_csrf(), CSRF_MARK)
+
+    def card(item: reviews.ReviewItem) -> Markup:
+        if page.search is not None:
+            return Markup(render(item))
+        other_id = item.organisation.id
+        key = ("review.card", organisation_id, other_id, language, here, founder_view)
+        scopes = (ALL, organisation_scope(organisation_id), organisation_scope(other_id))
+
+        def rendered() -> tuple[str, tuple[int, ...], int]:
+            html = render(item)
+            return html, scopes, len(html)
+
+        return Markup(kept_pages().fetch(read, key, rendered))
+
+    return card
+
+
 @bp.get("/")
 @member_required
 def index() -> str:
     """The organisation's ranked matches with filters, search and pages; dismissed pairs are gone.
 
-    What the page shows from the database is rendered once per data version, organisation, language,
-    URL, page size, ISO week (rotation) and month (popular startups), and kept in process: every change
-    it shows raises the data version in its own transaction (operations/versions.py). The version is read
-    before any of that data (the organisation too), so a kept page is never older than its version.
+    What the page shows from the database is rendered once per organisation, language, URL, page size,
+    ISO week (rotation) and month (popular startups), and kept in process while the data versions it
+    depends on stand still: ``all``, the organisation's own and the other side's (every change it shows
+    raises one of them in its own transaction, operations/versions.py). The versions are read before
+    any of that data (the organisation too), so a kept page is never older than its versions.
     """
     organisation_id = current_user.organisation_id
     if organisation_id is None:
         abort(409, _("Describe your organisation first; matches are computed from its profile."))
-    version = versions.current()
+    read = versions.read(scopes_read_by_pages(organisation_id))
     query = reviews.ReviewQuery(
         text=request.args.get("q", "").strip()[:100],
         sector=request.args.get("sector", ""),
@@ -128,14 +177,19 @@ def index() -> str:
     per_page = current_app.config["REVIEW_PAGE_SIZE"]
     here = _canonical_path(query)
     key = (organisation_id, str(get_locale()), here, per_page, year, week, now.month)
-    cached = _page_cache().get(version, key)
-    if cached is None:
+
+    def render() -> tuple[dict[str, object], tuple[int, ...], int]:
         organisation = reviews.organisation_as_of_now(organisation_id)
         if organisation is None:
             abort(409, _("Describe your organisation first; matches are computed from its profile."))
-        cached = _render_list(organisation, query, per_page, now, here)
-        _page_cache().put(version, key, cached, size=len(str(cached["body"])))
-    dashboard.mark_matches_seen(current_user, version)  # the dashboard's "new matches" count from here
+        part = _render_list(organisation, query, per_page, now, here, read)
+        return part, page_scopes(organisation_id, organisation.kind), len(str(part["body"]))
+
+    cached = kept_pages().fetch(read, key, render)
+    seen_at = None  # the versions its matches were read at: "new" badges need no read while they stand
+    if read is not None:
+        seen_at = tuple(read[s] for s in page_scopes(organisation_id, str(cached["kind"])))
+    dashboard.mark_matches_seen(current_user, seen_at)  # the dashboard's "new matches" count from here
     return render_template(
         "review/index.html",
         body=Markup(str(cached["body"]).replace(CSRF_MARK, generate_csrf())),

@@ -97,3 +97,32 @@ def test_matches_of_a_hidden_organisation_are_404_for_outsiders(client, make_use
     hidden = make_organisation("startup", visibility="hidden")
     response = client.get(f"/api/v1/organisations/{hidden.id}/matches", headers=auth(make_user("partner")))
     assert response.status_code == 404
+
+
+def test_the_answer_is_kept_until_something_it_shows_changes(app, client, make_user, make_organisation, auth):
+    """The list is kept like the review pages (issue 20, finding 10: the API cost more CPU per request
+    than the pages), by the data versions it depends on, per language."""
+    startup, other = make_organisation("startup"), make_organisation("startup")
+    partner, investor = make_organisation("partner", name="GridCo"), make_organisation("investor")
+    _match(startup, partner, 0.7)
+    url = f"/api/v1/organisations/{startup.id}/matches"
+    headers = auth(make_user("founder", organisation=startup))
+    first = client.get(url, headers=headers)
+    kept = app.extensions["matchmaker.review_cache"]
+    hits = kept.hits
+    second = client.get(url, headers=headers)
+    assert kept.hits == hits + 1 and second.get_json() == first.get_json()
+    assert second.headers["Content-Type"] == "application/json"
+    _match(other, investor, 0.9)  # another startup's match: nothing this list shows
+    assert client.get(url, headers=headers).get_json() == first.get_json() and kept.hits == hits + 2
+    partner.name = "GridCo Renamed"
+    db.session.commit()
+    assert client.get(url, headers=headers).get_json()["items"][0]["organisation"]["name"] == "GridCo Renamed"
+    _match(startup, investor, 0.9)
+    assert [m["organisation"]["id"] for m in client.get(url, headers=headers).get_json()["items"]] == [
+        investor.id,
+        partner.id,
+    ]
+    korean = client.get(url, headers=headers | {"Accept-Language": "ko"})
+    assert kept.hits == hits + 2  # each language its own entry
+    assert korean.get_json()["items"][0]["organisation"]["id"] == investor.id

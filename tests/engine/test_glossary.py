@@ -148,3 +148,15 @@ def test_in_english_replaces_korean_glossary_terms_and_keeps_the_rest() -> None:
     assert "AI로" in english and english.rstrip().endswith("합니다")  # words outside the glossary stay
     assert in_english("Battery diagnostics for EVs") == "Battery diagnostics for EVs"  # English: as is
     assert in_english("") == ""
+
+
+def test_a_text_searched_again_finds_the_same_terms_and_callers_cannot_change_them():
+    """Found terms are kept per text (a refresh searches each candidate's unchanged texts again)."""
+    from matchmaker.engine import glossary
+
+    found = glossary.load()
+    text = "Battery storage for the power grid, 배터리 저장"
+    first = found.find(text)
+    assert first, "the glossary knows these terms"
+    first.clear()  # the caller's own list
+    assert found.find(text) == found._find(text) and found.find(text)

@@ -11,11 +11,13 @@ import re
 import pytest
 from flask import Flask
 from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
 
 from matchmaker.accounts import tokens as api_tokens
 from matchmaker.extensions import db
 from matchmaker.matching import refresh as matching
-from matchmaker.models import ApiToken, Match, SeenMatch, utcnow
+from matchmaker.models import ApiToken, Match, OrganisationSector, SeenMatch, utcnow
+from matchmaker.models.versions import ALL, organisation_scope, page_scopes, side_scope
 from matchmaker.operations import dashboard, versions
 from tests.conftest import TEST_PASSWORD
 
@@ -148,32 +150,51 @@ def test_each_visitor_gets_their_own_csrf_token(app, new_client, pair, make_user
     assert response.status_code == 302
 
 
-def test_the_version_moves_with_shown_data_only(app, pair, make_user):
-    startup, partner, _investor = pair
+def page_versions(organisation) -> tuple[int, ...]:
+    """The values of the data versions a page of ``organisation`` is kept by."""
+    scopes = page_scopes(organisation.id, organisation.kind)
+    read = versions.read(scopes)
+    assert read is not None
+    return tuple(read[scope] for scope in scopes)
+
+
+def test_the_versions_move_with_shown_data_only(app, pair, make_user):
+    startup, partner, investor = pair
     founder = make_user("founder", organisation=startup)
-    before = versions.current()
+    before = page_versions(startup)
     dashboard.mark_matches_seen(founder)  # the "new" badges' bookkeeping is not shown by the list
     assert db.session.scalars(select(SeenMatch)).first() is not None
-    assert versions.current() == before
+    assert page_versions(startup) == before
     partner.description = "Changed"
     db.session.rollback()  # a rolled-back change raises nothing
-    assert versions.current() == before
+    assert page_versions(startup) == before
+    everything = versions.current()
+    the_partner, the_investor = page_versions(partner), page_versions(investor)
     partner.description = "Changed"
     db.session.commit()
-    assert versions.current() == before + 1
+    assert page_versions(startup) != before  # the founder's page lists the partner
+    assert page_versions(partner) != the_partner  # the partner's own page names it
+    # Neither the global version nor the pages of the partner's own side (they do not list it) move.
+    assert versions.current() == everything and page_versions(investor) == the_investor
 
 
 def test_sql_the_version_cannot_read_raises_it_and_token_use_does_not(app, pair, make_user):
-    startup, partner, _investor = pair
+    startup, partner, investor = pair
     founder = make_user("founder", organisation=startup)
     _token, _secret = api_tokens.create_token(founder, "tests")
     before = versions.current()
     db.session.execute(update(ApiToken).values(last_used_at=utcnow()))  # every API call writes this
     db.session.commit()
     assert versions.current() == before
+    others = page_versions(investor)
     db.session.execute(text("UPDATE organisations SET name = 'Raw' WHERE id = :id"), {"id": partner.id})
     db.session.commit()
-    assert versions.current() == before + 1
+    assert versions.current() == before + 1  # SQL it cannot read moves every kept page
+    assert page_versions(investor) != others
+    refreshed = page_versions(startup)
+    db.session.execute(update(Match).values(score=0.5))  # a statement that names no scopes: all
+    db.session.commit()
+    assert versions.current() == before + 2 and page_versions(startup) != refreshed
 
 
 def test_derived_caches_the_worker_fills_leave_the_version_alone(app, pair):
@@ -182,7 +203,7 @@ def test_derived_caches_the_worker_fills_leave_the_version_alone(app, pair):
     from matchmaker.models.derived import MatchAdvice, SectorSuggestion
 
     startup, partner, _investor = pair
-    before = versions.current()
+    before = versions.current(), page_versions(startup), page_versions(partner)
     db.session.add(
         SectorSuggestion(organisation_id=startup.id, text_hash="x" * 64, suggestions=[["energy", 0.9]])
     )
@@ -192,7 +213,7 @@ def test_derived_caches_the_worker_fills_leave_the_version_alone(app, pair):
         )
     )
     db.session.commit()
-    assert versions.current() == before
+    assert (versions.current(), page_versions(startup), page_versions(partner)) == before
 
 
 def test_made_up_parameters_share_the_entry_and_never_reach_the_page(app, client, pair, make_user, login):
@@ -211,21 +232,130 @@ def test_made_up_parameters_share_the_entry_and_never_reach_the_page(app, client
     assert returns == {"/review/?kind=partner"}, returns
 
 
-def test_the_cache_drops_its_oldest_entries_past_its_budget():
+def test_the_cache_drops_its_least_recently_used_entries_past_its_budget():
     from matchmaker.operations.page_cache import PageCache
 
     cache = PageCache(max_entries=3, max_bytes=100)
+    at = {ALL: 1}
     for n in range(3):
-        cache.put(None, n, "x")  # no version: nothing kept
-    cache.get(1, "warm")  # the first read of a version starts it
+        cache.put(None, n, "x", [ALL])  # no versions: nothing kept
+    assert cache.get(at, 0) is None
     for n in range(3):
-        cache.put(1, n, f"page {n}", size=30)
-    assert [cache.get(1, n) for n in range(3)] == ["page 0", "page 1", "page 2"]
-    cache.put(1, 3, "page 3", size=30)  # a fourth entry: the oldest goes
-    assert cache.get(1, 0) is None and cache.get(1, 3) == "page 3"
-    cache.put(1, 4, "big", size=70)  # 70 + 30 + 30 > 100: two more go
-    assert [cache.get(1, n) for n in (1, 2, 3, 4)] == [None, None, "page 3", "big"]
-    cache.put(1, 5, "huge", size=101)  # larger than the whole budget: never kept
-    assert cache.get(1, 5) is None and cache.get(1, 4) == "big"
-    cache.get(2, 4)  # a newer version empties it
-    assert cache.get(2, 3) is None
+        cache.put(at, n, f"page {n}", [ALL], size=30)
+    assert [cache.get(at, n) for n in range(3)] == ["page 0", "page 1", "page 2"]
+    cache.put(at, 3, "page 3", [ALL], size=30)  # a fourth entry: the least recently used goes
+    assert cache.get(at, 0) is None and cache.get(at, 3) == "page 3"
+    cache.put(at, 4, "big", [ALL], size=70)  # 70 + 30 + 30 > 100: two more go
+    assert [cache.get(at, n) for n in (1, 2, 3, 4)] == [None, None, "page 3", "big"]
+    cache.put(at, 5, "huge", [ALL], size=101)  # larger than the whole budget: never kept
+    assert cache.get(at, 5) is None and cache.get(at, 4) == "big"
+    assert cache.get({ALL: 2}, 4) is None  # a newer version: not served
+
+
+def test_an_entry_is_served_while_the_versions_it_depends_on_stand_still():
+    from matchmaker.operations.page_cache import PageCache
+
+    cache = PageCache()
+    everything, organisation, startups = ALL, organisation_scope(1), side_scope("startup")
+    cache.put({everything: 1, organisation: 5, startups: 7}, "page", "kept", [everything, organisation])
+    assert cache.get({everything: 1, organisation: 5, startups: 8}, "page") == "kept"  # not its scope
+    assert cache.get({everything: 1, organisation: 6, startups: 7}, "page") is None
+    assert cache.get({everything: 2, organisation: 5, startups: 7}, "page") is None
+    assert cache.get({organisation: 5}, "page") is None  # a scope not read is never taken as equal
+
+
+def test_readers_of_one_missed_entry_wait_for_one_render():
+    import threading
+    import time
+
+    from matchmaker.operations.page_cache import PageCache
+
+    cache, renders, at = PageCache(), [], {ALL: 1}
+
+    def render():
+        renders.append(1)
+        time.sleep(0.2)
+        return "page", [ALL], 4
+
+    results: list[str] = []
+
+    def read() -> None:
+        results.append(cache.fetch(at, "k", render))
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["page"] * 4 and len(renders) == 1
+
+
+@pytest.fixture
+def two_startups(pair, make_organisation):
+    """The pair's startup, a second startup matched with the same partner, and the partner."""
+    startup, partner, _investor = pair
+    other = make_organisation(
+        "startup", name="SunCell", stage="seed", description="Solar cells for rooftops.",
+        seeks="Grid pilots.", offers="Solar cells.", sectors=["energy"],
+    )  # fmt: skip
+    matching.rematch_all()
+    return startup, other, partner
+
+
+def signed_in(new_client, user):
+    client = new_client()
+    response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_a_founders_save_keeps_other_founders_pages_and_shows_on_the_partners(
+    app, new_client, two_startups, make_user
+):
+    """Finding 10: one global version made every save throw away every kept page. A save (and the
+    refresh of its matches) moves the saved startup's own page and the other side's pages only."""
+    from matchmaker.organisations import profiles
+
+    startup, other, partner = two_startups
+    founder = signed_in(new_client, make_user("founder", organisation=startup))
+    partner_member = signed_in(new_client, make_user("partner", organisation=partner))
+    saver = make_user("founder", organisation=other)
+    review(founder)
+    assert "Solar cells for rooftops." in review(partner_member)
+    profiles.update_organisation(
+        saver, other, profiles.profile_values(other) | {"description": "Solar cells for balconies."}
+    )  # saved, and its matches refreshed (inline: no queue in tests)
+    hits, misses = cache_of(app).hits, cache_of(app).misses
+    review(founder)
+    assert (cache_of(app).hits, cache_of(app).misses) == (hits + 1, misses)  # kept: nothing it shows moved
+    page = review(partner_member)
+    # The list is rendered again (it lists the saved startup), and of its cards only the saved one's.
+    assert (cache_of(app).hits, cache_of(app).misses) == (hits + 2, misses + 2)
+    assert "Solar cells for balconies." in page and "Solar cells for rooftops." not in page
+
+
+def test_a_refresh_of_the_other_sides_matches_shows_on_the_next_view(client, two_startups, make_user, login):
+    """A refresh replaces one organisation's matches with statements that name their scopes (its own
+    and its side's), not the global version: the other side's kept pages must still move."""
+    _startup, other, partner = two_startups
+    login(make_user("partner", organisation=partner))
+    assert str(other.id) in items(review(client))
+    everything = versions.current()
+    scopes = (organisation_scope(other.id), side_scope("startup"))
+    matching._store([other.id], [], "test", scopes)  # what refresh_matches_for writes: no matches now
+    db.session.commit()
+    assert versions.current() == everything
+    assert str(other.id) not in items(review(client))
+
+
+def test_a_sector_change_of_the_listed_side_shows_on_the_next_view(app, client, pair, make_user, login):
+    """Sector rows raise their organisation's scope and its side's, even when the session does not hold
+    the organisation (then both sides')."""
+    startup, partner, _investor = pair
+    login(make_user("founder", organisation=startup))
+    before = review(client).count("Healthcare")  # (the sector filter names it too)
+    with Session(db.engine) as other:  # a session that does not hold the partner, so not its kind
+        other.add(OrganisationSector(organisation_id=partner.id, sector="healthcare"))
+        other.commit()
+    db.session.expire_all()  # the test's own session held the partner's old sectors (a request's does not)
+    assert review(client).count("Healthcare") == before + 1
