@@ -93,6 +93,8 @@ class Glossary:
                 self._add(self._english, _english_key(term), term, concept)
         self._korean_pattern = self._compile_korean()
         self._longest_english = max((len(key.split()) for key in self._english), default=1)
+        # The terms found per text: a refresh asks for its anchor's text once per match it explains.
+        self._found: dict[str, tuple[Match, ...]] = {}
 
     @staticmethod
     def _add(index: dict[str, tuple[str, Concept]], key: str, term: str, concept: Concept) -> None:
@@ -125,6 +127,15 @@ class Glossary:
 
     def find(self, text: str) -> list[Match]:
         """The glossary terms in ``text``, in order, the longest at each place."""
+        found = self._found.get(text)
+        if found is None:
+            found = tuple(self._find(text))
+            if len(self._found) >= _FOUND_KEPT:
+                self._found.clear()
+            self._found[text] = found
+        return list(found)
+
+    def _find(self, text: str) -> list[Match]:
         matches = []
         for found in self._korean_pattern.finditer(text):
             known = self._korean.get(_korean_key(found.group()))
@@ -165,6 +176,7 @@ class Glossary:
         return matches
 
 
+_FOUND_KEPT = 4096
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&]*")
 _JOINER = re.compile(r"[ \t-]+")
 

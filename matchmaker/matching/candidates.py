@@ -12,16 +12,25 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 from flask import current_app
 from sqlalchemy import String, select, type_coerce
 
 from matchmaker import money
 from matchmaker.engine.candidates import CandidateSet, script_mask
 from matchmaker.engine.encoder import Encoder
-from matchmaker.engine.profiles import Profile, ProfileVectors, embed_profiles
+from matchmaker.engine.profiles import (
+    FIELD_VECTORS_VERSION,
+    TEXT_FIELDS,
+    Profile,
+    ProfileVectors,
+    embed_profiles,
+)
 from matchmaker.extensions import db
+from matchmaker.matching import kept as kept_files
 from matchmaker.models import Organisation, OrganisationSector, Visibility
 
 _POOL_KEY = "matchmaker.candidates"
@@ -116,6 +125,7 @@ class _Entry:
     profile: Profile
     vectors: ProfileVectors
     scripts: int
+    text_key: int  # what its vectors are made from (see _text_keys)
 
 
 @dataclass
@@ -124,6 +134,7 @@ class _Pool:
     stamps: dict[int, tuple[Any, ...]]  # id -> (updated_at, sectors) when its entry was made
     order: tuple[Any, ...]  # every (id, stamp) in id order, and the rate
     candidates: CandidateSet
+    unkept: int = 0  # entries embedded since the vectors were last kept on disk
 
 
 def _key(row: Any, sectors: frozenset[str], rate: float) -> tuple[Any, ...]:
@@ -180,18 +191,115 @@ def listed_candidates(kinds: Sequence[str], encoder: Encoder) -> CandidateSet:
             else:
                 changed.append((row, key))
     profiles = [make_profile(row, key[-2], rate) for row, key in changed]
-    vectors = embed_profiles(profiles, encoder)
-    for (row, key), profile, vecs in zip(changed, profiles, vectors, strict=True):
-        entries[row.id] = _Entry(key, profile, vecs, script_mask(profile))
+    text_keys = _text_keys(profiles)
+    # Many new entries (a worker's first refresh, a large import): the vectors kept on disk by an
+    # earlier process are mapped rather than read text by text from the embeddings table.
+    kept = _KeptVectors.load(pool_key, encoder) if len(changed) >= KEPT_MIN_ENTRIES else None
+    found: list[ProfileVectors | None] = [kept.get(k) if kept else None for k in text_keys]
+    missing = [i for i, v in enumerate(found) if v is None]
+    for i, embedded in zip(missing, embed_profiles([profiles[i] for i in missing], encoder), strict=True):
+        found[i] = embedded
+    for (row, key), profile, vectors, text_key in zip(changed, profiles, found, text_keys, strict=True):
+        assert vectors is not None
+        entries[row.id] = _Entry(key, profile, vectors, script_mask(profile), text_key)
     # A row listed a moment ago may have been hidden since: keep only those read above.
     ordered = [entries[i] for i in stamps if i in entries]
     candidates = CandidateSet.build(
         [e.profile for e in ordered], [e.vectors for e in ordered], [e.scripts for e in ordered]
     )
     _share_rows(ordered, candidates)
+    unkept = (pool.unkept if pool is not None else 0) + len(missing)
+    if unkept and (pool is None or unkept >= max(KEPT_MIN_ENTRIES, KEPT_REWRITE_SHARE * len(ordered))):
+        if not getattr(encoder, "defer_missing", False):  # placeholder zeros are never kept
+            unkept = 0 if _KeptVectors.write(pool_key, encoder, ordered, candidates) else unkept
     with _lock:
-        pools[pool_key] = _Pool(entries, stamps, order, candidates)
+        pools[pool_key] = _Pool(entries, stamps, order, candidates, unkept)
     return candidates
+
+
+# At least this many new entries before the kept vectors are read; and before they are written again,
+# at least this many (or this share of all) entries made since they were last written.
+KEPT_MIN_ENTRIES = 500
+KEPT_REWRITE_SHARE = 0.05
+
+
+def _text_keys(profiles: Sequence[Profile]) -> list[int]:
+    """What a profile's field vectors are made from (its three texts), as a 128-bit number."""
+    texts = ["\x1f".join(getattr(p, f) for f in TEXT_FIELDS) for p in profiles]
+    return [int.from_bytes(k, "little") for k in kept_files.text_keys(texts)]
+
+
+class _KeptVectors:
+    """Candidates' field vectors on disk: one array (text key, which fields are present, vectors).
+
+    Keyed by the profile's own texts and named by the model and FIELD_VECTORS_VERSION, so an entry
+    is right whatever happened to the database since it was written (saves, deletions, a restore):
+    a profile whose texts differ has another key and is embedded as before. Memory-mapped: only the
+    rows used are read, and workers on one machine share the pages.
+    """
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array
+        keys = array["key"].tolist()
+        self.rows = {int(a) | (int(b) << 64): i for i, (a, b) in enumerate(keys)}
+
+    @staticmethod
+    def path(pool_key: tuple[Any, ...], encoder: Encoder) -> Path:
+        return kept_files.file_for(
+            "vectors", pool_key, encoder.model_id, FIELD_VECTORS_VERSION, _KEPT_FORMAT, suffix=".npy"
+        )
+
+    @classmethod
+    def load(cls, pool_key: tuple[Any, ...], encoder: Encoder) -> _KeptVectors | None:
+        path = cls.path(pool_key, encoder)
+        try:
+            array = np.load(path, mmap_mode="r", allow_pickle=False)
+        except (OSError, ValueError):  # none yet, or unreadable: embedded as before, written anew
+            return None
+        if array.dtype.names != ("key", "present", "vectors") or array["vectors"].shape[1:] != (
+            len(TEXT_FIELDS),
+            encoder.dimension,
+        ):
+            return None
+        return cls(array)
+
+    def get(self, text_key: int) -> ProfileVectors | None:
+        row = self.rows.get(text_key)
+        if row is None:
+            return None
+        present, vectors = self.array["present"][row], self.array["vectors"][row]
+        return ProfileVectors(*(vectors[f] if present[f] else None for f in range(len(TEXT_FIELDS))))
+
+    @classmethod
+    def write(
+        cls, pool_key: tuple[Any, ...], encoder: Encoder, ordered: list[_Entry], candidates: CandidateSet
+    ) -> bool:
+        dimension = next(iter(candidates.fields.values()))[0].shape[1]
+        dtype = np.dtype(
+            [
+                ("key", "<u8", (2,)),
+                ("present", "?", (len(TEXT_FIELDS),)),
+                ("vectors", "<f4", (len(TEXT_FIELDS), dimension)),
+            ]
+        )
+        array = np.zeros(len(ordered), dtype=dtype)
+        keys = [e.text_key for e in ordered]
+        array["key"][:, 0] = [k & 0xFFFF_FFFF_FFFF_FFFF for k in keys]
+        array["key"][:, 1] = [k >> 64 for k in keys]
+        for f, name in enumerate(TEXT_FIELDS):
+            matrix, present = candidates.fields[name]
+            array["present"][:, f] = present
+            if matrix.shape[1] == dimension:
+                array["vectors"][:, f, :] = matrix
+        return kept_files.write_atomically(cls.path(pool_key, encoder), lambda path: _save(path, array))
+
+
+def _save(path: Path, array: np.ndarray) -> None:
+    with path.open("wb") as handle:
+        np.save(handle, array, allow_pickle=False)
+
+
+_KEPT_FORMAT = 1
 
 
 def _share_rows(ordered: list[_Entry], candidates: CandidateSet) -> None:

@@ -5,8 +5,10 @@ Below the refresh, the learning and the advice, which all score word overlap wit
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,6 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from matchmaker.engine.candidates import script_mask
+from matchmaker.engine.explain import ENGINE_VERSION
 from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.profiles import Profile, embed_profiles
 from matchmaker.engine.scoring import (
@@ -23,9 +26,12 @@ from matchmaker.engine.scoring import (
     lexical_text,
 )
 from matchmaker.extensions import db
+from matchmaker.matching import kept as kept_files
 from matchmaker.matching.candidates import listed_profiles
-from matchmaker.matching.embeddings import stored_encoder
+from matchmaker.matching.embeddings import app_encoder, stored_encoder
 from matchmaker.models import Organisation, Visibility
+
+logger = logging.getLogger(__name__)
 
 _LEXICAL_KEY = "matchmaker.lexical"
 # A fitted TF-IDF vocabulary stays good while the corpus changes little: an edited or new profile's
@@ -39,7 +45,9 @@ def lexical_index() -> LexicalIndex:
 
     Fitting is the slow part and a vocabulary stays good while the corpus changes little, so the
     fitted index is kept (texts met later are added to it) and refitted only when the corpus grew or
-    shrank by 10%.
+    shrank by 10%, or after `forget_lexical_index` (`flask rematch`). A process without one (a
+    restarted worker) maps the index an earlier process kept on disk, if the corpus it was fitted on
+    differs from today's listed profiles by at most 10% of their texts; else it fits and keeps one.
     """
     cache: dict[str, Any] | None = current_app.extensions.get(_LEXICAL_KEY)
     size = db.session.scalar(
@@ -51,10 +59,61 @@ def lexical_index() -> LexicalIndex:
         if abs(size - cache["size"]) <= max(2, LEXICAL_REFIT_GROWTH * cache["size"]):
             return cache["index"]
     profiles = listed_profiles(["startup", "partner", "investor"])
-    index = LexicalIndex(glossary=current_app.config["MATCHMAKER_LEXICAL_GLOSSARY"])
-    index.fit([lexical_text(p) for p in profiles] or [""])
-    index.estimate_ = _fit_lexical_estimate(index, profiles)
+    texts = [lexical_text(p) for p in profiles]
+    index = _load_kept(texts)
+    if index is None:
+        index = LexicalIndex(glossary=current_app.config["MATCHMAKER_LEXICAL_GLOSSARY"])
+        index.fit(texts or [""])
+        index.estimate_ = _fit_lexical_estimate(index, profiles)
+        index.rows(texts)  # each text as given finds its row at once, here and where the index is loaded
+        _keep(index, texts)
     current_app.extensions[_LEXICAL_KEY] = {"index": index, "size": size, "fitted_at": time.monotonic()}
+    return index
+
+
+# Raise when what a kept index holds, or how it is fitted, changes: older files are then not read.
+_KEPT_FORMAT = 1
+
+
+def _kept_path() -> Path:
+    import sklearn
+
+    return kept_files.file_for(
+        "lexical",
+        _KEPT_FORMAT,
+        ENGINE_VERSION,
+        app_encoder().model_id,  # the estimate is learned from the model's similarities
+        current_app.config["MATCHMAKER_LEXICAL_GLOSSARY"],
+        sklearn.__version__,  # the fitted vectorisers are pickled
+        suffix=".pickle",
+    )
+
+
+def _text_set(texts: Sequence[str]) -> np.ndarray:
+    keys = kept_files.text_keys(list(texts))
+    return np.unique(np.array([int.from_bytes(k[:8], "little") for k in keys], dtype=np.uint64))
+
+
+def _keep(index: LexicalIndex, texts: Sequence[str]) -> None:
+    kept = {"index": index, "texts": _text_set(texts)}
+    kept_files.write_atomically(_kept_path(), lambda path: kept_files.dump_mapped(kept, path))
+
+
+def _load_kept(texts: Sequence[str]) -> LexicalIndex | None:
+    """The kept index, if it was fitted on nearly today's texts (at most 10% of them differ)."""
+    path = _kept_path()
+    if not path.exists():
+        return None
+    try:
+        kept = kept_files.load_mapped(path)  # the matrix's arrays are mapped, not read
+    except Exception:  # a file from elsewhere or cut short: refitted and written anew
+        logger.warning("could not read the kept lexical index %s; fitting it again", path, exc_info=True)
+        return None
+    fitted, now = np.asarray(kept["texts"]), _text_set(texts)
+    changed = len(np.setxor1d(fitted, now, assume_unique=True))
+    if changed > LEXICAL_REFIT_GROWTH * max(len(fitted), 1):
+        return None
+    index: LexicalIndex = kept["index"]
     return index
 
 
@@ -104,5 +163,7 @@ def _fit_lexical_estimate(index: LexicalIndex, profiles: Sequence[Profile]) -> L
 
 
 def forget_lexical_index() -> None:
-    """Drop the cached TF-IDF index (after bulk imports, or in tests)."""
+    """Drop the cached TF-IDF index, here and on disk: the next use fits it anew (after bulk imports,
+    or in tests)."""
     current_app.extensions.pop(_LEXICAL_KEY, None)
+    _kept_path().unlink(missing_ok=True)
