@@ -180,10 +180,8 @@ def listed_candidates(kinds: Sequence[str], encoder: Encoder) -> CandidateSet:
         else:
             stale.append(organisation_id)
     changed: list[tuple[Any, tuple[Any, ...]]] = []
-    for start in range(0, len(stale), _ROWS_CHUNK):
-        chunk = stale[start : start + _ROWS_CHUNK]
-        # Listed again here: a row hidden since the stamps were read is left out of this refresh.
-        for row in db.session.execute(select(*PROFILE_COLUMNS).where(Organisation.id.in_(chunk), *listed)):
+    for row in _rows(stale, len(stamps), listed):
+        if row.id in stamps:
             key = _key(row, stamps[row.id][1], rate)
             entry = old.get(row.id)
             if entry is not None and entry.key == key:  # touched, not changed
@@ -195,13 +193,14 @@ def listed_candidates(kinds: Sequence[str], encoder: Encoder) -> CandidateSet:
     # Many new entries (a worker's first refresh, a large import): the vectors kept on disk by an
     # earlier process are mapped rather than read text by text from the embeddings table.
     kept = _KeptVectors.load(pool_key, encoder) if len(changed) >= KEPT_MIN_ENTRIES else None
-    found: list[ProfileVectors | None] = [kept.get(k) if kept else None for k in text_keys]
+    found: list[tuple[ProfileVectors, int] | None] = kept.get(text_keys) if kept else [None] * len(text_keys)
     missing = [i for i, v in enumerate(found) if v is None]
-    for i, embedded in zip(missing, embed_profiles([profiles[i] for i in missing], encoder), strict=True):
-        found[i] = embedded
-    for (row, key), profile, vectors, text_key in zip(changed, profiles, found, text_keys, strict=True):
-        assert vectors is not None
-        entries[row.id] = _Entry(key, profile, vectors, script_mask(profile), text_key)
+    embedded = embed_profiles([profiles[i] for i in missing], encoder)
+    for i, vectors in zip(missing, embedded, strict=True):
+        found[i] = (vectors, script_mask(profiles[i]))
+    for (row, key), profile, known, text_key in zip(changed, profiles, found, text_keys, strict=True):
+        assert known is not None
+        entries[row.id] = _Entry(key, profile, known[0], known[1], text_key)
     # A row listed a moment ago may have been hidden since: keep only those read above.
     ordered = [entries[i] for i in stamps if i in entries]
     candidates = CandidateSet.build(
@@ -223,25 +222,38 @@ KEPT_MIN_ENTRIES = 500
 KEPT_REWRITE_SHARE = 0.05
 
 
+def _rows(ids: list[int], listed_count: int, listed: tuple[Any, ...]) -> Iterator[Any]:
+    """The profile rows of ``ids`` that are still listed (a row hidden since is left out)."""
+    if len(ids) * 2 > listed_count:  # most of them (a worker's first refresh): one query, by id
+        yield from db.session.execute(select(*PROFILE_COLUMNS).where(*listed).order_by(Organisation.id))
+        return
+    for start in range(0, len(ids), _ROWS_CHUNK):
+        chunk = ids[start : start + _ROWS_CHUNK]
+        yield from db.session.execute(select(*PROFILE_COLUMNS).where(Organisation.id.in_(chunk), *listed))
+
+
 def _text_keys(profiles: Sequence[Profile]) -> list[int]:
-    """What a profile's field vectors are made from (its three texts), as a 128-bit number."""
-    texts = ["\x1f".join(getattr(p, f) for f in TEXT_FIELDS) for p in profiles]
+    """What a profile's field vectors and script bits are made from (its texts and tags), as a number."""
+    texts = ["\x1f".join([*(getattr(p, f) for f in TEXT_FIELDS), *p.tags]) for p in profiles]
     return [int.from_bytes(k, "little") for k in kept_files.text_keys(texts)]
 
 
 class _KeptVectors:
-    """Candidates' field vectors on disk: one array (text key, which fields are present, vectors).
+    """Candidates' field vectors on disk: one array (text key, fields present, script bits, vectors).
 
-    Keyed by the profile's own texts and named by the model and FIELD_VECTORS_VERSION, so an entry
-    is right whatever happened to the database since it was written (saves, deletions, a restore):
-    a profile whose texts differ has another key and is embedded as before. Memory-mapped: only the
-    rows used are read, and workers on one machine share the pages.
+    Keyed by the profile's own texts (and tags, for the script bits) and named by the model and
+    FIELD_VECTORS_VERSION, so an entry is right whatever happened to the database since it was
+    written (saves, deletions, a restore): a profile whose texts differ has another key and is
+    embedded as before. Memory-mapped: only the rows used are read, and workers on one machine share
+    the pages.
     """
 
     def __init__(self, array: np.ndarray) -> None:
-        self.array = array
         keys = array["key"].tolist()
         self.rows = {int(a) | (int(b) << 64): i for i, (a, b) in enumerate(keys)}
+        self.present = array["present"].tolist()
+        self.scripts = array["scripts"].tolist()
+        self.vectors = array["vectors"].view(np.ndarray)  # plain views: a memmap's indexing is slow
 
     @staticmethod
     def path(pool_key: tuple[Any, ...], encoder: Encoder) -> Path:
@@ -256,19 +268,25 @@ class _KeptVectors:
             array = np.load(path, mmap_mode="r", allow_pickle=False)
         except (OSError, ValueError):  # none yet, or unreadable: embedded as before, written anew
             return None
-        if array.dtype.names != ("key", "present", "vectors") or array["vectors"].shape[1:] != (
+        if array.dtype.names != ("key", "present", "scripts", "vectors") or array["vectors"].shape[1:] != (
             len(TEXT_FIELDS),
             encoder.dimension,
         ):
             return None
         return cls(array)
 
-    def get(self, text_key: int) -> ProfileVectors | None:
-        row = self.rows.get(text_key)
-        if row is None:
-            return None
-        present, vectors = self.array["present"][row], self.array["vectors"][row]
-        return ProfileVectors(*(vectors[f] if present[f] else None for f in range(len(TEXT_FIELDS))))
+    def get(self, text_keys: list[int]) -> list[tuple[ProfileVectors, int] | None]:
+        """Per key, the kept vectors and script bits (None where nothing was kept for those texts)."""
+        out: list[tuple[ProfileVectors, int] | None] = []
+        for key in text_keys:
+            row = self.rows.get(key)
+            if row is None:
+                out.append(None)
+                continue
+            present, vectors = self.present[row], self.vectors[row]
+            fields = (vectors[f] if present[f] else None for f in range(len(TEXT_FIELDS)))
+            out.append((ProfileVectors(*fields), self.scripts[row]))
+        return out
 
     @classmethod
     def write(
@@ -279,10 +297,12 @@ class _KeptVectors:
             [
                 ("key", "<u8", (2,)),
                 ("present", "?", (len(TEXT_FIELDS),)),
+                ("scripts", "<i8"),
                 ("vectors", "<f4", (len(TEXT_FIELDS), dimension)),
             ]
         )
         array = np.zeros(len(ordered), dtype=dtype)
+        array["scripts"] = [e.scripts for e in ordered]
         keys = [e.text_key for e in ordered]
         array["key"][:, 0] = [k & 0xFFFF_FFFF_FFFF_FFFF for k in keys]
         array["key"][:, 1] = [k >> 64 for k in keys]
@@ -299,7 +319,7 @@ def _save(path: Path, array: np.ndarray) -> None:
         np.save(handle, array, allow_pickle=False)
 
 
-_KEPT_FORMAT = 1
+_KEPT_FORMAT = 2
 
 
 def _share_rows(ordered: list[_Entry], candidates: CandidateSet) -> None:

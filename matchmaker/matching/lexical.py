@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 
 from matchmaker.engine.candidates import script_mask
 from matchmaker.engine.explain import ENGINE_VERSION
@@ -46,8 +46,8 @@ def lexical_index() -> LexicalIndex:
     Fitting is the slow part and a vocabulary stays good while the corpus changes little, so the
     fitted index is kept (texts met later are added to it) and refitted only when the corpus grew or
     shrank by 10%, or after `forget_lexical_index` (`flask rematch`). A process without one (a
-    restarted worker) maps the index an earlier process kept on disk, if the corpus it was fitted on
-    differs from today's listed profiles by at most 10% of their texts; else it fits and keeps one.
+    restarted worker) maps the index an earlier process kept on disk, if at most 10% of the listed
+    profiles are new, edited or gone since it was fitted; else it fits and keeps one.
     """
     cache: dict[str, Any] | None = current_app.extensions.get(_LEXICAL_KEY)
     size = db.session.scalar(
@@ -58,15 +58,16 @@ def lexical_index() -> LexicalIndex:
     if cache is not None:
         if abs(size - cache["size"]) <= max(2, LEXICAL_REFIT_GROWTH * cache["size"]):
             return cache["index"]
-    profiles = listed_profiles(["startup", "partner", "investor"])
-    texts = [lexical_text(p) for p in profiles]
-    index = _load_kept(texts)
+    stamps = _listed_stamps()
+    index = _load_kept(stamps)
     if index is None:
+        profiles = listed_profiles(["startup", "partner", "investor"])
+        texts = [lexical_text(p) for p in profiles]
         index = LexicalIndex(glossary=current_app.config["MATCHMAKER_LEXICAL_GLOSSARY"])
         index.fit(texts or [""])
         index.estimate_ = _fit_lexical_estimate(index, profiles)
         index.rows(texts)  # each text as given finds its row at once, here and where the index is loaded
-        _keep(index, texts)
+        _keep(index, stamps)
     current_app.extensions[_LEXICAL_KEY] = {"index": index, "size": size, "fitted_at": time.monotonic()}
     return index
 
@@ -89,31 +90,45 @@ def _kept_path() -> Path:
     )
 
 
-def _text_set(texts: Sequence[str]) -> np.ndarray:
-    keys = kept_files.text_keys(list(texts))
+def _listed_stamps() -> np.ndarray:
+    """Each listed profile as (id, last edit), hashed: how far the corpus moved since a fit.
+
+    Every edit of a profile sets `updated_at`; a restored backup brings back its own. The texts
+    themselves need not be compared: the index finds each text's row by the text itself, and a text
+    it was not fitted on is vectorised with the fitted vocabulary (as in a worker that kept running).
+    """
+    rows = db.session.execute(
+        select(Organisation.id, type_coerce(Organisation.updated_at, String)).where(
+            Organisation.visibility == Visibility.LISTED.value
+        )
+    ).all()
+    keys = kept_files.text_keys([f"{i}|{updated}" for i, updated in rows])
     return np.unique(np.array([int.from_bytes(k[:8], "little") for k in keys], dtype=np.uint64))
 
 
-def _keep(index: LexicalIndex, texts: Sequence[str]) -> None:
-    kept = {"index": index, "texts": _text_set(texts)}
+def _keep(index: LexicalIndex, stamps: np.ndarray) -> None:
+    kept = {"index": index, "stamps": stamps}
     kept_files.write_atomically(_kept_path(), lambda path: kept_files.dump_mapped(kept, path))
 
 
-def _load_kept(texts: Sequence[str]) -> LexicalIndex | None:
-    """The kept index, if it was fitted on nearly today's texts (at most 10% of them differ)."""
+def _load_kept(stamps: np.ndarray) -> LexicalIndex | None:
+    """The kept index, if at most 10% of the listed profiles are new, edited or gone since its fit.
+
+    The pickle is trusted as the instance folder's config.py is: only the app writes that directory.
+    """
     path = _kept_path()
     if not path.exists():
         return None
     try:
         kept = kept_files.load_mapped(path)  # the matrix's arrays are mapped, not read
+        fitted = np.asarray(kept["stamps"])
+        index: LexicalIndex = kept["index"]
     except Exception:  # a file from elsewhere or cut short: refitted and written anew
         logger.warning("could not read the kept lexical index %s; fitting it again", path, exc_info=True)
         return None
-    fitted, now = np.asarray(kept["texts"]), _text_set(texts)
-    changed = len(np.setxor1d(fitted, now, assume_unique=True))
+    changed = len(np.setxor1d(fitted, stamps, assume_unique=True))
     if changed > LEXICAL_REFIT_GROWTH * max(len(fitted), 1):
         return None
-    index: LexicalIndex = kept["index"]
     return index
 
 
