@@ -5,17 +5,21 @@ their sectors) and compares each with what this process already holds: only new 
 profiles are rebuilt and have their vectors read, and while nothing changed the stacked
 `CandidateSet` is reused as it is. Another process's edits are seen because the rows are read
 every time; a row's whole content is its key, so nothing goes stale.
+
+A process without candidates (a restarted worker) starts from the pool an earlier process kept on
+disk (`_KeptPool`: the entries, their stamps and the stacked vectors, mapped) and brings it up to date
+exactly as a running worker does, so only the rows edited since are read again.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from flask import current_app
 from sqlalchemy import String, select, type_coerce
 
@@ -24,7 +28,6 @@ from matchmaker.engine.candidates import CandidateSet, script_mask
 from matchmaker.engine.encoder import Encoder
 from matchmaker.engine.profiles import (
     FIELD_VECTORS_VERSION,
-    TEXT_FIELDS,
     Profile,
     ProfileVectors,
     embed_profiles,
@@ -32,6 +35,8 @@ from matchmaker.engine.profiles import (
 from matchmaker.extensions import db
 from matchmaker.matching import kept as kept_files
 from matchmaker.models import Organisation, OrganisationSector, Visibility
+
+logger = logging.getLogger(__name__)
 
 _POOL_KEY = "matchmaker.candidates"
 _ROWS_CHUNK = 500  # ids per IN (...): SQLite allows at most 999 bound parameters
@@ -125,7 +130,6 @@ class _Entry:
     profile: Profile
     vectors: ProfileVectors
     scripts: int
-    text_key: int  # what its vectors are made from (see _text_keys)
 
 
 @dataclass
@@ -134,7 +138,7 @@ class _Pool:
     stamps: dict[int, tuple[Any, ...]]  # id -> (updated_at, sectors) when its entry was made
     order: tuple[Any, ...]  # every (id, stamp) in id order, and the rate
     candidates: CandidateSet
-    unkept: int = 0  # entries embedded since the vectors were last kept on disk
+    unkept: int = 0  # entries rebuilt since the pool was last kept on disk
 
 
 def _key(row: Any, sectors: frozenset[str], rate: float) -> tuple[Any, ...]:
@@ -168,7 +172,11 @@ def listed_candidates(kinds: Sequence[str], encoder: Encoder) -> CandidateSet:
     pools: dict[tuple[Any, ...], _Pool] = current_app.extensions.setdefault(_POOL_KEY, {})
     pool_key = (tuple(sorted(kinds)), encoder.model_id)
     pool = pools.get(pool_key)
+    if pool is None:  # a process's first refresh: start from what an earlier one kept, if anything
+        pool = _KeptPool.load(pool_key, encoder)
     if pool is not None and pool.order == order:
+        with _lock:
+            pools[pool_key] = pool
         return pool.candidates
     old = pool.entries if pool is not None else {}
     old_stamps = pool.stamps if pool is not None and pool.order[1] == rate else {}
@@ -189,35 +197,29 @@ def listed_candidates(kinds: Sequence[str], encoder: Encoder) -> CandidateSet:
             else:
                 changed.append((row, key))
     profiles = [make_profile(row, key[-2], rate) for row, key in changed]
-    text_keys = _text_keys(profiles)
-    # Many new entries (a worker's first refresh, a large import): the vectors kept on disk by an
-    # earlier process are mapped rather than read text by text from the embeddings table.
-    kept = _KeptVectors.load(pool_key, encoder) if len(changed) >= KEPT_MIN_ENTRIES else None
-    found: list[tuple[ProfileVectors, int] | None] = kept.get(text_keys) if kept else [None] * len(text_keys)
-    missing = [i for i, v in enumerate(found) if v is None]
-    embedded = embed_profiles([profiles[i] for i in missing], encoder)
-    for i, vectors in zip(missing, embedded, strict=True):
-        found[i] = (vectors, script_mask(profiles[i]))
-    for (row, key), profile, known, text_key in zip(changed, profiles, found, text_keys, strict=True):
-        assert known is not None
-        entries[row.id] = _Entry(key, profile, known[0], known[1], text_key)
+    vectors = embed_profiles(profiles, encoder)
+    for (row, key), profile, vecs in zip(changed, profiles, vectors, strict=True):
+        entries[row.id] = _Entry(key, profile, vecs, script_mask(profile))
     # A row listed a moment ago may have been hidden since: keep only those read above.
     ordered = [entries[i] for i in stamps if i in entries]
     candidates = CandidateSet.build(
         [e.profile for e in ordered], [e.vectors for e in ordered], [e.scripts for e in ordered]
     )
     _share_rows(ordered, candidates)
-    unkept = (pool.unkept if pool is not None else 0) + len(missing)
-    if unkept and (pool is None or unkept >= max(KEPT_MIN_ENTRIES, KEPT_REWRITE_SHARE * len(ordered))):
+    new_pool = _Pool(entries, stamps, order, candidates, (pool.unkept if pool else 0) + len(changed))
+    if new_pool.unkept >= max(KEPT_MIN_ENTRIES, KEPT_REWRITE_SHARE * len(ordered)) or (
+        pool is None and new_pool.unkept
+    ):
         if not getattr(encoder, "defer_missing", False):  # placeholder zeros are never kept
-            unkept = 0 if _KeptVectors.write(pool_key, encoder, ordered, candidates) else unkept
+            if _KeptPool.write(pool_key, encoder, new_pool, ordered):
+                new_pool.unkept = 0
     with _lock:
-        pools[pool_key] = _Pool(entries, stamps, order, candidates, unkept)
+        pools[pool_key] = new_pool
     return candidates
 
 
-# At least this many new entries before the kept vectors are read; and before they are written again,
-# at least this many (or this share of all) entries made since they were last written.
+# A running worker keeps its pool on disk again once this many (or this share of all) entries were
+# rebuilt since it was last kept; a worker that started without one keeps the pool it built at once.
 KEPT_MIN_ENTRIES = 500
 KEPT_REWRITE_SHARE = 0.05
 
@@ -232,94 +234,73 @@ def _rows(ids: list[int], listed_count: int, listed: tuple[Any, ...]) -> Iterato
         yield from db.session.execute(select(*PROFILE_COLUMNS).where(Organisation.id.in_(chunk), *listed))
 
 
-def _text_keys(profiles: Sequence[Profile]) -> list[int]:
-    """What a profile's field vectors and script bits are made from (its texts and tags), as a number."""
-    texts = ["\x1f".join([*(getattr(p, f) for f in TEXT_FIELDS), *p.tags]) for p in profiles]
-    return [int.from_bytes(k, "little") for k in kept_files.text_keys(texts)]
+class _KeptPool:
+    """A process's candidates of one side on disk: entries, stamps and stacked vectors (mapped).
 
-
-class _KeptVectors:
-    """Candidates' field vectors on disk: one array (text key, fields present, script bits, vectors).
-
-    Keyed by the profile's own texts (and tags, for the script bits) and named by the model and
-    FIELD_VECTORS_VERSION, so an entry is right whatever happened to the database since it was
-    written (saves, deletions, a restore): a profile whose texts differ has another key and is
-    embedded as before. Memory-mapped: only the rows used are read, and workers on one machine share
-    the pages.
+    Loaded by a process that holds none (a restarted worker), it is what that worker held before
+    stopping, and is brought up to date the same way: every candidate's stamp (id, `updated_at`,
+    sectors) and the exchange rate are read again and compared, a row whose stamp differs is read,
+    and one whose content differs is rebuilt. So saves, deletions and a restored backup are seen as
+    a running worker sees them. Named by the side, the model and the format, so another model or
+    another way of making vectors (FIELD_VECTORS_VERSION) never reads it. The pickle is trusted as
+    the instance folder's config.py is: only the app writes that directory.
     """
-
-    def __init__(self, array: np.ndarray) -> None:
-        keys = array["key"].tolist()
-        self.rows = {int(a) | (int(b) << 64): i for i, (a, b) in enumerate(keys)}
-        self.present = array["present"].tolist()
-        self.scripts = array["scripts"].tolist()
-        self.vectors = array["vectors"].view(np.ndarray)  # plain views: a memmap's indexing is slow
 
     @staticmethod
     def path(pool_key: tuple[Any, ...], encoder: Encoder) -> Path:
         return kept_files.file_for(
-            "vectors", pool_key, encoder.model_id, FIELD_VECTORS_VERSION, _KEPT_FORMAT, suffix=".npy"
+            "candidates", pool_key, encoder.model_id, FIELD_VECTORS_VERSION, _KEPT_FORMAT, suffix=".pickle"
         )
 
     @classmethod
-    def load(cls, pool_key: tuple[Any, ...], encoder: Encoder) -> _KeptVectors | None:
+    def load(cls, pool_key: tuple[Any, ...], encoder: Encoder) -> _Pool | None:
         path = cls.path(pool_key, encoder)
+        if not path.exists():
+            return None
         try:
-            array = np.load(path, mmap_mode="r", allow_pickle=False)
-        except (OSError, ValueError):  # none yet, or unreadable: embedded as before, written anew
+            state = kept_files.load_mapped(path)
+            candidates = CandidateSet(
+                profiles=state["profiles"],
+                vectors=[],
+                ids=state["ids"],
+                fields=state["fields"],
+                scripts=state["scripts"],
+                has_lexical_text=state["has_lexical_text"],
+                lexical_texts=state["lexical_texts"],
+            )
+            keys, scripts = state["keys"], state["scripts"].tolist()
+        except Exception:  # cut short, or from elsewhere: the pool is built from the database
+            logger.warning("could not read the kept candidates %s; reading them again", path, exc_info=True)
             return None
-        if array.dtype.names != ("key", "present", "scripts", "vectors") or array["vectors"].shape[1:] != (
-            len(TEXT_FIELDS),
-            encoder.dimension,
-        ):
-            return None
-        return cls(array)
-
-    def get(self, text_keys: list[int]) -> list[tuple[ProfileVectors, int] | None]:
-        """Per key, the kept vectors and script bits (None where nothing was kept for those texts)."""
-        out: list[tuple[ProfileVectors, int] | None] = []
-        for key in text_keys:
-            row = self.rows.get(key)
-            if row is None:
-                out.append(None)
-                continue
-            present, vectors = self.present[row], self.vectors[row]
-            fields = (vectors[f] if present[f] else None for f in range(len(TEXT_FIELDS)))
-            out.append((ProfileVectors(*fields), self.scripts[row]))
-        return out
+        ordered = [
+            _Entry(key, profile, ProfileVectors(), bits)
+            for key, profile, bits in zip(keys, candidates.profiles, scripts, strict=True)
+        ]
+        candidates.vectors = [entry.vectors for entry in ordered]
+        _share_rows(ordered, candidates)
+        entries = {entry.profile.id: entry for entry in ordered}
+        return _Pool(entries, state["stamps"], state["order"], candidates)
 
     @classmethod
-    def write(
-        cls, pool_key: tuple[Any, ...], encoder: Encoder, ordered: list[_Entry], candidates: CandidateSet
-    ) -> bool:
-        dimension = next(iter(candidates.fields.values()))[0].shape[1]
-        dtype = np.dtype(
-            [
-                ("key", "<u8", (2,)),
-                ("present", "?", (len(TEXT_FIELDS),)),
-                ("scripts", "<i8"),
-                ("vectors", "<f4", (len(TEXT_FIELDS), dimension)),
-            ]
+    def write(cls, pool_key: tuple[Any, ...], encoder: Encoder, pool: _Pool, ordered: list[_Entry]) -> bool:
+        candidates = pool.candidates
+        state = {
+            "keys": [entry.key for entry in ordered],
+            "stamps": pool.stamps,
+            "order": pool.order,
+            "profiles": candidates.profiles,
+            "ids": candidates.ids,
+            "fields": candidates.fields,
+            "scripts": candidates.scripts,
+            "has_lexical_text": candidates.has_lexical_text,
+            "lexical_texts": candidates.lexical_texts,
+        }
+        return kept_files.write_atomically(
+            cls.path(pool_key, encoder), lambda path: kept_files.dump_mapped(state, path)
         )
-        array = np.zeros(len(ordered), dtype=dtype)
-        array["scripts"] = [e.scripts for e in ordered]
-        keys = [e.text_key for e in ordered]
-        array["key"][:, 0] = [k & 0xFFFF_FFFF_FFFF_FFFF for k in keys]
-        array["key"][:, 1] = [k >> 64 for k in keys]
-        for f, name in enumerate(TEXT_FIELDS):
-            matrix, present = candidates.fields[name]
-            array["present"][:, f] = present
-            if matrix.shape[1] == dimension:
-                array["vectors"][:, f, :] = matrix
-        return kept_files.write_atomically(cls.path(pool_key, encoder), lambda path: _save(path, array))
 
 
-def _save(path: Path, array: np.ndarray) -> None:
-    with path.open("wb") as handle:
-        np.save(handle, array, allow_pickle=False)
-
-
-_KEPT_FORMAT = 2
+_KEPT_FORMAT = 1
 
 
 def _share_rows(ordered: list[_Entry], candidates: CandidateSet) -> None:

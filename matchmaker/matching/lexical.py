@@ -67,7 +67,8 @@ def lexical_index() -> LexicalIndex:
         index.fit(texts or [""])
         index.estimate_ = _fit_lexical_estimate(index, profiles)
         index.rows(texts)  # each text as given finds its row at once, here and where the index is loaded
-        _keep(index, stamps)
+        if not stored_encoder().defer_missing:  # a web process's estimate may lack vectors: not kept
+            _keep(index, stamps)
     current_app.extensions[_LEXICAL_KEY] = {"index": index, "size": size, "fitted_at": time.monotonic()}
     return index
 

@@ -1,5 +1,5 @@
 """Issue 20, finding 11: a restarted worker maps the candidates' vectors and the lexical index an earlier
-process kept on disk, and ranks exactly as a worker that rebuilt them; edits, deletions, a restored
+process kept on disk, and ranks exactly as a worker that kept running; edits, deletions, a restored
 database and another model are never served from what was kept."""
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ STARTUPS = 60
 
 
 @pytest.fixture
-def world(app: Flask, make_organisation, monkeypatch) -> Organisation:
+def world(app: Flask, make_organisation) -> Organisation:
     """Sixty startups with real descriptions, a partner and an investor; returns the partner."""
     if not SHARED_DATA.exists():
         unavailable(f"{SHARED_DATA} is missing")
-    monkeypatch.setattr(candidate_pool, "KEPT_MIN_ENTRIES", 1)  # a test world is small
     with SHARED_DATA.open(encoding="utf-8") as handle:
         rows = [r for r in map(json.loads, islice(handle, 300)) if r.get("long_description")]
     for row in rows[:STARTUPS]:
@@ -101,7 +100,7 @@ def test_a_restarted_worker_maps_what_was_kept_and_ranks_the_same(app, world):
     cold, _ = _refresh(partner_id)
     assert len(cold) == STARTUPS
     kept = sorted(p.name.split("-")[0] for p in _cache(app).iterdir())
-    assert kept == ["lexical", "vectors"]
+    assert kept == ["candidates", "lexical"]
 
     # Restarted, with the embeddings table emptied: only what was kept can give the candidates' vectors.
     _restart(app)
@@ -164,11 +163,11 @@ def test_a_restored_database_with_other_texts_refits_and_rereads(app, world):
 def test_kept_state_belongs_to_one_model(app, world):
     _refresh(world.id)
     pool_key = (("startup",), stored_encoder().model_id)
-    here = candidate_pool._KeptVectors.path(pool_key, stored_encoder())
-    assert here.exists()
+    here = candidate_pool._KeptPool.path(pool_key, stored_encoder())
+    assert here.exists() and candidate_pool._KeptPool.load(pool_key, stored_encoder()) is not None
     other = HashingEncoder(model_id="hashing-other")
-    assert candidate_pool._KeptVectors.path(pool_key, other) != here
-    assert candidate_pool._KeptVectors.load(pool_key, other) is None
+    assert candidate_pool._KeptPool.path(pool_key, other) != here
+    assert candidate_pool._KeptPool.load(pool_key, other) is None
 
 
 def test_rematch_fits_the_lexical_index_again(app, world):
