@@ -8,13 +8,18 @@ each text made distinct by mixing two real descriptions; 90% startups, 7% partne
 embeds every text ahead of time with the deterministic hashing encoder (MATCHMAKER_EMBEDDING_MODEL=hashing:
 the real model would take hours to embed 100k profiles on two shared cores, and a refresh reads stored
 vectors whatever the model; only the saved organisation's changed text is embedded during the timing).
-Then two fresh processes each refresh a copy of it: "old" runs the `matchmaker` package of git revision
-REV (default: the commit this branch started from), "new" runs this checkout. Each process times
-1. its first refresh (which fits the lexical index: what the first save in a new worker pays), then
-2. three saves of a partner and three of a startup: the description changes, the profile is committed,
-   and `refresh_matches_for` embeds the new text and rescores, explains and stores its matches.
-Both processes print the stored matches of the last refresh; the parent checks they are identical.
-Each process also reports its peak resident memory (what a worker holding the candidates needs).
+Then each path refreshes a copy of it: "old" runs the `matchmaker` package of git revision REV
+(default: the commit this branch started from), "new" runs this checkout. Per path, two processes run
+one after the other on the same copy and the same cache directory (MATCHMAKER_CACHE_DIR, which the
+old path does not read):
+1. "cold": a worker on a fresh installation; it times its first refresh (fitting the lexical index and
+   reading every candidate's vectors, and for the new path writing both to the cache), then exits;
+2. "restarted": the same worker started again; it times its first refresh (what the first save after a
+   restart waits for), then three saves of a partner and three of a startup: the description changes,
+   the profile is committed, and `refresh_matches_for` embeds the new text and rescores, explains and
+   stores its matches.
+Both restarted processes print the stored matches of the last refresh; the parent checks they are
+identical. Each reports its peak resident memory (what a worker holding the candidates needs).
 Sizes above --old-max run only the new path (the old one takes minutes per save there).
 Built databases are kept in --cache (default /tmp/matchmaker-refresh-bench) and reused by later runs
 (the 100k one takes a few minutes to build); --rebuild builds them again. The closing table gives how
@@ -122,13 +127,15 @@ def _config(path: Path) -> dict[str, Any]:
     return {
         "SECRET_KEY": "bench",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        "MATCHMAKER_CACHE_DIR": str(path.parent / "cache"),
         "MATCHMAKER_EMBEDDING_MODEL": "hashing",
         "MATCHMAKER_MATCH_ON_SAVE": False,
     }
 
 
 def measure(path: Path, saves: int) -> dict[str, Any]:
-    """In this process (whichever `matchmaker` is on sys.path): first refresh, then timed saves."""
+    """In this process (whichever `matchmaker` is on sys.path): first refresh, then timed saves
+    (none for the cold process, which only shows what a worker on a fresh installation pays)."""
     from sqlalchemy import select
 
     from matchmaker import create_app
@@ -144,7 +151,7 @@ def measure(path: Path, saves: int) -> dict[str, Any]:
         started = time.perf_counter()
         matching.refresh_matches_for(partner)
         out["first_refresh_s"] = time.perf_counter() - started
-        for label, organisation in (("partner", partner), ("startup", startup)):
+        for label, organisation in (("partner", partner), ("startup", startup)) if saves else ():
             times = []
             original = organisation.description
             for r in range(saves):
@@ -169,20 +176,28 @@ def measure(path: Path, saves: int) -> dict[str, Any]:
 
 
 def run_worker(code_root: Path, db_path: Path, saves: int) -> dict[str, Any]:
+    """A cold worker, then the same worker restarted, on one copy of the database and one cache."""
     env = dict(os.environ, PYTHONPATH=str(code_root), BENCH_CODE_ROOT=str(code_root))
+    out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="refresh-bench-") as tmp:
         copy = Path(tmp) / "bench.sqlite"
         shutil.copy(db_path, copy)
-        result = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--measure", str(copy), "--saves", str(saves)],
-            env=env,
-            capture_output=True,
-            text=True,
-            cwd=tmp,
-        )
-    if result.returncode != 0:
-        raise RuntimeError(f"worker failed ({code_root}):\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout)
+        for phase, phase_saves in (("cold", 0), ("restarted", saves)):
+            result = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--measure", str(copy)]
+                + ["--saves", str(phase_saves)],
+                env=env,
+                capture_output=True,
+                text=True,
+                cwd=tmp,
+            )
+            if result.returncode != 0:
+                raise RuntimeError(f"worker failed ({code_root}, {phase}):\n{result.stderr[-3000:]}")
+            out[phase] = json.loads(result.stdout)
+    return out["restarted"] | {
+        "cold_first_refresh_s": out["cold"]["first_refresh_s"],
+        "cold_peak_rss_mb": out["cold"]["peak_rss_mb"],
+    }
 
 
 def load_average() -> str:
@@ -237,11 +252,20 @@ def main() -> int:
             if "old" in results:
                 same = "yes" if results["old"]["matches"] == results["new"]["matches"] else "NO"
             for label, data in results.items():
-                row = [f"{n:,}", label, f"{data['first_refresh_s']:.2f}"]
+                row = [
+                    f"{n:,}",
+                    label,
+                    f"{data['cold_first_refresh_s']:.2f}",
+                    f"{data['first_refresh_s']:.2f}",
+                ]
                 for side in ("partner", "startup"):
                     seconds = data["saves"][side]["seconds"]
                     row.append(f"{statistics.median(seconds):.3f} (max {max(seconds):.3f})")
-                row += [f"{data['peak_rss_mb']:.0f}", str(data["saves"]["partner"]["matches"]), same]
+                row += [
+                    f"{data['cold_peak_rss_mb']:.0f} / {data['peak_rss_mb']:.0f}",
+                    str(data["saves"]["partner"]["matches"]),
+                    same,
+                ]
                 table.append(row)
             print_table(table)
     print_growth(measured, sizes)
@@ -253,10 +277,11 @@ def print_table(rows: list[list[str]]) -> None:
     headers = [
         "organisations",
         "path",
-        "first refresh in a new process (s)",
+        "first refresh, new installation (s)",
+        "first refresh after a restart (s)",
         "partner save -> fresh matches, median s",
         "startup save -> fresh matches, median s",
-        "peak RSS (MB)",
+        "peak RSS, new / restarted (MB)",
         "kept",
         "same matches",
     ]
@@ -284,6 +309,7 @@ def print_growth(measured: dict[tuple[str, int], dict[str, Any]], sizes: list[in
                 [
                     label,
                     f"{small:,} -> {large:,} (x{large / small:g})",
+                    ratio(lambda d: d["cold_first_refresh_s"]),
                     ratio(lambda d: d["first_refresh_s"]),
                     ratio(lambda d: statistics.median(d["saves"]["partner"]["seconds"])),
                     ratio(lambda d: statistics.median(d["saves"]["startup"]["seconds"])),
@@ -292,7 +318,15 @@ def print_growth(measured: dict[tuple[str, int], dict[str, Any]], sizes: list[in
             )
     if not rows:
         return
-    headers = ["path", "organisations", "first refresh", "partner save", "startup save", "peak RSS"]
+    headers = [
+        "path",
+        "organisations",
+        "first refresh, new",
+        "first refresh, restarted",
+        "partner save",
+        "startup save",
+        "peak RSS",
+    ]
     print()
     print("Growth (ratio of the larger size's value to the smaller's):")
     print("| " + " | ".join(headers) + " |")

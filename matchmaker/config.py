@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     MATCHMAKER_KRW_PER_USD: float = 1400.0  # matching compares amounts in dollars at this rate
     MATCHMAKER_DEFAULT_CURRENCY: str = "KRW"  # amounts typed without ₩ or $ are won
     MATCHMAKER_MATCHES_KEPT: int = 200  # matches explained and stored per organisation at each refresh
+    # Where a worker keeps the candidates' vectors and the fitted lexical index between restarts
+    # (matching/kept.py); None: instance/cache.
+    MATCHMAKER_CACHE_DIR: str | None = None
     MATCHMAKER_MATCH_ON_SAVE: bool = True  # saving a profile refreshes that organisation's matches at once
     # The job queue and throttling counts; None: jobs inline, counts in each process's memory.
     MATCHMAKER_REDIS_URL: str | None = None

@@ -231,6 +231,7 @@ def make_test_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "MATCHMAKER_CACHE_DIR": str(tmp_path / "cache"),  # each test's own kept vectors and index
         "SERVER_NAME": "localhost",
         "MATCHMAKER_PUBLIC_URL": "http://localhost",  # links in mail start here, whatever the Host
         # A fast deterministic encoder; tests marked `slow` use the real model.

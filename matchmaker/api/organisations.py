@@ -21,8 +21,6 @@ from matchmaker.api.spec import query_parameter, route
 from matchmaker.errors import NotFound, PermissionDenied
 from matchmaker.i18n import current_language
 from matchmaker.inputs import PAGE_MAX
-from matchmaker.jobs import queue as jobs
-from matchmaker.matching import pending
 from matchmaker.matching import refresh as matching
 from matchmaker.models import Match, Organisation, OrganisationKind, Role, Sector, User
 from matchmaker.models.versions import page_scopes, scopes_read_by_pages
@@ -138,22 +136,23 @@ def create_organisation() -> tuple[Response, int, dict[str, str]]:
         )
     service.check_may_create(viewer, kind)
     check_known_fields(body, PROFILE_FIELDS)
-    organisation = service.create_organisation(viewer, kind, body, typed=True)
+    saved = service.create_organisation(viewer, kind, body, typed=True)
+    organisation = saved.organisation
     location = f"{bp.url_prefix}/organisations/{organisation.id}"
-    deferred = _deferred_refresh(organisation.id)
+    deferred = _deferred_refresh(saved)
     if deferred is not None:  # saved; its matches are computed by a job: 202 and where to follow it
         payload = organisation_json(organisation, show_contact=True) | {"matches_job": deferred}
         return jsonify(payload), 202, {"Location": deferred["url"], "Content-Location": location}
     return jsonify(organisation_json(organisation, show_contact=True)), 201, {"Location": location}
 
 
-def _deferred_refresh(organisation_id: int) -> dict[str, Any] | None:
-    """The job refreshing the organisation's matches, when that work was deferred to the queue."""
-    waiting = pending.pending_refresh(organisation_id)
-    if waiting is None or waiting.job_id is None:
-        return None
-    ref = jobs.fetch(waiting.job_id)
-    return job_json(ref) if ref is not None else None
+def _deferred_refresh(saved: service.SavedProfile) -> dict[str, Any] | None:
+    """The job this save queued to refresh the organisation's matches; None when they were computed.
+
+    This save's own job, not whichever the shared pending mark names at the moment: concurrent
+    identical saves each answer 202 with the job they queued (or each 200/201 when computed inline).
+    """
+    return job_json(saved.refresh_job) if saved.refresh_job is not None else None
 
 
 @route(
@@ -180,10 +179,10 @@ def update_organisation(organisation_id: int) -> Response | tuple[Response, int,
     body = json_body()
     check_known_fields(body, PROFILE_FIELDS)
     service.lock_for_edit(organisation)  # merge onto the profile as the previous edit left it
-    service.update_organisation(
+    saved = service.update_organisation(
         api_user(), organisation, service.profile_values(organisation) | body, typed=True
     )
-    deferred = _deferred_refresh(organisation_id)
+    deferred = _deferred_refresh(saved)
     if deferred is not None:  # saved; its matches are computed by a job: 202 and where to follow it
         payload = organisation_json(organisation, show_contact=True) | {"matches_job": deferred}
         return jsonify(payload), 202, {"Location": str(deferred["url"])}

@@ -106,6 +106,27 @@ class LexicalIndex:
         self._lock = threading.Lock()
         return self
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a fitted index is, to keep it on disk: rows added since fitting are folded in, and the
+        lock and the word-row cache are left out."""
+        state = dict(self.__dict__)
+        if state.get("_pending"):
+            import scipy.sparse as sp
+
+            state["matrix_"] = sp.vstack([state["matrix_"], *state["_pending"]], format="csr")
+        for name in ("_pending", "_words", "_lock"):
+            state.pop(name, None)
+        if "row_of_" in state:
+            state["row_of_"] = dict(state["row_of_"])
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if "matrix_" in state:
+            self._pending = []
+            self._words = {}
+            self._lock = threading.Lock()
+
     def _vectorise(self, cleaned: list[str]) -> sp.csr_matrix:
         words = self.word_vectorizer_.transform(cleaned)
         chars = self.char_vectorizer_.transform(cleaned)

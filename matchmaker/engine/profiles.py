@@ -84,6 +84,11 @@ def field_texts_to_encode(text: str) -> list[str]:
     return [whole] + sentences if len(sentences) > 1 else [whole]
 
 
+# How a field's vector is made from its texts' embeddings (`field_texts_to_encode`, `combine_field_vectors`):
+# raise it when either changes, so vectors kept on disk (matching/candidates.py) are made again.
+FIELD_VECTORS_VERSION = 1
+
+
 def combine_field_vectors(vectors: np.ndarray) -> np.ndarray:
     """Blend the whole-text vector with the mean of its sentence vectors into one unit vector.
 

@@ -5,13 +5,19 @@ their sectors) and compares each with what this process already holds: only new 
 profiles are rebuilt and have their vectors read, and while nothing changed the stacked
 `CandidateSet` is reused as it is. Another process's edits are seen because the rows are read
 every time; a row's whole content is its key, so nothing goes stale.
+
+A process without candidates (a restarted worker) starts from the pool an earlier process kept on
+disk (`_KeptPool`: the entries, their stamps and the stacked vectors, mapped) and brings it up to date
+exactly as a running worker does, so only the rows edited since are read again.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -20,9 +26,17 @@ from sqlalchemy import String, select, type_coerce
 from matchmaker import money
 from matchmaker.engine.candidates import CandidateSet, script_mask
 from matchmaker.engine.encoder import Encoder
-from matchmaker.engine.profiles import Profile, ProfileVectors, embed_profiles
+from matchmaker.engine.profiles import (
+    FIELD_VECTORS_VERSION,
+    Profile,
+    ProfileVectors,
+    embed_profiles,
+)
 from matchmaker.extensions import db
+from matchmaker.matching import kept as kept_files
 from matchmaker.models import Organisation, OrganisationSector, Visibility
+
+logger = logging.getLogger(__name__)
 
 _POOL_KEY = "matchmaker.candidates"
 _ROWS_CHUNK = 500  # ids per IN (...): SQLite allows at most 999 bound parameters
@@ -124,6 +138,7 @@ class _Pool:
     stamps: dict[int, tuple[Any, ...]]  # id -> (updated_at, sectors) when its entry was made
     order: tuple[Any, ...]  # every (id, stamp) in id order, and the rate
     candidates: CandidateSet
+    unkept: int = 0  # entries rebuilt since the pool was last kept on disk
 
 
 def _key(row: Any, sectors: frozenset[str], rate: float) -> tuple[Any, ...]:
@@ -157,7 +172,11 @@ def listed_candidates(kinds: Sequence[str], encoder: Encoder) -> CandidateSet:
     pools: dict[tuple[Any, ...], _Pool] = current_app.extensions.setdefault(_POOL_KEY, {})
     pool_key = (tuple(sorted(kinds)), encoder.model_id)
     pool = pools.get(pool_key)
+    if pool is None:  # a process's first refresh: start from what an earlier one kept, if anything
+        pool = _KeptPool.load(pool_key, encoder)
     if pool is not None and pool.order == order:
+        with _lock:
+            pools[pool_key] = pool
         return pool.candidates
     old = pool.entries if pool is not None else {}
     old_stamps = pool.stamps if pool is not None and pool.order[1] == rate else {}
@@ -169,10 +188,8 @@ def listed_candidates(kinds: Sequence[str], encoder: Encoder) -> CandidateSet:
         else:
             stale.append(organisation_id)
     changed: list[tuple[Any, tuple[Any, ...]]] = []
-    for start in range(0, len(stale), _ROWS_CHUNK):
-        chunk = stale[start : start + _ROWS_CHUNK]
-        # Listed again here: a row hidden since the stamps were read is left out of this refresh.
-        for row in db.session.execute(select(*PROFILE_COLUMNS).where(Organisation.id.in_(chunk), *listed)):
+    for row in _rows(stale, len(stamps), listed):
+        if row.id in stamps:
             key = _key(row, stamps[row.id][1], rate)
             entry = old.get(row.id)
             if entry is not None and entry.key == key:  # touched, not changed
@@ -189,9 +206,101 @@ def listed_candidates(kinds: Sequence[str], encoder: Encoder) -> CandidateSet:
         [e.profile for e in ordered], [e.vectors for e in ordered], [e.scripts for e in ordered]
     )
     _share_rows(ordered, candidates)
+    new_pool = _Pool(entries, stamps, order, candidates, (pool.unkept if pool else 0) + len(changed))
+    if new_pool.unkept >= max(KEPT_MIN_ENTRIES, KEPT_REWRITE_SHARE * len(ordered)) or (
+        pool is None and new_pool.unkept
+    ):
+        if not getattr(encoder, "defer_missing", False):  # placeholder zeros are never kept
+            if _KeptPool.write(pool_key, encoder, new_pool, ordered):
+                new_pool.unkept = 0
     with _lock:
-        pools[pool_key] = _Pool(entries, stamps, order, candidates)
+        pools[pool_key] = new_pool
     return candidates
+
+
+# A running worker keeps its pool on disk again once this many (or this share of all) entries were
+# rebuilt since it was last kept; a worker that started without one keeps the pool it built at once.
+KEPT_MIN_ENTRIES = 500
+KEPT_REWRITE_SHARE = 0.05
+
+
+def _rows(ids: list[int], listed_count: int, listed: tuple[Any, ...]) -> Iterator[Any]:
+    """The profile rows of ``ids`` that are still listed (a row hidden since is left out)."""
+    if len(ids) * 2 > listed_count:  # most of them (a worker's first refresh): one query, by id
+        yield from db.session.execute(select(*PROFILE_COLUMNS).where(*listed).order_by(Organisation.id))
+        return
+    for start in range(0, len(ids), _ROWS_CHUNK):
+        chunk = ids[start : start + _ROWS_CHUNK]
+        yield from db.session.execute(select(*PROFILE_COLUMNS).where(Organisation.id.in_(chunk), *listed))
+
+
+class _KeptPool:
+    """A process's candidates of one side on disk: entries, stamps and stacked vectors (mapped).
+
+    Loaded by a process that holds none (a restarted worker), it is what that worker held before
+    stopping, and is brought up to date the same way: every candidate's stamp (id, `updated_at`,
+    sectors) and the exchange rate are read again and compared, a row whose stamp differs is read,
+    and one whose content differs is rebuilt. So saves, deletions and a restored backup are seen as
+    a running worker sees them. Named by the side, the model and the format, so another model or
+    another way of making vectors (FIELD_VECTORS_VERSION) never reads it. The pickle is trusted as
+    the instance folder's config.py is: only the app writes that directory.
+    """
+
+    @staticmethod
+    def path(pool_key: tuple[Any, ...], encoder: Encoder) -> Path:
+        return kept_files.file_for(
+            "candidates", pool_key, encoder.model_id, FIELD_VECTORS_VERSION, _KEPT_FORMAT, suffix=".pickle"
+        )
+
+    @classmethod
+    def load(cls, pool_key: tuple[Any, ...], encoder: Encoder) -> _Pool | None:
+        path = cls.path(pool_key, encoder)
+        if not path.exists():
+            return None
+        try:
+            state = kept_files.load_mapped(path)
+            candidates = CandidateSet(
+                profiles=state["profiles"],
+                vectors=[],
+                ids=state["ids"],
+                fields=state["fields"],
+                scripts=state["scripts"],
+                has_lexical_text=state["has_lexical_text"],
+                lexical_texts=state["lexical_texts"],
+            )
+            keys, scripts = state["keys"], state["scripts"].tolist()
+        except Exception:  # cut short, or from elsewhere: the pool is built from the database
+            logger.warning("could not read the kept candidates %s; reading them again", path, exc_info=True)
+            return None
+        ordered = [
+            _Entry(key, profile, ProfileVectors(), bits)
+            for key, profile, bits in zip(keys, candidates.profiles, scripts, strict=True)
+        ]
+        candidates.vectors = [entry.vectors for entry in ordered]
+        _share_rows(ordered, candidates)
+        entries = {entry.profile.id: entry for entry in ordered}
+        return _Pool(entries, state["stamps"], state["order"], candidates)
+
+    @classmethod
+    def write(cls, pool_key: tuple[Any, ...], encoder: Encoder, pool: _Pool, ordered: list[_Entry]) -> bool:
+        candidates = pool.candidates
+        state = {
+            "keys": [entry.key for entry in ordered],
+            "stamps": pool.stamps,
+            "order": pool.order,
+            "profiles": candidates.profiles,
+            "ids": candidates.ids,
+            "fields": candidates.fields,
+            "scripts": candidates.scripts,
+            "has_lexical_text": candidates.has_lexical_text,
+            "lexical_texts": candidates.lexical_texts,
+        }
+        return kept_files.write_atomically(
+            cls.path(pool_key, encoder), lambda path: kept_files.dump_mapped(state, path)
+        )
+
+
+_KEPT_FORMAT = 1
 
 
 def _share_rows(ordered: list[_Entry], candidates: CandidateSet) -> None:

@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import CursorResult
 
 from matchmaker.errors import ConflictError, PermissionDenied, ValidationError
@@ -348,19 +348,64 @@ def run_import(import_id: int) -> OrganisationImport | None:
     return record
 
 
+# Any fixed 64-bit number names the PostgreSQL advisory lock every import's chunks take.
+IMPORT_LOCK_KEY = 0x4D4D_494D_504F_5254  # "MMIMPORT"
+
+
+def _write_alone(record: OrganisationImport) -> tuple[Any, ...]:
+    """Hold the imports' write lock until this transaction ends; returns the organisations' stamp.
+
+    Two imports of one file running side by side would each plan a row as new and both insert it: one
+    then failed on a unique key (or, for a row keyed by name alone, made a duplicate). Each chunk is
+    planned and written under this lock, so the later import sees the rows the earlier one committed.
+    PostgreSQL: a transaction-level advisory lock. SQLite: a write as the transaction's first statement
+    takes the database's one write lock, and every read after it sees the latest commit.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK_KEY)))
+    else:
+        db.session.execute(
+            update(OrganisationImport)
+            .where(OrganisationImport.id == record.id)
+            .values(processed_rows=OrganisationImport.processed_rows)
+        )
+    return _stamp()
+
+
+def _stamp() -> tuple[Any, ...]:
+    """What changes when any organisation is added, edited or deleted (counted, newest id and edit)."""
+    row = db.session.execute(
+        select(func.count(), func.max(Organisation.id), func.max(Organisation.updated_at))
+    ).one()
+    return tuple(row)
+
+
 def _run_rows(record: OrganisationImport) -> None:
     done = {entry["row"] for entry in record.report}
     pending = [r for r in record.content["rows"] if r["row"] not in done]
-    planner = Planner()
+    planner: Planner | None = None
+    seen: tuple[Any, ...] | None = None
     for start in range(0, len(pending), CHUNK):
+        stamp = _write_alone(record)
+        if planner is None:
+            planner = Planner()  # under the lock: what earlier imports committed is known
+        elif stamp != seen:
+            # Someone else (another import, a save) changed organisations since our last chunk.
+            planner.index = OrganisationIndex()
         entries = []
         for row in pending[start : start + CHUNK]:
             plan = planner.plan(row["row"], row["cells"])
             if plan.action in ("create", "update"):
                 plan.organisation_id = _apply(plan)
+                if plan.action == "create" and plan.organisation_id is not None:
+                    # Known by its id once the index is read again: a later row naming it is refused
+                    # as a repeat of this one, as while the index knows it by this row's number.
+                    planner.seen_ids.setdefault(plan.organisation_id, plan.row)
             entries.append(_report_entry(planner, plan, row["cells"]))
         record.report = [*record.report, *entries]
         _count(record)
+        db.session.flush()
+        seen = _stamp()  # our own writes, which the next chunk need not read again
         db.session.commit()  # these rows, their report and the progress, together
     _count(record)
     record.status = ImportStatus.DONE.value

@@ -21,6 +21,7 @@ from matchmaker.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.introductions import capacity
 from matchmaker.introductions import requests as introductions
+from matchmaker.jobs.queue import JobRef
 from matchmaker.matching import pending
 from matchmaker.models import (
     Organisation,
@@ -133,11 +134,29 @@ def _mark_pending(organisation: Organisation) -> datetime | None:
     return pending.mark_pending(organisation.id)
 
 
-def _run_after_save(organisation_id: int, requested_at: datetime | None) -> None:
+@dataclass(frozen=True)
+class SavedProfile:
+    """A saved profile and what became of its matches' refresh, decided by this save alone.
+
+    ``refresh_job`` is the job this save queued to refresh the matches; None when they were refreshed
+    here (no queue, or Redis down), or are not refreshed on save. Concurrent saves of one profile each
+    get their own answer: the pending mark they share says nothing about which save queued what.
+    """
+
+    organisation: Organisation
+    refresh_job: JobRef | None = None
+
+
+def _run_after_save(
+    organisation: Organisation, organisation_id: int, requested_at: datetime | None
+) -> SavedProfile:
     # Saving a profile refreshes that organisation's matches, and only those: on the job queue when
-    # there is one (the request returns at once), else here.
-    if requested_at is not None:
-        pending.schedule_refresh(organisation_id, requested_at)
+    # there is one (the request returns at once), else here. ``organisation_id`` is read before the
+    # commit: reading it from the expired profile would load the profile again.
+    if requested_at is None:
+        return SavedProfile(organisation)
+    ref = pending.schedule_refresh(organisation_id, requested_at)
+    return SavedProfile(organisation, ref if ref.id is not None else None)
 
 
 def check_may_create(actor: User, kind: str) -> None:
@@ -153,7 +172,7 @@ def check_may_create(actor: User, kind: str) -> None:
 
 def create_organisation(
     actor: User, kind: str, form: Mapping[str, Any], *, typed: bool = False
-) -> Organisation:
+) -> SavedProfile:
     """Create a profile. Founders create their one startup and join it; staff create any kind.
 
     ``typed``: ``form`` holds JSON values (the API) rather than text typed into the web form."""
@@ -174,8 +193,7 @@ def create_organisation(
     except IntegrityError as exc:
         db.session.rollback()
         raise ConflictError(_("This profile clashes with one saved at the same moment; try again.")) from exc
-    _run_after_save(organisation.id, requested_at)
-    return organisation
+    return _run_after_save(organisation, organisation.id, requested_at)
 
 
 LOCKED_FOR_EDIT = "matchmaker.locked_for_edit"  # session.info: (transaction, organisation ids) it locked
@@ -205,7 +223,7 @@ def lock_for_edit(organisation: Organisation) -> None:
 
 def update_organisation(
     actor: User, organisation: Organisation, form: Mapping[str, Any], *, typed: bool = False
-) -> Organisation:
+) -> SavedProfile:
     """Save an edited profile, all fields or none (``typed`` as in create_organisation)."""
     if not can_edit(actor, organisation):
         raise PermissionDenied(_("You can only edit your own organisation's profile."))
@@ -230,11 +248,11 @@ def update_organisation(
         organisation.monthly_intro_capacity,
     )
     db.session.commit()
-    _run_after_save(organisation_id, requested_at)
+    saved = _run_after_save(organisation, organisation_id, requested_at)
     if kind != OrganisationKind.STARTUP and capacity_after != capacity_before:
         # More room this month lets approved requests that wait in line go ahead, oldest first.
         introductions.release_waitlisted(organisation_id)
-    return organisation
+    return saved
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def create() -> Response | str | tuple[str, int]:
             **_form_context(None, {}),
         )
     try:
-        organisation = service.create_organisation(current_user, kind, request.form)
+        organisation = service.create_organisation(current_user, kind, request.form).organisation
     except ServiceError as error:
         return render_failure(
             "web/organisation_form.html",

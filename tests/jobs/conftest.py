@@ -71,6 +71,7 @@ def worker_env(queued_app: Flask, queue_name: str) -> dict[str, str]:
         MATCHMAKER_JOB_QUEUE=queue_name,
         MATCHMAKER_JOB_RETRY_INTERVALS="0,0,0",
         MATCHMAKER_EMBEDDING_MODEL="hashing",
+        MATCHMAKER_CACHE_DIR=queued_app.config["MATCHMAKER_CACHE_DIR"],
         HF_HUB_OFFLINE="1",
         TRANSFORMERS_OFFLINE="1",
     )
