@@ -251,7 +251,13 @@ def lexical_applies(startup: Profile, other: Profile) -> bool:
     Where it is not, the lexical weight goes to the other components instead of counting as a
     disagreement, so a Korean startup is scored with an English partner as two English ones are.
     """
-    return bool(words.scripts(lexical_text(startup)) & words.scripts(lexical_text(other)))
+    return share_a_script(lexical_text(startup), lexical_text(other))
+
+
+def share_a_script(text_a: str, text_b: str) -> bool:
+    """Whether two texts are written in a common script (Hangul, Latin): where words can be compared
+    and where a learned space applies."""
+    return bool(words.scripts(text_a) & words.scripts(text_b))
 
 
 def component_similarities(
