@@ -137,7 +137,9 @@ def test_crosslingual_rank_reads_a_space_only_within_a_language() -> None:
     english = [{"ko": "battery software diagnostics", "en": p["en"]} for p in korean[:1]]
     english += [{"ko": "platform for music streaming", "en": korean[1]["en"]}]
     english += [{"ko": "logistics truck platooning", "en": korean[2]["en"]}]
-    shuffled = [{"ko": p["ko"], "en": q["en"]} for p, q in zip(english, english[1:] + english[:1], strict=True)]
+    shuffled = [
+        {"ko": p["ko"], "en": q["en"]} for p, q in zip(english, english[1:] + english[:1], strict=True)
+    ]
     assert crosslingual_ranks(shuffled, distractors, encoder, space) != crosslingual_ranks(
         shuffled, distractors, encoder
     )
