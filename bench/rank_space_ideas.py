@@ -220,6 +220,14 @@ def main() -> int:
     parser.add_argument("--pairs", required=True)
     parser.add_argument("--model", default=None)
     parser.add_argument("--embedding-cache", default=None)
+    parser.add_argument(
+        "--given",
+        action="store_true",
+        help="skip the validation year: translation weight 0 (what it chose: the held-out training pairs "
+        "all come first without pairs), neighbours 1.0/3 and feedback 1.0/5 (bench/rank_ideas.py's "
+        "choices on 2021 with the glossary), for a loaded machine",
+    )
+    parser.add_argument("--only", choices=("ideas", "sweep"), default=None, help="run one half")
     args = parser.parse_args()
     train, test, pairs = ev.read_jsonl(args.train), ev.read_jsonl(args.test), ev.read_jsonl(args.pairs)
     encoder = CachingEncoder(make_encoder(args.model))
@@ -234,30 +242,48 @@ def main() -> int:
     ev.log(f"{len(own_pairs)} training translation pairs; validation {last}: fit {len(fit_rows)}")
 
     # ---- choose inside TRAIN
+    if args.given:
+        chosen, (alpha, m), (beta, fm), trials = 0.0, (1.0, 3), (1.0, 5), []
+    else:
+        chosen, (alpha, m), (beta, fm), trials = choose(fit_rows, validation, encoder, config, own_pairs)
+    return report(
+        args, train, test, pairs, encoder, path, config, own_pairs, chosen, alpha, m, beta, fm, trials
+    )
+
+
+def choose(
+    fit_rows: list[dict], validation: list[dict], encoder: Any, config: ScoringConfig, own_pairs: list[dict]
+) -> tuple[float, tuple[float, int], tuple[float, int], list]:
+    """The translation weight, neighbour and feedback settings, chosen on the validation year."""
     vworld = ev._app_world(fit_rows, validation, encoder, ev.partner_queries(fit_rows, validation))
     vtexts = vworld.texts
     halves = [own_pairs[0::2], own_pairs[1::2]]
+    learned_validation = ev._fit_space(fit_rows, encoder, ev.stored_labels, **SPACE_SETTINGS)
     trials = []
     for weight in WEIGHTS:
-        space = fit(fit_rows, encoder, own_pairs, weight)
+        if weight == 0:  # no pairs: the learned space itself, fitted once
+            space = learned_validation
+            held = 2 * top1(own_pairs, vtexts, encoder, space) // 2
+        else:
+            space = fit(fit_rows, encoder, own_pairs, weight)
+            held = sum(
+                top1(halves[1 - k], vtexts, encoder, fit(fit_rows, encoder, halves[k], weight))
+                for k in (0, 1)
+            )
         p, n = ev._app_rows(vworld, encoder, space, config)
-        held = sum(
-            top1(halves[1 - k], vtexts, encoder, fit(fit_rows, encoder, halves[k], weight)) for k in (0, 1)
-        )
         trials.append((weight, held, float(p.mean()), float(n.mean())))
-        if held == len(own_pairs):
-            break  # the smallest weight that keeps every held-out training pair is the choice
         ev.log(
             f"validation weight {weight}: held-out training pairs {held}/{len(own_pairs)} "
             f"P@10 {p.mean():.3f} nDCG {n.mean():.3f}"
         )
+        if held == len(own_pairs):
+            break  # the smallest weight that keeps every held-out training pair is the choice
     full = [t for t in trials if t[1] == len(own_pairs)]
     chosen = (
         min(full, key=lambda t: (t[0], -(t[2] + t[3])))[0]
         if full
         else max(trials, key=lambda t: (t[1], t[2] + t[3]))[0]
     )
-    learned_validation = ev._fit_space(fit_rows, encoder, ev.stored_labels, **SPACE_SETTINGS)
     neighbour_trials = []
     for alpha, m in itertools.product(*NEIGHBOURS.values()):
         if alpha == 0 and m != NEIGHBOURS["m"][0]:
@@ -277,24 +303,52 @@ def main() -> int:
     (beta, fm), _ = max(feedback_trials, key=lambda t: t[1])
     check = float(partner_rows(vworld, encoder, learned_validation, config).mean())
     ev.log(f"feedback (glossary, learned space) {feedback_trials}; matrices reproduce _app_rows: {check:.3f}")
-    ev.log(f"chosen: translation weight {chosen}; neighbours {alpha}, {m} ({neighbour_trials})")
+    return chosen, (alpha, m), (beta, fm), trials
+
+
+def report(
+    args: Any,
+    train: list[dict],
+    test: list[dict],
+    pairs: list[dict],
+    encoder: Any,
+    path: str | None,
+    config: ScoringConfig,
+    own_pairs: list[dict],
+    chosen: float,
+    alpha: float,
+    m: int,
+    beta: float,
+    fm: int,
+    trials: list,
+) -> int:
+    """Every configuration on TEST, once, against as deployed."""
+    last = max(int(r["year"]) for r in train)
+    ev.log(f"chosen: translation weight {chosen}; neighbours {alpha}, {m}; feedback {beta}, {fm}")
 
     # ---- TEST, once per configuration
     queries = ev.partner_queries(train, test)
     world = ev._app_world(train, test, encoder, queries)
-    ev._LEXICAL_OPTIONS["glossary"] = True
-    gworld = ev._app_world(train, test, encoder, queries)
-    ev._LEXICAL_OPTIONS["glossary"] = False
     texts = world.texts
     base_p, base_n = ev._app_rows(world, encoder, None, config)
-    learned = ev._fit_space(train, encoder, ev.stored_labels, **SPACE_SETTINGS)
-    invariant = fit(train, encoder, own_pairs, chosen)
     rows: list[tuple[str, np.ndarray, np.ndarray, str, str]] = []
 
     def add(name: str, p: np.ndarray, n: np.ndarray, top: str, mixed: str = "") -> None:
         rows.append((name, p, n, top, mixed))
 
     k = len(pairs)
+    if args.only == "sweep":
+        add("as deployed (today)", base_p, base_n, f"{top1(pairs, texts, encoder, None)}/{k}")
+        for weight in SWEEP:  # a sweep shown for what the weight does; the choice is TRAIN's
+            space = fit(train, encoder, own_pairs, weight)
+            sp, sn = ev._app_rows(world, encoder, space, config)
+            add(f"  sweep: invariant, weight {weight}", sp, sn, f"{top1(pairs, texts, encoder, space)}/{k}")
+        return print_rows(rows, base_p, base_n, trials, last, own_pairs)
+    ev._LEXICAL_OPTIONS["glossary"] = True
+    gworld = ev._app_world(train, test, encoder, queries)
+    ev._LEXICAL_OPTIONS["glossary"] = False
+    learned = ev._fit_space(train, encoder, ev.stored_labels, **SPACE_SETTINGS)
+    invariant = learned if chosen == 0 else fit(train, encoder, own_pairs, chosen)
     add(
         "as deployed (today)",
         base_p,
@@ -318,17 +372,6 @@ def main() -> int:
         in_,
         f"{top1(pairs, texts, encoder, invariant)}/{k}",
     )
-    held = 0
-    for h in (0, 1):
-        space = fit(train, encoder, own_pairs + pairs[h::2], chosen)
-        held += top1(pairs[1 - h :: 2], texts, encoder, space)
-        if h == 0:
-            hp, hn = ev._app_rows(world, encoder, space, config)
-    add("invariant + half of the 78 (held-out halves)", hp, hn, f"{held}/{k}")
-    for weight in SWEEP:  # a sweep shown for what the weight does; the choice above is TRAIN's
-        space = fit(train, encoder, own_pairs, weight)
-        sp, sn = ev._app_rows(world, encoder, space, config)
-        add(f"  sweep: invariant, weight {weight}", sp, sn, f"{top1(pairs, texts, encoder, space)}/{k}")
     gp, gn = ev._app_rows(gworld, encoder, None, config)
     add("as deployed + glossary lexical", gp, gn, "—")
     add(
@@ -350,9 +393,15 @@ def main() -> int:
         partner_rows(gworld, encoder, learned, config, beta, fm),
         f"{by_language_top1(pairs, texts, encoder, learned)}/{k}",
     )
-    if path:
+    if path and args.only is None:
         encoder.save(path)
+    return print_rows(rows, base_p, base_n, trials, last, own_pairs)
 
+
+def print_rows(
+    rows: list, base_p: np.ndarray, base_n: np.ndarray, trials: list, last: int, own_pairs: list
+) -> int:
+    """The table: each configuration with its paired bootstrap gains over as deployed."""
     print(
         f"{'configuration':<48} {'P@10':>6} {'nDCG@10':>8}  {'P@10 gain [95%]':<24} "
         f"{'nDCG@10 gain [95%]':<24} ko->en  mixed ko/en"
