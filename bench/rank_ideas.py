@@ -28,8 +28,9 @@ from typing import Any
 import harness  # noqa: F401  (offline settings, repository on sys.path)
 import numpy as np
 
-from matchmaker.engine.encoder import CachingEncoder, l2_normalise, make_encoder
+from matchmaker.engine.encoder import CachingEncoder, l2_normalise
 from matchmaker.engine.lexical import LexicalIndex
+from matchmaker.engine.multilingual import make_encoder
 from matchmaker.engine.profiles import embed_texts, field_texts_to_encode
 from matchmaker.engine.scoring import calibrate
 from matchmaker.evaluation.evaluate import (

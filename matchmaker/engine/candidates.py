@@ -151,34 +151,42 @@ def anchor_similarities(
         return out
     col = COMPONENTS.index
     space = config.space
-    # An anchor without a field is a zero row, masked as the pairwise path masks it (einsum broadcasts).
-    anchor_fields = {}
-    for name in TEXT_FIELDS:
-        vector = anchor_vectors.get(name)
-        if vector is not None and space is not None:
-            vector = space.transform([""], vector[None, :])[0]
-        anchor_fields[name] = (np.zeros(1, np.float32) if vector is None else vector, vector is not None)
-    in_space = candidates.fields_in(space)
-    if n == len(candidates.ids) and np.array_equal(rows, np.arange(n)):  # every candidate: no copy
-        fields = in_space
-    else:
-        fields = {name: (m[rows], p[rows]) for name, (m, p) in in_space.items()}
-    s, o = (anchor_fields, fields) if anchor.kind == "startup" else (fields, anchor_fields)
-    out[:, col("seeks_offers")] = _cosines(s["seeks"], o["offers"])
-    both = np.vstack([_cosines(o["seeks"], s["description"]), _cosines(o["seeks"], s["offers"])])
-    best = np.where(np.isnan(both), -np.inf, both).max(axis=0)
-    out[:, col("offers_seeks")] = np.where(np.isinf(best), np.nan, best)
-    out[:, col("description")] = _cosines(s["description"], o["description"])
     text_columns = [col(name) for name in TEXT_COMPONENTS]
-    raw_text = out[:, text_columns].copy()
+
+    def text_cosines(in_space: LinearSpace | None) -> np.ndarray:
+        """Raw cosines (n, len(TEXT_COMPONENTS)) of the text components, in `in_space` (None: plain)."""
+        # An anchor without a field is a zero row, masked as the pairwise path masks it (einsum broadcasts).
+        anchor_fields = {}
+        for name in TEXT_FIELDS:
+            vector = anchor_vectors.get(name)
+            if vector is not None and in_space is not None:
+                vector = in_space.transform([""], vector[None, :])[0]
+            anchor_fields[name] = (np.zeros(1, np.float32) if vector is None else vector, vector is not None)
+        mapped = candidates.fields_in(in_space)
+        if n == len(candidates.ids) and np.array_equal(rows, np.arange(n)):  # every candidate: no copy
+            fields = mapped
+        else:
+            fields = {name: (m[rows], p[rows]) for name, (m, p) in mapped.items()}
+        s, o = (anchor_fields, fields) if anchor.kind == "startup" else (fields, anchor_fields)
+        both = np.vstack([_cosines(o["seeks"], s["description"]), _cosines(o["seeks"], s["offers"])])
+        best = np.where(np.isnan(both), -np.inf, both).max(axis=0)
+        return np.column_stack(
+            [
+                _cosines(s["seeks"], o["offers"]),
+                np.where(np.isinf(best), np.nan, best),
+                _cosines(s["description"], o["description"]),
+            ]
+        )
+
+    raw_text = text_cosines(space)
     floor, ceiling = space.calibration_ if space is not None else (config.cosine_floor, config.cosine_ceiling)
-    for name in TEXT_COMPONENTS:
-        out[:, col(name)] = calibrate(out[:, col(name)], floor, ceiling)
+    out[:, text_columns] = calibrate(raw_text, floor, ceiling)
     applies = (candidates.scripts[rows] & script_mask(anchor)) != 0
-    # In a learned space a translation is not read on the model's cross-language scale (as pairwise).
-    if space is None and config.crosslingual_floor is not None and config.crosslingual_ceiling is not None:
+    # Across languages the model's own cross-language scale, with or without a space (as pairwise).
+    if config.crosslingual_floor is not None and config.crosslingual_ceiling is not None:
         across = ~applies
         if across.any():
+            raw_text = text_cosines(None) if space is not None else raw_text
             out[np.ix_(across, text_columns)] = calibrate(
                 raw_text[across], config.crosslingual_floor, config.crosslingual_ceiling
             )

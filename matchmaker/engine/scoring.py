@@ -251,7 +251,13 @@ def lexical_applies(startup: Profile, other: Profile) -> bool:
     Where it is not, the lexical weight goes to the other components instead of counting as a
     disagreement, so a Korean startup is scored with an English partner as two English ones are.
     """
-    return bool(words.scripts(lexical_text(startup)) & words.scripts(lexical_text(other)))
+    return share_a_script(lexical_text(startup), lexical_text(other))
+
+
+def share_a_script(text_a: str, text_b: str) -> bool:
+    """Whether two texts are written in a common script (Hangul, Latin): where words can be compared
+    and where a learned space applies."""
+    return bool(words.scripts(text_a) & words.scripts(text_b))
 
 
 def component_similarities(
@@ -281,28 +287,40 @@ def component_similarities(
     else:
         floor, ceiling = config.cosine_floor, config.cosine_ceiling
 
-    def matrix(
-        profiles: Sequence[Profile], vecs: Sequence[ProfileVectors], name: str
-    ) -> tuple[np.ndarray, np.ndarray]:
-        return field_matrix(profiles, vecs, name, space)
+    def text_cosines(in_space: Space | None) -> np.ndarray:
+        """Raw cosines (n, len(TEXT_COMPONENTS)) of the text components, in `in_space` (None: plain)."""
 
-    s_desc = matrix(startups, startup_vectors, "description")
-    s_offers = matrix(startups, startup_vectors, "offers")
-    o_offers = matrix(others, other_vectors, "offers")
-    o_seeks = matrix(others, other_vectors, "seeks")
+        def matrix(
+            profiles: Sequence[Profile], vecs: Sequence[ProfileVectors], name: str
+        ) -> tuple[np.ndarray, np.ndarray]:
+            return field_matrix(profiles, vecs, name, in_space)
+
+        s_desc = matrix(startups, startup_vectors, "description")
+        s_offers = matrix(startups, startup_vectors, "offers")
+        o_offers = matrix(others, other_vectors, "offers")
+        o_seeks = matrix(others, other_vectors, "seeks")
+        both = np.vstack([_cosines(o_seeks, s_desc), _cosines(o_seeks, s_offers)])
+        best = np.where(np.isnan(both), -np.inf, both).max(axis=0)
+        return np.column_stack(
+            [
+                _cosines(matrix(startups, startup_vectors, "seeks"), o_offers),
+                np.where(np.isinf(best), np.nan, best),
+                _cosines(s_desc, matrix(others, other_vectors, "description")),
+            ]
+        )
+
     col = COMPONENTS.index
-    out[:, col("seeks_offers")] = _cosines(matrix(startups, startup_vectors, "seeks"), o_offers)
-    both = np.vstack([_cosines(o_seeks, s_desc), _cosines(o_seeks, s_offers)])
-    best = np.where(np.isnan(both), -np.inf, both).max(axis=0)
-    out[:, col("offers_seeks")] = np.where(np.isinf(best), np.nan, best)
-    out[:, col("description")] = _cosines(s_desc, matrix(others, other_vectors, "description"))
-    raw_text = out[:, [col(name) for name in TEXT_COMPONENTS]].copy()
-    for name in TEXT_COMPONENTS:
-        out[:, col(name)] = calibrate(out[:, col(name)], floor, ceiling)
-    if config.crosslingual_floor is not None and config.crosslingual_ceiling is not None and not fitted:
+    text_columns = np.array([col(name) for name in TEXT_COMPONENTS])
+    raw_text = text_cosines(space)
+    out[:, text_columns] = calibrate(raw_text, floor, ceiling)
+    if config.crosslingual_floor is not None and config.crosslingual_ceiling is not None:
+        # A Korean text against an English one is read on the model's own cross-language scale, with
+        # or without a learned space: a space learned from one language's texts must not move a text
+        # away from its translation, so it applies only where both sides write in the same language.
         across = np.array([not lexical_applies(s, o) for s, o in zip(startups, others, strict=True)])
         if across.any():
-            out[np.ix_(across, np.array([col(n) for n in TEXT_COMPONENTS]))] = calibrate(
+            raw_text = text_cosines(None) if fitted else raw_text
+            out[np.ix_(across, text_columns)] = calibrate(
                 raw_text[across], config.crosslingual_floor, config.crosslingual_ceiling
             )
     for i, (s, o) in enumerate(zip(startups, others, strict=True)):

@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import linalg
+from sklearn.covariance import empirical_covariance, shrunk_covariance
 from sklearn.decomposition import TruncatedSVD
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
@@ -149,6 +151,26 @@ def label_rows(
     raise ValueError(f"unknown design {design!r}; expected 'exploded' or 'specific'")
 
 
+def _invariant_projection(
+    x: np.ndarray,
+    discriminant: LinearDiscriminantAnalysis,
+    shrinkage: float,
+    translations: tuple[np.ndarray, np.ndarray],
+    weight: float,
+) -> np.ndarray:
+    """The discriminant's directions (scikit-learn's eigen solver: eigh(Sb, Sw)) with the translation
+    pairs' within-class scatter added to Sw, scaled to `weight` times Sw by trace."""
+    total = shrunk_covariance(empirical_covariance(x), shrinkage)  # scikit-learn's total scatter
+    within = discriminant.covariance_
+    korean, english = (l2_normalise(np.asarray(m, dtype=np.float32)).astype(np.float64) for m in translations)
+    half = (korean - english) / 2.0  # each member's offset from its pair's mean
+    pairs = half.T @ half / len(half)
+    pairs *= weight * np.trace(within) / max(float(np.trace(pairs)), 1e-12)
+    values, vectors = linalg.eigh(total - within, within + pairs)
+    order = np.argsort(values)[::-1][: discriminant._max_components]
+    return np.asarray(vectors[:, order])
+
+
 def fit_linear_space(
     embeddings: np.ndarray,
     label_sets: Sequence[Sequence[str]],
@@ -161,6 +183,8 @@ def fit_linear_space(
     min_organisations: int = MIN_SPACE_ORGANISATIONS,
     prior_organisations: int = 100,
     random_state: int = 0,
+    translations: tuple[np.ndarray, np.ndarray] | None = None,
+    translation_weight: float = 0.0,
 ) -> LinearSpace | None:
     """Learn a `LinearSpace` from organisations' embeddings and their labels (sectors and tags).
 
@@ -170,6 +194,11 @@ def fit_linear_space(
     space learned from little data stays close to plain cosine. Its similarities are calibrated at
     the quantiles of random pairs where `cosine_floor` and `cosine_ceiling` lie for plain cosines,
     so a calibrated component means the same with or without the space.
+
+    `translations` (two aligned matrices: the same texts in Korean and in English) make the space
+    ignore language: each pair is a class of two whose within-class scatter, scaled to
+    `translation_weight` times the labels' own within-class scatter (by trace), is added to it, so the
+    discriminant does not spread a text from its translation.
     """
     embeddings = l2_normalise(np.asarray(embeddings, dtype=np.float32))
     if len(embeddings) != len(label_sets):
@@ -184,6 +213,10 @@ def fit_linear_space(
     discriminant = LinearDiscriminantAnalysis(solver="eigen", shrinkage=shrinkage)
     discriminant.fit(embeddings[index], np.array([label for _, label in rows]))
     projection = discriminant.scalings_[:, : discriminant._max_components]
+    if translations is not None and translation_weight > 0 and len(translations[0]):
+        projection = _invariant_projection(
+            embeddings[index], discriminant, shrinkage, translations, translation_weight
+        )
     n = len(organisations)
     weight = 1.0 - (1.0 - embedding_weight) * n / (n + prior_organisations)
     unscaled = LinearSpace(projection, weight, 0.0, 1.0)

@@ -34,7 +34,7 @@ from matchmaker.engine.lexical import LexicalIndex
 from matchmaker.engine.multilingual import make_encoder
 from matchmaker.engine.profiles import SECTORS, Profile, ProfileVectors, embed_profiles, embed_texts
 from matchmaker.engine.ranking import rank_startups_for
-from matchmaker.engine.scoring import ScoringConfig, calibrate, deployed_config
+from matchmaker.engine.scoring import ScoringConfig, calibrate, deployed_config, share_a_script
 from matchmaker.engine.sectors import SectorSuggester
 from matchmaker.engine.similarity import SimilaritySpace, fit_linear_space
 from matchmaker.engine.space import LinearSpace
@@ -182,13 +182,24 @@ def crosslingual_ranks(
     pairs: Sequence[dict], distractors: Sequence[str], encoder: Encoder, space: LinearSpace | None = None
 ) -> list[int]:
     """For each Korean text, the rank (1 = first) of its English pair among every English pair text
-    and the distractor texts, by the description vectors the engine ranks with (mapped by `space`)."""
-    korean = _stack(embed_texts([p["ko"] for p in pairs], encoder), encoder.dimension)
-    english = _stack(embed_texts([p["en"] for p in pairs] + list(distractors), encoder), encoder.dimension)
-    if space is not None:
-        korean = space.transform([""] * len(korean), korean)
-        english = space.transform([""] * len(english), english)
+    and the distractor texts, by the description vectors the engine ranks with: in `space` where both
+    texts share a script (as the engine applies a space), else plain cosine on the model's
+    cross-language scale; each on its own calibration, unclipped, so the two compare."""
+    korean_texts = [p["ko"] for p in pairs]
+    english_texts = [p["en"] for p in pairs] + list(distractors)
+    korean = _stack(embed_texts(korean_texts, encoder), encoder.dimension)
+    english = _stack(embed_texts(english_texts, encoder), encoder.dimension)
     similarity = korean @ english.T
+    if space is not None:
+        config = deployed_config(encoder.model_id)
+        floor, ceiling = config.crosslingual_floor, config.crosslingual_ceiling
+        if floor is None or ceiling is None:
+            floor, ceiling = config.cosine_floor, config.cosine_ceiling
+        mapped_korean = space.transform([""] * len(korean), korean)
+        mapped_english = space.transform([""] * len(english), english)
+        in_space = (mapped_korean @ mapped_english.T - space.floor) / max(space.ceiling - space.floor, 1e-6)
+        same = np.array([[share_a_script(k, e) for e in english_texts] for k in korean_texts], dtype=bool)
+        similarity = np.where(same, in_space, (similarity - floor) / max(ceiling - floor, 1e-6))
     own = similarity[np.arange(len(pairs)), np.arange(len(pairs))]
     # Rank = 1 + how many other candidates are at least as close: a tie counts against the model,
     # so an encoder that gives every Korean text the same vector cannot score well.

@@ -77,10 +77,13 @@ def _setting(key: str) -> Any:
 def space_enabled() -> bool:
     """Whether ranking uses the learned space: off until staff switch it on.
 
-    Off by default because a space learned from English descriptions cost Korean-English matching in
-    evaluation (a Korean text found its English translation first for 72 of 78 pairs, against 78 of 78
-    without it), and Korean founders matching English partners is what this service is for. Staff turn
-    it on on /staff/learning/ once they have looked at what it learned."""
+    It applies only where both sides write in the same language (`scoring.component_similarities`):
+    a Korean text against an English one keeps the model's own cross-language scale, so it no longer
+    costs Korean-English matching (learned on English descriptions and applied across languages, it
+    had: 72 of 78 translations found first, against 78 of 78). It stays off by default because its
+    gain over the default on partner ranking is not told from noise (issue 22; README, "Quality"),
+    and because it needs 100 organisations with sectors or tags and a fit (`flask learn-space` or
+    the worker's learn-space job), which a fresh installation does not have."""
     value = _setting(SPACE_ENABLED_KEY)
     return False if value is None else bool(value)
 

@@ -111,6 +111,40 @@ def test_crosslingual_rank_finds_the_translation() -> None:
     assert crosslingual_ranks(swapped, [], HashingEncoder()) == [2, 2]
 
 
+def test_crosslingual_rank_reads_a_space_only_within_a_language() -> None:
+    """As the engine scores: a Korean text against English ones is never mapped by a learned space, so
+    its ranks are plain cosine's; an English 'Korean' side is mapped, and its ranks can move."""
+    import numpy as np
+
+    from matchmaker.engine.encoder import HashingEncoder
+    from matchmaker.engine.similarity import fit_linear_space
+    from matchmaker.evaluation.evaluate import crosslingual_ranks
+
+    encoder = HashingEncoder()
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(300, encoder.dimension)).astype(np.float32)
+    space = fit_linear_space(vectors, [[f"t{i % 3}"] for i in range(300)], 0.25, 0.75, min_organisations=10)
+    assert space is not None
+    korean = [
+        {"ko": "배터리 진단 소프트웨어", "en": "battery diagnostics software"},
+        {"ko": "음악 스트리밍 플랫폼", "en": "music streaming platform"},
+        {"ko": "물류 트럭 군집주행", "en": "truck platooning for logistics"},
+    ]
+    distractors = ["payroll software for shops", "battery recycling", "music lessons online"]
+    assert crosslingual_ranks(korean, distractors, encoder, space) == crosslingual_ranks(
+        korean, distractors, encoder
+    )
+    english = [{"ko": "battery software diagnostics", "en": p["en"]} for p in korean[:1]]
+    english += [{"ko": "platform for music streaming", "en": korean[1]["en"]}]
+    english += [{"ko": "logistics truck platooning", "en": korean[2]["en"]}]
+    shuffled = [
+        {"ko": p["ko"], "en": q["en"]} for p, q in zip(english, english[1:] + english[:1], strict=True)
+    ]
+    assert crosslingual_ranks(shuffled, distractors, encoder, space) != crosslingual_ranks(
+        shuffled, distractors, encoder
+    )
+
+
 def test_baseline_sector_classifier_is_untuned() -> None:
     """Baselines: TF-IDF word 1-2 grams (sublinear, min_df 2), balanced LR, decision at 0.5."""
     from matchmaker.evaluation.evaluate import _baseline_tfidf, _sector_lr

@@ -156,3 +156,91 @@ def test_a_configuration_with_a_space_is_named_by_its_version_in_json() -> None:
     assert config["space"]["version"] == space.version
     assert len(json.dumps(config, sort_keys=True)) < 2000
     assert "projection" not in config["space"] and space.projection.shape == (DIM, 3)
+
+
+def _bilingual(n: int, seed: int) -> tuple[np.ndarray, list[list[str]], np.ndarray, np.ndarray]:
+    """English training profiles whose labels ride a faint direction (0) and also, in the training
+    data only, a quiet direction (1) along which Korean versions of a text are shifted: a space
+    learned from the English profiles alone leans on direction 1 and so pulls a text away from its
+    translation. Returns (vectors, labels, Korean texts, their English versions)."""
+    rng = np.random.default_rng(seed)
+    kinds = rng.integers(0, 2, n)
+    signal = np.zeros((n, DIM))
+    signal[:, 0] = np.where(kinds == 0, 0.3, -0.3)
+    signal[:, 1] = np.where(kinds == 0, 0.15, -0.15)
+    noise = rng.normal(size=(n, DIM)) * np.r_[0.0, 0.05, np.full(DIM - 2, 1.0)]
+    vectors = signal + noise
+    labels = [["energy", "battery"] if k == 0 else ["content", "music"] for k in kinds]
+    english = rng.normal(size=(60, DIM)) * np.r_[0.3, 0.05, np.full(DIM - 2, 1.0)]
+    korean = english.copy()
+    korean[:, 1] += rng.choice([-0.6, 0.6], 60)
+    korean[:, 2:] += 0.15 * rng.normal(size=(60, DIM - 2))
+
+    def unit(m: np.ndarray) -> np.ndarray:
+        return (m / np.linalg.norm(m, axis=1, keepdims=True)).astype(np.float32)
+
+    return unit(vectors), labels, unit(korean), unit(english)
+
+
+def _translation_first(space: LinearSpace | None, korean: np.ndarray, english: np.ndarray) -> int:
+    a = korean if space is None else space.transform([""] * len(korean), korean)
+    b = english if space is None else space.transform([""] * len(english), english)
+    similarity = a @ b.T
+    return int(sum(similarity[i].argmax() == i for i in range(len(a))))
+
+
+def test_translation_pairs_keep_a_text_next_to_its_translation() -> None:
+    vectors, labels, korean, english = _bilingual(600, seed=3)
+    plain = fit_linear_space(vectors, labels, 0.25, 0.75, embedding_weight=0.01, prior_organisations=1)
+    aware = fit_linear_space(
+        vectors,
+        labels,
+        0.25,
+        0.75,
+        embedding_weight=0.01,
+        prior_organisations=1,
+        translations=(korean[:30], english[:30]),
+        translation_weight=4.0,
+    )
+    assert plain is not None and aware is not None
+    held_out = korean[30:], english[30:]  # pairs the space never saw
+    lost = _translation_first(None, *held_out) - _translation_first(plain, *held_out)
+    kept = _translation_first(aware, *held_out)
+    assert lost >= 3 and kept > _translation_first(plain, *held_out) + 2, (lost, kept)
+    # A negligible weight is the plain discriminant: the same directions.
+    tiny = fit_linear_space(
+        vectors, labels, 0.25, 0.75, translations=(korean, english), translation_weight=1e-12
+    )
+    again = fit_linear_space(vectors, labels, 0.25, 0.75)
+    assert tiny is not None and again is not None
+    cosines = np.abs(
+        (tiny.projection / np.linalg.norm(tiny.projection, axis=0))
+        * (again.projection / np.linalg.norm(again.projection, axis=0))
+    ).sum(axis=0)
+    assert np.allclose(cosines, 1.0, atol=1e-6)
+
+
+def test_a_space_applies_only_where_both_sides_write_in_the_same_language() -> None:
+    from matchmaker.engine.scoring import COMPONENTS, TEXT_COMPONENTS, component_similarities
+
+    vectors, labels = _synthetic(300, seed=4)
+    space = fit_linear_space(vectors, labels, 0.25, 0.75)
+    assert space is not None
+    config = ScoringConfig(crosslingual_floor=0.2, crosslingual_ceiling=0.7)
+    startups = [
+        Profile(id=1, kind="startup", name="배터리", description="배터리 진단 소프트웨어"),
+        Profile(id=2, kind="startup", name="Cell", description="battery diagnostics software"),
+    ]
+    partner = Profile(id=9, kind="partner", name="Grid", seeks="battery data", description="energy grid")
+    s_vectors = [ProfileVectors(description=vectors[0]), ProfileVectors(description=vectors[1])]
+    p_vectors = [ProfileVectors(seeks=vectors[2], description=vectors[3])]
+    columns = [COMPONENTS.index(n) for n in TEXT_COMPONENTS]
+
+    def text(config: ScoringConfig) -> np.ndarray:
+        return component_similarities(startups, s_vectors, [partner] * 2, p_vectors * 2, config=config)[
+            :, columns
+        ]
+
+    with_space, without = text(replace(config, space=space)), text(config)
+    assert np.array_equal(with_space[0], without[0], equal_nan=True)  # Korean vs English: the model's scale
+    assert not np.array_equal(with_space[1], without[1], equal_nan=True)  # English vs English: the space
