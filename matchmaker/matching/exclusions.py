@@ -1,4 +1,5 @@
-"""Private exclusions: startups a partner or investor is never matched with, by name or by keyword.
+"""Exclusions: startups a partner or investor is never matched with, by name or by keyword (private),
+and the pairs either side dismissed ("not interested", "already met"), which are never matched again.
 
 The excluded startup is never told: the pair is left out of every list, digest, API answer and
 three-way suggestion as if it had never been scored, and no filter count mentions it.
@@ -24,6 +25,7 @@ from matchmaker.extensions import db
 from matchmaker.introductions.requests import possible_id
 from matchmaker.models import (
     AuditEvent,
+    Dismissal,
     Match,
     Organisation,
     OrganisationKind,
@@ -243,3 +245,13 @@ def remove_exclusion(user: User, exclusion_id: int | None) -> Organisation:
     db.session.add(AuditEvent(actor_id=user.id, action="exclusion.removed", details=detail))
     db.session.commit()
     return own
+
+
+def dismissed_pairs() -> dict[int, set[int]]:
+    """The pairs either side dismissed ("not interested", "already met"), never matched again:
+    organisation id -> ids it must never be matched with (both directions)."""
+    pairs: dict[int, set[int]] = defaultdict(set)
+    for a, b in db.session.execute(select(Dismissal.organisation_id, Dismissal.other_id)):
+        pairs[a].add(b)
+        pairs[b].add(a)
+    return dict(pairs)

@@ -31,9 +31,8 @@ from matchmaker.matching.candidates import (
     profile_chunks,
     to_profile,
 )
-from matchmaker.matching.dismissals import excluded_pairs as dismissed_pairs
 from matchmaker.matching.embeddings import app_encoder, stored_encoder
-from matchmaker.matching.exclusions import hidden_from, private_pairs
+from matchmaker.matching.exclusions import dismissed_pairs, hidden_from, private_pairs
 from matchmaker.matching.lexical import forget_lexical_index, lexical_index
 from matchmaker.models import Match, Organisation, Visibility, utcnow
 from matchmaker.models.versions import ALL, SCOPES_OPTION, organisation_scope, side_scope

@@ -30,7 +30,6 @@ from matchmaker.extensions import db
 from matchmaker.introductions.capacity import month_start
 from matchmaker.introductions.requests import possible_id
 from matchmaker.matching import refresh as matching
-from matchmaker.matching.dismissals import excluded_pairs as excluded_pairs  # read here by callers
 from matchmaker.matching.embeddings import stored_encoder
 from matchmaker.matching.exclusions import hidden_from
 from matchmaker.matching.search import SearchResult, search

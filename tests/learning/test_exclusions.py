@@ -77,7 +77,8 @@ def test_a_korean_keyword_exclusion_holds_everywhere_and_stays_private(client, w
     assert "VoltCell" in _names(reviews.review_for(world.other_partner_user, Q()))
     # Nothing the founder sees counts it: not even the "why is my list empty" filter summary.
     assert "dismissed" not in matching.filter_summary(world.startup)
-    assert world.partner.id not in reviews.excluded_pairs().get(world.startup.id, set())  # not a dismissal
+    # a private exclusion is not a dismissal
+    assert world.partner.id not in exclusions.dismissed_pairs().get(world.startup.id, set())
     matching.rematch_all()
     assert not any(_everywhere(client, world).values())
     # A startup that later writes the keyword into its profile is excluded from then on.

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from matchmaker.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.introductions import requests as intros
-from matchmaker.matching import reviews
+from matchmaker.matching import exclusions, reviews
 from matchmaker.models import Dismissal
 from tests.introduction_world import add_look_alikes, add_match, make_world
 
@@ -72,7 +72,7 @@ def test_not_interested_hides_the_pair_for_both_sides_keeps_the_reason_and_block
     assert _names(reviews.review_for(world.founder, Q())) == []  # the ranking respects it both ways
     kept = reviews.dismissals_for(world.partner_user)
     assert kept[0].reason == "Outside our GPU focus" and kept[0].created_by_id == world.partner_user.id
-    assert reviews.excluded_pairs() == {
+    assert exclusions.dismissed_pairs() == {
         world.partner.id: {world.startup.id},
         world.startup.id: {world.partner.id},
     }
