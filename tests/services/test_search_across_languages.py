@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,12 +66,14 @@ def test_a_korean_query_finds_english_startups_by_meaning_alone(nvidia):
 def test_the_page_marks_keyword_hits_and_closeness_of_meaning(nvidia, client):
     response = client.post("/login", data={"email": PARTNER.email, "password": PARTNER.password})
     assert response.status_code == 302
-    page = client.get("/review/?q=battery").get_data(as_text=True)
-    assert "equivalents: 배터리. Ranked by the words found first" in page
+    html = client.get("/review/?q=battery").get_data(as_text=True)
+    assert '“<span lang="ko">배터리</span>”' in html  # the Korean term is marked as Korean
+    page = re.sub(r"<[^>]+>", "", html)
+    assert "equivalents: “배터리”. Ranked by the words found first" in page
     assert "Contains “배터리”" in page and "Contains “battery”" in page
     assert "Close in meaning to “battery”" in page
     korean = client.get("/review/?q=배터리").get_data(as_text=True)  # another query, another cached page
-    assert "equivalents: battery." in korean
+    assert "equivalents: “battery”." in re.sub(r"<[^>]+>", "", korean)
 
 
 def _listed(user: User) -> set[str]:
