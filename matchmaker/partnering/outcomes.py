@@ -51,30 +51,25 @@ def _advance_introduction(meeting: PartneringMeeting, actor: User | None) -> Int
         )
         db.session.add(introduction)
         db.session.flush()
-        db.session.add(
-            IntroductionEvent(
-                introduction_id=introduction.id,
-                actor_id=actor.id if actor else None,
-                from_state=None,
-                to_state=IntroState.MET.value,
-                note=note,
-            )
-        )
+        source = None
     elif introduction.state != IntroState.MET:
         source = introduction.state
         introduction.state, introduction.state_changed_at = IntroState.MET.value, now
         for milestone in ("approved_at", "accepted_at", "introduced_at", "met_at"):
             if getattr(introduction, milestone) is None:
                 setattr(introduction, milestone, now)
-        db.session.add(
-            IntroductionEvent(
-                introduction_id=introduction.id,
-                actor_id=actor.id if actor else None,
-                from_state=source,
-                to_state=IntroState.MET.value,
-                note=note,
-            )
+    else:
+        meeting.introduction_id = introduction.id
+        return introduction
+    db.session.add(
+        IntroductionEvent(
+            introduction_id=introduction.id,
+            actor_id=actor.id if actor else None,
+            from_state=source,
+            to_state=IntroState.MET.value,
+            note=note,
         )
+    )
     meeting.introduction_id = introduction.id
     return introduction
 
