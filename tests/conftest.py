@@ -20,6 +20,15 @@ SQLite: a copy of a template file made once per session. PostgreSQL: one databas
 to 1: 0.03 s where create_all and drop_all took 1.3 s on the loaded 2-core machine), and by building
 them again when an earlier test dropped, restored or migrated them. The rows are committed for real,
 so workers, threads and subprocesses see what the test wrote.
+
+Two pytest workers
+------------------
+``make test`` runs one pytest worker per core (pytest-xdist, ``--dist loadfile``): each file runs whole
+in one worker, so a module's fixtures (a served app and a browser, the model) are set up once. A worker
+is a process with everything of its own: its PostgreSQL database and SQLite files (named after the
+process), its job queue and Redis keys, free ports for servers, the model (``shipped_encoder``,
+``real_encoder``). A test may therefore rely on nothing another file does. Files with long tests run
+first (``_long_files_first``), so that neither worker waits alone at the end.
 """
 
 from __future__ import annotations
@@ -49,7 +58,9 @@ from werkzeug.routing import Rule
 from werkzeug.security import generate_password_hash
 
 from matchmaker import create_app
-from matchmaker.engine.encoder import SentenceTransformerEncoder
+from matchmaker.config import DefaultConfig
+from matchmaker.engine.encoder import CachingEncoder, Encoder, SentenceTransformerEncoder
+from matchmaker.engine.multilingual import make_encoder
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, Role, User
 
@@ -178,6 +189,16 @@ def real_encoder() -> SentenceTransformerEncoder:
     return encoder
 
 
+@pytest.fixture(scope="session")
+def shipped_encoder() -> Encoder:
+    """The model a new installation matches with (the default setting), loaded once per session (once per
+    pytest worker): the modules that test language behaviour with it no longer load it one by one.
+
+    Behind an in-memory cache of the texts it has embedded, as the app's stored embeddings are: the
+    demo's profiles, which most of these tests seed, are embedded once per session, not once per test."""
+    return CachingEncoder(make_encoder(DefaultConfig.MATCHMAKER_EMBEDDING_MODEL))
+
+
 def _postgres_unavailable_reason() -> str | None:
     try:
         engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -206,6 +227,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         on_postgres = callspec is not None and callspec.params.get("database_url") == "postgresql"
         if on_postgres or "postgres_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
+    _long_files_first(items)
+
+
+def _long_files_first(items: list[pytest.Item]) -> None:
+    """Files holding a test marked ``slow``, ``e2e`` or ``long`` (the real model, a browser, fuzzing), or
+    one that starts job worker processes (``worker_env``), run first.
+
+    ``make test`` hands whole files to two workers in this order, the next file to whichever is free:
+    with the longest files at the end, one worker ran a two-minute file while the other sat idle. The
+    order within each group and within each file stays as written."""
+    long_files = {
+        item.path
+        for item in items
+        if any(item.get_closest_marker(name) for name in ("slow", "e2e", "long"))
+        or "worker_env" in getattr(item, "fixturenames", ())
+    }
+    items.sort(key=lambda item: item.path not in long_files)
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,8 @@ from matchmaker.schemas.profile import BILINGUAL_FIELDS
 from tests.conftest import app_with_schema, make_test_config
 from tests.introduction_world import add_match, make_world
 
-pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
+# Database behaviour (see tests/conftest.py), and long: a minute or more per role and database.
+pytestmark = [pytest.mark.both_databases, pytest.mark.long]
 
 # Per operation, per role, per database: enough to reach every branch of every body and query
 # without taking minutes on two cores (17 operations x 2 roles x 2 databases).

@@ -208,6 +208,7 @@ def test_every_component_is_the_same_bit_for_bit(world) -> None:
         assert moved > len(_anchors(profiles)) // 2, moved
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("k", [5, 10_000])
 def test_ranked_matches_equal_the_per_pair_path(world, k: int) -> None:
     profiles, vectors, lexical, config, encoder = world

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from matchmaker.evaluation.evaluate import ndcg_at_k, paired_bootstrap, sector_macro_f1
 
@@ -42,6 +43,7 @@ def _write_slice(source: Path, tmp_path: Path) -> tuple[Path, Path]:
     return paths
 
 
+@pytest.mark.long
 def test_evaluate_prints_json_metrics(shared_data: Path, tmp_path: Path) -> None:
     train, test = _write_slice(shared_data, tmp_path)
     result = subprocess.run(

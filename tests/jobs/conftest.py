@@ -38,6 +38,7 @@ def queue_name() -> Iterator[str]:
 def app(database_url: str, tmp_path: Path, queue_name: str) -> Iterator[Flask]:
     """Here the app has jobs on Redis: saves return and leave the work to a worker."""
     from rq import Queue
+    from rq.exceptions import NoSuchJobError
 
     config = make_test_config(database_url, tmp_path) | {
         "MATCHMAKER_REDIS_URL": REDIS_URL,
@@ -50,7 +51,10 @@ def app(database_url: str, tmp_path: Path, queue_name: str) -> Iterator[Flask]:
         yield application
     for registry in (queue.failed_job_registry, queue.started_job_registry, queue.finished_job_registry):
         for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
+            try:
+                registry.remove(job_id, delete_job=True)
+            except NoSuchJobError:  # its hash already gone (expired, or deleted by a worker meanwhile)
+                registry.remove(job_id)
     queue.empty()
 
 

@@ -19,7 +19,8 @@ from matchmaker.jobs import tasks
 from matchmaker.models import Embedding, JobEvent, Match, Organisation, PendingRefresh
 from tests.jobs.conftest import wait_until
 
-pytestmark = pytest.mark.both_databases  # a test of database behaviour: see tests/conftest.py
+# Database behaviour (see tests/conftest.py), and long: each test starts real worker processes.
+pytestmark = [pytest.mark.both_databases, pytest.mark.long]
 
 
 def _count(model, *where) -> int:

@@ -8,10 +8,8 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from matchmaker.config import DefaultConfig
 from matchmaker.engine import HashingEncoder, LexicalIndex, Profile
 from matchmaker.engine.advice import in_language, pair_score, suggest_changes, writing_language
-from matchmaker.engine.multilingual import make_encoder
 from matchmaker.engine.profiles import embed_profiles
 from matchmaker.engine.scoring import ScoringConfig, lexical_text
 from matchmaker.engine.words import is_korean
@@ -70,9 +68,9 @@ def test_a_korean_founder_gets_korean_text_and_the_gain_of_that_text():
 
 
 @pytest.mark.slow
-def test_a_korean_demo_founder_is_advised_in_korean_about_rising_tide_fund(app, tmp_path):
+def test_a_korean_demo_founder_is_advised_in_korean_about_rising_tide_fund(app, tmp_path, shipped_encoder):
     """The shipped model on the demo data: 빛고을셀테크 (Korean) looking at Rising Tide Fund (English)."""
-    app.extensions["matchmaker.encoder"] = make_encoder(DefaultConfig.MATCHMAKER_EMBEDDING_MODEL)
+    app.extensions["matchmaker.encoder"] = shipped_encoder
     seed_demo()
     startup = db.session.scalar(select(Organisation).where(Organisation.slug == "bitgoeul-celltech"))
     fund = db.session.scalar(select(Organisation).where(Organisation.slug == "rising-tide-fund"))

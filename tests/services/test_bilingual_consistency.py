@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from matchmaker.config import DefaultConfig
-from matchmaker.engine.multilingual import make_encoder
 from matchmaker.engine.phrases import least_covered_sentence
 from matchmaker.engine.text import split_sentences
 from matchmaker.extensions import db
@@ -51,11 +49,6 @@ CASES = [
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'consistency.sqlite'}"
-
-
-@pytest.fixture(scope="module")
-def shipped_encoder():
-    return make_encoder(DefaultConfig.MATCHMAKER_EMBEDDING_MODEL)
 
 
 def _startup(n: int, korean: str, english: str) -> Organisation:

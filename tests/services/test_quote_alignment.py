@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from matchmaker.config import DefaultConfig
-from matchmaker.engine.multilingual import make_encoder
 from matchmaker.engine.text import split_sentences
 from matchmaker.extensions import db
 from matchmaker.jobs import tasks
@@ -49,11 +47,6 @@ def _translations() -> dict[str, str]:
 def database_url(tmp_path: Path) -> str:
     """SQLite only: this measures the model's alignment; the fast tests in tests/web run both databases."""
     return f"sqlite:///{tmp_path / 'quotes.sqlite'}"
-
-
-@pytest.fixture(scope="module")
-def shipped_encoder():
-    return make_encoder(DefaultConfig.MATCHMAKER_EMBEDDING_MODEL)
 
 
 def test_quotes_reach_each_reader_as_their_versions_sentence(

@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from matchmaker.config import DefaultConfig
-from matchmaker.engine.multilingual import make_encoder
 from matchmaker.extensions import db
 from matchmaker.matching import exclusions, reviews
 from matchmaker.matching import refresh as matching
@@ -25,11 +23,6 @@ PARTNER = next(account for account in DEMO_ACCOUNTS if account.email == "partner
 def database_url(tmp_path: Path) -> str:
     """SQLite only: this measures what the model finds, not the database."""
     return f"sqlite:///{tmp_path / 'search.sqlite'}"
-
-
-@pytest.fixture(scope="module")
-def shipped_encoder():
-    return make_encoder(DefaultConfig.MATCHMAKER_EMBEDDING_MODEL)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from flask import Flask
 
 from matchmaker.accounts import tokens as api_tokens
@@ -339,6 +340,7 @@ def test_every_route_is_classified(app):
     assert sorted(set(RULES) - endpoints) == [], "RULES names routes that no longer exist"
 
 
+@pytest.mark.long
 def test_the_matrix(app, make_user, make_organisation):
     for setting in [k for k in app.config if k.startswith("RATELIMIT_") and isinstance(app.config[k], str)]:
         if " per " in app.config[setting]:
