@@ -32,7 +32,7 @@ def is_write(sock: socket.socket) -> bool:
     return head.startswith(WRITE_METHODS)
 
 
-class WritesFirstWorker(ThreadWorker):  # type: ignore[misc]
+class WritesFirstWorker(ThreadWorker):
     """gthread with a second, small pool for requests that change data: they never queue behind reads."""
 
     def init_process(self) -> None:
