@@ -6,29 +6,16 @@ else a part depends on (organisation, language, URL, week); values are the rende
 raises one organisation's scopes leaves the pages of every other organisation kept.
 
 While one thread renders an entry, the others asking for the same key wait for it instead of
-rendering it again (a kept page that moved is asked for by every reader at once). With Redis, the web
-processes also share what they render (``SharedRenders``): after a save moved a page, one process
-renders it and the others take it from Redis, instead of each rendering it again.
+rendering it again (a kept page that moved is asked for by every reader at once).
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import pickle
 import threading
-import time
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import current_app
-
-from matchmaker.jobs import queue as jobs
-
-if TYPE_CHECKING:
-    from redis import Redis
-
-logger = logging.getLogger(__name__)
 
 MAX_ENTRIES = 2_000
 MAX_BYTES = 64 * 1024 * 1024  # of rendered text per process: 2,000 review pages are about 40 MB
@@ -38,83 +25,12 @@ Versions = Mapping[int, int]
 Rendered = tuple[Any, Sequence[int], int]
 
 
-class SharedRenders:
-    """Rendered parts shared by the web processes through Redis, each under its key and the exact data
-    versions read before it was rendered (so an entry is only ever served at those versions).
-
-    One process renders a part at a time (a short lock in Redis); the others wait for it a moment
-    rather than render it too. Redis failing or slow only means rendering here, as without it."""
-
-    TTL_MS = 120_000  # an entry outlives the versions it was rendered at by little: they move on saves
-    LOCK_MS = 5_000  # a render that died leaves its lock this long at most
-    WAIT_SECONDS = 1.0  # then render here: the renderer is slow or gone
-    POLL_SECONDS = 0.005
-
-    def __init__(self, redis: Redis, prefix: str) -> None:
-        self.redis = redis
-        self.prefix = prefix
-
-    def name(self, key: Hashable, versions: Versions) -> str:
-        digest = hashlib.sha256(repr((key, sorted(versions.items()))).encode()).hexdigest()
-        return f"{self.prefix}:{digest}"
-
-    def fetch(self, key: Hashable, versions: Versions, render: Callable[[], Rendered]) -> Rendered:
-        name = self.name(key, versions)
-        try:
-            found = self._get(name)
-            if found is not None:
-                return found
-            mine = bool(self.redis.set(f"{name}:rendering", 1, nx=True, px=self.LOCK_MS))
-        except Exception:  # Redis down or slow: render here
-            logger.warning("shared page cache unavailable; rendering in this process", exc_info=True)
-            return render()
-        if mine:
-            try:
-                rendered = render()
-                self._put(name, rendered)
-            finally:
-                self._unlock(name)
-            return rendered
-        deadline = time.monotonic() + self.WAIT_SECONDS
-        try:
-            while time.monotonic() < deadline:
-                time.sleep(self.POLL_SECONDS)
-                found = self._get(name)
-                if found is not None:
-                    return found
-        except Exception:
-            logger.warning("shared page cache unavailable; rendering in this process", exc_info=True)
-        return render()
-
-    def _put(self, name: str, rendered: Rendered) -> None:
-        try:
-            self.redis.set(name, pickle.dumps(rendered), px=self.TTL_MS)
-        except Exception:
-            logger.warning("shared page cache unavailable; not shared", exc_info=True)
-
-    def _unlock(self, name: str) -> None:
-        try:
-            self.redis.delete(f"{name}:rendering")
-        except Exception:
-            logger.warning("shared page cache unavailable; its lock expires by itself", exc_info=True)
-
-    def _get(self, name: str) -> Rendered | None:
-        blob = self.redis.get(name)
-        if not isinstance(blob, bytes):
-            return None
-        found: Rendered = pickle.loads(blob)  # noqa: S301 (written by this installation's processes)
-        return found
-
-
 class PageCache:
     """A dict of rendered parts, each stored with the versions it was rendered at; thread-safe.
 
     Bounded by entries and by the size callers give: past either, the least recently used go first."""
 
-    def __init__(
-        self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES, shared: SharedRenders | None = None
-    ) -> None:
-        self.shared = shared
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
@@ -177,10 +93,7 @@ class PageCache:
                 found = self._lookup(versions, key)  # another thread may have rendered it meanwhile
                 if found is not None:
                     return found
-                if self.shared is not None and versions is not None:
-                    value, scopes, size = self.shared.fetch(key, versions, render)
-                else:
-                    value, scopes, size = render()
+                value, scopes, size = render()
                 self.put(versions, key, value, scopes, size)
                 return value
             finally:
@@ -190,15 +103,5 @@ class PageCache:
 
 
 def kept_pages() -> PageCache:
-    """This process's kept page parts (the review pages and the API's match lists share one budget),
-    shared with the other web processes through Redis when it is configured."""
-    cache = current_app.extensions.get(_CACHE_KEY)
-    if cache is None:
-        shared = None
-        if current_app.config.get("MATCHMAKER_REDIS_URL"):
-            shared = SharedRenders(jobs.redis_connection(), f"mm:pages:{jobs.queue_name()}")
-        cache = current_app.extensions.setdefault(_CACHE_KEY, PageCache(shared=shared))
-    return cache
-
-
-_CACHE_KEY = "matchmaker.review_cache"
+    """This process's kept page parts (the review pages and the API's match lists share one budget)."""
+    return current_app.extensions.setdefault("matchmaker.review_cache", PageCache())
