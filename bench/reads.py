@@ -21,7 +21,9 @@ pages with and without savers), each run also has N users saving the profiles of
 fast as they can (PATCH /api/v1/organisations/ID with a changed description, through HTTP), with Redis
 configured and one job worker running beside gunicorn, as `make run` serves it: the rows then show
 the readers, and a "save" row the savers (the readers' server CPU per request then counts the saves'
-and the worker's too). The Redis database is --redis-url (default db 7, so no other work's queue is
+and the worker's too; on a save row that column is the job worker's CPU per save). Each tree is served
+with the gunicorn worker class its `make run` uses (matchmaker/serving.py's where the tree has it). The
+Redis database is --redis-url (default db 7, so no other work's queue is
 touched).
 """
 
