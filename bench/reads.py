@@ -21,7 +21,9 @@ pages with and without savers), each run also has N users saving the profiles of
 fast as they can (PATCH /api/v1/organisations/ID with a changed description, through HTTP), with Redis
 configured and one job worker running beside gunicorn, as `make run` serves it: the rows then show
 the readers, and a "save" row the savers (the readers' server CPU per request then counts the saves'
-and the worker's too). The Redis database is --redis-url (default db 7, so no other work's queue is
+and the worker's too; on a save row that column is the job worker's CPU per save). Each tree is served
+with the gunicorn worker class its `make run` uses (matchmaker/serving.py's where the tree has it). The
+Redis database is --redis-url (default db 7, so no other work's queue is
 touched).
 """
 
@@ -44,7 +46,7 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-BASE_REVISION = "0890a30"  # main when this work started
+BASE_REVISION = "c45d226"  # main when this work started
 OLD_LAYOUT = (3, 4)  # today's `make run` (tools/serve.sh) and deploy/gunicorn.conf.py
 PAGES = ("matches", "review", "api")  # and "static", the floor (--pages static,matches,...)
 SAVERS_REDIS = "redis://127.0.0.1:6379/7"
@@ -163,6 +165,13 @@ def start_worker(tree: Path, env: dict[str, str]) -> subprocess.Popen:
     )
 
 
+def worker_class(tree: Path) -> str:
+    """The gthread worker each tree's `make run` uses: writes first where the tree has that worker."""
+    if (tree / "matchmaker" / "serving.py").exists():
+        return "matchmaker.serving.WritesFirstWorker"
+    return "gthread"
+
+
 def serve(tree: Path, env: dict[str, str], workers: int, threads: int) -> tuple[subprocess.Popen, int]:
     """gunicorn on a free port: gthread workers x threads, or sync workers when threads is 0."""
     port = free_port()
@@ -171,7 +180,7 @@ def serve(tree: Path, env: dict[str, str], workers: int, threads: int) -> tuple[
             str(BIN / "gunicorn"),
             "--workers", str(workers),
             "--threads", str(max(1, threads)),
-            "--worker-class", "gthread" if threads else "sync",
+            "--worker-class", worker_class(tree) if threads else "sync",
             "--bind", f"127.0.0.1:{port}",
             "--log-level", "warning",
             "wsgi:app",
@@ -261,14 +270,19 @@ def measure(
             log(f"  {page}: {args.users} users, {savers} savers, {args.seconds}s (load {load})")
             pids = [process.pid] + ([worker.pid] if worker else [])
             server_before = tree_cpu_seconds(*pids)
+            worker_before = tree_cpu_seconds(worker.pid) if worker else 0.0
             rows = run_locust(port, page, run_env, args.users, args.seconds, tmp, savers)
             served = sum(float(rows.get(n, {}).get("Request Count") or 0) for n in ("page", "save"))
             server_cpu = tree_cpu_seconds(*pids) - server_before
+            worker_cpu = tree_cpu_seconds(worker.pid) - worker_before if worker else 0.0
             cpu = (
                 1000 * server_cpu / max(served, 1),
                 1000 * float(rows["locust"]["cpu"]) / max(served, 1),
             )
             rows["page"] = dict(rows.get("page", {}), cpu=cpu)
+            if worker is not None and rows.get("save"):  # the job worker's CPU per save, on the save row
+                saves = max(float(rows["save"].get("Request Count") or 0), 1)
+                rows["save"] = dict(rows["save"], cpu=(1000 * worker_cpu / saves, None))
             shown = f"{page} + {savers} savers" if savers else page
             results.append((label, layout, shown, rows.get("page", {}), load))
             if savers:

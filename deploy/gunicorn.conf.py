@@ -1,7 +1,8 @@
 """gunicorn for matchmaker behind nginx: `gunicorn -c deploy/gunicorn.conf.py wsgi:app`.
 
 No preload: the app (and never the model) is created in each worker after the fork. Three gthread
-workers of four threads suit two cores (bench/reads.py). Metrics from every worker are added up through
+workers of four threads suit two cores (bench/reads.py); each also serves writes on two threads of its
+own (matchmaker/serving.py). Metrics from every worker are added up through
 PROMETHEUS_MULTIPROC_DIR, which the systemd unit points at a fresh runtime directory.
 """
 
@@ -10,7 +11,9 @@ import os
 bind = os.environ.get("MATCHMAKER_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("MATCHMAKER_WEB_WORKERS", "3"))
 threads = int(os.environ.get("MATCHMAKER_WEB_THREADS", "4"))
-worker_class = "gthread"
+# gthread, with requests that change data on threads of their own: a save never waits behind queued
+# reads (matchmaker/serving.py).
+worker_class = "matchmaker.serving.WritesFirstWorker"
 timeout = 120
 graceful_timeout = 30
 preload_app = False  # never build the app, let alone the model, in the parent before workers fork

@@ -33,6 +33,7 @@ def worker_command(burst: bool, with_scheduler: bool, warm_up: bool | None) -> N
     The model is loaded by the first job that needs it and stays loaded: the worker runs jobs in its
     own process (no fork per job), with one torch/OpenMP thread, so it shares the machine's cores.
     """
+    yield_cpu(current_app.config["MATCHMAKER_WORKER_NICE"])
     for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(variable, str(current_app.config.get("MATCHMAKER_TORCH_THREADS") or 1))
     from matchmaker.jobs import queue as jobs
@@ -65,6 +66,15 @@ def worker_command(burst: bool, with_scheduler: bool, warm_up: bool | None) -> N
         )
     finally:
         heartbeat.stop()
+
+
+def yield_cpu(increment: int) -> None:
+    """Lower this process's CPU priority by ``increment`` (its children, the scheduler, inherit it).
+
+    Under load the web processes then get the cores first: a save answers, and its refresh waits a
+    little (later saves of the same profile supersede it anyway)."""
+    if increment > 0:
+        os.nice(increment)
 
 
 def _warm_up() -> None:

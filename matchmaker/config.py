@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     MATCHMAKER_JOBS_INLINE: bool = False  # run jobs inline even with Redis set (it then only throttles)
     MATCHMAKER_TRUSTED_PROXIES: int = 0  # proxies in front whose X-Forwarded-* headers are believed
     MATCHMAKER_METRICS_TOKEN: str | None = None  # bearer token for /metrics from outside loopback
+    # How much a job worker yields the CPU to the web processes (added to its nice value when it starts):
+    # refreshes are background work, and a page or a save should not wait for a core behind them.
+    MATCHMAKER_WORKER_NICE: int = 10
     MATCHMAKER_WORKER_HEARTBEAT_TTL: int = 45  # /readyz: seconds after a worker's last beat it counts as gone
     # Where people reach the site: every link in a mail or a stored message starts with it, never with
     # the Host a request claims (issue 20). `make run` and the demo serve here.

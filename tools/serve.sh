@@ -9,8 +9,10 @@ REDIS=${MATCHMAKER_REDIS_URL:-redis://127.0.0.1:6379/2}
 # Links in mail start with the public URL, never with a request's Host header (issue 20).
 export MATCHMAKER_PUBLIC_URL=${MATCHMAKER_PUBLIC_URL:-http://$HOST:$PORT}
 # 3 gthread workers x 4 threads, chosen by bench/reads.py (README there): on 2 cores a kept-alive
-# client stays on the worker that accepted it, and with 2 workers one often sat idle.
-GUNICORN=("$BIN/gunicorn" --workers 3 --threads 4 --timeout 120 --bind "$HOST:$PORT" wsgi:app)
+# client stays on the worker that accepted it, and with 2 workers one often sat idle. Saves and other
+# writes get threads of their own in each worker, never queued behind reads (matchmaker/serving.py).
+GUNICORN=("$BIN/gunicorn" --workers 3 --threads 4 --worker-class matchmaker.serving.WritesFirstWorker
+          --timeout 120 --bind "$HOST:$PORT" wsgi:app)
 
 if "$BIN/python" -c "import redis, sys; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=1).ping()" "$REDIS" 2>/dev/null; then
   export MATCHMAKER_REDIS_URL="$REDIS"

@@ -172,13 +172,14 @@ def _deferred_refresh(saved: service.SavedProfile) -> dict[str, Any] | None:
 )
 def update_organisation(organisation_id: int) -> Response | tuple[Response, int, dict[str, str]]:
     """Change some fields: they are merged onto the stored profile, which is then validated whole."""
-    organisation = visible_organisation(organisation_id)
-    if not service.can_edit(api_user(), organisation):
+    # Its members and staff read it once, locked, as the previous edit left it (the merge's base).
+    organisation = service.organisation_for_edit(api_user(), organisation_id)
+    if organisation is None:
+        organisation = visible_organisation(organisation_id)  # 404 unless the caller may see it
         # Checked before reading the body, so an outsider learns nothing from validation messages.
         raise PermissionDenied(_("You can only edit your own organisation's profile."))
     body = json_body()
     check_known_fields(body, PROFILE_FIELDS)
-    service.lock_for_edit(organisation)  # merge onto the profile as the previous edit left it
     saved = service.update_organisation(
         api_user(), organisation, service.profile_values(organisation) | body, typed=True
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -136,6 +137,7 @@ def enqueue(
     timeout: int = 1800,
     unique_id: str | None = None,
     inline_fallback: bool = True,
+    job_id: str | None = None,
     **kwargs: Any,
 ) -> JobRef:
     """Run the job ``name`` (``matchmaker.jobs.registry``) with ``*args, **kwargs`` on the queue, or at
@@ -148,6 +150,8 @@ def enqueue(
     already committed and the job can be run again. When Redis is configured but does not answer, the
     job runs inline too, unless ``inline_fallback`` is False (work a page view asked for that the web
     process should not do, such as loading the model): it is then returned failed and not run.
+    ``job_id`` (from ``new_job_id``) is the id the job gets on the queue, chosen before it is queued so
+    the caller's transaction can store it; without it RQ chooses one.
     """
     kind = registry.JOBS[name]
     if not queue_enabled():
@@ -162,7 +166,7 @@ def enqueue(
                 return existing
         job = job_queue().enqueue(
             kind.path,
-            job_id=unique_id,
+            job_id=unique_id or job_id,
             args=args,
             kwargs=kwargs,
             description=description[:200],
@@ -181,6 +185,11 @@ def enqueue(
         _unreachable(error, f"queueing {description!r}; it runs inline instead")
         return _run_inline(name, args, kwargs, description, meta)
     return job_ref(job)
+
+
+def new_job_id() -> str:
+    """An id for a job about to be queued (RQ's own kind: a random UUID)."""
+    return str(uuid.uuid4())
 
 
 def _run_inline(

@@ -40,7 +40,7 @@ def refresh_organisation(organisation_id: int, requested_at: str | None = None) 
     """
     stamp = datetime.fromisoformat(requested_at) if requested_at else None
     waiting = pending.pending_refresh(organisation_id)
-    if stamp is not None and waiting is not None and waiting.requested_at > stamp and waiting.job_id:
+    if stamp is not None and waiting is not None and waiting.requested_at > stamp and _queued(waiting.job_id):
         # Saved again since: the job of that later save is queued and does this work once, newer.
         jobs.set_progress(1.0, stage="superseded")
         return {"matches": 0, "embedded_texts": 0, "superseded": 1}
@@ -66,6 +66,14 @@ def refresh_organisation(organisation_id: int, requested_at: str | None = None) 
         report.embedded_texts,
     )
     return {"matches": report.matches, "embedded_texts": report.embedded_texts}
+
+
+def _queued(job_id: str | None) -> bool:
+    """Whether the job ``job_id`` is on the queue, waiting or running. A save stores its job's id with
+    its pending mark before it queues the job: until then (or if the saving process died in between)
+    the id names no job, and this job does the work rather than leave it to one that may never come."""
+    ref = jobs.fetch(job_id) if job_id else None
+    return ref is not None and ref.state in {"queued", "scheduled", "started", "deferred"}
 
 
 def _check_versions(organisation: Organisation) -> None:

@@ -24,8 +24,11 @@ def refresh_on_save_enabled() -> bool:
     return bool(current_app.config["MATCHMAKER_MATCH_ON_SAVE"])
 
 
-def mark_pending(organisation_id: int) -> datetime:
-    """In the caller's transaction: this organisation's matches wait for a refresh from now on."""
+def mark_pending(organisation_id: int, job_id: str | None = None) -> datetime:
+    """In the caller's transaction: this organisation's matches wait for a refresh from now on.
+
+    ``job_id``: the id the refresh job will have on the queue (``jobs.new_job_id``), stored here so the
+    save needs no second transaction to record it once the job is queued (``schedule_refresh``)."""
     now = utcnow()
     table = PendingRefresh.__table__
     assert isinstance(table, Table)  # a mapped class's table (typed as any FromClause)
@@ -34,10 +37,10 @@ def mark_pending(organisation_id: int) -> datetime:
         dialect_insert = postgresql.insert
     else:
         dialect_insert = sqlite.insert
-    insert = dialect_insert(table).values(organisation_id=organisation_id, requested_at=now, job_id=None)
+    insert = dialect_insert(table).values(organisation_id=organisation_id, requested_at=now, job_id=job_id)
     db.session.execute(
         insert.on_conflict_do_update(
-            index_elements=["organisation_id"], set_={"requested_at": now, "job_id": None}
+            index_elements=["organisation_id"], set_={"requested_at": now, "job_id": job_id}
         )
     )
     return now
@@ -59,16 +62,21 @@ def refresh_status(organisation_id: int) -> dict[str, object]:
     return {"pending": True, "state": ref.state, "progress": ref.progress, "error": ref.error}
 
 
-def schedule_refresh(organisation_id: int, requested_at: datetime) -> jobs.JobRef:
-    """After the save committed: refresh the organisation's matches on the queue (or inline)."""
+def schedule_refresh(organisation_id: int, requested_at: datetime, job_id: str | None = None) -> jobs.JobRef:
+    """After the save committed: refresh the organisation's matches on the queue (or inline).
+
+    ``job_id``: the id the save's transaction already stored with its pending mark (``mark_pending``);
+    the job is queued under it and nothing more is written. Without it the job's id is stored now.
+    """
     ref = jobs.enqueue(
         "refresh-organisation",
         organisation_id,
         requested_at.isoformat(),
         description=f"refresh matches of organisation {organisation_id}",
         meta={"organisation_id": organisation_id, "kind": "refresh"},
+        job_id=job_id,
     )
-    if ref.id is not None:
+    if ref.id is not None and ref.id != job_id:
         db.session.execute(
             update(PendingRefresh)
             .where(

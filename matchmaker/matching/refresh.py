@@ -85,12 +85,9 @@ def _store(
 
     ``scopes``: the data versions the change raises (models/versions.py); by default every kept page's."""
     options = {SCOPES_OPTION: frozenset(scopes)}
-    db.session.execute(
-        delete(Match)
-        .where(or_(Match.startup_id.in_(organisation_ids), Match.counterpart_id.in_(organisation_ids)))
-        .execution_options(**options)
-    )
     now = utcnow()
+    # The rows are built before the first write: on SQLite the delete takes the one write lock, and
+    # saves wait for it until the commit (the worker runs at a lower CPU priority than they do).
     rows = [
         {
             "startup_id": m.startup_id,
@@ -102,6 +99,11 @@ def _store(
         }
         for m in matches
     ]
+    db.session.execute(
+        delete(Match)
+        .where(or_(Match.startup_id.in_(organisation_ids), Match.counterpart_id.in_(organisation_ids)))
+        .execution_options(**options)
+    )
     if rows:
         # An upsert: a refresh of the other side running at the same moment may have inserted the same
         # pair after our delete; the newer score wins instead of the request failing.

@@ -21,6 +21,7 @@ from matchmaker.errors import ConflictError, PermissionDenied, ValidationError
 from matchmaker.extensions import db
 from matchmaker.introductions import capacity
 from matchmaker.introductions import requests as introductions
+from matchmaker.jobs import queue as jobs
 from matchmaker.jobs.queue import JobRef
 from matchmaker.matching import pending
 from matchmaker.models import (
@@ -126,12 +127,16 @@ def can_view(user: User, organisation: Organisation) -> bool:
     return organisation.is_listed or can_edit(user, organisation)
 
 
-def _mark_pending(organisation: Organisation) -> datetime | None:
-    """In the save's transaction: its matches are stale until the refresh job has run."""
+def _mark_pending(organisation: Organisation) -> tuple[datetime, str | None] | None:
+    """In the save's transaction: its matches are stale until the refresh job has run.
+
+    With a queue, the job's id is chosen now and stored with the mark, so queueing the job after the
+    commit writes nothing more: a save is one transaction (and one commit)."""
     if not pending.refresh_on_save_enabled():
         return None
     db.session.flush()  # a new organisation needs its id
-    return pending.mark_pending(organisation.id)
+    job_id = jobs.new_job_id() if jobs.queue_enabled() else None
+    return pending.mark_pending(organisation.id, job_id), job_id
 
 
 @dataclass(frozen=True)
@@ -148,14 +153,14 @@ class SavedProfile:
 
 
 def _run_after_save(
-    organisation: Organisation, organisation_id: int, requested_at: datetime | None
+    organisation: Organisation, organisation_id: int, marked: tuple[datetime, str | None] | None
 ) -> SavedProfile:
     # Saving a profile refreshes that organisation's matches, and only those: on the job queue when
     # there is one (the request returns at once), else here. ``organisation_id`` is read before the
     # commit: reading it from the expired profile would load the profile again.
-    if requested_at is None:
+    if marked is None:
         return SavedProfile(organisation)
-    ref = pending.schedule_refresh(organisation_id, requested_at)
+    ref = pending.schedule_refresh(organisation_id, *marked)
     return SavedProfile(organisation, ref if ref.id is not None else None)
 
 
@@ -221,6 +226,49 @@ def lock_for_edit(organisation: Organisation) -> None:
     session.info[LOCKED_FOR_EDIT] = (session.get_transaction(), held[1])
 
 
+def organisation_for_edit(actor: User, organisation_id: int) -> Organisation | None:
+    """The organisation ``actor`` may edit, read once, as last committed, and locked for this transaction
+    (``lock_for_edit``); None when ``actor`` may not edit it or it does not exist.
+
+    A save that loaded the profile, then locked it and read it again would read it twice: for its
+    members and staff, who may always see it, the one read takes the lock.
+    """
+    if not (actor.is_staff or actor.organisation_id == organisation_id):
+        return None
+    organisation = db.session.scalar(
+        select(Organisation)
+        .where(Organisation.id == organisation_id)
+        .with_for_update(of=Organisation)
+        .execution_options(populate_existing=True)
+    )
+    if organisation is not None:
+        _remember_locked(organisation.id)
+    return organisation
+
+
+def _remember_locked(organisation_id: int) -> None:
+    session = db.session()
+    transaction = session.get_transaction()
+    held = session.info.get(LOCKED_FOR_EDIT)
+    if held is None or held[0] is not transaction:
+        held = (transaction, set[int]())
+    held[1].add(organisation_id)
+    session.info[LOCKED_FOR_EDIT] = held
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit, leaving what the session holds as this transaction wrote it rather than expired.
+
+    The answer to a save shows the profile as the save stored it (under its row lock); expired, it
+    would be read back at once, three statements for the values just written."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def update_organisation(
     actor: User, organisation: Organisation, form: Mapping[str, Any], *, typed: bool = False
 ) -> SavedProfile:
@@ -247,7 +295,7 @@ def update_organisation(
         organisation.kind,
         organisation.monthly_intro_capacity,
     )
-    db.session.commit()
+    _commit_keeping_loaded()
     saved = _run_after_save(organisation, organisation_id, requested_at)
     if kind != OrganisationKind.STARTUP and capacity_after != capacity_before:
         # More room this month lets approved requests that wait in line go ahead, oldest first.
