@@ -7,6 +7,10 @@ second). This worker looks at the request's first bytes while they still sit in 
 nothing is consumed) and gives requests that change data (POST, PUT, PATCH, DELETE) threads of their
 own, so a save starts as soon as it arrives; reads keep the pool of ``--threads``. Behind TLS
 terminated by gunicorn itself the bytes are not readable and every request goes to the pool.
+
+It overrides gthread's ``enqueue_req`` and uses its ``_wrap_future``: not documented API, so
+tests/operations/test_serving.py runs the locked gunicorn with it (a write answered while the only read
+thread is held), and a gunicorn upgrade that changes them fails there, not in production.
 """
 
 from __future__ import annotations

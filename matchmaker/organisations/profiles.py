@@ -119,7 +119,12 @@ def _unique_slug(name: str) -> str:
 
 def can_edit(user: User, organisation: Organisation) -> bool:
     """Staff edit every organisation; everybody else only their own."""
-    return user.is_staff or (user.organisation_id is not None and user.organisation_id == organisation.id)
+    return may_edit(user, organisation.id)
+
+
+def may_edit(user: User, organisation_id: int) -> bool:
+    """``can_edit`` by the organisation's id alone (before it is read)."""
+    return user.is_staff or (user.organisation_id is not None and user.organisation_id == organisation_id)
 
 
 def can_view(user: User, organisation: Organisation) -> bool:
@@ -233,7 +238,7 @@ def organisation_for_edit(actor: User, organisation_id: int) -> Organisation | N
     A save that loaded the profile, then locked it and read it again would read it twice: for its
     members and staff, who may always see it, the one read takes the lock.
     """
-    if not (actor.is_staff or actor.organisation_id == organisation_id):
+    if not may_edit(actor, organisation_id):
         return None
     organisation = db.session.scalar(
         select(Organisation)
