@@ -12,6 +12,9 @@ and prints, in the same run:
 - agreement on development pairs that are not the report set: the Korean and English versions of the
   description, offers and seeks of the 8 startups in `tests/data/ko_en_startups.json` and of the demo's
   bilingual startups (36 texts). Settings are chosen on these, never on the report pairs;
+- with `--oracle`, the ceiling of calibration: the agreement reached when each sector's threshold for
+  the Korean texts is chosen knowing the English texts' decisions on those very pairs (per sector, then
+  a few rounds of one sector at a time). A bound to read, never a setting;
 - sector macro-F1 on the 2022 startups; with `--rolling`, also the macro-F1 pooled over the test
   years 2019-2022, each learned from every earlier year (`bench/sectors.py`'s rolling origin).
 """
@@ -65,6 +68,27 @@ def agreement(suggester: SectorSuggester, pairs: list[dict[str, str]]) -> tuple[
     return float(np.mean(same)), int(sum(same))
 
 
+def oracle_agreement(suggester: SectorSuggester, pairs: list[dict[str, str]]) -> int:
+    """How many pairs agree when the Korean texts' threshold of each sector is chosen on ``pairs``
+    themselves to match the English texts' decisions (coordinate search over the Korean scores)."""
+    korean = suggester.predict_proba([p["ko"] for p in pairs])
+    english = suggester.predict_proba([p["en"] for p in pairs])
+    wanted = english >= np.array([suggester.threshold(s) for s in suggester.sectors])
+    cuts = [np.unique(np.r_[korean[:, j], np.inf]) for j in range(korean.shape[1])]
+    chosen = [
+        max(c, key=lambda t, j=j: int(((korean[:, j] >= t) == wanted[:, j]).sum()))
+        for j, c in enumerate(cuts)
+    ]
+
+    def agreeing(thresholds: list[float]) -> int:
+        return int(((korean >= np.array(thresholds)) == wanted).all(axis=1).sum())
+
+    for _ in range(3):
+        for j, candidates in enumerate(cuts):
+            chosen[j] = max(candidates, key=lambda t, j=j: agreeing([*chosen[:j], t, *chosen[j + 1 :]]))
+    return agreeing(chosen)
+
+
 def fitted(rows: list[dict[str, Any]], encoder: CachingEncoder, options: dict[str, Any]) -> SectorSuggester:
     """A suggester learned from ``rows``' sector texts and sectors."""
     suggester = SectorSuggester(encoder=encoder, **options)
@@ -81,6 +105,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", default=None, help=".npz embedding cache reused between runs")
     parser.add_argument("--variant", action="append", default=[], help="JSON options of SectorSuggester")
+    parser.add_argument("--oracle", action="store_true", help="also the ceiling of Korean thresholds")
     parser.add_argument("--rolling", action="store_true", help="also pooled macro-F1, test years 2019-2022")
     args = parser.parse_args()
     variants = [json.loads(v) for v in args.variant] or [{}]
@@ -95,6 +120,7 @@ def main() -> int:
         f"{len(train)} train, {len(test)} test startups; {len(report)} report, {len(development)} dev pairs"
     )
     header = f"{'variant':<60} {'report agree':>13} {'dev agree':>10} {'F1 2022':>8}"
+    header += f" {'oracle report dev':>17}" if args.oracle else ""
     print(header + (f" {'F1 pooled 2019-22':>18}" if args.rolling else ""))
     fits: dict[str, SectorSuggester] = {}
     for options in variants:
@@ -114,6 +140,9 @@ def main() -> int:
             f"{json.dumps(options):<60} {share:6.3f} {count:>2}/{len(report)} "
             f"{dev_share:5.3f} {dev_count:>2}/{len(development)} {f1:8.3f}"
         )
+        if args.oracle:
+            line += f"       {oracle_agreement(suggester, report):>2}/{len(report)}"
+            line += f" {oracle_agreement(suggester, development):>2}/{len(development)}"
         if args.rolling:
             truth, predicted = [], []
             for year in (2019, 2020, 2021, 2022):
