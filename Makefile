@@ -20,10 +20,12 @@ run: setup db seed ## serve the app with demo data on http://127.0.0.1:5000 (and
 
 # `make test` runs the tests in one pytest worker per core (pytest-xdist), whole files to a worker so a
 # module's fixtures (a browser, a server, the model's warm-up) are set up once; each worker has its own
-# PostgreSQL database, job queue and files (tests/conftest.py). `make test TEST_WORKERS=0` runs in one process.
+# PostgreSQL database, job queue and files (tests/conftest.py). Files go out in collection order, which
+# puts the long ones first (xdist would otherwise order them by their number of tests, and leave the
+# long files with few tests to the end). `make test TEST_WORKERS=0` runs in one process.
 TEST_WORKERS ?= auto
 test: setup browser redis pgtools deploytools db ## set everything up and run every test (SQLite, PostgreSQL, real model, browser)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-fast: setup ## the edit-test loop: SQLite only, no browser, no real model
 	$(BIN)/python -m pytest -q -m "not postgres and not e2e and not slow"
