@@ -216,19 +216,23 @@ def lock_for_edit(organisation: Organisation) -> None:
     rows; a partial edit (API PATCH) merges onto what the previous edit saved. Once locked, it stays
     locked and read until the transaction ends: locking it again in that transaction reads nothing.
     """
+    if organisation.id in _locks_held():
+        return
+    capacity.lock_organisation(organisation.id)
+    db.session.refresh(organisation)
+    _locks_held().add(organisation.id)
+
+
+def _locks_held() -> set[int]:
+    """The organisations the session's current transaction has locked for edit, kept in session.info
+    with that transaction (a later transaction is another object, and starts with none)."""
     session = db.session()  # the request's own session (the scoped proxy has no get_transaction)
     transaction = session.get_transaction()
     held = session.info.get(LOCKED_FOR_EDIT)
-    if transaction is not None and held is not None and held[0] is transaction:
-        if organisation.id in held[1]:
-            return
-    else:
+    if transaction is None or held is None or held[0] is not transaction:
         held = (transaction, set[int]())
-    capacity.lock_organisation(organisation.id)
-    db.session.refresh(organisation)
-    # Remembered with the transaction it was taken in (a later transaction is another object).
-    held[1].add(organisation.id)
-    session.info[LOCKED_FOR_EDIT] = (session.get_transaction(), held[1])
+        session.info[LOCKED_FOR_EDIT] = held
+    return held[1]
 
 
 def organisation_for_edit(actor: User, organisation_id: int) -> Organisation | None:
@@ -247,18 +251,8 @@ def organisation_for_edit(actor: User, organisation_id: int) -> Organisation | N
         .execution_options(populate_existing=True)
     )
     if organisation is not None:
-        _remember_locked(organisation.id)
+        _locks_held().add(organisation.id)
     return organisation
-
-
-def _remember_locked(organisation_id: int) -> None:
-    session = db.session()
-    transaction = session.get_transaction()
-    held = session.info.get(LOCKED_FOR_EDIT)
-    if held is None or held[0] is not transaction:
-        held = (transaction, set[int]())
-    held[1].add(organisation_id)
-    session.info[LOCKED_FOR_EDIT] = held
 
 
 def _commit_keeping_loaded() -> None:
