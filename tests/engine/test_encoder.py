@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -69,3 +73,20 @@ def test_real_encoder_meaning(real_encoder: SentenceTransformerEncoder) -> None:
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), [1, 1, 1, 0], atol=1e-5)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
     assert real_encoder.is_loaded
+
+
+def test_a_model_path_that_does_not_exist_fails_before_torch_is_imported(tmp_path) -> None:
+    """A worker configured with a wrong model path fails each try at once (the job's retries and the
+    staff page show the error) instead of importing torch first, with the error sentence-transformers
+    gives."""
+    missing = tmp_path / "no-such-model"
+    code = (
+        "import json, sys\n"
+        "from matchmaker.engine.encoder import SentenceTransformerEncoder\n"
+        "try:\n"
+        f"    SentenceTransformerEncoder({str(missing)!r}).encode(['battery'])\n"
+        "except FileNotFoundError as error:\n"
+        "    print(json.dumps([str(error), 'torch' in sys.modules]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == [f"Path {missing} not found", False]
