@@ -190,6 +190,13 @@ def real_encoder() -> SentenceTransformerEncoder:
 
 
 @pytest.fixture(scope="session")
+def cached_real_encoder(real_encoder: SentenceTransformerEncoder) -> Encoder:
+    """``real_encoder`` behind an in-memory cache of the texts it has embedded, for tests that seed the
+    demo with it on both databases: the second seeding reads the vectors the first one computed."""
+    return CachingEncoder(real_encoder)
+
+
+@pytest.fixture(scope="session")
 def shipped_encoder() -> Encoder:
     """The model a new installation matches with (the default setting), loaded once per session (once per
     pytest worker): the modules that test language behaviour with it no longer load it one by one.

@@ -1,4 +1,4 @@
-"""The web process imports only what a request needs: no scikit-learn, scipy, torch or OR-Tools at start-up."""
+"""The web process imports only what a request needs: no scikit-learn, scipy, torch, OR-Tools at start-up."""
 
 from __future__ import annotations
 

@@ -210,9 +210,9 @@ def test_embed_and_rematch_commands_show_progress(runner, small_world, recording
 
 
 @pytest.mark.slow
-def test_demo_data_orderings_with_the_real_model(app, runner, make_organisation, real_encoder):
+def test_demo_data_orderings_with_the_real_model(app, runner, make_organisation, cached_real_encoder):
     """On the demo data and the real model, the top of each list is what a person would pick."""
-    app.extensions["matchmaker.encoder"] = real_encoder
+    app.extensions["matchmaker.encoder"] = cached_real_encoder
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     by_slug = {o.slug: o for o in db.session.scalars(select(Organisation))}
     energy_seeker = make_organisation(
