@@ -124,7 +124,7 @@ def _share_compiled_templates() -> None:
         environment.bytecode_cache = templates
         return environment
 
-    Flask.create_jinja_environment = create_with_shared_code  # type: ignore[method-assign]
+    Flask.create_jinja_environment = create_with_shared_code  # type: ignore[method-assign,assignment]
 
 
 _share_compiled_templates()
