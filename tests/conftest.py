@@ -303,6 +303,9 @@ def postgres_url() -> Iterator[str]:
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
+        # Commits do not wait for the disk (1 ms each here, 0.1 ms without): every session sees the
+        # same rows, locks and errors; only a crash of the server itself could lose the last commits.
+        connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
