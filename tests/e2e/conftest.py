@@ -13,6 +13,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from matchmaker import create_app
+from matchmaker.engine.encoder import Encoder
 from matchmaker.extensions import db
 from matchmaker.organisations.demo import seed_demo
 from tests.conftest import unavailable
@@ -30,8 +31,11 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    """The app with demo data and CSRF on; tests may add rows in its app context before browsing."""
+def live_app(tmp_path_factory: pytest.TempPathFactory, shipped_encoder: Encoder) -> Flask:
+    """The app with demo data and CSRF on; tests may add rows in its app context before browsing.
+
+    It matches with the model a new installation uses (the default setting), through the session's
+    cache of what that model embedded: each module's demo is embedded once per pytest worker."""
     folder: Path = tmp_path_factory.mktemp("e2e")
     app = create_app(
         {
@@ -40,6 +44,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
             "BABEL_DEFAULT_LOCALE": "en",  # the Korean walk asks for Korean through the browser's locale
         }
     )
+    app.extensions["matchmaker.encoder"] = shipped_encoder
     with app.app_context():
         db.create_all()
         seed_demo()
