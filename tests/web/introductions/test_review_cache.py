@@ -526,3 +526,26 @@ def test_a_sector_change_of_the_listed_side_shows_on_the_next_view(app, client, 
         other.commit()
     db.session.expire_all()  # the test's own session held the partner's old sectors (a request's does not)
     assert review(client).count("Healthcare") == before + 1
+
+
+def test_a_card_whose_pair_went_away_while_the_list_was_read_reads_the_list_again(
+    app, client, two_startups, make_user, login, monkeypatch
+):
+    """A kept list's cards are read after the versions: a pair gone by then (its refresh committed in
+    between, and moved the list too) makes the page read its versions and the list again."""
+    from matchmaker.matching import reviews
+
+    _startup, other, partner = two_startups
+    login(make_user("partner", organisation=partner))
+    review(client)
+    other.description = "Solar cells for balconies."  # its card is read and rendered again next time
+    db.session.commit()
+    real, calls = reviews.review_item, []
+
+    def gone_once(user, other_id):
+        calls.append(other_id)
+        return None if len(calls) == 1 else real(user, other_id)
+
+    monkeypatch.setattr(reviews, "review_item", gone_once)
+    page = review(client)
+    assert calls == [other.id, other.id] and "Solar cells for balconies." in page
