@@ -98,21 +98,16 @@ class StoredEmbeddings:
         if missing:
             fresh = self.inner.encode(missing)
             self.embedded_texts += len(missing)
-            rows = []
+            pending = _pending(self.session)
             for text, vector in zip(missing, fresh, strict=True):
                 vector = np.ascontiguousarray(vector, dtype=np.float32)
                 found[keys[text]] = vector
-                rows.append(
-                    {
-                        "model_id": self.model_id,
-                        "text_hash": keys[text],
-                        "dimension": int(vector.shape[0]),
-                        "vector": vector.tobytes(),
-                    }
-                )
-            pending = _pending(self.session)
-            for row in rows:
-                pending[(self.model_id, row["text_hash"])] = row
+                pending[(self.model_id, keys[text])] = {
+                    "model_id": self.model_id,
+                    "text_hash": keys[text],
+                    "dimension": int(vector.shape[0]),
+                    "vector": vector.tobytes(),
+                }
         out = np.zeros((len(cleaned), self.dimension), dtype=np.float32)
         for i, text in enumerate(cleaned):
             if text:
