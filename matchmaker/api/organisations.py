@@ -226,7 +226,8 @@ def list_matches(organisation_id: int) -> Response:
 
     def render() -> tuple[bytes, tuple[int, ...], int]:
         body = (current_app.json.dumps(_match_list(viewer, organisation, limit)) + "\n").encode()
-        return body, page_scopes(organisation_id, organisation.kind), len(body)
+        # The answer holds the other side's texts and exact scores: it depends on their details too.
+        return body, page_scopes(organisation_id, organisation.kind, details=True), len(body)
 
     return _json_body(kept_pages().fetch(read, _matches_key(viewer, organisation_id, limit), render))
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 from flask import Flask, current_app, has_request_context
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, scoped_session
@@ -21,6 +21,17 @@ from matchmaker.models import Embedding
 
 _LOOKUP_CHUNK = 500  # SQLite allows at most 999 bound parameters in one statement
 _EXTENSION_KEY = "matchmaker.encoder"
+# session.info: vectors embedded in the session's transaction and not written yet, by (model, text hash).
+# They are written when the session commits (``_write_before_commit``): on SQLite the first write of a
+# transaction takes the one write lock until the commit, and writing each text's vector as soon as it
+# was embedded held that lock through the embedding of every later text of the transaction (a niced
+# job worker held it for seconds while saves waited and failed after the busy timeout, issue 20).
+PENDING = "matchmaker.pending_embeddings"
+
+
+def _pending(session: Session | scoped_session[Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    pending: dict[tuple[str, str], dict[str, Any]] = session.info.setdefault(PENDING, {})
+    return pending
 
 
 class StoredEmbeddings:
@@ -56,6 +67,12 @@ class StoredEmbeddings:
 
     def _load(self, hashes: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
+        pending = _pending(self.session)
+        for key in hashes:  # embedded earlier in this transaction, written when it commits
+            row = pending.get((self.model_id, key))
+            if row is not None:
+                found[key] = np.frombuffer(row["vector"], dtype=np.float32)
+        hashes = [key for key in hashes if key not in found]
         for start in range(0, len(hashes), _LOOKUP_CHUNK):
             chunk = hashes[start : start + _LOOKUP_CHUNK]
             rows = self.session.execute(
@@ -66,15 +83,6 @@ class StoredEmbeddings:
             for key, blob in rows:
                 found[key] = np.frombuffer(blob, dtype=np.float32)
         return found
-
-    def _store(self, rows: list[dict[str, Any]]) -> None:
-        # Two workers may embed the same new text at once; the second insert is simply skipped.
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        statement = (
-            insert(Embedding).values(rows).on_conflict_do_nothing(index_elements=["model_id", "text_hash"])
-        )
-        self.session.execute(statement)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for ``texts`` in order; empty texts give zero rows and are not stored."""
@@ -90,25 +98,44 @@ class StoredEmbeddings:
         if missing:
             fresh = self.inner.encode(missing)
             self.embedded_texts += len(missing)
-            rows = []
+            pending = _pending(self.session)
             for text, vector in zip(missing, fresh, strict=True):
                 vector = np.ascontiguousarray(vector, dtype=np.float32)
                 found[keys[text]] = vector
-                rows.append(
-                    {
-                        "model_id": self.model_id,
-                        "text_hash": keys[text],
-                        "dimension": int(vector.shape[0]),
-                        "vector": vector.tobytes(),
-                    }
-                )
-            for start in range(0, len(rows), _LOOKUP_CHUNK // 5):
-                self._store(rows[start : start + _LOOKUP_CHUNK // 5])
+                pending[(self.model_id, keys[text])] = {
+                    "model_id": self.model_id,
+                    "text_hash": keys[text],
+                    "dimension": int(vector.shape[0]),
+                    "vector": vector.tobytes(),
+                }
         out = np.zeros((len(cleaned), self.dimension), dtype=np.float32)
         for i, text in enumerate(cleaned):
             if text:
                 out[i] = found[keys[text]]
         return out
+
+
+def _store(session: Session, rows: list[dict[str, Any]]) -> None:
+    # Two workers may embed the same new text at once; the second insert is simply skipped.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(Embedding).values(rows).on_conflict_do_nothing(index_elements=["model_id", "text_hash"])
+    )
+    session.execute(statement)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    """Write the vectors the transaction embedded, all at once, just before it commits."""
+    rows = list(session.info.pop(PENDING, {}).values())
+    for start in range(0, len(rows), _LOOKUP_CHUNK // 5):
+        _store(session, rows[start : start + _LOOKUP_CHUNK // 5])
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)
 
 
 def app_encoder(app: Flask | None = None) -> Encoder:

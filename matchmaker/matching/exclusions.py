@@ -155,6 +155,14 @@ def hidden_from(organisation_id: int) -> set[int]:
     }
 
 
+def excludes_by_keyword(organisation_id: int) -> bool:
+    """Whether the organisation hides startups by keyword: what it is shown then depends on their texts."""
+    statement = select(PrivateExclusion.keyword).where(
+        PrivateExclusion.organisation_id == organisation_id, PrivateExclusion.keyword.is_not(None)
+    )
+    return db.session.scalar(statement.limit(1)) is not None
+
+
 def exclusions_of(user: User) -> list[PrivateExclusion]:
     """The user's organisation's private exclusions, newest first."""
     own = _owner(user)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -35,7 +35,14 @@ from matchmaker.matching.embeddings import app_encoder, stored_encoder
 from matchmaker.matching.exclusions import dismissed_pairs, hidden_from, private_pairs
 from matchmaker.matching.lexical import forget_lexical_index, lexical_index
 from matchmaker.models import Match, Organisation, Visibility, utcnow
-from matchmaker.models.versions import ALL, SCOPES_OPTION, organisation_scope, side_scope
+from matchmaker.models.versions import (
+    ALL,
+    SCOPES_OPTION,
+    details_scope,
+    note_scopes,
+    organisation_scope,
+    side_scope,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +56,8 @@ Progress = Callable[[int], None]
 # seconds.
 REMATCH_COMMIT_EVERY = 50
 REMATCH_COMMIT_SECONDS = 0.5
+# A partner's or investor's list shows its startups in score bands of this many points (score_band).
+BAND_POINTS = 5
 
 
 @dataclass
@@ -75,19 +84,34 @@ def excluded_pairs() -> dict[int, set[int]]:
     return pairs
 
 
+def score_band(score: float) -> int:
+    """The band of ``BAND_POINTS`` points a score falls in: a partner's or investor's list orders its
+    startups by band, and within a band by a weekly shuffle (reviews.rotate)."""
+    return round(score * 100) // BAND_POINTS
+
+
+def _list_shape(pairs: Iterable[tuple[int, int, float]]) -> dict[tuple[int, int], int]:
+    """What a plain list of the other side reads of stored matches: which pairs, in which score band."""
+    return {(int(s), int(c)): score_band(float(score)) for s, c, score in pairs}
+
+
 def _store(
     organisation_ids: Sequence[int],
     matches: Sequence[Any],
     model_version: str,
     scopes: Sequence[int] = (ALL,),
+    moved_scopes: Sequence[int] = (),
 ) -> None:
     """Replace the matches of ``organisation_ids`` with ``matches`` in the current transaction.
 
-    ``scopes``: the data versions the change raises (models/versions.py); by default every kept page's."""
+    ``scopes``: the data versions the change raises (models/versions.py); by default every kept page's.
+    ``moved_scopes``: raised too when the pairs or their score bands changed (what the other side's
+    plain lists show), judged against the rows this transaction deleted; on PostgreSQL also when a
+    refresh of the other side inserted one of the pairs meanwhile (its row is updated, not compared)."""
     options = {SCOPES_OPTION: frozenset(scopes)}
     now = utcnow()
     # The rows are built before the first write: on SQLite the delete takes the one write lock, and
-    # saves wait for it until the commit (the worker runs at a lower CPU priority than they do).
+    # saves wait for it until the commit.
     rows = [
         {
             "startup_id": m.startup_id,
@@ -99,11 +123,19 @@ def _store(
         }
         for m in matches
     ]
-    db.session.execute(
+    statement = (
         delete(Match)
         .where(or_(Match.startup_id.in_(organisation_ids), Match.counterpart_id.in_(organisation_ids)))
         .execution_options(**options)
     )
+    deleted: Sequence[Any] = ()
+    if moved_scopes:  # the rows it replaces, read in this transaction: what the new ones are compared with
+        deleted = db.session.execute(
+            statement.returning(Match.startup_id, Match.counterpart_id, Match.score)
+        ).all()
+    else:
+        db.session.execute(statement)
+    updated = False
     if rows:
         # An upsert: a refresh of the other side running at the same moment may have inserted the same
         # pair after our delete; the newer score wins instead of the request failing.
@@ -113,12 +145,21 @@ def _store(
         columns = ("score", "explanation", "model_version", "computed_at")
         for start in range(0, len(rows), 1000):  # bounded statements: the databases cap bound parameters
             insert = dialect_insert(Match).values(rows[start : start + 1000])
-            db.session.execute(
-                insert.on_conflict_do_update(
-                    index_elements=["startup_id", "counterpart_id"],
-                    set_={column: insert.excluded[column] for column in columns},
-                ).execution_options(**options)
-            )
+            upsert = insert.on_conflict_do_update(
+                index_elements=["startup_id", "counterpart_id"],
+                set_={column: insert.excluded[column] for column in columns},
+            ).execution_options(**options)
+            if moved_scopes and postgresql:
+                # xmax is 0 on a row this statement inserted, and set on one it updated (a conflict).
+                found = db.session.execute(upsert.returning(literal_column("xmax::text") != "0")).scalars()
+                updated = any(found) or updated
+            else:
+                db.session.execute(upsert)
+    # (On SQLite nothing can conflict: the delete holds the one write lock until the commit.)
+    if moved_scopes:
+        stored = ((r["startup_id"], r["counterpart_id"], r["score"]) for r in rows)
+        if updated or _list_shape(deleted) != _list_shape(stored):
+            note_scopes(db.session(), moved_scopes)
 
 
 def kept_per_organisation() -> int:
@@ -172,10 +213,10 @@ def refresh_matches_for(organisation: Organisation) -> RefreshReport:
                 config=scoring_config(encoder),
                 encoder=encoder,
             )
-    # Its matches are the organisation's own data and, on each other side's page, data of its side:
-    # every page of the other side may list it now or have listed it before.
-    scopes = (organisation_scope(organisation.id), side_scope(organisation.kind))
-    _store([organisation.id], matches, model_version(encoder), scopes)
+    # Its matches are the organisation's own data and, on each other side's page, details of its side
+    # (exact scores); a plain list of the other side moves only when a pair or a score band changed.
+    scopes = (organisation_scope(organisation.id), details_scope(organisation.kind))
+    _store([organisation.id], matches, model_version(encoder), scopes, (side_scope(organisation.kind),))
     db.session.commit()
     return RefreshReport(organisation.id, len(matches), encoder.embedded_texts)
 

@@ -1,9 +1,10 @@
 """Ranked review lists (startups for partners and investors, partners and investors for founders),
 "not interested" / "already met" dismissals, and the rotation that spreads attention.
 
-Rotation: partners and investors see startups in score bands of ``BAND_POINTS`` points. Within a band
-the order is a shuffle fixed per viewer and ISO week (so a page is stable while someone works through
-it, yet different partners see different startups first), and startups that already received
+Rotation: partners and investors see startups in score bands of ``BAND_POINTS`` points
+(``matching.refresh.score_band``). Within a band the order is a shuffle fixed per viewer and ISO week
+(so a page is stable while someone works through it, yet different partners see different startups
+first), and startups that already received
 ``POPULAR_REQUESTS`` or more requests this month drop one band, so the same few are not shown to all.
 """
 
@@ -31,7 +32,7 @@ from matchmaker.introductions.capacity import month_start
 from matchmaker.introductions.requests import possible_id
 from matchmaker.matching import refresh as matching
 from matchmaker.matching.embeddings import stored_encoder
-from matchmaker.matching.exclusions import hidden_from
+from matchmaker.matching.exclusions import excludes_by_keyword, hidden_from
 from matchmaker.matching.search import SearchResult, search
 from matchmaker.models import (
     Dismissal,
@@ -49,7 +50,6 @@ from matchmaker.models import (
 )
 from matchmaker.models.introductions import REASON_MAX
 
-BAND_POINTS = 5
 POPULAR_REQUESTS = 3
 VARIED = "varied"
 # How much the "varied" order trades score for difference from the startups listed above (MMR),
@@ -91,6 +91,9 @@ class ReviewPage:
     private: set[int] = field(default_factory=set)
     # With a search: why each listed organisation was found, and the terms the query was matched with.
     search: SearchResult | None = None
+    # Whether the list (outside its cards) read the other side's details, their texts or exact scores:
+    # a founder's list (by exact score), a search, the varied order, a score filter, keyword exclusions.
+    details: bool = True
 
     def found(self, organisation_id: int) -> SearchHit | None:
         return self.search.by_id.get(organisation_id) if self.search else None
@@ -164,7 +167,7 @@ def rotate(matches: list[Match], viewer_id: int, now: datetime) -> list[Match]:
     popular = popular_startups(now)
 
     def key(match: Match) -> tuple[int, str]:
-        band = round(match.score * 100) // BAND_POINTS - (1 if match.startup_id in popular else 0)
+        band = matching.score_band(match.score) - (1 if match.startup_id in popular else 0)
         return (-band, rotation_key(viewer_id, match.startup_id, now))
 
     return sorted(matches, key=key)
@@ -218,6 +221,13 @@ def review_for(
         .where(own_col == own.id, Organisation.visibility == Visibility.LISTED.value)
     )
     private = hidden_from(own.id)
+    details = (
+        founder_view
+        or bool(query.text)
+        or query.min_score > 0
+        or query.order == VARIED
+        or excludes_by_keyword(own.id)
+    )
     excluded = excluded_for(own.id, private)
     if excluded:
         statement = statement.where(other_col.not_in(sorted(excluded)))
@@ -251,7 +261,22 @@ def review_for(
     chosen = _load_page([row.id for row in shown], own, founder_view)
     filtered = matching.filter_summary(own) if not ranked else {}
     items = _with_introductions(chosen, founder_view)
-    return ReviewPage(items, page, per_page, len(ranked), filtered, private, found)
+    return ReviewPage(items, page, per_page, len(ranked), filtered, private, found, details)
+
+
+def review_item(user: User, other_id: int) -> ReviewItem | None:
+    """One organisation's item of the user's review list, read now (for a card kept apart from its
+    list); None when the pair has no stored match."""
+    own = _member_organisation(user)
+    founder_view = own.kind == OrganisationKind.STARTUP
+    pair = (
+        (Match.startup_id, Match.counterpart_id) if founder_view else (Match.counterpart_id, Match.startup_id)
+    )
+    match_id = db.session.scalar(select(Match.id).where(pair[0] == own.id, pair[1] == other_id))
+    if match_id is None:
+        return None
+    items = _with_introductions(_load_page([match_id], own, founder_view), founder_view)
+    return items[0] if items else None
 
 
 def other_id(row: Match, founder_view: bool) -> int:

@@ -51,6 +51,13 @@ class PageCache:
                 self.hits += 1
         return found
 
+    def peek(self, key: Hashable) -> Any | None:
+        """The entry stored under ``key`` whatever versions it was kept at (None if there is none): what
+        a caller reads to learn which further versions to read before ``get``; never served as such."""
+        with self._lock:
+            entry = self._entries.get(key)
+        return None if entry is None else entry[0]
+
     def _lookup(self, versions: Versions | None, key: Hashable) -> Any | None:
         if versions is None:
             return None

@@ -5,7 +5,9 @@ organisation, and each side's organisations (startups; partners and investors). 
 writes to a table outside ``UNSHOWN_TABLES`` raises, just before it commits and in that same
 transaction, the scopes of what it wrote:
 
-- a row of an organisation, its sectors or its texts: the organisation's scope and its side's;
+- a row of an organisation or its sectors: the organisation's scope and its side's; a change of its
+  details alone (texts, amounts, contact: ``DETAIL_COLUMNS``) and a version of its texts in the other
+  language: the organisation's scope and its side's details (``details_scope``);
 - a match: the scopes of both organisations;
 - a statement that names its scopes (execution option ``SCOPES_OPTION``, as a refresh does): those;
 - anything else (another table, a statement without scopes, SQL we cannot read): ``ALL``.
@@ -14,9 +16,12 @@ So once a change is visible to a reader, so are the new values, and a cache keye
 *before* the page's data (operations/page_cache.py) never serves a page from before a committed change
 of a scope the page depends on. A page of an organisation depends on ``ALL``, its own scope and the
 other side's (``page_scopes``): a founder saving a profile moves partners' and investors' pages, and
-leaves every other founder's page and API answer kept. Raising more than needed only costs a cache
-miss; a scope missing from a write that a page shows would be a bug, which is why every write not told
-apart raises ``ALL``.
+leaves every other founder's page and API answer kept. A list that shows the other side's details
+outside its cards (a search, the varied order, a score filter, keyword exclusions, a founder's list by
+exact score) depends on their details scope too; a plain list of a partner does not, so a founder's
+description save re-renders that startup's card on it, not the list. Raising more than needed only
+costs a cache miss; a scope missing from a write that a page shows would be a bug, which is why every
+write not told apart raises ``ALL``.
 """
 
 from __future__ import annotations
@@ -33,15 +38,47 @@ from matchmaker.extensions import db
 from matchmaker.models import Match, Organisation, OrganisationSector, ProfileVersion
 from matchmaker.models.versions import (
     ALL,
+    CHANGED_SCOPES,
+    COUNTERPART_DETAILS,
     COUNTERPARTS,
     SCOPES_OPTION,
+    STARTUP_DETAILS,
     STARTUPS,
     DataVersion,
+    details_scope,
+    note_scopes,
     organisation_scope,
     side_scope,
 )
 
-SCOPES = "matchmaker.changed_scopes"
+# An organisation's columns that the other side's lists show only in its card (kept by the
+# organisation's own scope), or read only where a list depends on the side's details (search, the
+# varied order, keyword exclusions): a change of these alone moves no plain list. Every other column
+# (name, stage, visibility, tenancy, investor stages ...) is read by a list's filters, order or tables.
+DETAIL_COLUMNS = frozenset(
+    {
+        "summary",
+        "description",
+        "offers",
+        "seeks",
+        "summary_language",
+        "description_language",
+        "offers_language",
+        "seeks_language",
+        "tags",
+        "raising_amount",
+        "raising_currency",
+        "ticket_min",
+        "ticket_max",
+        "ticket_currency",
+        "location",
+        "website",
+        "contact_email",
+        "team_size",
+        "registration_number",
+        "updated_at",
+    }
+)
 # Written while pages are read, and never shown by a kept page: the "new" badges' bookkeeping,
 # the versions themselves, the progress of refresh jobs (the refresh card is rendered live) and when an
 # API token was last used (every API call writes it).
@@ -131,6 +168,26 @@ def _sides(session: Session, organisation_id: int) -> set[int]:
     return {side_scope(kind)} if kind else {STARTUPS, COUNTERPARTS}
 
 
+def _details(session: Session, organisation_id: int) -> set[int]:
+    kind = _organisation_kind(session, organisation_id)
+    return {details_scope(kind)} if kind else {STARTUP_DETAILS, COUNTERPART_DETAILS}
+
+
+def _organisation_scopes(session: Session, row: Organisation) -> set[int]:
+    """A written organisation's scopes: its own, and its side's and/or its side's details, by which
+    columns changed (a new or deleted organisation: both)."""
+    scopes = {organisation_scope(row.id)}
+    if row in session.new or row in session.deleted:
+        return scopes | {side_scope(row.kind), details_scope(row.kind)}
+    state = inspect(row)
+    changed = {a.key for a in state.mapper.column_attrs if state.attrs[a.key].history.has_changes()}
+    if changed - DETAIL_COLUMNS or not changed:
+        scopes.add(side_scope(row.kind))
+    if changed & DETAIL_COLUMNS:
+        scopes.add(details_scope(row.kind))
+    return scopes
+
+
 def _scopes_of(session: Session, row: object) -> set[int]:
     """The scopes a written row belongs to (``ALL`` for any row not told apart)."""
     table = getattr(getattr(row, "__table__", None), "name", "")
@@ -139,11 +196,13 @@ def _scopes_of(session: Session, row: object) -> set[int]:
     if isinstance(row, Organisation):
         if row.id is None or inspect(row).attrs.kind.history.deleted:
             return {ALL}  # a changed kind moves it to the other side: nothing is told apart
-        return {organisation_scope(row.id), side_scope(row.kind)}
+        return _organisation_scopes(session, row)
     if isinstance(row, OrganisationSector | ProfileVersion):
         if row.organisation_id is None:
             return {ALL}
-        return {organisation_scope(row.organisation_id)} | _sides(session, row.organisation_id)
+        # Sectors are filtered by; a text's other-language version is a detail (search, keywords).
+        side = _sides if isinstance(row, OrganisationSector) else _details
+        return {organisation_scope(row.organisation_id)} | side(session, row.organisation_id)
     if isinstance(row, Match):
         if row.startup_id is None or row.counterpart_id is None:
             return {ALL}
@@ -151,16 +210,12 @@ def _scopes_of(session: Session, row: object) -> set[int]:
     return {ALL}
 
 
-def _note(session: Session, scopes: Iterable[int]) -> None:
-    session.info.setdefault(SCOPES, set()).update(scopes)
-
-
 @event.listens_for(Session, "after_flush")
 def _note_flushed_changes(session: Session, context: UOWTransaction) -> None:
     # After the flush the rows have their ids; new, dirty and deleted still list what was flushed.
     changed = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
     for row in changed:
-        _note(session, _scopes_of(session, row))
+        note_scopes(session, _scopes_of(session, row))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -171,23 +226,23 @@ def _note_statements(state: ORMExecuteState) -> None:
     if getattr(table, "name", None) in UNSHOWN_TABLES:
         return
     named: Iterable[int] | None = state.execution_options.get(SCOPES_OPTION)
-    _note(state.session, named if named else {ALL})  # any other write, or SQL we cannot read: all
+    note_scopes(state.session, named if named else {ALL})  # any other write, or SQL we cannot read: all
 
 
 @event.listens_for(Session, "before_commit")
 def _raise_before_commit(session: Session) -> None:
     session.flush()  # what the commit would flush is noted now, so the raise joins this transaction
-    scopes = session.info.pop(SCOPES, None)
+    scopes = session.info.pop(CHANGED_SCOPES, None)
     if scopes:
         _raise_versions(session, scopes)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(SCOPES, None)
+    session.info.pop(CHANGED_SCOPES, None)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_after_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None and not session.in_transaction():
-        session.info.pop(SCOPES, None)
+        session.info.pop(CHANGED_SCOPES, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from matchmaker.errors import ServiceError
+from matchmaker.extensions import db
 from matchmaker.i18n import format_moment
 from matchmaker.inputs import whole_number
 from matchmaker.labels import label
@@ -71,6 +72,18 @@ def _canonical_path(query: reviews.ReviewQuery) -> str:
     return url_for("review.index", **{k: v for k, v in args.items() if v is not None})
 
 
+# Stands in for a listed organisation's card in a kept list: each card is kept on its own and put in
+# when the list is served (``_with_cards``), so a change of one organisation renders its card again,
+# not the list around it.
+CARD_MARK = "\x00card:{}\x00"
+_CARD_MARKS = re.compile("\x00card:(\\d+)\x00")
+
+
+class _CardGone(Exception):
+    """A kept list names an organisation whose pair has no stored match any more (it changed after the
+    versions were read): the list is read again."""
+
+
 def _render_list(
     organisation: Organisation,
     query: reviews.ReviewQuery,
@@ -78,9 +91,11 @@ def _render_list(
     now: datetime,
     here: str,
     read: Versions | None,
+    fresh: dict[int, str],
 ) -> dict[str, object]:
-    """What the review page shows from the database: the list part rendered (CSRF token marked),
-    the freshness line, the heading's name and which side is looking."""
+    """What the review page shows from the database: the list part rendered (CSRF token marked, each
+    card of a list not searched marked, ``CARD_MARK``), the freshness line, the heading's name, which
+    side is looking, which organisations have a card and whether the list read the other side's details."""
     # The cards depend on the listed organisations' versions too: read once they are ranked and
     # before their rows are, so a card is never older than the versions it is kept by.
     card_versions = dict(read) if read is not None else None
@@ -92,6 +107,7 @@ def _render_list(
 
     page = reviews.review_for(current_user, query, per_page, now, before_loading=read_listed)
     founder_view = organisation.kind == "startup"
+    card = _Cards(organisation.id, founder_view, here, page, card_versions, fresh)
     body = render_template(
         "review/_body.html",
         page=page,
@@ -102,7 +118,7 @@ def _render_list(
         triples=triples_for(organisation, hidden=page.private) if query == reviews.ReviewQuery() else [],
         DISMISSAL_KINDS=list(DismissalKind),
         here=here,
-        card=_cards(organisation.id, founder_view, here, page, card_versions),
+        card=card,
     )
     return {
         "kind": organisation.kind,
@@ -110,41 +126,93 @@ def _render_list(
         "name": organisation.name,
         "freshness": _freshness(organisation),
         "body": body.replace(generate_csrf(), CSRF_MARK),
+        "listed": tuple(card.marked),
+        "details": page.details,
     }
 
 
-def _cards(
-    organisation_id: int, founder_view: bool, here: str, page: reviews.ReviewPage, read: Versions | None
-) -> Callable[[reviews.ReviewItem], Markup]:
-    """Renders one listed organisation's card, kept on its own: when a save moves a list, only the cards
-    of what changed are rendered again.
+def _card_key(organisation_id: int, other_id: int, here: str, founder_view: bool) -> tuple[object, ...]:
+    return ("review.card", organisation_id, other_id, str(get_locale()), here, founder_view)
 
-    A card shows the other organisation, the pair's match and its latest introduction, so it depends on
-    ``ALL`` (introductions), the viewer's scope and the other organisation's (models/versions.py). A
-    searched list renders its cards each time (a search hit depends on the whole index)."""
-    language = str(get_locale())
 
-    def render(item: reviews.ReviewItem) -> str:
-        hit = page.found(item.organisation.id)
-        html = render_template(
-            "review/_card.html", item=item, here=here, founder_view=founder_view, hit=hit, page=page
-        )
-        return html.replace(generate_csrf(), CSRF_MARK)
+def _card_scopes(organisation_id: int, other_id: int) -> tuple[int, ...]:
+    """A card shows the other organisation, the pair's match and its latest introduction: it depends
+    on ``ALL`` (introductions), the viewer's scope and the other organisation's (models/versions.py)."""
+    return (ALL, organisation_scope(organisation_id), organisation_scope(other_id))
 
-    def card(item: reviews.ReviewItem) -> Markup:
-        if page.search is not None:
-            return Markup(render(item))
+
+def _render_card(
+    item: reviews.ReviewItem, here: str, founder_view: bool, page: reviews.ReviewPage | None
+) -> str:
+    hit = page.found(item.organisation.id) if page is not None else None
+    html = render_template(
+        "review/_card.html", item=item, here=here, founder_view=founder_view, hit=hit, page=page
+    )
+    return html.replace(generate_csrf(), CSRF_MARK)
+
+
+class _Cards:
+    """The ``card`` of review/_body.html: a searched list has its cards rendered in it each time (a
+    search hit depends on the whole index); any other list gets a mark for each card, which is rendered
+    and kept on its own (by its organisation's scope) and put in when the list is served."""
+
+    def __init__(
+        self,
+        organisation_id: int,
+        founder_view: bool,
+        here: str,
+        page: reviews.ReviewPage,
+        read: Versions | None,
+        fresh: dict[int, str],
+    ) -> None:
+        self.organisation_id, self.founder_view, self.here = organisation_id, founder_view, here
+        self.page, self.read, self.fresh = page, read, fresh
+        self.marked: list[int] = []
+
+    def __call__(self, item: reviews.ReviewItem) -> Markup:
+        if self.page.search is not None:
+            return Markup(_render_card(item, self.here, self.founder_view, self.page))
         other_id = item.organisation.id
-        key = ("review.card", organisation_id, other_id, language, here, founder_view)
-        scopes = (ALL, organisation_scope(organisation_id), organisation_scope(other_id))
 
         def rendered() -> tuple[str, tuple[int, ...], int]:
-            html = render(item)
-            return html, scopes, len(html)
+            html = _render_card(item, self.here, self.founder_view, self.page)
+            return html, _card_scopes(self.organisation_id, other_id), len(html)
 
-        return Markup(kept_pages().fetch(read, key, rendered))
+        # Rendered now while its rows are at hand (``fresh``: this request serves the list with it).
+        key = _card_key(self.organisation_id, other_id, self.here, self.founder_view)
+        self.fresh[other_id] = kept_pages().fetch(self.read, key, rendered)
+        self.marked.append(other_id)
+        return Markup(CARD_MARK.format(other_id))
 
-    return card
+
+def _with_cards(
+    body: str,
+    organisation_id: int,
+    founder_view: bool,
+    here: str,
+    read: Versions | None,
+    fresh: dict[int, str],
+) -> str:
+    """A kept list with its cards put in: those this request rendered with the list (``fresh``), else
+    each kept one while its versions (in ``read``, read before any row) stand still, else read and
+    rendered again now. Raises ``_CardGone`` when a pair the list names has no stored match any more."""
+    pieces = _CARD_MARKS.split(body)  # text, id, text, id, ..., text
+    for n in range(1, len(pieces), 2):
+        other_id = int(pieces[n])
+        if other_id in fresh:
+            pieces[n] = fresh[other_id]
+            continue
+
+        def rendered(other_id: int = other_id) -> tuple[str, tuple[int, ...], int]:
+            item = reviews.review_item(current_user, other_id)
+            if item is None:
+                raise _CardGone(other_id)
+            html = _render_card(item, here, founder_view, None)
+            return html, _card_scopes(organisation_id, other_id), len(html)
+
+        key = _card_key(organisation_id, other_id, here, founder_view)
+        pieces[n] = kept_pages().fetch(read, key, rendered)
+    return "".join(pieces)
 
 
 @bp.get("/")
@@ -154,14 +222,14 @@ def index() -> str:
 
     What the page shows from the database is rendered once per organisation, language, URL, page size,
     ISO week (rotation) and month (popular startups), and kept in process while the data versions it
-    depends on stand still: ``all``, the organisation's own and the other side's (every change it shows
-    raises one of them in its own transaction, operations/versions.py). The versions are read before
+    depends on stand still: ``all``, the organisation's own and the other side's, and the other side's
+    details where the list read them (every change it shows raises one of them in its own transaction,
+    operations/versions.py); each card is kept by its organisation's own scope. The versions are read before
     any of that data (the organisation too), so a kept page is never older than its versions.
     """
     organisation_id = current_user.organisation_id
     if organisation_id is None:
         abort(409, _("Describe your organisation first; matches are computed from its profile."))
-    read = versions.read(scopes_read_by_pages(organisation_id))
     query = reviews.ReviewQuery(
         text=request.args.get("q", "").strip()[:100],
         sector=request.args.get("sector", ""),
@@ -177,22 +245,47 @@ def index() -> str:
     per_page = current_app.config["REVIEW_PAGE_SIZE"]
     here = _canonical_path(query)
     key = (organisation_id, str(get_locale()), here, per_page, year, week, now.month)
+    for _attempt in range(3):
+        # The kept list names the organisations it has cards for: their versions are read with the
+        # page's, in one query (the first view, or a list that changed, reads theirs once more).
+        peek = kept_pages().peek(key)
+        listed: tuple[int, ...] = tuple(peek["listed"]) if isinstance(peek, dict) else ()
+        read = versions.read([*scopes_read_by_pages(organisation_id), *map(organisation_scope, listed)])
+        fresh: dict[int, str] = {}  # the cards rendered with the list, if it is rendered now
 
-    def render() -> tuple[dict[str, object], tuple[int, ...], int]:
-        organisation = reviews.organisation_as_of_now(organisation_id)
-        if organisation is None:
-            abort(409, _("Describe your organisation first; matches are computed from its profile."))
-        part = _render_list(organisation, query, per_page, now, here, read)
-        return part, page_scopes(organisation_id, organisation.kind), len(str(part["body"]))
+        def render(
+            read: Versions | None = read, fresh: dict[int, str] = fresh
+        ) -> tuple[dict[str, object], tuple[int, ...], int]:
+            organisation = reviews.organisation_as_of_now(organisation_id)
+            if organisation is None:
+                abort(409, _("Describe your organisation first; matches are computed from its profile."))
+            part = _render_list(organisation, query, per_page, now, here, read, fresh)
+            scopes = page_scopes(organisation_id, organisation.kind, details=bool(part["details"]))
+            return part, scopes, len(str(part["body"]))
 
-    cached = kept_pages().fetch(read, key, render)
+        cached = kept_pages().fetch(read, key, render)
+        founder_view = bool(cached["founder_view"])
+        card_read, others = read, [i for i in cached["listed"] if i not in fresh]
+        if read is not None and any(organisation_scope(i) not in read for i in others):
+            # (another thread rendered the list meanwhile, listing others than this request read)
+            card_read = versions.read(
+                [ALL, organisation_scope(organisation_id), *map(organisation_scope, others)]
+            )
+        try:
+            body = _with_cards(str(cached["body"]), organisation_id, founder_view, here, card_read, fresh)
+            break
+        except _CardGone:
+            db.session.expire_all()  # what this attempt read is older than the next one's versions
+            continue  # the change that took the pair away moved the list too: read it again
+    else:
+        raise RuntimeError("the review list kept changing while it was read")
     seen_at = None  # the versions its matches were read at: "new" badges need no read while they stand
     if read is not None:
         seen_at = tuple(read[s] for s in page_scopes(organisation_id, str(cached["kind"])))
     dashboard.mark_matches_seen(current_user, seen_at)  # the dashboard's "new matches" count from here
     return render_template(
         "review/index.html",
-        body=Markup(str(cached["body"]).replace(CSRF_MARK, generate_csrf())),
+        body=Markup(body.replace(CSRF_MARK, generate_csrf())),
         query=query,
         founder_view=cached["founder_view"],
         organisation_name=cached["name"],

@@ -61,9 +61,10 @@ def test_a_second_view_is_served_from_the_cache_and_reads_the_same(app, client, 
     startup, partner, _investor = pair
     login(make_user("founder", organisation=startup))
     first = review(client)
-    hits = cache_of(app).hits
+    hits, misses = cache_of(app).hits, cache_of(app).misses
     second = review(client)
-    assert cache_of(app).hits == hits + 1
+    # the list and each of its cards (kept on their own) came from the cache; nothing was rendered
+    assert (cache_of(app).hits, cache_of(app).misses) == (hits + 1 + len(items(second)), misses)
     assert items(first) == items(second) and str(partner.id) in items(second)
     strip = re.compile(r'name="csrf_token" value="[^"]*"')
     assert strip.sub("", first) == strip.sub("", second)
@@ -151,8 +152,9 @@ def test_each_visitor_gets_their_own_csrf_token(app, new_client, pair, make_user
 
 
 def page_versions(organisation) -> tuple[int, ...]:
-    """The values of the data versions a page of ``organisation`` is kept by."""
-    scopes = page_scopes(organisation.id, organisation.kind)
+    """The values of the data versions a page of ``organisation`` is kept by (a list that reads the
+    other side's details: a founder's, by exact score, or any searched one)."""
+    scopes = page_scopes(organisation.id, organisation.kind, details=True)
     read = versions.read(scopes)
     assert read is not None
     return tuple(read[scope] for scope in scopes)
@@ -225,7 +227,8 @@ def test_made_up_parameters_share_the_entry_and_never_reach_the_page(app, client
     entries = len(cache_of(app)._entries)
     hits = cache_of(app).hits
     second = client.get("/review/?utm=1&kind=partner").get_data(as_text=True)
-    assert cache_of(app).hits == hits + 1 and len(cache_of(app)._entries) == entries
+    # the list and its cards, each kept once
+    assert cache_of(app).hits == hits + 1 + len(items(second)) and len(cache_of(app)._entries) == entries
     assert items(first) == items(second)
     main = second.split("<main", 1)[1]  # (the language switch above it keeps the visitor's own URL)
     returns = set(re.findall(r'name="next" value="([^"]*)"', main))
@@ -313,25 +316,189 @@ def test_a_founders_save_keeps_other_founders_pages_and_shows_on_the_partners(
     app, new_client, two_startups, make_user
 ):
     """Finding 10: one global version made every save throw away every kept page. A save (and the
-    refresh of its matches) moves the saved startup's own page and the other side's pages only."""
+    refresh of its matches) moves the saved startup's own page and the other side's pages only: of
+    those, the saved startup's card, and the list around it only if the refresh moved its score band."""
     from matchmaker.organisations import profiles
 
     startup, other, partner = two_startups
     founder = signed_in(new_client, make_user("founder", organisation=startup))
     partner_member = signed_in(new_client, make_user("partner", organisation=partner))
     saver = make_user("founder", organisation=other)
-    review(founder)
+    founder_cards = len(items(review(founder)))
     assert "Solar cells for rooftops." in review(partner_member)
+    band_before = pair_band(other, partner)
     profiles.update_organisation(
         saver, other, profiles.profile_values(other) | {"description": "Solar cells for balconies."}
     )  # saved, and its matches refreshed (inline: no queue in tests)
+    moved = pair_band(other, partner) != band_before
     hits, misses = cache_of(app).hits, cache_of(app).misses
     review(founder)
-    assert (cache_of(app).hits, cache_of(app).misses) == (hits + 1, misses)  # kept: nothing it shows moved
+    # kept, the list and its cards: nothing it shows moved
+    assert (cache_of(app).hits, cache_of(app).misses) == (hits + 1 + founder_cards, misses)
     page = review(partner_member)
-    # The list is rendered again (it lists the saved startup), and of its cards only the saved one's.
-    assert (cache_of(app).hits, cache_of(app).misses) == (hits + 2, misses + 2)
+    assert cache_of(app).misses == misses + 1 + moved
     assert "Solar cells for balconies." in page and "Solar cells for rooftops." not in page
+
+
+def pair_band(startup, counterpart) -> int:
+    score = db.session.scalar(
+        select(Match.score).where(Match.startup_id == startup.id, Match.counterpart_id == counterpart.id)
+    )
+    return matching.score_band(score)
+
+
+def test_a_text_save_renders_the_card_again_not_the_list(app, new_client, two_startups, make_user):
+    """Issue 20: a description save made every partner's list be rendered again in every web process
+    (the list's version was its whole side's). The list keeps its order; only the card shows the text."""
+    from matchmaker.organisations import profiles
+
+    app.config["MATCHMAKER_MATCH_ON_SAVE"] = False  # the save alone (its refresh: the tests below)
+    startup, other, partner = two_startups
+    partner_member = signed_in(new_client, make_user("partner", organisation=partner))
+    saver = make_user("founder", organisation=other)  # (a new account moves every page: before the view)
+    before = review(partner_member)
+    assert "Solar cells for rooftops." in before
+    profiles.update_organisation(
+        saver,
+        other,
+        profiles.profile_values(other) | {"description": "Solar cells for balconies."},
+    )
+    hits, misses = cache_of(app).hits, cache_of(app).misses
+    page = review(partner_member)
+    # the list is kept; of its two cards, the saved startup's is rendered again
+    assert (cache_of(app).hits, cache_of(app).misses) == (hits + 2, misses + 1)
+    assert "Solar cells for balconies." in page and "Solar cells for rooftops." not in page
+    assert items(page) == items(before)
+
+
+def refreshed_with_score(monkeypatch, organisation, other, score: float, *more) -> None:
+    """Refresh ``organisation``'s matches as the job does, its pair with ``other`` scored ``score``
+    (and with each further (organisation, score) of ``more``)."""
+    import dataclasses
+
+    ranked = matching.rank_against
+    scores = {other.id: score} | {o.id: v for o, v in zip(more[::2], more[1::2], strict=True)}
+
+    def rank_against(*args, **kwargs):
+        found = ranked(*args, **kwargs)
+        return [
+            dataclasses.replace(m, score=scores[o])
+            if (o := m.startup_id + m.counterpart_id - organisation.id) in scores
+            else m
+            for m in found
+        ]
+
+    monkeypatch.setattr(matching, "rank_against", rank_against)
+    matching.refresh_matches_for(organisation)
+
+
+def test_a_refresh_that_moves_no_score_band_keeps_the_partners_list(
+    app, client, two_startups, make_user, login, monkeypatch
+):
+    """A partner's list orders by score band (and a weekly shuffle within it): a refresh that changes a
+    score inside its band renders the card again (it shows the score), not the list."""
+    _startup, other, partner = two_startups
+    refreshed_with_score(monkeypatch, other, partner, 0.71)
+    login(make_user("partner", organisation=partner))
+    assert 'data-score="71"' in review(client)
+    refreshed_with_score(monkeypatch, other, partner, 0.73)  # the same band of 5 points: 70-74
+    hits, misses = cache_of(app).hits, cache_of(app).misses
+    page = review(client)
+    assert (cache_of(app).hits, cache_of(app).misses) == (hits + 2, misses + 1)
+    assert 'data-score="73"' in page and 'data-score="71"' not in page
+
+
+def test_a_refresh_that_moves_a_score_band_moves_the_partners_list(
+    app, client, two_startups, make_user, login, monkeypatch
+):
+    startup, other, partner = two_startups
+    refreshed_with_score(monkeypatch, startup, partner, 0.60)
+    refreshed_with_score(monkeypatch, other, partner, 0.40)
+    login(make_user("partner", organisation=partner))
+    assert items(review(client)) == [str(startup.id), str(other.id)]
+    refreshed_with_score(monkeypatch, other, partner, 0.90)
+    misses = cache_of(app).misses
+    assert items(review(client)) == [str(other.id), str(startup.id)]
+    assert cache_of(app).misses == misses + 2  # the list and the refreshed startup's card
+
+
+def test_a_refresh_that_drops_a_pair_moves_the_partners_list(
+    app, client, two_startups, make_user, login, monkeypatch
+):
+    startup, other, partner = two_startups
+    login(make_user("partner", organisation=partner))
+    assert str(other.id) in items(review(client))
+    monkeypatch.setattr(matching, "rank_against", lambda *args, **kwargs: [])
+    matching.refresh_matches_for(other)
+    assert items(review(client)) == [str(startup.id)]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/review/?q=balconies", "/review/?order=varied", "/review/"],
+    ids=["search", "varied", "keyword exclusion"],
+)
+def test_lists_that_read_the_texts_show_a_text_save_at_once(app, new_client, two_startups, make_user, url):
+    """A searched list, the varied order (by the descriptions) and a partner hiding startups by keyword
+    read the listed startups' texts outside their cards: a text save moves them at once (before its
+    refresh)."""
+    from matchmaker.matching import exclusions
+    from matchmaker.organisations import profiles
+
+    app.config["MATCHMAKER_MATCH_ON_SAVE"] = False
+    startup, other, partner = two_startups
+    member = make_user("partner", organisation=partner)
+    partner_member = signed_in(new_client, member)
+    saver = make_user("founder", organisation=other)
+    if url == "/review/":
+        exclusions.exclude_keyword(member, "balconies")
+    before = review_at(partner_member, url)
+    profiles.update_organisation(
+        saver,
+        other,
+        profiles.profile_values(other) | {"description": "Solar cells for balconies."},
+    )
+    misses = cache_of(app).misses
+    page = review_at(partner_member, url)
+    assert cache_of(app).misses > misses  # the list was read again
+    if url == "/review/?q=balconies":
+        assert str(other.id) not in items(before) and str(other.id) in items(page)
+    elif url == "/review/":
+        assert str(other.id) in items(before) and str(other.id) not in items(page)
+    else:
+        assert "Solar cells for balconies." in page
+
+
+def test_a_score_filter_shows_a_refresh_inside_a_band(
+    app, client, two_startups, make_user, login, monkeypatch
+):
+    """A list filtered by score reads the exact scores: a refresh that crosses the filter's threshold
+    inside one band moves it."""
+    _startup, other, partner = two_startups
+    refreshed_with_score(monkeypatch, other, partner, 0.71)
+    login(make_user("partner", organisation=partner))
+    assert str(other.id) not in items(review_at(client, "/review/?min_score=72"))
+    refreshed_with_score(monkeypatch, other, partner, 0.73)
+    assert str(other.id) in items(review_at(client, "/review/?min_score=72"))
+
+
+def test_a_founders_list_shows_a_refresh_inside_a_band(
+    app, client, pair, make_organisation, make_user, login, monkeypatch
+):
+    """A founder's list orders by exact score: a partner's refresh that changes the order inside one
+    band moves it."""
+    startup, partner, investor = pair
+    refreshed_with_score(monkeypatch, startup, partner, 0.72, investor, 0.71)
+    login(make_user("founder", organisation=startup))
+    assert items(review(client)) == [str(partner.id), str(investor.id)]
+    refreshed_with_score(monkeypatch, investor, startup, 0.73)
+    assert items(review(client)) == [str(investor.id), str(partner.id)]
+
+
+def review_at(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
 
 
 def test_a_refresh_of_the_other_sides_matches_shows_on_the_next_view(client, two_startups, make_user, login):
@@ -359,3 +526,26 @@ def test_a_sector_change_of_the_listed_side_shows_on_the_next_view(app, client, 
         other.commit()
     db.session.expire_all()  # the test's own session held the partner's old sectors (a request's does not)
     assert review(client).count("Healthcare") == before + 1
+
+
+def test_a_card_whose_pair_went_away_while_the_list_was_read_reads_the_list_again(
+    app, client, two_startups, make_user, login, monkeypatch
+):
+    """A kept list's cards are read after the versions: a pair gone by then (its refresh committed in
+    between, and moved the list too) makes the page read its versions and the list again."""
+    from matchmaker.matching import reviews
+
+    _startup, other, partner = two_startups
+    login(make_user("partner", organisation=partner))
+    review(client)
+    other.description = "Solar cells for balconies."  # its card is read and rendered again next time
+    db.session.commit()
+    real, calls = reviews.review_item, []
+
+    def gone_once(user, other_id):
+        calls.append(other_id)
+        return None if len(calls) == 1 else real(user, other_id)
+
+    monkeypatch.setattr(reviews, "review_item", gone_once)
+    page = review(client)
+    assert calls == [other.id, other.id] and "Solar cells for balconies." in page
