@@ -27,7 +27,7 @@ write not told apart raises ``ALL``.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import event, inspect, select
@@ -39,11 +39,7 @@ from matchmaker.models import Match, Organisation, OrganisationSector, ProfileVe
 from matchmaker.models.versions import (
     ALL,
     CHANGED_SCOPES,
-    COUNTERPART_DETAILS,
-    COUNTERPARTS,
     SCOPES_OPTION,
-    STARTUP_DETAILS,
-    STARTUPS,
     DataVersion,
     details_scope,
     note_scopes,
@@ -163,14 +159,11 @@ def _organisation_kind(session: Session, organisation_id: int) -> str | None:
     return held.kind if isinstance(held, Organisation) else None
 
 
-def _sides(session: Session, organisation_id: int) -> set[int]:
+def _side(session: Session, organisation_id: int, scope_of: Callable[[str], int] = side_scope) -> set[int]:
+    """``scope_of`` (``side_scope`` or ``details_scope``) of the organisation's side; both sides' when
+    the session does not hold the organisation."""
     kind = _organisation_kind(session, organisation_id)
-    return {side_scope(kind)} if kind else {STARTUPS, COUNTERPARTS}
-
-
-def _details(session: Session, organisation_id: int) -> set[int]:
-    kind = _organisation_kind(session, organisation_id)
-    return {details_scope(kind)} if kind else {STARTUP_DETAILS, COUNTERPART_DETAILS}
+    return {scope_of(kind)} if kind else {scope_of("startup"), scope_of("partner")}
 
 
 def _organisation_scopes(session: Session, row: Organisation) -> set[int]:
@@ -201,8 +194,8 @@ def _scopes_of(session: Session, row: object) -> set[int]:
         if row.organisation_id is None:
             return {ALL}
         # Sectors are filtered by; a text's other-language version is a detail (search, keywords).
-        side = _sides if isinstance(row, OrganisationSector) else _details
-        return {organisation_scope(row.organisation_id)} | side(session, row.organisation_id)
+        scope_of = side_scope if isinstance(row, OrganisationSector) else details_scope
+        return {organisation_scope(row.organisation_id)} | _side(session, row.organisation_id, scope_of)
     if isinstance(row, Match):
         if row.startup_id is None or row.counterpart_id is None:
             return {ALL}
