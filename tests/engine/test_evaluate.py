@@ -158,3 +158,21 @@ def test_baseline_sector_classifier_is_untuned() -> None:
     x = vectorizer.fit(texts)
     predicted = _sector_lr(x.transform(texts), train, x.transform(["solar battery", "payroll software"]))
     assert predicted == [["energy"], []]
+
+
+def test_the_evaluation_runs_blas_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its matrices are too small for BLAS threads to pay: with one per core the same metrics took
+    half as long again and two and a half times the CPU (see ``main``)."""
+    from threadpoolctl import threadpool_info
+
+    from matchmaker.evaluation import evaluate
+
+    seen: list[int] = []
+
+    def run(*args: object, **kwargs: object) -> dict[str, object]:
+        seen.extend(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas")
+        return {}
+
+    monkeypatch.setattr(evaluate, "run", run)
+    assert evaluate.main(["--test", "unused.jsonl"]) == 0
+    assert seen and set(seen) == {1}
