@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
 import click
 from flask import current_app
@@ -34,8 +35,7 @@ def worker_command(burst: bool, with_scheduler: bool, warm_up: bool | None) -> N
     own process (no fork per job), with one torch/OpenMP thread, so it shares the machine's cores.
     """
     yield_cpu(current_app.config["MATCHMAKER_WORKER_NICE"])
-    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ.setdefault(variable, str(current_app.config.get("MATCHMAKER_TORCH_THREADS") or 1))
+    limit_threads(int(current_app.config.get("MATCHMAKER_TORCH_THREADS") or 1))
     from matchmaker.jobs import queue as jobs
     from matchmaker.jobs import recovery, worker
     from matchmaker.matching import pending
@@ -75,6 +75,23 @@ def yield_cpu(increment: int) -> None:
     little (later saves of the same profile supersede it anyway)."""
     if increment > 0:
         os.nice(increment)
+
+
+def limit_threads(threads: int) -> Any:
+    """Run the libraries' thread pools (OpenMP, MKL, OpenBLAS) on ``threads`` threads.
+
+    The variables reach the libraries loaded from now on (scikit-learn's OpenMP, torch). numpy's
+    OpenBLAS was loaded with the app, before this command ran, and had started one thread per core:
+    threadpoolctl sets it now. Values already in the environment are kept for the libraries to come,
+    as before; BLAS follows ``OPENBLAS_NUM_THREADS`` too. Returns threadpoolctl's limits (which can
+    restore the earlier ones)."""
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(variable, str(threads))
+    from threadpoolctl import threadpool_limits
+
+    given = os.environ["OPENBLAS_NUM_THREADS"]
+    blas_threads = int(given) if given.isdigit() and int(given) > 0 else threads
+    return threadpool_limits(limits=blas_threads, user_api="blas")
 
 
 def _warm_up() -> None:
