@@ -17,6 +17,7 @@ import redis
 from flask import Flask
 
 from tests.conftest import app_with_schema, make_test_config, require_redis
+from tests.jobs import warm_worker
 
 REDIS_URL = os.environ.get("MATCHMAKER_TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/2")
 FLASK = str(Path(sys.executable).with_name("flask"))
@@ -83,41 +84,44 @@ def worker_env(queued_app: Flask, queue_name: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def run_worker(worker_env: dict[str, str]) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run `flask worker --burst` until the queue is empty; returns the finished process."""
+def run_worker(worker_env: dict[str, str], tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run `flask worker --burst` until the queue is empty; returns the finished process.
+
+    The process is forked from a warm interpreter (tests/jobs/warm_worker.py): the app's imports are
+    done once per pytest worker, not once per run."""
+    runs = iter(range(1, 1000))
 
     def run(
         timeout: float = 180, args: tuple[str, ...] = (), **overrides: str
     ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
+        return warm_worker.run(
             [FLASK, "--app", "matchmaker", "worker", "--burst", "--without-scheduler", *args],
-            cwd=ROOT,
             env=worker_env | overrides,
-            capture_output=True,
-            text=True,
+            cwd=ROOT,
+            output=tmp_path / f"burst-worker-{next(runs)}",
             timeout=timeout,
-            check=False,
         )
 
     return run
 
 
 @pytest.fixture
-def start_worker(worker_env: dict[str, str]) -> Iterator[Callable[..., subprocess.Popen[str]]]:
-    """Start a long-running worker in its own process group (so a test can SIGKILL all of it)."""
-    started: list[subprocess.Popen[Any]] = []
+def start_worker(
+    worker_env: dict[str, str], tmp_path: Path
+) -> Iterator[Callable[..., warm_worker.WarmProcess]]:
+    """Start a long-running worker in its own session (so a test can SIGKILL all of it), forked from
+    the warm interpreter as ``run_worker``'s are."""
+    started: list[warm_worker.WarmProcess] = []
 
-    def start(**overrides: str) -> subprocess.Popen[str]:
-        process = subprocess.Popen(
+    def start(**overrides: str) -> warm_worker.WarmProcess:
+        process = warm_worker.WarmProcess(
             # No warm-up: these tests hold database locks to catch the worker inside a job, and a
             # warm-up that embeds and commits would wait on them (test_a_worker_warms_up... covers it).
             [FLASK, "--app", "matchmaker", "worker", "--without-scheduler", "--no-warm-up"],
-            cwd=ROOT,
             env=worker_env | overrides,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,
+            cwd=ROOT,
+            output=tmp_path / f"worker-{len(started) + 1}",
+            new_session=True,
         )
         started.append(process)
         return process

@@ -1,0 +1,20 @@
+"""What a job worker imports before its first job's work, imported once by the forkserver of
+``tests/jobs/warm_worker.py``, in the worker's order: the app (with numpy) first, then the thread
+settings ``flask worker`` makes (matchmaker/cli_jobs.py), then what a refresh imports (scikit-learn's
+text features)."""
+
+import os
+
+import flask.cli  # noqa: F401
+import rq.worker  # noqa: F401
+
+import matchmaker.app  # noqa: F401
+import matchmaker.cli_jobs  # noqa: F401
+import matchmaker.jobs.tasks  # noqa: F401
+import matchmaker.jobs.worker  # noqa: F401
+
+for _variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import sklearn.feature_extraction.text  # noqa: E402,F401
+import sklearn.preprocessing  # noqa: E402,F401
