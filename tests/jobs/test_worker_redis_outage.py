@@ -43,6 +43,18 @@ def _count_pending() -> int:
     return db.session.scalar(select(func.count()).select_from(PendingRefresh)) or 0
 
 
+def _waits_on_a_lock(holder) -> bool:
+    """Whether another session of this database waits on a lock (the worker's job, on ``holder``'s)."""
+    return bool(
+        holder.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+            )
+        )
+    )
+
+
 def test_the_worker_survives_redis_dying_mid_job_and_drains_pending_work(
     app, private_redis, make_organisation, tmp_path
 ):
@@ -89,13 +101,19 @@ def test_the_worker_survives_redis_dying_mid_job_and_drains_pending_work(
     try:
         try:
             wait_until(lambda: jobs.fetch(first_job).state == "started", message="see the worker log")
-            time.sleep(1.0)
+            wait_until(lambda: _waits_on_a_lock(connection), message="the job never reached the lock")
             private_redis.kill()  # Redis dies while the worker is inside the job
         finally:
             transaction.rollback()
             connection.close()
             holder.dispose()
-        time.sleep(8)  # the job ends against a dead Redis; RQ used to quit here
+        # The job ends against a dead Redis, where RQ used to quit; the worker waits for Redis instead,
+        # and has asked it again at least once (its pauses double from a second).
+        wait_until(
+            lambda: "Redis does not answer yet" in log.read_text() or worker.poll() is not None,
+            timeout=60,
+            message="the worker never asked Redis again",
+        )
         assert worker.poll() is None, log.read_text()[-3000:]
 
         private_redis.start()  # back, and empty: the queued jobs are gone with it
