@@ -49,7 +49,7 @@ def test_a_running_worker_is_waited_for_and_killed_as_a_process(
     argv = [FLASK, "--app", "matchmaker", "worker", "--no-warm-up"]  # serves until stopped
     worker = warm_worker.WarmProcess(argv, env=worker_env, cwd=ROOT, output=tmp_path / "warm")
     assert worker.pid != os.getpid()
-    wait_until(lambda: "abandoned job(s) given back" in worker.output()[0], message="the warm worker never started serving")
+    wait_until(lambda: "abandoned job(s) given back" in worker.output()[0], message="it never served")
     with pytest.raises(subprocess.TimeoutExpired):
         worker.wait(timeout=1)  # it serves on
     worker.kill()
