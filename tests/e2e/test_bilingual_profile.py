@@ -15,6 +15,7 @@ from sqlalchemy import select
 from matchmaker.extensions import db
 from matchmaker.models import Match, Organisation, Role, User
 from matchmaker.organisations.demo import DEMO_ACCOUNTS
+from tests.e2e.conftest import full_page_png
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "bilingual"
@@ -98,7 +99,7 @@ def test_nvidia_reads_a_korean_only_startup_then_its_english_version(live_server
         assert nvidia.locator(".written-in").first.inner_text() == "Written in Korean"
         markers_before = nvidia.locator(".written-in[data-written-in=ko]").count()  # description and seeks
         assert markers_before == 2
-        nvidia.screenshot(path=str(ARTIFACTS / "2-profile-korean-only.png"), full_page=True)
+        full_page_png(nvidia, str(ARTIFACTS / "2-profile-korean-only.png"))
 
         # The founder, in Korean, adds English versions beside the Korean texts.
         founder.goto(f"{live_server}/organisations/{korean_startup}/edit")
@@ -108,7 +109,7 @@ def test_nvidia_reads_a_korean_only_startup_then_its_english_version(live_server
         founder.fill("#summary", "전기 버스 배터리 진단")
         founder.fill("#summary_en", "Battery diagnostics for electric buses")
         founder.fill("#description_en", DESCRIPTION_EN)
-        founder.screenshot(path=str(ARTIFACTS / "3-founder-form.png"), full_page=True)
+        full_page_png(founder, str(ARTIFACTS / "3-founder-form.png"))
         # the save refreshes the matches inline (no job queue here), loading the model the first time
         founder.click("main form button[type=submit]", timeout=300_000)
         founder.wait_for_url(f"{live_server}/organisations/{korean_startup}", timeout=300_000)
@@ -122,7 +123,7 @@ def test_nvidia_reads_a_korean_only_startup_then_its_english_version(live_server
         assert description.inner_text() == DESCRIPTION_EN
         assert nvidia.locator("[data-text=summary]").inner_text() == "Battery diagnostics for electric buses"
         assert nvidia.locator(".written-in[data-written-in=ko]").count() == 1  # only "what it seeks" is left
-        nvidia.screenshot(path=str(ARTIFACTS / "4-profile-english-version.png"), full_page=True)
+        full_page_png(nvidia, str(ARTIFACTS / "4-profile-english-version.png"))
         nvidia.goto(f"{live_server}/review/")
         card = nvidia.locator("li.review-item", has_text="VoltBus Diagnostics")
         assert DESCRIPTION_EN in card.inner_text()

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from matchmaker.extensions import db
 from matchmaker.models import Organisation, Role
 from matchmaker.organisations.demo import DEMO_ACCOUNTS
+from tests.e2e.conftest import full_page_png
 from tests.e2e.test_walk import PAGE_TEXT
 
 pytestmark = pytest.mark.e2e
@@ -101,7 +102,7 @@ def test_nvidia_searches_and_excludes_battery_across_languages(live_server, brow
         assert {ids[s] for s in KOREAN_BATTERY + ENGLISH_BATTERY} <= before, "all five are NVIDIA's matches"
 
         first_five = _search(nvidia, live_server, "battery")[:5]
-        nvidia.screenshot(path=str(ARTIFACTS / "1-nvidia-search-battery.png"), full_page=True)
+        full_page_png(nvidia, str(ARTIFACTS / "1-nvidia-search-battery.png"))
         assert {ids[s] for s in KOREAN_BATTERY} <= set(first_five), first_five
         assert {ids[s] for s in ENGLISH_BATTERY} <= set(first_five), first_five
         # the page says why a Korean card is there: the glossary's word it contains
@@ -116,17 +117,17 @@ def test_nvidia_searches_and_excludes_battery_across_languages(live_server, brow
         assert "빛고을셀테크" in preview and "에이치투웨이" in preview and "VoltCell" in preview
         # named as NVIDIA reads them: romanised, or the Latin name the founder gave, the Hangul beside it
         assert "Bitgoeulseltekeu (빛고을셀테크)" in preview and "H2Way (에이치투웨이)" in preview
-        nvidia.screenshot(path=str(ARTIFACTS / "2-nvidia-exclusion-preview-battery.png"), full_page=True)
+        full_page_png(nvidia, str(ARTIFACTS / "2-nvidia-exclusion-preview-battery.png"))
 
         _exclude(nvidia, live_server, "battery")
-        nvidia.screenshot(path=str(ARTIFACTS / "3-nvidia-excluded-battery.png"), full_page=True)
+        full_page_png(nvidia, str(ARTIFACTS / "3-nvidia-excluded-battery.png"))
         after = _every_listed(nvidia, live_server)
         assert not {ids[s] for s in KOREAN_BATTERY + ENGLISH_BATTERY} & after, (
             "every battery startup is hidden"
         )
         assert before - after == {ids[s] for s in KOREAN_BATTERY + ENGLISH_BATTERY}, "and nothing else"
         assert _search(nvidia, live_server, "배터리") == []
-        nvidia.screenshot(path=str(ARTIFACTS / "4-nvidia-search-after-exclusion.png"), full_page=True)
+        full_page_png(nvidia, str(ARTIFACTS / "4-nvidia-search-after-exclusion.png"))
     finally:
         context.close()
 
@@ -139,7 +140,7 @@ def test_a_korean_reader_searches_and_excludes_배터리(live_server, browser, i
         assert ids["voltcell-battery"] in before
 
         found = _search(investor, live_server, "배터리")
-        investor.screenshot(path=str(ARTIFACTS / "5-korean-search-배터리.png"), full_page=True)
+        full_page_png(investor, str(ARTIFACTS / "5-korean-search-배터리.png"))
         assert ids["voltcell-battery"] in found[:5], found
         voltcell = investor.locator(f"li.review-item[data-organisation='{ids['voltcell-battery']}']")
         assert "“battery”" in voltcell.locator(".search-hit").inner_text()
@@ -147,7 +148,7 @@ def test_a_korean_reader_searches_and_excludes_배터리(live_server, browser, i
         assert "battery" not in investor.evaluate(PAGE_TEXT)
 
         _exclude(investor, live_server, "배터리")
-        investor.screenshot(path=str(ARTIFACTS / "6-korean-excluded-배터리.png"), full_page=True)
+        full_page_png(investor, str(ARTIFACTS / "6-korean-excluded-배터리.png"))
         after = _every_listed(investor, live_server)
         assert ids["voltcell-battery"] not in after, "the English battery startup is hidden"
         assert not {ids[s] for s in KOREAN_BATTERY} & after

@@ -22,6 +22,7 @@ from matchmaker.extensions import db
 from matchmaker.i18n import DELETED_MEMBER_NAME, DELETED_STARTUP_NAME, NOTE_STARTUP_DELETED
 from matchmaker.models import Organisation, User
 from matchmaker.organisations.demo import DEMO_ACCOUNTS
+from tests.e2e.conftest import full_page_png
 
 pytestmark = pytest.mark.e2e
 ACCOUNTS = {a.role.value: a for a in DEMO_ACCOUNTS}
@@ -159,12 +160,12 @@ class Walk:
         stem = ARTIFACTS / f"{self.language}-{self.role}-{self.step:02d}-{name}"
         page = self.page
         assert page.evaluate("document.documentElement.lang") == self.language, (name, page.url)
-        page.screenshot(path=f"{stem}-1280.png", full_page=True)
+        full_page_png(page, f"{stem}-1280.png")
         page.set_viewport_size(PHONE)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             self.problems.append(f"{name} ({page.url}) is {overflow}px wider than a 390px phone")
-        page.screenshot(path=f"{stem}-390.png", full_page=True)
+        full_page_png(page, f"{stem}-390.png")
         page.set_viewport_size(WIDE)
         if self.language == "ko":
             text = page.evaluate(PAGE_TEXT)
