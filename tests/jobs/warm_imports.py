@@ -18,3 +18,10 @@ for _variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 
 import sklearn.feature_extraction.text  # noqa: E402,F401
 import sklearn.preprocessing  # noqa: E402,F401
+
+# Korean text is analysed with Kiwi, whose model takes 0.5 s to load: loaded here as the app loads it
+# (a long-running worker has it from its warm-up). Loading starts no thread; Kiwi starts its threads
+# at its first analysis, which each worker does itself, so nothing runs across the fork.
+from matchmaker.engine import words  # noqa: E402
+
+words._analyser()
