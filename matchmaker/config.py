@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from matchmaker.engine.encoder import DEFAULT_MODEL
 
@@ -175,10 +175,29 @@ def environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     return overrides
 
 
+class _GivenValues(Settings):
+    """`Settings` typing only the values it is handed: it reads no environment of its own."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
 def typed_settings(values: Mapping[str, Any]) -> dict[str, Any]:
-    """``values`` (by variable or by setting name) validated by `Settings`: only those given, typed."""
+    """``values`` (by variable or by setting name) validated by `Settings`: only those given, typed.
+
+    Only ``values``: pydantic-settings would also read the process's environment, which gave a test
+    app's configuration (and ``environment_overrides`` of any mapping) the ``MATCHMAKER_*`` variables
+    of whoever ran it, and read the environment a second time at every start."""
     try:
-        settings = Settings.model_validate(dict(values))
+        settings = _GivenValues.model_validate(dict(values))
     except PydanticValidationError as error:
         first = error.errors()[0]
         variable = str(first["loc"][0]) if first["loc"] else "?"

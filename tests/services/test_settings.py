@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matchmaker import create_app
-from matchmaker.config import DefaultConfig, SettingError, Settings, environment_overrides
+from matchmaker.config import DefaultConfig, SettingError, Settings, environment_overrides, typed_settings
 from matchmaker.extensions import db
 from matchmaker.models import Match
 from matchmaker.organisations import profiles as organisations
@@ -146,3 +146,17 @@ def test_a_test_config_is_typed_like_the_environment(tmp_path: Path):
     )
     assert app.config["MATCHMAKER_JOB_RETRY_INTERVALS"] == [5, 0, 0]
     assert app.config["MATCHMAKER_JOBS_INLINE"] is True
+
+
+def test_only_the_values_given_are_typed_not_the_environment_of_the_process(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    """A test app's settings and `environment_overrides` of a mapping come from what they are given: the
+    shell's MATCHMAKER_* variables stay out (pydantic-settings read them in as well)."""
+    monkeypatch.setenv("MATCHMAKER_LOG_LEVEL", "DEBUG")
+    monkeypatch.setenv("MATCHMAKER_JOBS_INLINE", "true")
+    assert typed_settings({"MATCHMAKER_WORKER_NICE": "3"}) == {"MATCHMAKER_WORKER_NICE": 3}
+    assert environment_overrides({}) == {}
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}"})
+    assert app.config["LOG_LEVEL"] != "DEBUG" and app.config["MATCHMAKER_JOBS_INLINE"] is False
+    assert environment_overrides({"MATCHMAKER_LOG_LEVEL": "WARNING"})["LOG_LEVEL"] == "WARNING"
