@@ -105,6 +105,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, shipped_encoder: Encoder)
         {
             "SECRET_KEY": "e2e-secret",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'e2e.sqlite'}",
+            "MATCHMAKER_CACHE_DIR": str(folder / "cache"),  # its own, not the checkout's instance/cache
             "BABEL_DEFAULT_LOCALE": "en",  # the Korean walk asks for Korean through the browser's locale
         }
     )

