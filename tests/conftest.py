@@ -332,9 +332,7 @@ def _long_files_first(items: list[pytest.Item]) -> None:
         or "worker_env" in getattr(item, "fixturenames", ())
     }
     tests_in = collections.Counter(item.path for item in items)
-    items.sort(
-        key=lambda item: (item.path not in long_files, item.path not in long_files and -tests_in[item.path])
-    )
+    items.sort(key=lambda item: (0, 0) if item.path in long_files else (1, -tests_in[item.path]))
 
 
 @pytest.fixture(scope="session")

@@ -103,8 +103,12 @@ class WarmProcess:
         self.send_signal(signal.SIGKILL)
 
     def output(self) -> tuple[str, str]:
-        read = lambda path: path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""  # noqa: E731
-        return read(self.stdout_path), read(self.stderr_path)
+        """What the process wrote to stdout and stderr so far."""
+        return _read(self.stdout_path), _read(self.stderr_path)
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
 def run(
